@@ -18,6 +18,7 @@ export const ERROR_STATUS = {
   scope_denied: 403,
   limit_exceeded: 403,
   template_denied: 403,
+  currency_denied: 403,
   recipient_denied: 403,
   egress_denied: 403,
   forbidden: 403,
@@ -33,6 +34,7 @@ export const ERROR_STATUS = {
   agent_unavailable: 503,
   audit_unavailable: 503,
   vault_unavailable: 503,
+  store_unavailable: 503,
   internal: 500,
 } as const;
 

@@ -1,0 +1,93 @@
+import { and, asc, eq, gt } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
+import type { Db } from "../db/index.ts";
+import { auditLog } from "../db/schema.ts";
+import { SiloError } from "../errors/index.ts";
+
+export type AuditEventName =
+  | "task.created"
+  | "task.dispatched"
+  | "task.run_finished"
+  | "task.escalated"
+  | "task.queued_human"
+  | "task.completed"
+  | "task.failed"
+  | "key.minted"
+  | "vault.created"
+  | "vault.deleted"
+  | "vault.expired"
+  | "proxy.call"
+  | "egress.denied"
+  | "pii.revealed";
+
+export interface AuditEvent {
+  taskId?: string | null;
+  actor: string;
+  event: AuditEventName;
+  op?: string;
+  decision?: "allowed" | "refused";
+  reason?: string;
+  /** Tokenized detail only: key ids, tokenized arguments, amounts. */
+  detail?: Record<string, unknown>;
+}
+
+export function auditRow(e: AuditEvent, at = Date.now()) {
+  return {
+    at,
+    taskId: e.taskId ?? null,
+    actor: e.actor,
+    event: e.event,
+    op: e.op ?? null,
+    decision: e.decision ?? null,
+    reason: e.reason ?? null,
+    detail: e.detail ? JSON.stringify(e.detail) : null,
+  };
+}
+
+/** An insert to put in the same D1 batch as the change it records. */
+export function auditInsert(db: Db, events: readonly AuditEvent[]): BatchItem<"sqlite"> {
+  return db.insert(auditLog).values(events.map((e) => auditRow(e)));
+}
+
+/**
+ * Append rows or fail closed: a caller that cannot write its audit row must
+ * not proceed, so the failure surfaces as audit_unavailable.
+ */
+export async function appendAudit(db: Db, ...events: AuditEvent[]): Promise<void> {
+  if (events.length === 0) return;
+  try {
+    await db.insert(auditLog).values(events.map((e) => auditRow(e)));
+  } catch {
+    throw new SiloError("audit_unavailable", "the audit log is unavailable; nothing was done");
+  }
+}
+
+/** Run writes and their audit rows atomically (one D1 batch = one transaction). */
+export async function batchWithAudit(
+  db: Db,
+  writes: readonly BatchItem<"sqlite">[],
+  events: readonly AuditEvent[],
+): Promise<void> {
+  try {
+    const [first, ...rest] = [auditInsert(db, events), ...writes];
+    // The audit insert goes first in the same transaction as the change it records.
+    await db.batch([first, ...rest]);
+  } catch (err) {
+    if (err instanceof SiloError) throw err;
+    throw new SiloError("audit_unavailable", "the audit log or database is unavailable; nothing was done");
+  }
+}
+
+export interface AuditQuery {
+  taskId?: string;
+  afterSeq?: number;
+  limit: number;
+}
+
+export function readAudit(db: Db, q: AuditQuery) {
+  const where = and(
+    q.taskId ? eq(auditLog.taskId, q.taskId) : undefined,
+    q.afterSeq !== undefined ? gt(auditLog.seq, q.afterSeq) : undefined,
+  );
+  return db.select().from(auditLog).where(where).orderBy(asc(auditLog.seq)).limit(q.limit);
+}

@@ -1,0 +1,32 @@
+import { z } from "zod";
+
+/** Bodies of the router's public API. The OpenAPI document is built from these. */
+export const MAX_MESSAGE_CHARS = 8000;
+export const MAX_BODY_BYTES = 64 * 1024;
+
+export const SubjectSchema = z
+  .object({
+    customerId: z.string().regex(/^cus_[A-Za-z0-9]{4,32}$/, "customerId must look like cus_…"),
+    caseId: z.string().regex(/^cas_[A-Za-z0-9]{4,32}$/, "caseId must look like cas_…").optional(),
+  })
+  .strict();
+
+export const CreateTaskSchema = z
+  .object({
+    agent: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/).optional(),
+    intent: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/).optional(),
+    subject: SubjectSchema,
+    message: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
+    channel: z.enum(["api", "widget", "webhook"]).default("api"),
+  })
+  .strict()
+  .refine((b) => Boolean(b.agent) !== Boolean(b.intent), { message: "name exactly one of agent or intent" });
+export type CreateTask = z.infer<typeof CreateTaskSchema>;
+
+export const AddMessageSchema = z.object({ message: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) }).strict();
+
+export const AuditQuerySchema = z.object({
+  taskId: z.string().regex(/^tsk_[A-Za-z0-9]{8,40}$/).optional(),
+  after: z.coerce.number().int().min(0).optional(),
+  limit: z.coerce.number().int().min(1).max(1000).default(200),
+});

@@ -1,0 +1,113 @@
+/**
+ * The whole of SiloOS in one real workerd, through Miniflare: router, proxy
+ * (with its Vault Durable Object), egress guard and every agent, wired with
+ * the same bindings their wrangler.toml files declare. `npm run dev`, the
+ * integration tests and the benchmark all start the system through here.
+ */
+import { basename, join, resolve } from "node:path";
+import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions as WorkerOptions } from "miniflare";
+import type { Registry } from "../registry/schema.ts";
+import { bundleWorker } from "./bundle.ts";
+import { applyMigrations, applySqlFile } from "./migrate.ts";
+import { agentDirs, compileRegistry } from "./registry.ts";
+import type { LocalSecrets } from "./secrets.ts";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+export const COMPATIBILITY_DATE = "2026-11-17";
+const D1_ID = "siloos";
+
+export interface SystemOptions {
+  secrets: LocalSecrets;
+  /** Extra agent folders (test fixtures), registered beside agents/. */
+  extraAgents?: string[];
+  /** Persist D1 and Durable Objects here; in memory when absent. */
+  persistTo?: string;
+  port?: number;
+  host?: string;
+  seed?: boolean;
+  /** Extra plain bindings for the proxy (e.g. an LLM provider URL in tests). */
+  proxyVars?: Record<string, string>;
+  log?: boolean;
+}
+
+export interface System {
+  mf: Miniflare;
+  url: URL;
+  registry: Registry;
+  db(): Promise<D1Database>;
+  dispose(): Promise<void>;
+}
+
+export async function startSystem(opts: SystemOptions): Promise<System> {
+  const dirs = [...(await agentDirs(join(ROOT, "agents"))), ...(opts.extraAgents ?? [])];
+  const registry = await compileRegistry(dirs);
+  const [router, proxy, egress, ...agents] = await Promise.all([
+    bundleWorker(join(ROOT, "src/router/index.ts"), registry),
+    bundleWorker(join(ROOT, "src/proxy/index.ts"), registry),
+    bundleWorker(join(ROOT, "src/egress/index.ts"), registry),
+    ...dirs.map((d) => bundleWorker(join(d, "main.ts"), registry)),
+  ]);
+  const common = { compatibilityDate: COMPATIBILITY_DATE } as const;
+  const workers: WorkerOptions[] = [
+    {
+      ...common,
+      name: "siloos-router",
+      modules: [{ type: "ESModule", path: router!.path, contents: router!.contents }],
+      d1Databases: { DB: D1_ID },
+      serviceBindings: {
+        PROXY: { name: "siloos-proxy", entrypoint: "KernelGate" },
+        ...Object.fromEntries(registry.agents.map((a) => [a.binding, { name: a.name }])),
+      },
+      bindings: {
+        SILOOS_API_KEY: opts.secrets.SILOOS_API_KEY,
+        SILOOS_ADMIN_KEY: opts.secrets.SILOOS_ADMIN_KEY,
+        SILOOS_SIGNING_KEYS: opts.secrets.SILOOS_SIGNING_KEYS,
+        SILOOS_OPERATOR_SECRET: opts.secrets.SILOOS_OPERATOR_SECRET,
+        SILOOS_TASK_TTL_SECONDS: "900",
+      },
+    },
+    {
+      ...common,
+      name: "siloos-proxy",
+      modules: [{ type: "ESModule", path: proxy!.path, contents: proxy!.contents }],
+      d1Databases: { DB: D1_ID },
+      durableObjects: { VAULT: "Vault" },
+      bindings: { SILOOS_VERIFY_JWKS: opts.secrets.SILOOS_VERIFY_JWKS, ...opts.proxyVars },
+    },
+    {
+      ...common,
+      name: "siloos-egress",
+      modules: [{ type: "ESModule", path: egress!.path, contents: egress!.contents }],
+      d1Databases: { DB: D1_ID },
+    },
+    ...dirs.map((dir, i): WorkerOptions => cellOptions(basename(dir), agents[i]!.path, agents[i]!.contents)),
+  ];
+  // Miniflare 5 takes a new options shape; the v4 shape is the documented one.
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      workers,
+      host: opts.host ?? "127.0.0.1",
+      port: opts.port ?? 0,
+      ...(opts.persistTo ? { resourcePersistencePath: opts.persistTo } : {}),
+    }),
+  );
+  const url = await mf.ready;
+  const db = () => mf.getD1Database("DB", "siloos-router") as unknown as Promise<D1Database>;
+  await applyMigrations(await db(), join(ROOT, "migrations"));
+  if (opts.seed !== false) await applySqlFile(await db(), join(ROOT, "seed/demo.sql"));
+  return { mf, url, registry, db, dispose: () => mf.dispose() };
+}
+
+/**
+ * A padded cell: the agent's only binding is the proxy, labelled with the
+ * agent's name; every outbound fetch() goes to the egress guard.
+ */
+export function cellOptions(name: string, path: string, contents: string): WorkerOptions {
+  return {
+    name,
+    compatibilityDate: COMPATIBILITY_DATE,
+    modules: [{ type: "ESModule", path, contents }],
+    serviceBindings: { PROXY: { name: "siloos-proxy", props: { agent: name } } },
+    outboundService: { name: "siloos-egress", props: { agent: name } },
+  };
+}

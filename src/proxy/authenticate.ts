@@ -1,0 +1,58 @@
+import { decodeJwt } from "jose";
+import { SiloError } from "../errors/index.ts";
+import type { BaseKeyClaims, TaskKeyClaims } from "../keys/claims.ts";
+import { verifyBaseKey, verifyTaskKey } from "../keys/verify.ts";
+import { vaultFor, verifyJwks, type ProxyEnv } from "./env.ts";
+import type { VaultMeta } from "../vault/vault.ts";
+
+export interface Authenticated {
+  principal: string;
+  base: BaseKeyClaims;
+  task: TaskKeyClaims;
+  meta: VaultMeta;
+}
+
+/**
+ * Both keys, on every call: signature and expiry, then that they belong
+ * together, to the caller, and to a task whose vault still admits them.
+ * `caller` comes from the service binding (ctx.props), never from the agent.
+ */
+export async function authenticate(
+  env: ProxyEnv,
+  caller: string | undefined,
+  baseKey: unknown,
+  taskKey: unknown,
+): Promise<Authenticated> {
+  const jwks = verifyJwks(env);
+  const base = await verifyBaseKey(jwks, baseKey);
+  const task = await verifyTaskKey(jwks, taskKey);
+  if (base.tid !== task.tid) throw new SiloError("key_wrong_task", "base key and task key are for different tasks");
+  if (base.sub !== task.sub) throw new SiloError("key_wrong_agent", "base key and task key belong to different principals");
+  if (caller !== undefined && base.sub !== caller) {
+    throw new SiloError("key_wrong_agent", "these keys were minted for another principal");
+  }
+  let gate;
+  try {
+    gate = await vaultFor(env, base.tid).gate(base.sub, [base.jti, task.jti]);
+  } catch {
+    throw new SiloError("vault_unavailable", "the task vault is unavailable; nothing was done");
+  }
+  if (!gate.ok) {
+    throw new SiloError(gate.code, gate.code === "task_closed" ? "the task is closed or expired" : "these keys are no longer admitted for this task");
+  }
+  return { principal: base.sub, base, task, meta: gate.meta };
+}
+
+/**
+ * The task a refused call claimed to be for, for the audit row only: read
+ * without verification, kept only if it has the shape of a task id.
+ */
+export function claimedTaskId(token: unknown): string | null {
+  if (typeof token !== "string") return null;
+  try {
+    const tid = decodeJwt(token).tid;
+    return typeof tid === "string" && /^tsk_[A-Za-z0-9]{8,40}$/.test(tid) ? tid : null;
+  } catch {
+    return null;
+  }
+}

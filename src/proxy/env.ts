@@ -1,0 +1,27 @@
+import type { JSONWebKeySet } from "jose";
+import { parseVerifyJwks } from "../keys/keyring.ts";
+import type { Vault } from "../vault/vault.ts";
+
+/** Everything the proxy can touch. Agents get none of it. */
+export interface ProxyEnv {
+  DB: D1Database;
+  VAULT: DurableObjectNamespace<Vault>;
+  /** The router's public keys (JWK set JSON). */
+  SILOOS_VERIFY_JWKS: string;
+}
+
+const jwksCache = new Map<string, JSONWebKeySet>();
+
+/** Parsed once per isolate; a missing or bad value fails every call closed. */
+export function verifyJwks(env: ProxyEnv): JSONWebKeySet {
+  let jwks = jwksCache.get(env.SILOOS_VERIFY_JWKS);
+  if (!jwks) {
+    jwks = parseVerifyJwks(env.SILOOS_VERIFY_JWKS);
+    jwksCache.set(env.SILOOS_VERIFY_JWKS, jwks);
+  }
+  return jwks;
+}
+
+export function vaultFor(env: ProxyEnv, taskId: string): DurableObjectStub<Vault> {
+  return env.VAULT.get(env.VAULT.idFromName(taskId));
+}

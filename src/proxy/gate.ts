@@ -1,0 +1,96 @@
+import { appendAudit, type AuditEvent } from "../audit/index.ts";
+import { findCapability } from "../contracts/capabilities.ts";
+import { ACTION_OPS, isOpName, OpArgs, ProxyCallSchema, type OpName, type ProxyResult } from "../contracts/proxy.ts";
+import { database, type Db } from "../db/index.ts";
+import { SiloError, toErrorBody } from "../errors/index.ts";
+import { registry } from "../registry/index.ts";
+import { authenticate, claimedTaskId, type Authenticated } from "./authenticate.ts";
+import { d1Crm } from "./connectors/d1-crm.ts";
+import { vaultFor, type ProxyEnv } from "./env.ts";
+import type { OpContext, OpDefinition } from "./ops/context.ts";
+import { OPS } from "./ops/index.ts";
+
+/**
+ * One proxy call: parse, authenticate both keys, check the capability, run
+ * the operation (which checks scope and limits), audit the decision. Every
+ * path ends in exactly one audit row or in audit_unavailable.
+ */
+export async function handleCall(env: ProxyEnv, caller: string | undefined, raw: unknown): Promise<ProxyResult> {
+  const db = database(env.DB);
+  const parsed = ProxyCallSchema.safeParse(raw);
+  const rawCall = (raw ?? {}) as { baseKey?: unknown; op?: unknown };
+  const actor = caller ?? "unknown";
+  if (!parsed.success) {
+    return refuse(db, { actor, taskId: claimedTaskId(rawCall.baseKey), op: String(rawCall.op ?? "").slice(0, 64) }, new SiloError("validation_failed", "malformed proxy call"));
+  }
+  const call = parsed.data;
+  const op = call.op;
+  let auth: Authenticated | undefined;
+  try {
+    auth = await authenticate(env, caller, call.baseKey, call.taskKey);
+    if (!isOpName(op)) throw new SiloError("unknown_operation", `unknown operation ${op}`);
+    const outcome = await runOp(env, db, auth, op, call.args, call.idempotencyKey);
+    if (!outcome.audited) {
+      await appendAudit(db, {
+        taskId: auth.task.tid,
+        actor: auth.principal,
+        event: "proxy.call",
+        op,
+        decision: "allowed",
+        detail: { ...outcome.detail, keys: keyIds(auth) },
+      });
+    }
+    return { ok: true, result: outcome.result };
+  } catch (err) {
+    const taskId = auth?.task.tid ?? claimedTaskId(call.baseKey);
+    return refuse(db, { actor: auth?.principal ?? actor, taskId, op, keys: auth ? keyIds(auth) : undefined }, err);
+  }
+}
+
+async function runOp(env: ProxyEnv, db: Db, auth: Authenticated, op: OpName, rawArgs: unknown, idempotencyKey: string | undefined) {
+  const def = OPS[op] as OpDefinition<OpName>;
+  if (def.capability && !findCapability(auth.base.caps, def.capability)) {
+    throw new SiloError("capability_denied", `the base key does not grant ${def.capability}`);
+  }
+  if (ACTION_OPS.has(op) && !idempotencyKey) throw new SiloError("validation_failed", "actions need an idempotencyKey");
+  const args = OpArgs[op].safeParse(rawArgs);
+  if (!args.success) throw new SiloError("validation_failed", `invalid arguments for ${op}: ${args.error.issues.map((i) => i.path.join(".") || i.message).join(", ")}`);
+  const ctx: OpContext = { env, db, auth, vault: vaultFor(env, auth.task.tid), crm: d1Crm(db), registry, idempotencyKey };
+  try {
+    return await def.run(ctx, args.data as never);
+  } catch (err) {
+    if (err instanceof SiloError) throw err;
+    // A storage failure inside an operation: nothing may proceed.
+    throw new SiloError("store_unavailable", "a backing store is unavailable; nothing was done");
+  }
+}
+
+interface RefusalContext {
+  actor: string;
+  taskId: string | null;
+  op: string;
+  keys?: Record<string, string> | undefined;
+}
+
+async function refuse(db: Db, c: RefusalContext, err: unknown): Promise<ProxyResult> {
+  const body = toErrorBody(err);
+  const event: AuditEvent = {
+    taskId: c.taskId,
+    actor: c.actor,
+    event: "proxy.call",
+    op: c.op,
+    decision: "refused",
+    reason: body.error,
+    detail: { message: body.message, ...(c.keys ? { keys: c.keys } : { verified: false }) },
+  };
+  try {
+    await appendAudit(db, event);
+  } catch {
+    return { ok: false, error: "audit_unavailable", message: "the audit log is unavailable; nothing was done" };
+  }
+  return { ok: false, ...body };
+}
+
+function keyIds(auth: Authenticated): Record<string, string> {
+  return { base: auth.base.jti, task: auth.task.jti };
+}

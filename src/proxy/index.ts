@@ -1,0 +1,61 @@
+/**
+ * The proxy (the membrane). No public route. May touch: D1 (systems of record,
+ * audit log), the Vault Durable Object, the router's public keys. Agents bind
+ * AgentGate (the default export); only the router binds KernelGate.
+ */
+import { WorkerEntrypoint } from "cloudflare:workers";
+import type { ProxyResult } from "../contracts/proxy.ts";
+import type { ProxyEnv } from "./env.ts";
+import { handleCall } from "./gate.ts";
+import * as kernel from "./kernel.ts";
+
+export { Vault } from "../vault/vault.ts";
+
+interface CallerProps {
+  /** Set by the binding in the caller's config, never by the caller's code. */
+  agent?: string;
+}
+
+export default class AgentGate extends WorkerEntrypoint<ProxyEnv, CallerProps> {
+  /** The one door of the cell: every agent call comes through here. */
+  async call(request: unknown): Promise<ProxyResult> {
+    const agent = this.ctx.props?.agent;
+    // An unlabelled binding has no identity to act as: refuse every call.
+    return handleCall(this.env, agent ? `agent:${agent}` : "agent:?", request);
+  }
+
+  override async fetch(): Promise<Response> {
+    return Response.json({ error: "not_found", message: "the proxy has no public route" }, { status: 404 });
+  }
+}
+
+export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
+  checkSubject(customerId: string, caseId: string | null) {
+    return kernel.checkSubject(this.env, customerId, caseId);
+  }
+  openTask(req: kernel.OpenTask) {
+    return kernel.openTask(this.env, req);
+  }
+  addMessage(taskId: string, text: string) {
+    return kernel.addMessage(this.env, taskId, text);
+  }
+  handoff(taskId: string, principal: string, jtis: string[]) {
+    return kernel.handoff(this.env, taskId, principal, jtis);
+  }
+  replies(taskId: string, since: number) {
+    return kernel.replies(this.env, taskId, since);
+  }
+  tokenize(taskId: string, text: string) {
+    return kernel.tokenize(this.env, taskId, text);
+  }
+  lastCustomerMessage(taskId: string) {
+    return kernel.lastCustomerMessage(this.env, taskId);
+  }
+  closeTask(taskId: string, reason: string) {
+    return kernel.closeTask(this.env, taskId, reason);
+  }
+  /** A human operator's call: the router vouches for who the human is. */
+  callAs(principal: string, request: unknown): Promise<ProxyResult> {
+    return handleCall(this.env, principal, request);
+  }
+}

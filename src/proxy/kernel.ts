@@ -1,0 +1,124 @@
+import { appendAudit } from "../audit/index.ts";
+import type { ProxyResult } from "../contracts/proxy.ts";
+import { database } from "../db/index.ts";
+import { SiloError, toErrorBody } from "../errors/index.ts";
+import type { Scope } from "../keys/claims.ts";
+import type { KnownValue } from "../scan/index.ts";
+import { d1Crm } from "./connectors/d1-crm.ts";
+import type { CustomerRecord } from "./connectors/types.ts";
+import { vaultFor, type ProxyEnv } from "./env.ts";
+
+export interface OpenTask {
+  taskId: string;
+  principal: string;
+  jtis: string[];
+  scope: Scope;
+  message: string;
+  expiresAt: number;
+}
+
+/** Does the subject exist, and does the case belong to the customer? */
+export async function checkSubject(env: ProxyEnv, customerId: string, caseId: string | null): Promise<ProxyResult<null>> {
+  return guarded(async () => {
+    await subjectCustomer(env, customerId, caseId);
+    return null;
+  });
+}
+
+async function subjectCustomer(env: ProxyEnv, customerId: string, caseId: string | null | undefined): Promise<CustomerRecord> {
+  const crm = d1Crm(database(env.DB));
+  const customer = await crm.getCustomer(customerId);
+  if (!customer) throw new SiloError("unknown_record", "no such customer");
+  if (caseId) {
+    const record = await crm.getCase(caseId);
+    if (!record || record.customerId !== customer.id) throw new SiloError("unknown_record", "no such case for this customer");
+  }
+  return customer;
+}
+
+/** Router-only operations: open, hand off, feed and close a task's vault. */
+export async function openTask(env: ProxyEnv, req: OpenTask): Promise<ProxyResult<{ message: string }>> {
+  return guarded(async () => {
+    const customer = await subjectCustomer(env, req.scope.customer, req.scope.case);
+    const vault = vaultFor(env, req.taskId);
+    const { message, ...meta } = req;
+    await vault.open({ ...meta, known: knownValuesOf(customer) });
+    const tokenized = await vault.tokenize(message);
+    await vault.appendTranscript({ role: "customer", by: "customer", text: tokenized });
+    await appendAudit(database(env.DB), { taskId: req.taskId, actor: "proxy", event: "vault.created", detail: { scope: req.scope, knownValues: knownValuesOf(customer).length } });
+    return { message: tokenized };
+  });
+}
+
+export async function addMessage(env: ProxyEnv, taskId: string, text: string): Promise<ProxyResult<{ message: string }>> {
+  return guarded(async () => {
+    const vault = vaultFor(env, taskId);
+    if (!(await vault.meta())) throw new SiloError("task_closed", "the task is closed");
+    const tokenized = await vault.tokenize(text);
+    await vault.appendTranscript({ role: "customer", by: "customer", text: tokenized });
+    return { message: tokenized };
+  });
+}
+
+export async function handoff(env: ProxyEnv, taskId: string, principal: string, jtis: string[]): Promise<ProxyResult<null>> {
+  return guarded(async () => {
+    if (!(await vaultFor(env, taskId).handoff(principal, jtis))) throw new SiloError("task_closed", "the task is closed");
+    return null;
+  });
+}
+
+/** Scan text that an agent handed back (a summary, a reason) before the router stores it. */
+export async function tokenize(env: ProxyEnv, taskId: string, text: string): Promise<ProxyResult<{ text: string }>> {
+  return guarded(async () => ({ text: await vaultFor(env, taskId).tokenize(text) }));
+}
+
+export async function lastCustomerMessage(env: ProxyEnv, taskId: string): Promise<ProxyResult<{ message: string }>> {
+  return guarded(async () => {
+    const entries = await vaultFor(env, taskId).transcript();
+    const last = entries.findLast((e) => e.role === "customer");
+    if (!last) throw new SiloError("task_closed", "the task has no conversation");
+    return { message: last.text };
+  });
+}
+
+/** Agent replies since `since`, hydrated for the customer's channel only. */
+export async function replies(env: ProxyEnv, taskId: string, since: number): Promise<ProxyResult<{ replies: string[]; next: number }>> {
+  return guarded(async () => {
+    const vault = vaultFor(env, taskId);
+    const entries = await vault.transcript();
+    const out: string[] = [];
+    for (const e of entries.slice(since)) {
+      if (e.role === "agent") out.push((await vault.hydrate(e.text)).text);
+    }
+    return { replies: out, next: entries.length };
+  });
+}
+
+export async function closeTask(env: ProxyEnv, taskId: string, reason: string): Promise<ProxyResult<null>> {
+  return guarded(async () => {
+    await vaultFor(env, taskId).close();
+    await appendAudit(database(env.DB), { taskId, actor: "proxy", event: "vault.deleted", detail: { reason } });
+    return null;
+  });
+}
+
+/** What the vault knows about a customer before any agent reads a record. */
+export function knownValuesOf(c: CustomerRecord): KnownValue[] {
+  const names = c.name.split(/\s+/).filter((part) => part.length >= 2);
+  return [
+    { kind: "NAME", value: c.name },
+    ...(names.length > 1 ? names.map((value) => ({ kind: "NAME" as const, value })) : []),
+    { kind: "EMAIL", value: c.email },
+    { kind: "PHONE", value: c.phone },
+    { kind: "ADDRESS", value: c.address },
+  ];
+}
+
+async function guarded<T>(fn: () => Promise<T>): Promise<ProxyResult<T>> {
+  try {
+    return { ok: true, result: await fn() };
+  } catch (err) {
+    if (err instanceof SiloError) return { ok: false, ...toErrorBody(err) };
+    return { ok: false, error: "vault_unavailable", message: "the task vault or its store is unavailable" };
+  }
+}

@@ -1,0 +1,35 @@
+import type { z } from "zod";
+import type { CapabilityName } from "../../contracts/capabilities.ts";
+import type { OpArgs, OpName } from "../../contracts/proxy.ts";
+import type { Db } from "../../db/index.ts";
+import type { Vault } from "../../vault/vault.ts";
+import type { Authenticated } from "../authenticate.ts";
+import type { SystemOfRecord } from "../connectors/types.ts";
+import type { ProxyEnv } from "../env.ts";
+import type { Registry } from "../../registry/schema.ts";
+
+export interface OpContext {
+  env: ProxyEnv;
+  db: Db;
+  auth: Authenticated;
+  vault: DurableObjectStub<Vault>;
+  crm: SystemOfRecord;
+  registry: Registry;
+  idempotencyKey: string | undefined;
+}
+
+export interface OpOutcome {
+  result: unknown;
+  /** Tokenized facts for the audit row (amounts, record ids, token names). */
+  detail?: Record<string, unknown>;
+  /** True when the op wrote its own audit row atomically with its effect. */
+  audited?: boolean;
+}
+
+export interface OpDefinition<N extends OpName> {
+  /** The base-key capability the op needs; undefined = any valid key pair. */
+  capability: CapabilityName | undefined;
+  run(ctx: OpContext, args: z.output<(typeof OpArgs)[N]>): Promise<OpOutcome>;
+}
+
+export type OpTable = { [N in OpName]: OpDefinition<N> };

@@ -1,0 +1,16 @@
+import type { OpTable } from "./context.ts";
+import { emailSend } from "./email.ts";
+import { caseRead, customerRead, ordersList, transcriptRead, whoami } from "./reads.ts";
+import { refundIssue } from "./refund.ts";
+import { replySend } from "./reply.ts";
+
+export const OPS: OpTable = {
+  whoami,
+  "customer.read": customerRead,
+  "orders.list": ordersList,
+  "case.read": caseRead,
+  "transcript.read": transcriptRead,
+  "refund.issue": refundIssue,
+  "email.send": emailSend,
+  "reply.send": replySend,
+};

@@ -1,0 +1,67 @@
+import { SiloError } from "../../errors/index.ts";
+import { PII_FIELDS } from "../connectors/types.ts";
+import type { OpContext, OpDefinition } from "./context.ts";
+
+/** Scope: the task key names the customer (and case); only those, and what they own. */
+function assertCustomerInScope(ctx: OpContext, customerId: string): void {
+  if (ctx.auth.task.scope.customer !== customerId) {
+    throw new SiloError("scope_denied", "the task key does not name this customer");
+  }
+}
+
+export const whoami: OpDefinition<"whoami"> = {
+  capability: undefined,
+  async run({ auth }) {
+    return {
+      result: {
+        principal: auth.principal,
+        taskId: auth.task.tid,
+        scope: auth.task.scope,
+        capabilities: auth.base.caps,
+        expiresAt: new Date(Math.min(auth.base.exp, auth.task.exp) * 1000).toISOString(),
+      },
+    };
+  },
+};
+
+export const customerRead: OpDefinition<"customer.read"> = {
+  capability: "customer.read",
+  async run(ctx, { customerId }) {
+    assertCustomerInScope(ctx, customerId);
+    const customer = await ctx.crm.getCustomer(customerId);
+    if (!customer) throw new SiloError("unknown_record", "no such customer");
+    const tokenized = await ctx.vault.tokenizeRecord({ ...customer }, PII_FIELDS.customer);
+    return { result: tokenized, detail: { customerId } };
+  },
+};
+
+export const ordersList: OpDefinition<"orders.list"> = {
+  capability: "orders.list",
+  async run(ctx, { customerId }) {
+    assertCustomerInScope(ctx, customerId);
+    const orders = await ctx.crm.listOrders(customerId);
+    const tokenized = await Promise.all(orders.map((o) => ctx.vault.tokenizeRecord({ ...o }, PII_FIELDS.order)));
+    return { result: tokenized, detail: { customerId, count: orders.length } };
+  },
+};
+
+export const caseRead: OpDefinition<"case.read"> = {
+  capability: "case.read",
+  async run(ctx, { caseId }) {
+    // Same answer for "not yours" and "does not exist": no id-guessing oracle.
+    const record = ctx.auth.task.scope.case === caseId ? await ctx.crm.getCase(caseId) : null;
+    if (!record || record.customerId !== ctx.auth.task.scope.customer) {
+      throw new SiloError("scope_denied", "the task key does not name this case");
+    }
+    const tokenized = await ctx.vault.tokenizeRecord({ ...record }, PII_FIELDS.case);
+    return { result: tokenized, detail: { caseId } };
+  },
+};
+
+export const transcriptRead: OpDefinition<"transcript.read"> = {
+  capability: undefined,
+  async run(ctx) {
+    const entries = await ctx.vault.transcript();
+    return { result: entries.map(({ role, by, text }) => ({ role, by, text })), detail: { entries: entries.length } };
+  },
+};

@@ -1,0 +1,18 @@
+import { SiloError } from "../../errors/index.ts";
+import type { OpDefinition } from "./context.ts";
+
+/**
+ * reply.send: the reply is kept tokenized in the task transcript; the router
+ * hydrates it for the customer's channel only (KernelGate.replies).
+ */
+export const replySend: OpDefinition<"reply.send"> = {
+  capability: "reply.send",
+  async run(ctx, { text }) {
+    const { unknown } = await ctx.vault.hydrate(text);
+    if (unknown.length > 0) throw new SiloError("validation_failed", "the reply holds a token this task did not issue");
+    // Re-tokenize: an agent must not smuggle a raw value it guessed into a reply.
+    const tokenized = await ctx.vault.tokenize(text);
+    await ctx.vault.appendTranscript({ role: "agent", by: ctx.auth.principal, text: tokenized });
+    return { result: { delivered: true }, detail: { text: tokenized } };
+  },
+};

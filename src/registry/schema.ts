@@ -1,0 +1,49 @@
+import { z } from "zod";
+import { CapabilitySchema, escalationTarget } from "../contracts/capabilities.ts";
+
+const name = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/);
+
+/** An agent's request, as written in agents/<name>/config.yaml. */
+export const AgentConfigSchema = z
+  .object({
+    name,
+    description: z.string().min(1).max(300),
+    intents: z.array(name).default([]),
+    model: z.string().min(1).default("siloos/offline"),
+    base_keys: z.array(CapabilitySchema).min(1),
+    escalation: z.array(escalationTarget).default([]),
+  })
+  .strict();
+export type AgentConfig = z.infer<typeof AgentConfigSchema>;
+
+/** The grant: what the router mints for this agent, compiled at build time. */
+export const AgentEntrySchema = z.object({
+  name,
+  description: z.string(),
+  binding: z.string().regex(/^AGENT_[A-Z0-9_]+$/),
+  intents: z.array(name),
+  model: z.string(),
+  caps: z.array(CapabilitySchema),
+  escalation: z.array(escalationTarget),
+  instructions: z.string(),
+});
+export type AgentEntry = z.infer<typeof AgentEntrySchema>;
+
+export const TemplateSchema = z.object({
+  name,
+  owner: name,
+  subject: z.string().min(1).max(200),
+  body: z.string().min(1).max(20_000),
+  variables: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,30}$/)),
+});
+export type Template = z.infer<typeof TemplateSchema>;
+
+export const RegistrySchema = z.object({
+  agents: z.array(AgentEntrySchema),
+  templates: z.array(TemplateSchema),
+});
+export type Registry = z.infer<typeof RegistrySchema>;
+
+export function bindingFor(agent: string): string {
+  return `AGENT_${agent.toUpperCase().replace(/-/g, "_")}`;
+}

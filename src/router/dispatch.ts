@@ -1,0 +1,121 @@
+import { appendAudit, batchWithAudit, type AuditEvent } from "../audit/index.ts";
+import { AgentResultSchema, type AgentInvocation, type AgentResult } from "../contracts/agent.ts";
+import { findCapability } from "../contracts/capabilities.ts";
+import type { ProxyResult } from "../contracts/proxy.ts";
+import type { Db } from "../db/index.ts";
+import { SiloError } from "../errors/index.ts";
+import type { Scope } from "../keys/claims.ts";
+import { findAgent, registry, type AgentEntry } from "../registry/index.ts";
+import type { RouterConfig, RouterEnv } from "./env.ts";
+import { keysMintedEvent, mintKeyPair } from "./keys.ts";
+import { updateTask, type TaskRow } from "./tasks.ts";
+
+/** An escalation chain longer than this is a loop, not a hand-off. */
+const MAX_HOPS = 4;
+
+export interface RunReport {
+  outcome: "completed" | "escalated" | "queued_human" | "failed";
+  assignee: string;
+  hops: string[];
+}
+
+export interface Opening {
+  /** The customer's raw message: goes to the proxy, which tokenizes it into the vault. */
+  rawMessage: string;
+}
+
+/**
+ * Run a task from `agent` until an agent completes, fails, or hands it to a
+ * human. Each hop gets freshly minted keys for the same task and vault; the
+ * previous holder's keys are revoked by the hand-off.
+ */
+export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: TaskRow, agent: AgentEntry, opening: Opening | null, context: AgentInvocation["context"]): Promise<RunReport> {
+  const scope: Scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
+  const hops: string[] = [];
+  let current = agent;
+  let ctx = context;
+  let message: string | undefined;
+  for (let hop = 0; hop < MAX_HOPS; hop++) {
+    const principal = `agent:${current.name}`;
+    hops.push(principal);
+    const keys = await mintKeyPair(cfg.SILOOS_SIGNING_KEYS, principal, task.id, current.caps, scope);
+    await appendAudit(db, keysMintedEvent(task.id, principal, keys, current.caps));
+    const jtis = [keys.base.jti, keys.task.jti];
+    if (hop === 0 && opening) {
+      message = unwrap(await env.PROXY.openTask({ taskId: task.id, principal, jtis, scope, message: opening.rawMessage, expiresAt: task.expiresAt })).message;
+    } else {
+      unwrap(await env.PROXY.handoff(task.id, principal, jtis));
+      message ??= await latestCustomerMessage(env, task.id);
+    }
+    await batchWithAudit(db, [updateTask(db, task.id, { assignee: principal })], [{ taskId: task.id, actor: "router", event: "task.dispatched", detail: { to: principal, hop } }]);
+    const result = await invokeAgent(env, current, { taskId: task.id, baseKey: keys.base.token, taskKey: keys.task.token, message, context: ctx });
+    const summary = "summary" in result ? await tokenizeSummary(env, task.id, result.summary) : null;
+    const finished: AuditEvent = { taskId: task.id, actor: principal, event: "task.run_finished", detail: { status: result.status } };
+
+    if (result.status === "completed") {
+      await batchWithAudit(db, [updateTask(db, task.id, { outcome: "completed", summary })], [finished]);
+      return { outcome: "completed", assignee: principal, hops };
+    }
+    if (result.status === "failed") {
+      // A failed run is not a lost request: the task waits for a human.
+      await batchWithAudit(db, [updateTask(db, task.id, { outcome: "failed", status: "queued_human", assignee: "human:support" })], [
+        finished,
+        { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_failed", detail: { from: principal, to: "human:support", reason: result.reason.slice(0, 200) } },
+      ]);
+      return { outcome: "failed", assignee: "human:support", hops };
+    }
+    const target = allowedTarget(current, result.target);
+    const reason = await tokenizeSummary(env, task.id, result.reason);
+    if (target.startsWith("human:")) {
+      await batchWithAudit(db, [updateTask(db, task.id, { status: "queued_human", assignee: target, outcome: "escalated", summary })], [
+        finished,
+        { taskId: task.id, actor: "router", event: "task.queued_human", detail: { from: principal, to: target, reason } },
+      ]);
+      return { outcome: "queued_human", assignee: target, hops };
+    }
+    const next = findAgent(registry, target);
+    if (!next) throw new SiloError("unknown_agent", `escalation target ${target} is not in the registry`);
+    await batchWithAudit(db, [updateTask(db, task.id, { outcome: "escalated", summary })], [
+      finished,
+      { taskId: task.id, actor: "router", event: "task.escalated", detail: { from: principal, to: `agent:${target}`, reason } },
+    ]);
+    ctx = { ...ctx, escalatedFrom: current.name, escalationReason: reason, summary: summary ?? "" };
+    current = next;
+  }
+  await batchWithAudit(db, [updateTask(db, task.id, { status: "queued_human", assignee: "human:support", outcome: "escalated" })], [{ taskId: task.id, actor: "router", event: "task.queued_human", detail: { reason: "escalation chain too long" } }]);
+  return { outcome: "queued_human", assignee: "human:support", hops };
+}
+
+/** Escalation targets come from the grant (registry), never from the agent's wish alone. */
+function allowedTarget(agent: AgentEntry, target: string): string {
+  const cap = findCapability(agent.caps, "escalate");
+  if (!cap?.targets.includes(target)) return "human:support";
+  return target;
+}
+
+async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocation): Promise<AgentResult> {
+  const binding = env[agent.binding as `AGENT_${string}`];
+  if (!binding) return { status: "failed", reason: "agent_unavailable: no binding for this agent" };
+  let raw: unknown;
+  try {
+    raw = await binding.run(inv);
+  } catch {
+    // Never echo an agent's error text: it is untrusted.
+    return { status: "failed", reason: "agent_error: the agent threw" };
+  }
+  const parsed = AgentResultSchema.safeParse(raw);
+  return parsed.success ? parsed.data : { status: "failed", reason: "agent_error: malformed result" };
+}
+
+async function tokenizeSummary(env: RouterEnv, taskId: string, text: string): Promise<string> {
+  return unwrap(await env.PROXY.tokenize(taskId, text)).text;
+}
+
+async function latestCustomerMessage(env: RouterEnv, taskId: string): Promise<string> {
+  return unwrap(await env.PROXY.lastCustomerMessage(taskId)).message;
+}
+
+export function unwrap<T>(res: ProxyResult<T>): T {
+  if (!res.ok) throw new SiloError(res.error, res.message);
+  return res.result;
+}

@@ -1,0 +1,40 @@
+import { z } from "zod";
+import type { AgentService } from "../contracts/agent.ts";
+import type { KernelGate } from "../proxy/index.ts";
+
+/** Everything the router can touch. */
+export interface RouterEnv {
+  DB: D1Database;
+  PROXY: Service<KernelGate>;
+  SILOOS_API_KEY: string;
+  SILOOS_ADMIN_KEY: string;
+  SILOOS_SIGNING_KEYS: string;
+  SILOOS_TASK_TTL_SECONDS?: string;
+  /** Agent bindings, named by the registry (AGENT_<NAME>). */
+  [binding: `AGENT_${string}`]: Service<AgentService & Rpc.WorkerEntrypointBranded> | undefined;
+}
+
+const ConfigSchema = z.object({
+  SILOOS_API_KEY: z.string().min(16, "SILOOS_API_KEY must be at least 16 characters"),
+  SILOOS_ADMIN_KEY: z.string().min(16, "SILOOS_ADMIN_KEY must be at least 16 characters"),
+  SILOOS_SIGNING_KEYS: z.string().min(1, "SILOOS_SIGNING_KEYS is not set"),
+  SILOOS_TASK_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+});
+export type RouterConfig = z.infer<typeof ConfigSchema>;
+
+const cache = new Map<string, RouterConfig>();
+
+/** Parsed once per isolate; a missing secret fails loudly with its name. */
+export function routerConfig(env: RouterEnv): RouterConfig {
+  const cacheKey = `${env.SILOOS_API_KEY}|${env.SILOOS_ADMIN_KEY}|${env.SILOOS_TASK_TTL_SECONDS}|${env.SILOOS_SIGNING_KEYS?.length}`;
+  let config = cache.get(cacheKey);
+  if (!config) {
+    const parsed = ConfigSchema.safeParse(env);
+    if (!parsed.success) {
+      throw new Error(`router misconfigured: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    }
+    config = parsed.data;
+    cache.set(cacheKey, config);
+  }
+  return config;
+}

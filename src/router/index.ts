@@ -1,0 +1,46 @@
+/**
+ * The router (the kernel): SiloOS's only public Worker. May touch: D1
+ * (tasks, audit), the proxy's KernelGate, and every agent's entrypoint.
+ * Receives work, mints keys, dispatches, escalates, completes.
+ */
+import { Hono } from "hono";
+import { bodyLimit } from "hono/body-limit";
+import { MAX_BODY_BYTES } from "../contracts/api.ts";
+import { publicJwks, parseSigningKeys } from "../keys/keyring.ts";
+import { bearerKey } from "./auth.ts";
+import { routerConfig, type RouterEnv } from "./env.ts";
+import { errorResponse, notFound } from "./errors.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { taskRoutes } from "./routes/tasks.ts";
+
+const app = new Hono<{ Bindings: RouterEnv }>();
+
+app.use(
+  "*",
+  bodyLimit({
+    maxSize: MAX_BODY_BYTES,
+    onError: (c) => c.json({ error: "payload_too_large", message: `bodies are limited to ${MAX_BODY_BYTES} bytes` }, 413),
+  }),
+);
+
+app.get("/healthz", (c) => {
+  routerConfig(c.env);
+  return c.json({ ok: true });
+});
+
+app.get("/.well-known/jwks.json", (c) => {
+  c.header("cache-control", "public, max-age=300");
+  return c.json(publicJwks(parseSigningKeys(routerConfig(c.env).SILOOS_SIGNING_KEYS)));
+});
+
+app.use("/v1/tasks/*", bearerKey("SILOOS_API_KEY"));
+app.use("/v1/tasks", bearerKey("SILOOS_API_KEY"));
+app.route("/v1/tasks", taskRoutes);
+
+app.use("/v1/audit", bearerKey("SILOOS_ADMIN_KEY"));
+app.route("/v1", adminRoutes);
+
+app.notFound(notFound);
+app.onError((err, c) => errorResponse(c, err));
+
+export default app;

@@ -1,0 +1,42 @@
+import { eq } from "drizzle-orm";
+import type { Db } from "../db/index.ts";
+import { tasks, type TaskStatus } from "../db/schema.ts";
+
+export type TaskRow = typeof tasks.$inferSelect;
+
+export function newTaskId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return `tsk_${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+export function getTask(db: Db, id: string): Promise<TaskRow | undefined> {
+  return db.select().from(tasks).where(eq(tasks.id, id)).get();
+}
+
+export interface TaskUpdate {
+  status?: TaskStatus;
+  assignee?: string;
+  outcome?: string | null;
+  summary?: string | null;
+}
+
+export function updateTask(db: Db, id: string, patch: TaskUpdate) {
+  return db.update(tasks).set({ ...patch, updatedAt: Date.now() }).where(eq(tasks.id, id));
+}
+
+/** The public view of a task: no raw values, no keys. */
+export function taskView(row: TaskRow) {
+  return {
+    taskId: row.id,
+    status: row.status,
+    outcome: row.outcome,
+    assignee: row.assignee,
+    intent: row.intent,
+    subject: { customerId: row.customerId, caseId: row.caseId },
+    summary: row.summary,
+    channel: row.channel,
+    createdAt: new Date(row.createdAt).toISOString(),
+    updatedAt: new Date(row.updatedAt).toISOString(),
+    expiresAt: new Date(row.expiresAt).toISOString(),
+  };
+}

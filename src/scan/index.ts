@@ -1,0 +1,7 @@
+// Free-text PII scanner: known values + pattern detectors -> spans / tokens.
+// Runs in workerd (no Node APIs); see docs/scanner.md for coverage and figures.
+export type { KnownValue, PiiKind, Span } from "./types.ts";
+export { PII_KINDS } from "./types.ts";
+export { findPii, tokenizeText } from "./scan.ts";
+export { DETECTORS } from "./detectors.ts";
+export type { Detector } from "./detectors.ts";

@@ -1,0 +1,131 @@
+// Matching of values the task already knows are PII. All known values are
+// compiled into ONE case-insensitive alternation (longest first, so "Ann Lee"
+// beats "Ann" at the same position) and cached, since the same task sends
+// the same known list with every message.
+import type { KnownValue, PiiKind, Span } from "./types.ts";
+import { digitsOf } from "./checks.ts";
+
+interface Matcher {
+  re: RegExp;
+  kinds: PiiKind[]; // kinds[i] belongs to capture group i + 1
+}
+
+const WORD = "[\\p{L}\\p{M}\\p{N}_]";
+// Scripts written without spaces between words: no word boundary to demand.
+const UNSPACED = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
+const IS_WORD = new RegExp(`^${WORD}$`, "u");
+const SEP = "[ \\u00a0().\\-/]{0,3}"; // between digits of a known phone
+const esc = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
+
+function textPattern(v: string): string {
+  const body = v
+    .split(/(\s*,\s*|\s+|['\u2019])/u)
+    .map((part, i) => (i % 2 === 0 ? esc(part) : /['\u2019]/u.test(part) ? "['\\u2019]" : part.includes(",") ? ",?\\s+" : "\\s+"))
+    .join("");
+  const first = v[0] ?? "";
+  const last = v[v.length - 1] ?? "";
+  const pre = IS_WORD.test(first) && !UNSPACED.test(first) ? `(?<!${WORD})` : "";
+  const post = IS_WORD.test(last) && !UNSPACED.test(last) ? `(?!${WORD})` : "";
+  return pre + body + post;
+}
+
+// ITU country-code length from its leading digits (1 and 7 are one digit;
+// the listed two-digit codes; everything else three).
+const CC2 = /^(?:2[07]|3[0-469]|4[013-9]|5[1-8]|6[0-6]|8[1246]|9[0-58])/;
+const ccLength = (d: string) => (/^[17]/.test(d) ? 1 : CC2.test(d) ? 2 : 3);
+
+/** Digits only, so "+1 (415) 555-0132", "415.555.0132" and "0044 ..." all match. */
+function phonePattern(v: string): string | null {
+  let d = digitsOf(v);
+  const intl = /^\s*(?:\+|00)/.test(v);
+  if (intl && d.startsWith("00")) d = d.slice(2);
+  const core = intl ? d.slice(ccLength(d)) : d.replace(/^0+/, "");
+  if (core.length < 7) return null;
+  const join = (s: string) => s.split("").join(SEP);
+  // Known country code: "+" optional. Unknown: any "+cc"/"00cc", or NANP "1".
+  const cc = intl ? `(?:\\+|00)?${join(d.slice(0, d.length - core.length))}` : "(?:(?:\\+|00)\\d{1,3}|1)";
+  // [cc] [(0)|0] core, each part optional, any separators in between.
+  return `(?<![\\d+])(?:${cc}${SEP})?(?:\\(?0\\)?${SEP})?\\(?${join(core)}(?!\\d)`;
+}
+
+function patternFor(k: KnownValue): string | null {
+  const v = k.value.trim();
+  if (v.replace(/[^\p{L}\p{N}]/gu, "").length < 2) return null; // "J." would hit everywhere
+  switch (k.kind) {
+    case "PHONE":
+      return phonePattern(v);
+    case "EMAIL":
+      return `(?<![\\w.%+\\-])${esc(v)}(?![\\w\\-]|\\.\\w)`;
+    case "IP":
+      return `(?<![\\w.:])${esc(v)}(?![\\w:]|\\.\\d)`;
+    case "CARD":
+    case "IBAN":
+    case "SSN": {
+      const chars = v.replace(/[^\p{L}\p{N}]/gu, "");
+      return `(?<!\\w)${chars.split("").map(esc).join("[ \\-\\u00a0]?")}(?!\\w)`;
+    }
+    default:
+      return textPattern(v);
+  }
+}
+
+function compile(known: readonly KnownValue[]): Matcher | null {
+  const seen = new Set<string>();
+  const rows: { p: string; kind: PiiKind; n: number }[] = [];
+  for (const k of known) {
+    const p = patternFor(k);
+    if (p === null || seen.has(p)) continue;
+    seen.add(p);
+    rows.push({ p, kind: k.kind, n: k.value.trim().length });
+  }
+  if (rows.length === 0) return null;
+  rows.sort((a, b) => b.n - a.n);
+  return {
+    re: new RegExp(rows.map((r) => `(${r.p})`).join("|"), "giu"),
+    kinds: rows.map((r) => r.kind),
+  };
+}
+
+// Two cache levels: by array identity (no allocation per message; the
+// snapshot catches an array mutated in place), then by content.
+const byArray = new WeakMap<readonly KnownValue[], { snap: KnownValue[]; m: Matcher | null }>();
+const byKey = new Map<string, Matcher | null>();
+const CACHE_MAX = 64;
+
+function matcherFor(known: readonly KnownValue[]): Matcher | null {
+  const hit = byArray.get(known);
+  if (hit && sameValues(hit.snap, known)) return hit.m;
+  const key = known.map((k) => `${k.kind}\u0000${k.value}`).join("\u0001");
+  let m = byKey.get(key);
+  if (m === undefined) {
+    m = compile(known);
+    if (byKey.size >= CACHE_MAX) byKey.delete(byKey.keys().next().value ?? "");
+    byKey.set(key, m);
+  }
+  byArray.set(known, { snap: known.map((k) => ({ kind: k.kind, value: k.value })), m });
+  return m;
+}
+
+function sameValues(a: readonly KnownValue[], b: readonly KnownValue[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    if (a[i]?.kind !== b[i]?.kind || a[i]?.value !== b[i]?.value) return false;
+  }
+  return true;
+}
+
+/** Append the occurrences of known values in `text` to `out`, in text order. */
+export function findKnown(text: string, known: readonly KnownValue[], out: Span[]): void {
+  if (known.length === 0) return;
+  const m = matcherFor(known);
+  if (m === null) return;
+  const re = m.re;
+  re.lastIndex = 0;
+  for (let r = re.exec(text); r !== null; r = re.exec(text)) {
+    if (r[0].length === 0) { re.lastIndex++; continue; }
+    let g = 1;
+    while (g < r.length && r[g] === undefined) g++;
+    const kind = m.kinds[g - 1] ?? "NAME";
+    out.push({ start: r.index, end: r.index + r[0].length, kind, value: r[0] });
+  }
+}

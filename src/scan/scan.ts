@@ -1,0 +1,113 @@
+// findPii / tokenizeText: run the known-value matcher and the pattern
+// detectors, then resolve overlaps (known values first, then longer spans).
+import type { KnownValue, PiiKind, Span } from "./types.ts";
+import { DETECTORS } from "./detectors.ts";
+import { findKnown } from "./known.ts";
+
+// Vault tokens already in the text ("[NAME_1]") are left alone, so that
+// tokenizing twice is harmless.
+const TOKEN = /\[[A-Z]{2,10}_\d{1,9}\]/g;
+
+/** Non-overlapping PII spans of `text`, sorted by start. */
+export function findPii(text: string, known: readonly KnownValue[]): Span[] {
+  if (text.length === 0) return [];
+  const knownSpans: Span[] = [];
+  findKnown(text, known, knownSpans);
+  const found: Span[] = [];
+  const digits = countDigits(text);
+  for (const d of DETECTORS) {
+    // Prefilters are what keeps plain chat cheap: most messages have too few
+    // digits for any number-shaped PII, and no "@" or ":".
+    if (digits < d.minDigits || (d.needs !== "" && !text.includes(d.needs))) continue;
+    d.find(text, found);
+  }
+  const blocked: Span[] = [];
+  if (text.includes("[")) {
+    for (const m of text.matchAll(TOKEN)) {
+      blocked.push({ start: m.index, end: m.index + m[0].length, kind: "NAME", value: m[0] });
+    }
+  }
+  if (found.length === 0 && blocked.length === 0) return knownSpans; // already sorted, disjoint
+  return resolve(knownSpans, found, blocked);
+}
+
+/** Replace every PII span with `tokenFor(kind, value)`, left to right. */
+export function tokenizeText(
+  text: string,
+  known: readonly KnownValue[],
+  tokenFor: (kind: PiiKind, value: string) => string,
+): string {
+  const spans = findPii(text, known);
+  if (spans.length === 0) return text;
+  let out = "";
+  let at = 0;
+  for (const s of spans) {
+    out += text.slice(at, s.start) + tokenFor(s.kind, s.value);
+    at = s.end;
+  }
+  return out + text.slice(at);
+}
+
+// Candidate ranks: vault tokens already in the text, known values, patterns.
+const BLOCKED = 2;
+const KNOWN = 1;
+const PATTERN = 0;
+interface Cand { s: Span; rank: number }
+
+/**
+ * Sort by start, cut into clusters of mutually overlapping candidates (almost
+ * always of size 1), and inside a cluster keep greedily by rank, then length,
+ * then earlier start. O(n log n) even for megabyte inputs.
+ */
+function resolve(knownSpans: Span[], found: Span[], blocked: Span[]): Span[] {
+  const all: Cand[] = [];
+  for (const s of blocked) all.push({ s, rank: BLOCKED });
+  for (const s of knownSpans) all.push({ s, rank: KNOWN });
+  for (const s of found) all.push({ s, rank: PATTERN });
+  all.sort((a, b) => a.s.start - b.s.start);
+  const out: Span[] = [];
+  for (let i = 0; i < all.length; ) {
+    let j = i + 1;
+    let end = all[i]?.s.end ?? 0;
+    while (j < all.length && (all[j]?.s.start ?? 0) < end) end = Math.max(end, all[j++]?.s.end ?? 0);
+    const cluster = all.slice(i, j);
+    if (cluster.length === 1) {
+      if (cluster[0]?.rank !== BLOCKED) out.push(...cluster.map((c) => c.s));
+    } else {
+      out.push(...pick(cluster));
+    }
+    i = j;
+  }
+  return out;
+}
+
+function pick(cluster: Cand[]): Span[] {
+  const live = cluster.filter((c) => !(c.rank === KNOWN && swallowed(c.s, cluster)));
+  live.sort((a, b) => b.rank - a.rank || spanLen(b.s) - spanLen(a.s) || a.s.start - b.s.start);
+  const kept: Cand[] = [];
+  for (const c of live) {
+    if (kept.every((k) => k.s.end <= c.s.start || c.s.end <= k.s.start)) kept.push(c);
+  }
+  return kept.filter((c) => c.rank !== BLOCKED).map((c) => c.s).sort((a, b) => a.start - b.start);
+}
+
+/**
+ * A known value strictly inside a pattern hit of another kind (the first
+ * name inside "ann.lee@example.com") yields to it: redacting the whole
+ * email hides the name too, while the name alone would leak the rest.
+ */
+function swallowed(k: Span, cluster: Cand[]): boolean {
+  return cluster.some((c) => c.rank === PATTERN && c.s.kind !== k.kind &&
+    c.s.start <= k.start && k.end <= c.s.end && spanLen(c.s) > spanLen(k));
+}
+
+const spanLen = (s: Span) => s.end - s.start;
+
+function countDigits(text: string): number {
+  let n = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c <= 57 && c >= 48) n++;
+  }
+  return n;
+}

@@ -1,0 +1,70 @@
+/**
+ * The agent SDK. An agent is a Worker whose only binding is PROXY; this module
+ * turns a handler into that Worker's RPC entrypoint and gives it typed calls
+ * through the proxy. Nothing here keeps state between invocations.
+ */
+import { WorkerEntrypoint } from "cloudflare:workers";
+import type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
+import type { OpArgsOf, OpName, ProxyCall, ProxyResult } from "../contracts/proxy.ts";
+import type { ErrorCode } from "../errors/index.ts";
+
+export type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
+
+/** The proxy as an agent sees it: one method. */
+export interface ProxyBinding {
+  call(request: ProxyCall): Promise<ProxyResult>;
+}
+
+export interface AgentEnv {
+  PROXY: ProxyBinding;
+}
+
+/** A refusal from the proxy, with its stable code. */
+export class ToolError extends Error {
+  readonly code: ErrorCode;
+  constructor(code: ErrorCode, message: string) {
+    super(message);
+    this.name = "ToolError";
+    this.code = code;
+  }
+}
+
+export interface AgentContext {
+  taskId: string;
+  /** The customer's message, tokenized. */
+  message: string;
+  context: AgentInvocation["context"];
+  /** Call a proxy operation with this task's keys. Throws ToolError on refusal. */
+  call<N extends OpName>(op: N, args: OpArgsOf<N>, opts?: { idempotencyKey?: string }): Promise<any>;
+  /** Like call, but returns the refusal instead of throwing. */
+  tryCall<N extends OpName>(op: N, args: OpArgsOf<N>, opts?: { idempotencyKey?: string }): Promise<ProxyResult>;
+  /** A deterministic idempotency key for an action of this task. */
+  idempotencyKey(label: string): string;
+}
+
+export type AgentHandler = (ctx: AgentContext) => Promise<AgentResult>;
+
+export function defineAgent(handler: AgentHandler) {
+  return class Agent extends WorkerEntrypoint<AgentEnv> {
+    async run(invocation: AgentInvocation): Promise<AgentResult> {
+      return handler(agentContext(this.env.PROXY, invocation));
+    }
+  };
+}
+
+export function agentContext(proxy: ProxyBinding, inv: AgentInvocation): AgentContext {
+  const tryCall = (op: OpName, args: unknown, opts?: { idempotencyKey?: string }) =>
+    proxy.call({ baseKey: inv.baseKey, taskKey: inv.taskKey, op, args: args as Record<string, unknown>, ...opts });
+  return {
+    taskId: inv.taskId,
+    message: inv.message,
+    context: inv.context,
+    tryCall,
+    async call(op, args, opts) {
+      const res = await tryCall(op, args, opts);
+      if (!res.ok) throw new ToolError(res.error, res.message);
+      return res.result;
+    },
+    idempotencyKey: (label) => `${inv.taskId}.${label}`.slice(0, 80),
+  };
+}

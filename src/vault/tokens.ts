@@ -1,0 +1,20 @@
+import type { PiiKind } from "../scan/index.ts";
+
+/** `[NAME_1]`, `[EMAIL_2]` …: typed, readable by a model, meaningless outside the task. */
+export const TOKEN_PATTERN = /\[([A-Z]+)_(\d{1,6})\]/g;
+
+export function formatToken(kind: PiiKind, n: number): string {
+  return `[${kind}_${n}]`;
+}
+
+/** Two spellings of the same value share one token within a task. */
+export function valueKey(kind: PiiKind, value: string): string {
+  const v = value.trim();
+  if (kind === "PHONE" || kind === "CARD") return `${kind}:${v.replace(/\D/g, "")}`;
+  if (kind === "IBAN") return `${kind}:${v.replace(/\s/g, "").toUpperCase()}`;
+  return `${kind}:${v.toLowerCase().replace(/\s+/g, " ")}`;
+}
+
+export function kindOfToken(token: string): string | undefined {
+  return /^\[([A-Z]+)_\d{1,6}\]$/.exec(token)?.[1];
+}
