@@ -35,6 +35,7 @@ export const ERROR_STATUS = {
   audit_unavailable: 503,
   vault_unavailable: 503,
   store_unavailable: 503,
+  unavailable: 503,
   internal: 500,
 } as const;
 

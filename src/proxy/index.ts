@@ -30,6 +30,11 @@ export default class AgentGate extends WorkerEntrypoint<ProxyEnv, CallerProps> {
 }
 
 export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
+  /** Liveness for /healthz: the proxy answers and its D1 answers. */
+  async ping(): Promise<boolean> {
+    await this.env.DB.prepare("SELECT 1").first();
+    return true;
+  }
   checkSubject(customerId: string, caseId: string | null) {
     return kernel.checkSubject(this.env, customerId, caseId);
   }

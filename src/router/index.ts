@@ -23,9 +23,12 @@ app.use(
   }),
 );
 
-app.get("/healthz", (c) => {
+app.get("/healthz", async (c) => {
   routerConfig(c.env);
-  return c.json({ ok: true });
+  const checks = await Promise.allSettled([c.env.DB.prepare("SELECT 1").first(), c.env.PROXY.ping()]);
+  const [db, proxy] = checks.map((r) => r.status === "fulfilled");
+  if (db && proxy) return c.json({ ok: true, checks: { db, proxy } });
+  return c.json({ error: "unavailable", message: "a part of SiloOS is down", checks: { db, proxy } }, 503);
 });
 
 app.get("/.well-known/jwks.json", (c) => {

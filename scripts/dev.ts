@@ -1,0 +1,38 @@
+/**
+ * npm run dev — the whole system locally: router on http://localhost:8787
+ * (PORT overrides), proxy, egress guard and every agent in one workerd, with
+ * a local D1 (migrated, seeded) and Durable Objects persisted in .wrangler/state.
+ */
+import { rm } from "node:fs/promises";
+import { join } from "node:path";
+import { loadOrCreateDevVars } from "../src/local/secrets.ts";
+import { ROOT, startSystem } from "../src/local/system.ts";
+
+const port = Number(process.env.PORT ?? 8787);
+if (process.argv.includes("--reset")) {
+  await rm(join(ROOT, ".wrangler/state"), { recursive: true, force: true });
+  console.log("Local state wiped (.wrangler/state).");
+}
+const { secrets, created } = await loadOrCreateDevVars(join(ROOT, ".dev.vars"));
+if (created) console.log("Generated local secrets in .dev.vars (git-ignored).");
+
+const system = await startSystem({ secrets, port, host: process.env.HOST ?? "127.0.0.1", persistTo: join(ROOT, ".wrangler/state") });
+const base = `http://localhost:${port}`;
+console.log(`
+SiloOS is up: router ${base}  (agents: ${system.registry.agents.map((a) => a.name).join(", ")})
+
+  curl ${base}/healthz
+
+  curl -s ${base}/v1/tasks \\
+    -H "Authorization: Bearer $(grep SILOOS_API_KEY .dev.vars | cut -d"'" -f2)" \\
+    -H "Content-Type: application/json" \\
+    -d '{"intent":"refund","subject":{"customerId":"cus_1001","caseId":"cas_2001"},"message":"My desk arrived cracked. Please refund the 700 USD for ord_5001."}'
+
+Ctrl-C stops it.`);
+
+const stop = async () => {
+  await system.dispose();
+  process.exit(0);
+};
+process.on("SIGINT", stop);
+process.on("SIGTERM", stop);

@@ -1,0 +1,61 @@
+import { describe, expect, it } from "vitest";
+import { useSystem } from "./support/system.ts";
+
+const t = useSystem();
+
+describe("a task runs router → agent → proxy → back, and the audit says so", () => {
+  it("refunds within the agent's limit and leaves every step in the audit log", async () => {
+    const task = await t.createTask({
+      agent: "refund-agent",
+      subject: { customerId: "cus_1001" },
+      message: "Hi, this is Maria Alvarez. Please refund the 249 USD for ord_5002.",
+    });
+    expect(task).toMatchObject({ status: "open", outcome: "completed", assignee: "agent:refund-agent", hops: ["agent:refund-agent"] });
+    expect(task.reply).toContain("Hello Maria Alvarez");
+    expect(task.reply).toContain("249.00 USD");
+    expect(task.taskId).toMatch(/^tsk_/);
+
+    const events = (await t.audit(task.taskId)).map((e) => [e.actor, e.event, e.op, e.decision].filter(Boolean).join(" "));
+    expect(events).toEqual([
+      "router task.created",
+      "router key.minted",
+      "proxy vault.created",
+      "router task.dispatched",
+      "agent:refund-agent proxy.call whoami allowed",
+      "agent:refund-agent proxy.call customer.read allowed",
+      "agent:refund-agent proxy.call orders.list allowed",
+      "agent:refund-agent proxy.call refund.issue allowed",
+      "agent:refund-agent proxy.call email.send allowed",
+      "agent:refund-agent proxy.call reply.send allowed",
+      "agent:refund-agent task.run_finished",
+    ]);
+
+    const done = await t.api(`/v1/tasks/${task.taskId}/complete`, { method: "POST" });
+    expect(done.status).toBe(200);
+    expect(done.body.status).toBe("completed");
+    const tail = (await t.audit(task.taskId)).slice(-2).map((e) => e.event);
+    expect(tail).toEqual(["vault.deleted", "task.completed"]);
+  });
+
+  it("GET /v1/tasks/:id returns the state, and a completed task cannot be completed twice", async () => {
+    const task = await t.createTask({ intent: "refund", subject: { customerId: "cus_1005" }, message: "Refund my lamp please, ord_5006" });
+    const got = await t.api(`/v1/tasks/${task.taskId}`);
+    expect(got.status).toBe(200);
+    expect(got.body).toMatchObject({ taskId: task.taskId, status: "open", subject: { customerId: "cus_1005" } });
+    expect((await t.api(`/v1/tasks/${task.taskId}/complete`, { method: "POST" })).status).toBe(200);
+    const again = await t.api(`/v1/tasks/${task.taskId}/complete`, { method: "POST" });
+    expect(again).toMatchObject({ status: 409, body: { error: "task_closed" } });
+  });
+
+  it("serves the router's public keys and nothing private", async () => {
+    const res = await t.api("/.well-known/jwks.json", { key: null });
+    expect(res.status).toBe(200);
+    expect(res.body.keys).toHaveLength(1);
+    expect(res.body.keys[0]).toMatchObject({ kty: "OKP", crv: "Ed25519", alg: "EdDSA" });
+    expect(res.body.keys[0].d).toBeUndefined();
+  });
+
+  it("reports health once every Worker is up", async () => {
+    expect(await t.api("/healthz", { key: null })).toMatchObject({ status: 200, body: { ok: true, checks: { db: true, proxy: true } } });
+  });
+});

@@ -1,0 +1,92 @@
+import { describe, expect, it } from "vitest";
+import { generateSigningKey } from "../src/keys/generate.ts";
+import { useSystem, type AuditEntry } from "./support/system.ts";
+
+const t = useSystem();
+
+/** Start a real task held by the hostile agent; its run stashes the router's keys. */
+async function hostileTask(customerId = "cus_1002") {
+  return t.createTask({ agent: "hostile-agent", subject: { customerId }, message: "hello" });
+}
+
+async function lastRefusal(taskId: string | null): Promise<AuditEntry | undefined> {
+  return (await t.audit(taskId ?? undefined)).filter((e) => e.decision === "refused").at(-1);
+}
+
+async function expectRefused(taskId: string, res: any, code: string) {
+  expect(res).toMatchObject({ ok: false, error: code });
+  expect(await lastRefusal(taskId)).toMatchObject({ event: "proxy.call", decision: "refused", reason: code, taskId });
+}
+
+describe("keys cannot be forged, replayed after completion, or used by another agent or task", () => {
+  it("the router's own keys work for the agent they were minted for", async () => {
+    const task = await hostileTask();
+    expect(task.summary).toContain("whoami ok=true");
+    const res = await t.hostile({ attack: "replay", op: "whoami" });
+    expect(res).toMatchObject({ ok: true, result: { principal: "agent:hostile-agent", taskId: task.taskId } });
+  });
+
+  it("refuses a call without keys (key_missing), audited", async () => {
+    const task = await hostileTask();
+    const res = await t.hostile({ attack: "call", op: "whoami" });
+    expect(res).toMatchObject({ ok: false, error: "key_missing" });
+    expect((await t.audit()).at(-1)).toMatchObject({ decision: "refused", reason: "key_missing", actor: "agent:hostile-agent" });
+    expect(task.taskId).toBeTruthy();
+  });
+
+  it("refuses keys signed by another key pair, even with the router's kid (key_forged)", async () => {
+    const task = await hostileTask();
+    const realKid = JSON.parse(t.secrets.SILOOS_SIGNING_KEYS)[0].kid as string;
+    const forged = JSON.stringify([await generateSigningKey(realKid)]);
+    const keys = await t.mintPair({ principal: "agent:hostile-agent", taskId: task.taskId, customer: "cus_1002", signingKeys: forged });
+    await expectRefused(task.taskId, await t.hostile({ attack: "call", op: "whoami", ...keys }), "key_forged");
+  });
+
+  it("refuses an expired key (key_expired)", async () => {
+    const task = await hostileTask();
+    const keys = await t.mintPair({ principal: "agent:hostile-agent", taskId: task.taskId, customer: "cus_1002", now: new Date(Date.now() - 600_000) });
+    await expectRefused(task.taskId, await t.hostile({ attack: "call", op: "whoami", ...keys }), "key_expired");
+  });
+
+  it("refuses another agent's keys (key_wrong_agent): the binding names the caller", async () => {
+    const victim = await t.createTask({ agent: "refund-agent", subject: { customerId: "cus_1003" }, message: "Where is my keyboard?" });
+    const keys = await t.mintPair({ principal: "agent:refund-agent", taskId: victim.taskId, customer: "cus_1003", caps: [{ capability: "customer.read" }] });
+    await expectRefused(victim.taskId, await t.hostile({ attack: "call", op: "customer.read", args: { customerId: "cus_1003" }, ...keys }), "key_wrong_agent");
+  });
+
+  it("refuses a base key of one task with a task key of another (key_wrong_task)", async () => {
+    const a = await hostileTask("cus_1002");
+    const b = await hostileTask("cus_1004");
+    const ka = await t.mintPair({ principal: "agent:hostile-agent", taskId: a.taskId, customer: "cus_1002" });
+    const kb = await t.mintPair({ principal: "agent:hostile-agent", taskId: b.taskId, customer: "cus_1004" });
+    await expectRefused(a.taskId, await t.hostile({ attack: "call", op: "whoami", baseKey: ka.baseKey, taskKey: kb.taskKey }), "key_wrong_task");
+  });
+
+  it("refuses well-signed keys the router never admitted for the task (key_revoked)", async () => {
+    const task = await hostileTask();
+    const keys = await t.mintPair({ principal: "agent:hostile-agent", taskId: task.taskId, customer: "cus_1002" });
+    await expectRefused(task.taskId, await t.hostile({ attack: "call", op: "whoami", ...keys }), "key_revoked");
+  });
+
+  it("refuses the task's real keys after the task completed (task_closed)", async () => {
+    const task = await hostileTask();
+    expect((await t.hostile({ attack: "replay", op: "whoami" })).ok).toBe(true);
+    expect((await t.api(`/v1/tasks/${task.taskId}/complete`, { method: "POST" })).status).toBe(200);
+    await expectRefused(task.taskId, await t.hostile({ attack: "replay", op: "whoami" }), "task_closed");
+  });
+
+  it("refuses a key presented as the other kind (a task key as base key)", async () => {
+    const task = await hostileTask();
+    const keys = await t.mintPair({ principal: "agent:hostile-agent", taskId: task.taskId, customer: "cus_1002" });
+    await expectRefused(task.taskId, await t.hostile({ attack: "call", op: "whoami", baseKey: keys.taskKey, taskKey: keys.baseKey }), "key_invalid");
+  });
+
+  it("refuses an operation the base key does not grant, and a record the task key does not name", async () => {
+    const task = await hostileTask("cus_1002");
+    const refund = await t.hostile({ attack: "replay", op: "refund.issue", args: { orderId: "ord_5003", amount: 1, currency: "USD", reason: "x" }, idempotencyKey: "hostile-1234" });
+    await expectRefused(task.taskId, refund, "capability_denied");
+    const other = await t.hostile({ attack: "replay", op: "customer.read", args: { customerId: "cus_1001" } });
+    await expectRefused(task.taskId, other, "scope_denied");
+    expect(JSON.stringify(other)).not.toContain("Maria");
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * Boots the whole system (every Worker in one real workerd) for a test file,
+ * with the hostile fixture agent registered beside the shipped agents.
+ */
+import { join } from "node:path";
+import { afterAll, beforeAll } from "vitest";
+import { activeSigner } from "../../src/keys/keyring.ts";
+import { mintBaseKey, mintTaskKey } from "../../src/keys/sign.ts";
+import type { Capability } from "../../src/contracts/capabilities.ts";
+import { generateSecrets, type LocalSecrets } from "../../src/local/secrets.ts";
+import { ROOT, startSystem, type System, type SystemOptions } from "../../src/local/system.ts";
+
+export const HOSTILE = join(ROOT, "test/fixtures/agents/hostile-agent");
+
+export interface AuditEntry {
+  seq: number;
+  taskId: string | null;
+  actor: string;
+  event: string;
+  op: string | null;
+  decision: string | null;
+  reason: string | null;
+  detail: Record<string, unknown> | null;
+}
+
+export interface Harness {
+  sys: System;
+  secrets: LocalSecrets;
+  api(path: string, init?: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  createTask(body: Record<string, unknown>): Promise<any>;
+  audit(taskId?: string): Promise<AuditEntry[]>;
+  hostile(attack: Record<string, unknown>): Promise<any>;
+  mintPair(o: { principal: string; taskId: string; caps?: Capability[]; customer?: string; caseId?: string; now?: Date; signingKeys?: string }): Promise<{ baseKey: string; taskKey: string }>;
+}
+
+export function useSystem(opts: Partial<SystemOptions> = {}): Harness {
+  const h = {} as Harness;
+  beforeAll(async () => {
+    const secrets = await generateSecrets();
+    const sys = await startSystem({ secrets, extraAgents: [HOSTILE], ...opts });
+    Object.assign(h, harness(sys, secrets));
+  });
+  afterAll(async () => {
+    await h.sys?.dispose();
+  });
+  return h;
+}
+
+function harness(sys: System, secrets: LocalSecrets): Harness {
+  const api: Harness["api"] = async (path, init = {}) => {
+    const headers: Record<string, string> = { ...init.headers };
+    const key = init.key === undefined ? secrets.SILOOS_API_KEY : init.key;
+    if (key) headers.authorization = `Bearer ${key}`;
+    let body: string | undefined;
+    if (init.body !== undefined) {
+      body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const res = await sys.mf.dispatchFetch(new URL(path, sys.url), { method: init.method ?? (body ? "POST" : "GET"), headers, body });
+    const text = await res.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      // keep text
+    }
+    return { status: res.status, body: parsed };
+  };
+  return {
+    sys,
+    secrets,
+    api,
+    async createTask(body) {
+      const res = await api("/v1/tasks", { body });
+      if (res.status !== 201) throw new Error(`task creation failed: ${res.status} ${JSON.stringify(res.body)}`);
+      return res.body;
+    },
+    async audit(taskId) {
+      const q = taskId ? `?taskId=${taskId}&limit=1000` : "?limit=1000";
+      const res = await api(`/v1/audit${q}`, { key: secrets.SILOOS_ADMIN_KEY });
+      if (res.status !== 200) throw new Error(`audit read failed: ${res.status}`);
+      return res.body.entries as AuditEntry[];
+    },
+    async hostile(attack) {
+      const worker = await sys.mf.getWorker("hostile-agent");
+      const res = await worker.fetch("http://hostile/", { method: "POST", body: JSON.stringify(attack) });
+      return res.json();
+    },
+    async mintPair(o) {
+      const signer = await activeSigner(o.signingKeys ?? secrets.SILOOS_SIGNING_KEYS);
+      const common = { signer, principal: o.principal, taskId: o.taskId, ttlSeconds: 300, now: o.now };
+      const base = await mintBaseKey({ ...common, caps: o.caps ?? [{ capability: "customer.read" }] });
+      const task = await mintTaskKey({ ...common, scope: { customer: o.customer ?? "cus_1001", ...(o.caseId ? { case: o.caseId } : {}) } });
+      return { baseKey: base.token, taskKey: task.token };
+    },
+  };
+}
