@@ -28,6 +28,14 @@ describe("an agent can reach nothing but the proxy", () => {
     expect(JSON.parse(res.value.body).error).toBe("egress_denied");
   });
 
+  it("cannot open a raw TCP socket (connect()) to the router or the internet", async () => {
+    for (const target of [`127.0.0.1:${t.sys.url.port}`, "example.com:80"]) {
+      const res = await t.hostile({ attack: "connect", url: target });
+      expect(res.ok, target).toBe(false);
+      expect(res.thrown).toMatch(/cannot connect/);
+    }
+  });
+
   it("cannot call the router-only kernel methods through its proxy binding", async () => {
     const res = await t.hostile({ attack: "kernel" });
     expect(res.ok).toBe(false);
