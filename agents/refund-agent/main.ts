@@ -10,8 +10,9 @@ export default defineAgent(async (ctx) => {
   const me = await tools.whoami();
   const customer = await tools.readCustomer(me.scope.customer);
   const orders = await tools.listOrders(me.scope.customer);
+  const caseNotes = me.scope.case ? (await tools.readCase(me.scope.case)).notes : "";
   const asked = parseAmount(ctx.message);
-  const order = pickOrder(orders, ctx.message, asked);
+  const order = pickOrder(orders, `${ctx.message} ${caseNotes}`, asked);
   if (!order) {
     await tools.reply(`Hello ${customer.name}, which order is this about? Please send the order number (ord_…).`);
     return { status: "completed", summary: "asked the customer for the order number" };

@@ -20,6 +20,7 @@ export function refundTools(ctx: AgentContext) {
     readCustomer: (customerId: string): Promise<{ id: string; name: string; email: string }> =>
       ctx.call("customer.read", { customerId }),
     listOrders: (customerId: string): Promise<Order[]> => ctx.call("orders.list", { customerId }),
+    readCase: (caseId: string): Promise<{ id: string; subject: string; notes: string }> => ctx.call("case.read", { caseId }),
     issueRefund: (orderId: string, amount: number, currency: string, reason: string) =>
       ctx.call("refund.issue", { orderId, amount, currency, reason }, { idempotencyKey: ctx.idempotencyKey(`refund.${orderId}`) }),
     emailConfirmation: (to: string, variables: Record<string, string>) =>

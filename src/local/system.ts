@@ -27,7 +27,15 @@ export interface SystemOptions {
   seed?: boolean;
   /** Extra plain bindings for the proxy (e.g. an LLM provider URL in tests). */
   proxyVars?: Record<string, string>;
-  log?: boolean;
+  /** Extra plain bindings for the router (e.g. a short task lifetime in tests). */
+  routerVars?: Record<string, string>;
+  /**
+   * Test instrumentation: put a wiretap Worker (scriptPath) between the router
+   * and each named agent, and between that agent and the proxy.
+   */
+  tap?: { scriptPath: string; agents: string[] };
+  /** Test instrumentation: host the VAULT class from another script. */
+  vault?: { scriptPath: string; className: string };
 }
 
 export interface System {
@@ -47,6 +55,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     bundleWorker(join(ROOT, "src/egress/index.ts"), registry),
     ...dirs.map((d) => bundleWorker(join(d, "main.ts"), registry)),
   ]);
+  const tapped = new Set(opts.tap?.agents ?? []);
+  const instruments = await instrumentWorkers(opts, registry);
   const common = { compatibilityDate: COMPATIBILITY_DATE } as const;
   const workers: WorkerOptions[] = [
     {
@@ -56,7 +66,9 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       d1Databases: { DB: D1_ID },
       serviceBindings: {
         PROXY: { name: "siloos-proxy", entrypoint: "KernelGate" },
-        ...Object.fromEntries(registry.agents.map((a) => [a.binding, { name: a.name }])),
+        ...Object.fromEntries(
+          registry.agents.map((a) => [a.binding, tapped.has(a.name) ? { name: `tap-${a.name}`, entrypoint: "AgentTap" } : { name: a.name }]),
+        ),
       },
       bindings: {
         SILOOS_API_KEY: opts.secrets.SILOOS_API_KEY,
@@ -64,6 +76,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         SILOOS_SIGNING_KEYS: opts.secrets.SILOOS_SIGNING_KEYS,
         SILOOS_OPERATOR_SECRET: opts.secrets.SILOOS_OPERATOR_SECRET,
         SILOOS_TASK_TTL_SECONDS: "900",
+        ...opts.routerVars,
       },
     },
     {
@@ -71,7 +84,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       name: "siloos-proxy",
       modules: [{ type: "ESModule", path: proxy!.path, contents: proxy!.contents }],
       d1Databases: { DB: D1_ID },
-      durableObjects: { VAULT: "Vault" },
+      durableObjects: { VAULT: opts.vault ? { className: opts.vault.className, scriptName: "test-vault" } : "Vault" },
       bindings: { SILOOS_VERIFY_JWKS: opts.secrets.SILOOS_VERIFY_JWKS, ...opts.proxyVars },
     },
     {
@@ -80,7 +93,12 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       modules: [{ type: "ESModule", path: egress!.path, contents: egress!.contents }],
       d1Databases: { DB: D1_ID },
     },
-    ...dirs.map((dir, i): WorkerOptions => cellOptions(basename(dir), agents[i]!.path, agents[i]!.contents)),
+    ...dirs.map((dir, i): WorkerOptions => {
+      const name = basename(dir);
+      const cell = cellOptions(name, agents[i]!.path, agents[i]!.contents);
+      return tapped.has(name) ? { ...cell, serviceBindings: { PROXY: { name: `tap-${name}`, entrypoint: "ProxyTap" } } } : cell;
+    }),
+    ...instruments,
   ];
   // Miniflare 5 takes a new options shape; the v4 shape is the documented one.
   const mf = new Miniflare(
@@ -96,6 +114,33 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   await applyMigrations(await db(), join(ROOT, "migrations"));
   if (opts.seed !== false) await applySqlFile(await db(), join(ROOT, "seed/demo.sql"));
   return { mf, url, registry, db, dispose: () => mf.dispose() };
+}
+
+/** Test-only Workers: wiretaps and a replacement vault host. Never used by dev. */
+async function instrumentWorkers(opts: SystemOptions, registry: Registry): Promise<WorkerOptions[]> {
+  const out: WorkerOptions[] = [];
+  if (opts.tap) {
+    const tap = await bundleWorker(opts.tap.scriptPath, registry);
+    for (const agent of opts.tap.agents) {
+      out.push({
+        name: `tap-${agent}`,
+        compatibilityDate: COMPATIBILITY_DATE,
+        modules: [{ type: "ESModule", path: tap.path, contents: tap.contents }],
+        serviceBindings: { AGENT: { name: agent }, PROXY: { name: "siloos-proxy", props: { agent } } },
+      });
+    }
+  }
+  if (opts.vault) {
+    const host = await bundleWorker(opts.vault.scriptPath, registry);
+    out.push({
+      name: "test-vault",
+      compatibilityDate: COMPATIBILITY_DATE,
+      modules: [{ type: "ESModule", path: host.path, contents: host.contents }],
+      d1Databases: { DB: D1_ID },
+      durableObjects: { VAULT: opts.vault.className },
+    });
+  }
+  return out;
 }
 
 /**

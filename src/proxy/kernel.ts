@@ -111,6 +111,8 @@ export function knownValuesOf(c: CustomerRecord): KnownValue[] {
     { kind: "EMAIL", value: c.email },
     { kind: "PHONE", value: c.phone },
     { kind: "ADDRESS", value: c.address },
+    // People quote their street without the city: the first line is known too.
+    ...(c.address.includes(",") ? [{ kind: "ADDRESS" as const, value: c.address.split(",")[0]!.trim() }] : []),
   ];
 }
 

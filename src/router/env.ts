@@ -18,7 +18,7 @@ const ConfigSchema = z.object({
   SILOOS_API_KEY: z.string().min(16, "SILOOS_API_KEY must be at least 16 characters"),
   SILOOS_ADMIN_KEY: z.string().min(16, "SILOOS_ADMIN_KEY must be at least 16 characters"),
   SILOOS_SIGNING_KEYS: z.string().min(1, "SILOOS_SIGNING_KEYS is not set"),
-  SILOOS_TASK_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(900),
+  SILOOS_TASK_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
 });
 export type RouterConfig = z.infer<typeof ConfigSchema>;
 

@@ -134,7 +134,7 @@ export const DETECTORS: readonly Detector[] = [
   // 10-12 digits stand alone; 9 digits ("030 901820") also look like ZIP+4
   // or dates, so they need a phone cue ("call me on ...").
   regexRow("phone-trunk", "PHONE", 9, "",
-    new RegExp(`(?<![\\w.+\\-/])0[1-9]\\d{0,3}(${SEP})\\d{2,6}(?:\\1\\d{2,6}){0,3}(?![\\w]|[.\\-/]\\d)`, "g"),
+    new RegExp(`(?<![\\w.+\\-/])0[1-9]\\d{0,3}(${SEP})\\d{2,8}(?:\\1\\d{2,8}){0,3}(?![\\w]|[.\\-/]\\d)`, "g"),
     (t, s, m) => idCueBefore(t, s) ? 0 : longestGroupPrefix(m, (d) =>
       (d.length >= 10 && d.length <= 12) || (d.length === 9 && phoneCueBefore(t, s)))),
 

@@ -21,7 +21,9 @@ function textPattern(v: string): string {
   const body = v
     .split(/(\s*,\s*|\s+|['\u2019])/u)
     .map((part, i) => (i % 2 === 0 ? esc(part) : /['\u2019]/u.test(part) ? "['\\u2019]" : part.includes(",") ? ",?\\s+" : "\\s+"))
-    .join("");
+    .join("")
+    // Turkish dotted/dotless i do not case-fold onto each other ("Yılmaz" vs "YILMAZ").
+    .replace(/[iIıİ]/gu, "[iIıİ]");
   const first = v[0] ?? "";
   const last = v[v.length - 1] ?? "";
   const pre = IS_WORD.test(first) && !UNSPACED.test(first) ? `(?<!${WORD})` : "";
@@ -45,7 +47,7 @@ function phonePattern(v: string): string | null {
   // Known country code: "+" optional. Unknown: any "+cc"/"00cc", or NANP "1".
   const cc = intl ? `(?:\\+|00)?${join(d.slice(0, d.length - core.length))}` : "(?:(?:\\+|00)\\d{1,3}|1)";
   // [cc] [(0)|0] core, each part optional, any separators in between.
-  return `(?<![\\d+])(?:${cc}${SEP})?(?:\\(?0\\)?${SEP})?\\(?${join(core)}(?!\\d)`;
+  return `(?<![\\d+])(?:${cc}${SEP})?(?:(?:\\(0\\)|0)${SEP})?\\(?${join(core)}(?!\\d)`;
 }
 
 function patternFor(k: KnownValue): string | null {
@@ -126,6 +128,9 @@ export function findKnown(text: string, known: readonly KnownValue[], out: Span[
     let g = 1;
     while (g < r.length && r[g] === undefined) g++;
     const kind = m.kinds[g - 1] ?? "NAME";
-    out.push({ start: r.index, end: r.index + r[0].length, kind, value: r[0] });
+    let start = r.index;
+    // "(0212 555 0123)": an opening bracket without its closing one is prose.
+    if (kind === "PHONE" && r[0].startsWith("(") && !r[0].includes(")")) start++;
+    out.push({ start, end: r.index + r[0].length, kind, value: text.slice(start, r.index + r[0].length) });
   }
 }

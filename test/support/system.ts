@@ -11,6 +11,9 @@ import { generateSecrets, type LocalSecrets } from "../../src/local/secrets.ts";
 import { ROOT, startSystem, type System, type SystemOptions } from "../../src/local/system.ts";
 
 export const HOSTILE = join(ROOT, "test/fixtures/agents/hostile-agent");
+export const PUPPET = join(ROOT, "test/fixtures/agents/puppet-agent");
+export const TAP = join(ROOT, "test/fixtures/tap/main.ts");
+export const FLAKY_VAULT = join(ROOT, "test/fixtures/flaky-vault/main.ts");
 
 export interface AuditEntry {
   seq: number;
@@ -30,6 +33,10 @@ export interface Harness {
   createTask(body: Record<string, unknown>): Promise<any>;
   audit(taskId?: string): Promise<AuditEntry[]>;
   hostile(attack: Record<string, unknown>): Promise<any>;
+  puppet(attack: Record<string, unknown>): Promise<any>;
+  /** Everything that crossed into a tapped agent (requires the tap option). */
+  tapped(agent: string): Promise<Array<{ direction: string; payload: unknown }>>;
+  vault(taskId: string): Promise<any>;
   mintPair(o: { principal: string; taskId: string; caps?: Capability[]; customer?: string; caseId?: string; now?: Date; signingKeys?: string }): Promise<{ baseKey: string; taskKey: string }>;
 }
 
@@ -37,7 +44,7 @@ export function useSystem(opts: Partial<SystemOptions> = {}): Harness {
   const h = {} as Harness;
   beforeAll(async () => {
     const secrets = await generateSecrets();
-    const sys = await startSystem({ secrets, extraAgents: [HOSTILE], ...opts });
+    const sys = await startSystem({ secrets, extraAgents: [HOSTILE, PUPPET], ...opts });
     Object.assign(h, harness(sys, secrets));
   });
   afterAll(async () => {
@@ -56,7 +63,7 @@ function harness(sys: System, secrets: LocalSecrets): Harness {
       body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
       headers["content-type"] ??= "application/json";
     }
-    const res = await sys.mf.dispatchFetch(new URL(path, sys.url), { method: init.method ?? (body ? "POST" : "GET"), headers, body });
+    const res = await sys.mf.dispatchFetch(new URL(path, sys.url).href, { method: init.method ?? (body ? "POST" : "GET"), headers, body });
     const text = await res.text();
     let parsed: unknown = text;
     try {
@@ -85,6 +92,19 @@ function harness(sys: System, secrets: LocalSecrets): Harness {
       const worker = await sys.mf.getWorker("hostile-agent");
       const res = await worker.fetch("http://hostile/", { method: "POST", body: JSON.stringify(attack) });
       return res.json();
+    },
+    async puppet(attack) {
+      const worker = await sys.mf.getWorker("puppet-agent");
+      const res = await worker.fetch("http://puppet/", { method: "POST", body: JSON.stringify(attack) });
+      return res.json();
+    },
+    async tapped(agent) {
+      const worker = await sys.mf.getWorker(`tap-${agent}`);
+      return (await (await worker.fetch("http://tap/")).json()) as Array<{ direction: string; payload: unknown }>;
+    },
+    async vault(taskId) {
+      const ns = await sys.mf.getDurableObjectNamespace("VAULT", "siloos-proxy");
+      return ns.get(ns.idFromName(taskId));
     },
     async mintPair(o) {
       const signer = await activeSigner(o.signingKeys ?? secrets.SILOOS_SIGNING_KEYS);

@@ -1,0 +1,136 @@
+import { beforeEach, describe, expect, it } from "vitest";
+import { useSystem } from "./support/system.ts";
+
+const t = useSystem();
+let taskId = "";
+let n = 0;
+
+/** A fresh task for the puppet agent (grant: refund.issue limit 500, per task 500, USD). */
+beforeEach(async () => {
+  taskId = (await t.createTask({ agent: "puppet-agent", subject: { customerId: "cus_1004", caseId: "cas_2003" }, message: "hello" })).taskId;
+});
+
+const refund = (args: Record<string, unknown>, idem = `idem-${++n}-${Date.now()}`) =>
+  t.puppet({ attack: "replay", op: "refund.issue", args: { orderId: "ord_5005", currency: "USD", reason: "test", ...args }, idempotencyKey: idem });
+const email = (args: Record<string, unknown>, idem = `mail-${++n}-${Date.now()}`) =>
+  t.puppet({ attack: "replay", op: "email.send", args: { template: "puppet-notice", to: "[EMAIL_1]", ...args }, idempotencyKey: idem });
+
+async function refundRows(): Promise<number> {
+  const row = await (await t.sys.db()).prepare("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?").bind(taskId).first<{ n: number }>();
+  return row?.n ?? -1;
+}
+
+async function expectAuditedRefusal(code: string) {
+  const last = (await t.audit(taskId)).at(-1);
+  expect(last).toMatchObject({ event: "proxy.call", decision: "refused", reason: code });
+}
+
+describe("limits hold", () => {
+  it("500 with a 500 limit is allowed; 501 is refused (limit_exceeded)", async () => {
+    expect(await refund({ amount: 501 })).toMatchObject({ ok: false, error: "limit_exceeded" });
+    await expectAuditedRefusal("limit_exceeded");
+    expect(await refund({ amount: 500 })).toMatchObject({ ok: true, result: { amount: 500, replayed: false } });
+    expect(await refundRows()).toBe(1);
+  });
+
+  it("many small refunds cannot beat the per-task limit", async () => {
+    for (let i = 0; i < 5; i++) expect((await refund({ amount: 100 })).ok).toBe(true);
+    expect(await refund({ amount: 100 })).toMatchObject({ ok: false, error: "limit_exceeded" });
+    expect(await refund({ amount: 0.01 })).toMatchObject({ ok: false, error: "limit_exceeded" });
+    expect(await refundRows()).toBe(5);
+  });
+
+  it("a retried call with the same idempotency key refunds once", async () => {
+    const first = await refund({ amount: 120 }, "retry-key-0001");
+    const again = await refund({ amount: 120 }, "retry-key-0001");
+    expect(first.result.replayed).toBe(false);
+    expect(again.result).toMatchObject({ refundId: first.result.refundId, replayed: true });
+    expect(await refundRows()).toBe(1);
+    expect(await refund({ amount: 120 }, undefined as never)).toMatchObject({ ok: true });
+  });
+
+  it.each([
+    ["a negative amount", { amount: -5 }, "validation_failed"],
+    ["zero", { amount: 0 }, "validation_failed"],
+    ["NaN (sent as null by JSON)", { amount: Number.NaN }, "validation_failed"],
+    ["a string amount", { amount: "100" }, "validation_failed"],
+    ["sub-cent precision", { amount: 10.005 }, "validation_failed"],
+    ["an unknown currency", { amount: 10, currency: "XYZ" }, "currency_denied"],
+    ["a currency not granted", { amount: 10, currency: "EUR" }, "currency_denied"],
+    ["a lowercase currency", { amount: 10, currency: "usd" }, "validation_failed"],
+    ["another customer's order", { amount: 10, orderId: "ord_5001" }, "scope_denied"],
+    ["a non-existent order", { amount: 10, orderId: "ord_9999" }, "scope_denied"],
+    ["extra arguments", { amount: 10, limit: 99999 }, "validation_failed"],
+  ])("refuses %s", async (_what, args, code) => {
+    expect(await refund(args)).toMatchObject({ ok: false, error: code });
+    await expectAuditedRefusal(code);
+    expect(await refundRows()).toBe(0);
+  });
+
+  it("an action without an idempotency key is refused", async () => {
+    const res = await t.puppet({ attack: "replay", op: "refund.issue", args: { orderId: "ord_5005", amount: 10, currency: "USD", reason: "x" } });
+    expect(res).toMatchObject({ ok: false, error: "validation_failed" });
+  });
+});
+
+describe("email: only granted templates, only to this task's tokens, no injection", () => {
+  beforeEach(async () => {
+    await t.puppet({ attack: "replay", op: "customer.read", args: { customerId: "cus_1004" } });
+  });
+
+  it("sends a granted template hydrated inside the proxy", async () => {
+    const res = await email({ variables: { name: "[NAME_1]", note: "Your chair parts ship today." } });
+    expect(res).toMatchObject({ ok: true, result: { replayed: false } });
+    const mail = await (await t.sys.db()).prepare("SELECT * FROM outbox WHERE task_id = ?").bind(taskId).first<Record<string, string>>();
+    expect(mail).toMatchObject({ to_address: "priya.r@example.com", subject: "Notice for Priya Raghunathan", template: "puppet-notice" });
+  });
+
+  it.each([
+    ["a template not granted", { template: "refund-confirmation", variables: { name: "x", amount: "1", currency: "USD", orderId: "o" } }, "template_denied"],
+    ["a typed address instead of a token", { to: "attacker@example.net", variables: { name: "x", note: "y" } }, "validation_failed"],
+    ["a token the task never issued", { to: "[EMAIL_9]", variables: { name: "x", note: "y" } }, "recipient_denied"],
+    ["a name token as recipient", { to: "[NAME_1]", variables: { name: "x", note: "y" } }, "recipient_denied"],
+    ["an undeclared variable", { variables: { name: "x", note: "y", bcc: "z" } }, "validation_failed"],
+    ["a missing variable", { variables: { name: "x" } }, "validation_failed"],
+    ["a foreign token in a variable", { variables: { name: "[NAME_4]", note: "y" } }, "validation_failed"],
+  ])("refuses %s", async (_what, args, code) => {
+    expect(await email(args)).toMatchObject({ ok: false, error: code });
+    await expectAuditedRefusal(code);
+  });
+
+  it("renders injection attempts in variables as literal text", async () => {
+    const res = await email({ variables: { name: "{{name}}\r\nBcc: attacker@example.net", note: "{{ note }} ${process.env} <script>x</script>" } });
+    expect(res.ok).toBe(true);
+    const mail = await (await t.sys.db()).prepare("SELECT subject, body FROM outbox WHERE task_id = ?").bind(taskId).first<Record<string, string>>();
+    expect(mail?.subject).toBe("Notice for {{name}} Bcc: attacker@example.net");
+    expect(mail?.subject).not.toMatch(/[\r\n]/);
+    expect(mail?.body).toContain("Dear {{name}}\r\nBcc: attacker@example.net,");
+    expect(mail?.body).toContain("{{ note }} ${process.env} <script>x</script>");
+  });
+});
+
+describe("scope: only the records the task key names", () => {
+  it.each([
+    ["another customer", "customer.read", { customerId: "cus_1001" }],
+    ["another customer's orders", "orders.list", { customerId: "cus_1002" }],
+    ["another customer's case", "case.read", { caseId: "cas_2001" }],
+    ["a case that does not exist", "case.read", { caseId: "cas_9999" }],
+  ])("refuses %s (scope_denied), by id guessing", async (_what, op, args) => {
+    const res = await t.puppet({ attack: "replay", op, args });
+    expect(res).toMatchObject({ ok: false, error: "scope_denied" });
+    expect(JSON.stringify(res)).not.toMatch(/Maria|Kwame|example\.(com|org)/);
+    await expectAuditedRefusal("scope_denied");
+  });
+
+  it("reads its own customer, orders and case, tokenized, with real amounts", async () => {
+    const orders = await t.puppet({ attack: "replay", op: "orders.list", args: { customerId: "cus_1004" } });
+    expect(orders.result).toEqual([expect.objectContaining({ id: "ord_5005", total: 1299, currency: "USD", status: "delivered" })]);
+    const kase = await t.puppet({ attack: "replay", op: "case.read", args: { caseId: "cas_2003" } });
+    expect(kase.result.notes).toBe("[NAME_1] reports the armrests are missing. Call back on [PHONE_1] after 14:30.");
+  });
+
+  it("an unknown operation is refused and audited", async () => {
+    expect(await t.puppet({ attack: "replay", op: "db.exec", args: {} })).toMatchObject({ ok: false, error: "unknown_operation" });
+    await expectAuditedRefusal("unknown_operation");
+  });
+});
