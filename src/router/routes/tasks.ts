@@ -39,7 +39,13 @@ taskRoutes.post("/", async (c) => {
   await batchWithAudit(db, [db.insert(tasks).values(task)], [
     { taskId: task.id, actor: "router", event: "task.created", detail: { agent: agent.name, intent: task.intent, channel: task.channel, subject: body.subject } },
   ]);
-  const report = await runTask(c.env, db, cfg, task, agent, { rawMessage: body.message }, { channel: body.channel });
+  let report;
+  try {
+    report = await runTask(c.env, db, cfg, task, agent, { rawMessage: body.message }, { channel: body.channel });
+  } catch (err) {
+    await recordFailure(c.env, task.id, err);
+    throw err;
+  }
   return c.json(await respond(c.env, task.id, 0, report.hops), 201);
 });
 
@@ -71,6 +77,16 @@ taskRoutes.post("/:id/complete", async (c) => {
   ]);
   return c.json(taskView((await getTask(db, row.id)) ?? row));
 });
+
+/** A task that could not run is closed and says why, never left half-open. */
+async function recordFailure(env: RouterEnv, taskId: string, err: unknown): Promise<void> {
+  const reason = err instanceof SiloError ? err.code : "internal";
+  await env.PROXY.closeTask(taskId, `task failed: ${reason}`).catch(() => undefined);
+  const db = database(env.DB);
+  await batchWithAudit(db, [updateTask(db, taskId, { status: "failed", outcome: "failed" })], [
+    { taskId, actor: "router", event: "task.failed", reason },
+  ]).catch(() => undefined);
+}
 
 async function requireTask(env: RouterEnv, id: string): Promise<TaskRow> {
   if (!/^tsk_[A-Za-z0-9]{8,40}$/.test(id)) throw new SiloError("unknown_task", "no such task");
