@@ -5,6 +5,8 @@
  */
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
+import { randomBytes } from "node:crypto";
+import { startFakeCarrier } from "../src/local/fake-carrier.ts";
 import { loadOrCreateDevVars } from "../src/local/secrets.ts";
 import { ROOT, startSystem } from "../src/local/system.ts";
 
@@ -16,7 +18,16 @@ if (process.argv.includes("--reset")) {
 const { secrets, created } = await loadOrCreateDevVars(join(ROOT, ".dev.vars"));
 if (created) console.log("Generated local secrets in .dev.vars (git-ignored).");
 
-const system = await startSystem({ secrets, port, host: process.env.HOST ?? "127.0.0.1", persistTo: join(ROOT, ".wrangler/state") });
+// The demo carrier API the proxy's HTTP connector calls, with a per-run secret.
+const carrierKey = randomBytes(18).toString("base64url");
+const carrier = await startFakeCarrier(carrierKey);
+const system = await startSystem({
+  secrets,
+  port,
+  host: process.env.HOST ?? "127.0.0.1",
+  persistTo: join(ROOT, ".wrangler/state"),
+  proxyVars: { SHIPPING_API_URL: carrier.url, SHIPPING_API_KEY: carrierKey },
+});
 const base = `http://localhost:${port}`;
 console.log(`
 SiloOS is up: router ${base}  (agents: ${system.registry.agents.map((a) => a.name).join(", ")})
@@ -32,6 +43,7 @@ Ctrl-C stops it.`);
 
 const stop = async () => {
   await system.dispose();
+  await carrier.close();
   process.exit(0);
 };
 process.on("SIGINT", stop);

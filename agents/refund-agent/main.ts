@@ -17,6 +17,12 @@ export default defineAgent(async (ctx) => {
     await tools.reply(`Hello ${customer.name}, which order is this about? Please send the order number (ord_…).`);
     return { status: "completed", summary: "asked the customer for the order number" };
   }
+  if (order.status === "shipped") {
+    const shipment = await tools.trackShipment(order.id);
+    const eta = shipment.eta ? `, expected ${shipment.eta}` : "";
+    await tools.reply(`Hello ${customer.name}, order ${order.id} is on its way with ${shipment.carrier} (status ${shipment.status}${eta}), addressed to ${shipment.recipient}. If it has not arrived by then, write back and we will refund it.`);
+    return { status: "completed", summary: `order ${order.id} still in transit; no refund before delivery` };
+  }
   const amount = Math.min(asked ?? order.total, order.total);
   const limit = me.capabilities.find((c) => c.capability === "refund.issue")?.limit ?? 0;
   if (amount > limit) {
@@ -42,7 +48,7 @@ export function parseAmount(text: string): number | undefined {
 
 function pickOrder(orders: Order[], message: string, amount: number | undefined): Order | undefined {
   const named = /\bord_[A-Za-z0-9]{4,32}\b/.exec(message)?.[0];
-  if (named) return orders.find((o) => o.id === named);
+  if (named) return orders.find((o) => o.id === named && o.status !== "returned");
   const delivered = orders.filter((o) => o.status === "delivered");
   return delivered.find((o) => amount !== undefined && o.total === amount) ?? delivered.at(-1);
 }

@@ -20,6 +20,8 @@ export function refundTools(ctx: AgentContext) {
     readCustomer: (customerId: string): Promise<{ id: string; name: string; email: string }> =>
       ctx.call("customer.read", { customerId }),
     listOrders: (customerId: string): Promise<Order[]> => ctx.call("orders.list", { customerId }),
+    trackShipment: (orderId: string): Promise<{ status: string; eta: string | null; carrier: string; recipient: string }> =>
+      ctx.call("shipment.track", { orderId }),
     readCase: (caseId: string): Promise<{ id: string; subject: string; notes: string }> => ctx.call("case.read", { caseId }),
     issueRefund: (orderId: string, amount: number, currency: string, reason: string) =>
       ctx.call("refund.issue", { orderId, amount, currency, reason }, { idempotencyKey: ctx.idempotencyKey(`refund.${orderId}`) }),

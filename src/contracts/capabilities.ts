@@ -12,6 +12,7 @@ export const CapabilitySchema = z.discriminatedUnion("capability", [
   z.object({ capability: z.literal("customer.read") }).strict(),
   z.object({ capability: z.literal("orders.list") }).strict(),
   z.object({ capability: z.literal("case.read") }).strict(),
+  z.object({ capability: z.literal("shipment.track") }).strict(),
   z
     .object({
       capability: z.literal("refund.issue"),

@@ -27,6 +27,7 @@ export const OpArgs = {
   "customer.read": z.object({ customerId: recordId("cus") }).strict(),
   "orders.list": z.object({ customerId: recordId("cus") }).strict(),
   "case.read": z.object({ caseId: recordId("cas") }).strict(),
+  "shipment.track": z.object({ orderId: recordId("ord") }).strict(),
   "refund.issue": z
     .object({
       orderId: recordId("ord"),

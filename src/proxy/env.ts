@@ -8,6 +8,9 @@ export interface ProxyEnv {
   VAULT: DurableObjectNamespace<Vault>;
   /** The router's public keys (JWK set JSON). */
   SILOOS_VERIFY_JWKS: string;
+  /** The carrier's tracking API (HTTP connector); its key is a proxy-only secret. */
+  SHIPPING_API_URL?: string;
+  SHIPPING_API_KEY?: string;
 }
 
 const jwksCache = new Map<string, JSONWebKeySet>();

@@ -1,7 +1,7 @@
 // Pattern detectors: one table, one row per format. Each row is a linear-time
-// regex (bounded quantifiers, no nested unbounded repeats) plus a cheap gate
-// that skips the scan when the text cannot contain a hit, plus a validator
-// (Luhn, mod-97, octet ranges, context cues) that may reject or trim it.
+// regex (bounded quantifiers, no nested unbounded repeats) plus a validator
+// (Luhn, mod-97, octet ranges, context cues) that may reject or trim a hit.
+// Emails and IPv6 are found by expanding around "@" / ":" instead.
 import type { PiiKind, Span } from "./types.ts";
 import {
   digitsOf, ibanLength, ibanMod97, idCueBefore, isIpv6, luhn, phoneCueBefore, versionCueBefore,
@@ -9,29 +9,21 @@ import {
 
 export interface Detector {
   readonly name: string;
-  readonly kind: PiiKind;
-  /** Prefilter: the text has fewer digits than any hit of this row needs. */
-  readonly minDigits: number;
   /** Prefilter: a character every hit contains ("@", ":", "+", "("), or "". */
   readonly needs: string;
   /** Append every accepted hit in `text` to `out` (in text order). */
   readonly find: (text: string, out: Span[]) => void;
 }
 
-/** Returns the accepted length of candidate `m` at `start` (may trim), 0 to reject. */
+/** Accepted length of candidate `m` found at `start` (may trim), 0 to reject. */
 type Accept = (text: string, start: number, m: string) => number;
 
-function regexRow(
-  name: string, kind: PiiKind, minDigits: number, needs: string, re: RegExp, accept: Accept,
-): Detector {
-  const find = (text: string, out: Span[]): void => {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const len = accept(text, m.index, m[0]);
-      if (len > 0) out.push({ start: m.index, end: m.index + len, kind, value: m[0].slice(0, len) });
-    }
-  };
-  return { name, kind, minDigits, needs, find };
+export interface Row {
+  readonly name: string;
+  readonly kind: PiiKind;
+  /** Regex source; every row refuses to start right after a word character. */
+  readonly src: string;
+  readonly accept: Accept;
 }
 
 /**
@@ -40,15 +32,19 @@ function regexRow(
  * and keep the longest one whose digits satisfy `ok`.
  */
 function longestGroupPrefix(m: string, ok: (digits: string) => boolean): number {
-  for (let end = m.length; end > 0; end = lastSep(m, end)) {
-    if (ok(digitsOf(m.slice(0, end)))) return end;
+  const digits = digitsOf(m);
+  let n = digits.length;
+  for (let end = m.length; end > 0; ) {
+    if (ok(digits.slice(0, n))) return end;
+    const cut = lastSep(m, end);
+    for (let i = cut; i < end; i++) if (isDigit(m.charCodeAt(i))) n--;
+    end = cut;
   }
   return 0;
 }
 function lastSep(m: string, end: number): number {
   for (let i = end - 1; i > 0; i--) {
-    const c = m.charCodeAt(i);
-    if (c < 48 || c > 57) {
+    if (!isDigit(m.charCodeAt(i))) {
       // step over a run of separators ("- ", ") ") to the previous digit
       while (i > 0 && !isDigit(m.charCodeAt(i - 1))) i--;
       return i;
@@ -103,7 +99,8 @@ function findIpv6(text: string, out: Span[]): void {
     for (let c = text.charCodeAt(e); isHexDigit(c) || c === 58 || c === 46; c = text.charCodeAt(++e));
     while (text.charCodeAt(e - 1) === 46) e--; // sentence dot
     const prev = text.charCodeAt(s - 1); // NaN at the edges: fine
-    const ok = !isWordChar(prev) && prev !== 46 && !isWordChar(text.charCodeAt(e)) && isIpv6(text.slice(s, e));
+    const ok = !isWordChar(prev) && prev !== 46 && !isWordChar(text.charCodeAt(e)) &&
+      text.indexOf(":", at + 1) < e && isIpv6(text.slice(s, e)); // cheap 2-colon test first ("14:30")
     if (ok) out.push({ start: s, end: e, kind: "IP", value: text.slice(s, e) });
     at = Math.max(at, e - 1); // the rest of this run is decided
   }
@@ -111,61 +108,116 @@ function findIpv6(text: string, out: Span[]): void {
 
 const SEP = "[ .\\-\\u00a0]"; // separators inside phone numbers (incl. no-break space)
 
-export const DETECTORS: readonly Detector[] = [
-  { name: "email", kind: "EMAIL", minDigits: 0, needs: "@", find: findEmails },
-
+export const ROWS: readonly Row[] = [
   // +CC then 7-15 more digits, single separators, optional "(0)"/"(415)" groups.
-  regexRow("phone-intl", "PHONE", 8, "+",
-    new RegExp(`\\+\\d(?<![\\w+]\\+\\d)(?:${SEP}?(?:\\(\\d{1,4}\\)|\\d)){6,16}(?!\\d)`, "g"),
-    (_t, _s, m) => longestGroupPrefix(m, len(8, 15))),
+  { name: "phone-intl", kind: "PHONE",
+    src: `\\+\\d(?<![\\w+]\\+\\d)(?:${SEP}?(?:\\(\\d{1,4}\\)|\\d)){6,16}(?!\\d)`,
+    accept: (_t, _s, m) => longestGroupPrefix(m, len(8, 15)) },
 
   // "(415) 555-0132", "(020) 7946 0958", "(11) 91234-5678"
-  regexRow("phone-paren", "PHONE", 9, "(",
-    new RegExp(`(?<![\\w)])\\(\\d{2,4}\\)${SEP}?\\d{3,5}${SEP}?\\d{4}(?![\\w]|[.\\-]\\d)`, "g"),
-    (_t, _s, m) => m.length),
+  { name: "phone-paren", kind: "PHONE",
+    src: `(?<![\\w)])\\(\\d{2,4}\\)${SEP}?\\d{3,5}${SEP}?\\d{4}(?![\\w]|[.\\-]\\d)`,
+    accept: (_t, _s, m) => m.length },
+
+  // AAA-GG-SSSS; area 000/666/9xx, group 00 and serial 0000 are never issued.
+  { name: "ssn", kind: "SSN",
+    src: String.raw`(?<![\w\-])(?!000|666|9)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w]|-\d)`,
+    accept: (_t, _s, m) => m.length },
+
+  // Dotted quad, octets 0-255 without leading zeros. A bare "1.2.3.4" counts
+  // as an IP; after "v"/"version"/"build" it is a version number.
+  { name: "ipv4", kind: "IP",
+    src: String.raw`(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)`,
+    accept: (t, s, m) => (versionCueBefore(t, s) ? 0 : m.length) },
+
+  // 13-19 digits, issuer prefix 2-6 (Mastercard 2-series, Amex/Diners/JCB,
+  // Visa, Mastercard, Discover/UnionPay), Luhn-valid.
+  { name: "card", kind: "CARD",
+    src: String.raw`(?<![\w.,+\-\/])[2-6]\d{3}(?:[ \-\u00a0]?\d){9,15}(?!\w)`,
+    accept: (t, s, m) => idCueBefore(t, s) ? 0 : longestGroupPrefix(m, (d) => d.length >= 13 && d.length <= 19 && luhn(d)) },
 
   // NANP "415-555-0132", "415.555.0132", "1-800-555-0199": one separator used throughout.
-  regexRow("phone-nanp", "PHONE", 10, "",
-    /(?<![\w.+\-])(?:1[ .\-])?[2-9]\d{2}([ .\-])[2-9]\d{2}\1\d{4}(?![\w]|[.\-]\d)/g,
-    (t, s, m) => (idCueBefore(t, s) ? 0 : m.length)),
+  { name: "phone-nanp", kind: "PHONE",
+    src: String.raw`(?<![\w.+\-])(?:1[ .\-])?[2-9]\d{2}(?<ns>[ .\-])[2-9]\d{2}\k<ns>\d{4}(?![\w]|[.\-]\d)`,
+    accept: (t, s, m) => (idCueBefore(t, s) ? 0 : m.length) },
 
   // National numbers with a trunk 0 and one separator used throughout:
   // "07700 900123", "020 7946 0958", "01 42 68 53 00", "03-1234-5678".
   // 10-12 digits stand alone; 9 digits ("030 901820") also look like ZIP+4
   // or dates, so they need a phone cue ("call me on ...").
-  regexRow("phone-trunk", "PHONE", 9, "",
-    new RegExp(`(?<![\\w.+\\-/])0[1-9]\\d{0,3}(${SEP})\\d{2,8}(?:\\1\\d{2,8}){0,3}(?![\\w]|[.\\-/]\\d)`, "g"),
-    (t, s, m) => idCueBefore(t, s) ? 0 : longestGroupPrefix(m, (d) =>
-      (d.length >= 10 && d.length <= 12) || (d.length === 9 && phoneCueBefore(t, s)))),
+  { name: "phone-trunk", kind: "PHONE",
+    src: `(?<![\\w.+\\-/])0[1-9]\\d{0,3}(?<ts>${SEP})\\d{2,8}(?:\\k<ts>\\d{2,8}){0,3}(?![\\w]|[.\\-/]\\d)`,
+    accept: (t, s, m) => idCueBefore(t, s) ? 0 : longestGroupPrefix(m, (d) =>
+      (d.length >= 10 && d.length <= 12) || (d.length === 9 && phoneCueBefore(t, s))) },
 
   // Bare digit runs and "555-0132": only with a phone cue right before.
-  regexRow("phone-cued", "PHONE", 7, "",
-    /\d\d\d(?<![\w.+\-#\/$€£]\d\d\d)(?:-\d{4}|\d\d \d{5}|\d{7,8})(?![\w]|[.,\-\/]\d)/g,
-    (t, s, m) => (phoneCueBefore(t, s) && !idCueBefore(t, s) ? m.length : 0)),
-
-  // 13-19 digits, issuer prefix 2-6 (Mastercard 2-series, Amex/Diners/JCB,
-  // Visa, Mastercard, Discover/UnionPay), Luhn-valid.
-  regexRow("card", "CARD", 13, "",
-    /(?<![\w.,+\-\/])[2-6]\d{3}(?:[ \-\u00a0]?\d){9,15}(?!\w)/g,
-    (t, s, m) => idCueBefore(t, s) ? 0 : longestGroupPrefix(m, (d) => d.length >= 13 && d.length <= 19 && luhn(d))),
+  { name: "phone-cued", kind: "PHONE",
+    src: String.raw`\d\d\d(?<![\w.+\-#\/$€£]\d\d\d)(?:-\d{4}|\d\d \d{5}|\d{7,8})(?![\w]|[.,\-\/]\d)`,
+    accept: (t, s, m) => (phoneCueBefore(t, s) && !idCueBefore(t, s) ? m.length : 0) },
 
   // CC + 2 check digits + BBAN, compact or in groups of 4; length per country, mod-97.
-  regexRow("iban", "IBAN", 8, "",
-    /(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?!\w)/g,
-    (_t, _s, m) => acceptIban(m)),
+  { name: "iban", kind: "IBAN",
+    src: String.raw`(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?!\w)`,
+    accept: (_t, _s, m) => acceptIban(m) },
+];
 
-  // AAA-GG-SSSS; area 000/666/9xx, group 00 and serial 0000 are never issued.
-  regexRow("ssn", "SSN", 9, "-",
-    /(?<![\w\-])(?!000|666|9)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w]|-\d)/g,
-    (_t, _s, m) => m.length),
+const row = (name: string): Row => {
+  const r = ROWS.find((x) => x.name === name);
+  if (!r) throw new Error(`no row ${name}`);
+  return r;
+};
 
-  // Dotted quad, octets 0-255 without leading zeros. A bare "1.2.3.4" counts
-  // as an IP; after "v"/"version"/"build" it is a version number.
-  regexRow("ipv4", "IP", 4, ".",
-    /(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)/g,
-    (t, s, m) => (versionCueBefore(t, s) ? 0 : m.length)),
+/** A single row as a detector of its own (used by the unit tests). */
+export function rowDetector(r: Row, needs = ""): Detector {
+  const re = new RegExp(r.src, "g");
+  const find = (text: string, out: Span[]): void => {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const n = r.accept(text, m.index, m[0]);
+      if (n > 0) out.push({ start: m.index, end: m.index + n, kind: r.kind, value: m[0].slice(0, n) });
+      else re.lastIndex = m.index + 1; // a shorter candidate may start inside
+    }
+  };
+  return { name: r.name, needs, find };
+}
 
-  { name: "ipv6", kind: "IP", minDigits: 1, needs: ":", find: findIpv6 },
+/**
+ * Several digit-initial rows as ONE regex pass (an alternation, first row
+ * wins at a position). If that row's validator rejects the candidate, the
+ * later rows get their chance at the same position through sticky copies.
+ */
+export function combined(name: string, rs: readonly Row[]): Detector {
+  const re = new RegExp(`(?<!\\w)(?:${rs.map((r, i) => `(?<r${i}>${r.src})`).join("|")})`, "g");
+  const sticky = rs.map((r) => new RegExp(r.src, "y"));
+  const keys = rs.map((_r, i) => `r${i}`);
+  const find = (text: string, out: Span[]): void => {
+    re.lastIndex = 0;
+    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
+      const at = m.index;
+      let i = keys.findIndex((k) => m.groups?.[k] !== undefined);
+      let n = rs[i]?.accept(text, at, m[0]) ?? 0;
+      while (n === 0 && ++i < rs.length) {
+        const s = sticky[i] as RegExp;
+        s.lastIndex = at;
+        const mm = s.exec(text);
+        if (mm) n = rs[i]?.accept(text, at, mm[0]) ?? 0;
+      }
+      const r = rs[i];
+      if (n > 0 && r) out.push({ start: at, end: at + n, kind: r.kind, value: text.slice(at, at + n) });
+      re.lastIndex = at + Math.max(n, 1);
+    }
+  };
+  return { name, needs: "", find };
+}
+
+/** What findPii runs, cheapest prefilters first. */
+export const DETECTORS: readonly Detector[] = [
+  { name: "email", needs: "@", find: findEmails },
+  { name: "ipv6", needs: ":", find: findIpv6 },
+  rowDetector(row("phone-intl"), "+"),
+  rowDetector(row("phone-paren"), "("),
+  rowDetector(row("iban")),
+  combined("digits", ["ssn", "ipv4", "card", "phone-nanp", "phone-trunk", "phone-cued"].map(row)),
 ];
 
 function acceptIban(m: string): number {

@@ -14,12 +14,8 @@ export function findPii(text: string, known: readonly KnownValue[]): Span[] {
   const knownSpans: Span[] = [];
   findKnown(text, known, knownSpans);
   const found: Span[] = [];
-  const digits = countDigits(text);
   for (const d of DETECTORS) {
-    // Prefilters are what keeps plain chat cheap: most messages have too few
-    // digits for any number-shaped PII, and no "@" or ":".
-    if (digits < d.minDigits || (d.needs !== "" && !text.includes(d.needs))) continue;
-    d.find(text, found);
+    if (d.needs === "" || text.includes(d.needs)) d.find(text, found);
   }
   const blocked: Span[] = [];
   if (text.includes("[")) {
@@ -27,7 +23,14 @@ export function findPii(text: string, known: readonly KnownValue[]): Span[] {
       blocked.push({ start: m.index, end: m.index + m[0].length, kind: "NAME", value: m[0] });
     }
   }
-  if (found.length === 0 && blocked.length === 0) return knownSpans; // already sorted, disjoint
+  if (blocked.length === 0) {
+    if (found.length === 0) return knownSpans; // already sorted and disjoint
+    if (knownSpans.length === 0) {
+      // The common case: pattern hits only, usually already disjoint.
+      found.sort((a, b) => a.start - b.start);
+      if (disjoint(found)) return found;
+    }
+  }
   return resolve(knownSpans, found, blocked);
 }
 
@@ -103,11 +106,10 @@ function swallowed(k: Span, cluster: Cand[]): boolean {
 
 const spanLen = (s: Span) => s.end - s.start;
 
-function countDigits(text: string): number {
-  let n = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c <= 57 && c >= 48) n++;
+function disjoint(sorted: Span[]): boolean {
+  for (let i = 1; i < sorted.length; i++) {
+    if ((sorted[i]?.start ?? 0) < (sorted[i - 1]?.end ?? 0)) return false;
   }
-  return n;
+  return true;
 }
+

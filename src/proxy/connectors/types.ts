@@ -42,7 +42,25 @@ export const PII_FIELDS = {
   customer: { name: "NAME", email: "EMAIL", phone: "PHONE", address: "ADDRESS" },
   order: { item: "FREE_TEXT" },
   case: { subject: "FREE_TEXT", notes: "FREE_TEXT" },
+  shipment: { recipient: "NAME", address: "ADDRESS", phone: "PHONE", notes: "FREE_TEXT" },
 } as const satisfies Record<string, PiiDeclaration>;
+
+export interface ShipmentRecord {
+  orderId: string;
+  carrier: string;
+  trackingNumber: string;
+  status: string;
+  eta: string | null;
+  recipient: string;
+  address: string;
+  phone: string;
+  notes: string;
+}
+
+/** A carrier's tracking API: an external system reached over HTTP by the proxy only. */
+export interface ShippingSystem {
+  getShipment(orderId: string): Promise<ShipmentRecord | null>;
+}
 
 export interface SystemOfRecord {
   getCustomer(id: string): Promise<CustomerRecord | null>;
