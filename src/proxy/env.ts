@@ -1,6 +1,7 @@
 import type { JSONWebKeySet } from "jose";
 import { parseVerifyJwks } from "../keys/keyring.ts";
 import type { Vault } from "../vault/vault.ts";
+import type { SendEmailBinding } from "./mail.ts";
 
 /** Everything the proxy can touch. Agents get none of it. */
 export interface ProxyEnv {
@@ -11,6 +12,9 @@ export interface ProxyEnv {
   /** The carrier's tracking API (HTTP connector); its key is a proxy-only secret. */
   SHIPPING_API_URL?: string;
   SHIPPING_API_KEY?: string;
+  /** Cloudflare Email Service binding and sender; absent locally (the outbox is the mailbox). */
+  EMAIL?: SendEmailBinding;
+  SILOOS_MAIL_FROM?: string;
 }
 
 const jwksCache = new Map<string, JSONWebKeySet>();

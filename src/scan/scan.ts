@@ -25,11 +25,10 @@ export function findPii(text: string, known: readonly KnownValue[]): Span[] {
   }
   if (blocked.length === 0) {
     if (found.length === 0) return knownSpans; // already sorted and disjoint
-    if (knownSpans.length === 0) {
-      // The common case: pattern hits only, usually already disjoint.
-      found.sort((a, b) => a.start - b.start);
-      if (disjoint(found)) return found;
-    }
+    // The common case: nothing overlaps, so no ranking is needed.
+    const all = knownSpans.length === 0 ? found : found.concat(knownSpans);
+    all.sort((a, b) => a.start - b.start);
+    if (disjoint(all)) return all;
   }
   return resolve(knownSpans, found, blocked);
 }

@@ -4,6 +4,7 @@ import { findCapability } from "../../contracts/capabilities.ts";
 import { outbox } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findTemplate } from "../../registry/index.ts";
+import { deliverQueued, mailProvider } from "../mail.ts";
 import { outboxInsert } from "../outbox.ts";
 import { renderTemplate } from "../templates.ts";
 import type { OpContext, OpDefinition } from "./context.ts";
@@ -36,12 +37,14 @@ export const emailSend: OpDefinition<"email.send"> = {
     const rendered = renderTemplate(template, values);
     const messageId = `msg_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
     const detail = { messageId, template: args.template, to: args.to, variables: args.variables };
+    const mail = { id: messageId, taskId: ctx.auth.task.tid, to: recipient.value, ...rendered, template: args.template, idempotencyKey: idem };
     await batchWithAudit(
       ctx.db,
-      [outboxInsert(ctx.db, { id: messageId, taskId: ctx.auth.task.tid, to: recipient.value, ...rendered, template: args.template, idempotencyKey: idem })],
+      [outboxInsert(ctx.db, mail)],
       [{ taskId: ctx.auth.task.tid, actor: ctx.auth.principal, event: "proxy.call", op: "email.send", decision: "allowed", detail }],
     );
-    return { result: { messageId, replayed: false }, detail, audited: true };
+    const delivery = await deliverQueued(ctx.db, mailProvider(ctx.env), mail);
+    return { result: { messageId, delivery, replayed: false }, detail, audited: true };
   },
 };
 

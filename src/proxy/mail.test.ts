@@ -1,0 +1,22 @@
+import { describe, expect, it } from "vitest";
+import { cloudflareEmail, localOutbox, mailProvider, type SendEmailBinding } from "./mail.ts";
+
+const mail = { id: "msg_1", taskId: "tsk_0123456789", to: "maria.alvarez@example.com", subject: "Your refund", body: "Hello Maria", template: "t", idempotencyKey: "k" };
+
+describe("mail providers", () => {
+  it("sends through the send_email binding's builder shape", async () => {
+    const sent: unknown[] = [];
+    const binding: SendEmailBinding = { send: async (m) => (sent.push(m), { messageId: "cf-123" }) };
+    expect(await cloudflareEmail(binding, "support@example.com").deliver(mail)).toEqual({ providerId: "cf-123" });
+    expect(sent).toEqual([
+      { from: "support@example.com", to: "maria.alvarez@example.com", subject: "Your refund", text: "Hello Maria", headers: { "X-SiloOS-Task": "tsk_0123456789", "X-SiloOS-Message": "msg_1" } },
+    ]);
+  });
+
+  it("uses the local outbox unless both the binding and a sender are configured", () => {
+    expect(mailProvider({}).name).toBe("local-outbox");
+    expect(mailProvider({ SILOOS_MAIL_FROM: "a@example.com" }).name).toBe("local-outbox");
+    expect(mailProvider({ EMAIL: { send: async () => undefined }, SILOOS_MAIL_FROM: "a@example.com" }).name).toBe("cloudflare-email");
+    expect(localOutbox().name).toBe("local-outbox");
+  });
+});
