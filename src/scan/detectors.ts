@@ -187,14 +187,20 @@ export function rowDetector(r: Row, needs = ""): Detector {
  * later rows get their chance at the same position through sticky copies.
  */
 export function combined(name: string, rs: readonly Row[]): Detector {
-  const re = new RegExp(`(?<!\\w)(?:${rs.map((r, i) => `(?<r${i}>${r.src})`).join("|")})`, "g");
+  const re = new RegExp(`(?<!\\w)(?:${rs.map((r) => `(${r.src})`).join("|")})`, "g");
   const sticky = rs.map((r) => new RegExp(r.src, "y"));
-  const keys = rs.map((_r, i) => `r${i}`);
+  // Capture-group number of each row's wrapper (rows have groups of their own).
+  const groupOf: number[] = [];
+  let g = 1;
+  for (const r of rs) {
+    groupOf.push(g);
+    g += 1 + (r.src.match(/(?<!\\)\((?!\?)|\(\?<(?![=!])/g)?.length ?? 0);
+  }
   const find = (text: string, out: Span[]): void => {
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const at = m.index;
-      let i = keys.findIndex((k) => m.groups?.[k] !== undefined);
+      let i = groupOf.findIndex((k) => m[k] !== undefined);
       let n = rs[i]?.accept(text, at, m[0]) ?? 0;
       while (n === 0 && ++i < rs.length) {
         const s = sticky[i] as RegExp;

@@ -5,10 +5,15 @@
 import type { KnownValue, PiiKind, Span } from "./types.ts";
 import { digitsOf } from "./checks.ts";
 
-interface Matcher {
+interface Alternation {
   re: RegExp;
   kinds: PiiKind[]; // kinds[i] belongs to capture group i + 1
 }
+// Word-like values (names, addresses, emails) and digit-like ones (phones,
+// cards...) go into separate regexes: mixed together, the phone patterns'
+// many optional prefixes defeat V8's first-character quick check (~3x slower).
+type Matcher = Alternation[];
+const NUMERIC: ReadonlySet<PiiKind> = new Set<PiiKind>(["PHONE", "CARD", "IBAN", "SSN"]);
 
 const WORD = "[\\p{L}\\p{M}\\p{N}_]";
 // Scripts written without spaces between words: no word boundary to demand.
@@ -80,12 +85,16 @@ function compile(known: readonly KnownValue[]): Matcher | null {
     seen.add(p);
     rows.push({ p, kind: k.kind, n: k.value.trim().length });
   }
-  if (rows.length === 0) return null;
   rows.sort((a, b) => b.n - a.n);
-  return {
-    re: new RegExp(rows.map((r) => `(${r.p})`).join("|"), "giu"),
-    kinds: rows.map((r) => r.kind),
-  };
+  const alternation = (rs: typeof rows): Alternation[] => rs.length === 0 ? [] : [{
+    re: new RegExp(rs.map((r) => `(${r.p})`).join("|"), "giu"),
+    kinds: rs.map((r) => r.kind),
+  }];
+  const m = [
+    ...alternation(rows.filter((r) => !NUMERIC.has(r.kind))),
+    ...alternation(rows.filter((r) => NUMERIC.has(r.kind))),
+  ];
+  return m.length === 0 ? null : m;
 }
 
 // Two cache levels: by array identity (no allocation per message; the
@@ -116,21 +125,37 @@ function sameValues(a: readonly KnownValue[], b: readonly KnownValue[]): boolean
   return true;
 }
 
-/** Append the occurrences of known values in `text` to `out`, in text order. */
+/** Append the occurrences of known values in `text` to `out`: sorted, disjoint. */
 export function findKnown(text: string, known: readonly KnownValue[], out: Span[]): void {
   if (known.length === 0) return;
   const m = matcherFor(known);
   if (m === null) return;
-  const re = m.re;
+  const at = out.length;
+  for (const a of m) scan(text, a, out);
+  if (m.length > 1 && out.length - at > 1) untangle(out, at);
+}
+
+function scan(text: string, a: Alternation, out: Span[]): void {
+  const re = a.re;
   re.lastIndex = 0;
   for (let r = re.exec(text); r !== null; r = re.exec(text)) {
-    if (r[0].length === 0) { re.lastIndex++; continue; }
     let g = 1;
     while (g < r.length && r[g] === undefined) g++;
-    const kind = m.kinds[g - 1] ?? "NAME";
+    const kind = a.kinds[g - 1] ?? "NAME";
     let start = r.index;
+    const end = start + r[0].length;
     // "(0212 555 0123)": an opening bracket without its closing one is prose.
     if (kind === "PHONE" && r[0].startsWith("(") && !r[0].includes(")")) start++;
-    out.push({ start, end: r.index + r[0].length, kind, value: text.slice(start, r.index + r[0].length) });
+    out.push({ start, end, kind, value: text.slice(start, end) });
+  }
+}
+
+/** Sort out[from..] by start; where the two alternations overlap, keep the longer. */
+function untangle(out: Span[], from: number): void {
+  const mine = out.splice(from).sort((x, y) => x.start - y.start || y.end - x.end);
+  for (const s of mine) {
+    const last = out.length > from ? out[out.length - 1] : undefined;
+    if (!last || last.end <= s.start) out.push(s);
+    else if (s.end - s.start > last.end - last.start) out[out.length - 1] = s;
   }
 }

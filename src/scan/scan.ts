@@ -25,9 +25,10 @@ export function findPii(text: string, known: readonly KnownValue[]): Span[] {
   }
   if (blocked.length === 0) {
     if (found.length === 0) return knownSpans; // already sorted and disjoint
-    // The common case: nothing overlaps, so no ranking is needed.
-    const all = knownSpans.length === 0 ? found : found.concat(knownSpans);
-    all.sort((a, b) => a.start - b.start);
+    // The common case: nothing overlaps once pattern hits that merely repeat
+    // a known value (same range) are dropped, so no ranking is needed.
+    found.sort((a, b) => a.start - b.start);
+    const all = knownSpans.length === 0 ? found : mergeKnown(knownSpans, found);
     if (disjoint(all)) return all;
   }
   return resolve(knownSpans, found, blocked);
@@ -104,6 +105,20 @@ function swallowed(k: Span, cluster: Cand[]): boolean {
 }
 
 const spanLen = (s: Span) => s.end - s.start;
+
+/** Merge two start-sorted lists, dropping pattern spans equal to a known one. */
+function mergeKnown(known: Span[], found: Span[]): Span[] {
+  const out: Span[] = [];
+  let i = 0;
+  for (const f of found) {
+    while (i < known.length && (known[i]?.start ?? 0) < f.start) out.push(known[i++] as Span);
+    const k = known[i];
+    if (k && k.start === f.start && k.end === f.end) continue;
+    out.push(f);
+  }
+  while (i < known.length) out.push(known[i++] as Span);
+  return out;
+}
 
 function disjoint(sorted: Span[]): boolean {
   for (let i = 1; i < sorted.length; i++) {

@@ -3,8 +3,8 @@ import { appendAudit } from "../audit/index.ts";
 import { database } from "../db/index.ts";
 import type { ErrorCode } from "../errors/index.ts";
 import type { Scope } from "../keys/claims.ts";
-import { tokenizeText, type KnownValue, type PiiKind } from "../scan/index.ts";
-import { formatToken, TOKEN_PATTERN, valueKey } from "./tokens.ts";
+import type { KnownValue, PiiKind } from "../scan/index.ts";
+import { TokenTable, type TokenEntry } from "./table.ts";
 
 /**
  * One instance per task (idFromName(taskId)): the only place a task's real
@@ -35,17 +35,9 @@ export interface TranscriptEntry {
 
 type Gate = { ok: true; meta: VaultMeta } | { ok: false; code: ErrorCode };
 
-interface Entry {
-  kind: PiiKind;
-  value: string;
-}
-
 interface Loaded {
   meta: VaultMeta | undefined;
-  known: KnownValue[];
-  byToken: Map<string, Entry>;
-  byValue: Map<string, string>;
-  counters: Map<string, number>;
+  table: TokenTable;
 }
 
 interface VaultEnv {
@@ -62,7 +54,7 @@ export class Vault extends DurableObject<VaultEnv> {
     const { known, ...rest } = init;
     const meta: VaultMeta = { ...rest, createdAt: state.meta?.createdAt ?? Date.now() };
     state.meta = meta;
-    state.known = known;
+    state.table.known = known;
     await this.ctx.storage.put({ meta, known });
     await this.ctx.storage.setAlarm(init.expiresAt);
   }
@@ -91,9 +83,9 @@ export class Vault extends DurableObject<VaultEnv> {
   }
 
   async tokenize(text: string): Promise<string> {
-    const state = await this.#openState();
-    const out = this.#tokenizeWith(state, text);
-    await this.#flush();
+    const { table } = await this.#openState();
+    const out = table.tokenize(text);
+    await this.#flush(table);
     return out;
   }
 
@@ -102,38 +94,31 @@ export class Vault extends DurableObject<VaultEnv> {
     record: Record<string, unknown>,
     pii: Readonly<Record<string, PiiKind | "FREE_TEXT">>,
   ): Promise<Record<string, unknown>> {
-    const state = await this.#openState();
+    const { table } = await this.#openState();
     const out: Record<string, unknown> = {};
     for (const [field, value] of Object.entries(record)) {
       const kind = pii[field];
       if (kind === undefined || typeof value !== "string") out[field] = value;
-      else if (kind === "FREE_TEXT") out[field] = this.#tokenizeWith(state, value);
-      else out[field] = this.#assign(state, kind, value);
+      else if (kind === "FREE_TEXT") out[field] = table.tokenize(value);
+      else out[field] = table.assign(kind, value);
     }
-    await this.#flush();
+    await this.#flush(table);
     return out;
   }
 
   /** Replace this task's tokens by their values. Foreign tokens are reported, not guessed. */
   async hydrate(text: string): Promise<{ text: string; unknown: string[] }> {
-    const { byToken } = await this.#state();
-    const unknown: string[] = [];
-    const hydrated = text.replace(TOKEN_PATTERN, (token) => {
-      const entry = byToken.get(token);
-      if (!entry) unknown.push(token);
-      return entry ? entry.value : token;
-    });
-    return { text: hydrated, unknown };
+    return (await this.#state()).table.hydrate(text);
   }
 
-  async resolve(token: string): Promise<Entry | null> {
-    return (await this.#state()).byToken.get(token) ?? null;
+  async resolve(token: string): Promise<TokenEntry | null> {
+    return (await this.#state()).table.byToken.get(token) ?? null;
   }
 
   /** Real values the task knows: the LLM gateway refuses prompts that contain one. */
   async knownValues(): Promise<string[]> {
-    const state = await this.#state();
-    return [...state.known.map((k) => k.value), ...[...state.byToken.values()].map((e) => e.value)];
+    const { table } = await this.#state();
+    return [...table.known.map((k) => k.value), ...[...table.byToken.values()].map((e) => e.value)];
   }
 
   /** Reserve part of the task's cumulative refund budget atomically (single-threaded object). */
@@ -164,7 +149,7 @@ export class Vault extends DurableObject<VaultEnv> {
   async stats(): Promise<{ open: boolean; tokens: number; keys: number }> {
     const state = await this.#state();
     const keys = (await this.ctx.storage.list()).size;
-    return { open: state.meta !== undefined, tokens: state.byToken.size, keys };
+    return { open: state.meta !== undefined, tokens: state.table.byToken.size, keys };
   }
 
   /** The task is over: forget everything. */
@@ -187,32 +172,10 @@ export class Vault extends DurableObject<VaultEnv> {
     }
   }
 
-  #tokenizeWith(state: Loaded, text: string): string {
-    return tokenizeText(text, state.known, (kind, value) => this.#assign(state, kind, value));
-  }
-
-  #pending: Record<string, Entry> = {};
-
-  #assign(state: Loaded, kind: PiiKind, value: string): string {
-    const key = valueKey(kind, value);
-    const existing = state.byValue.get(key);
-    if (existing) return existing;
-    const n = (state.counters.get(kind) ?? 0) + 1;
-    state.counters.set(kind, n);
-    const token = formatToken(kind, n);
-    state.byValue.set(key, token);
-    state.byToken.set(token, { kind, value });
-    this.#pending[`t:${token}`] = { kind, value };
-    return token;
-  }
-
-  async #flush(): Promise<void> {
-    const pending = this.#pending;
-    if (Object.keys(pending).length === 0) return;
-    this.#pending = {};
-    // Writes are coalesced by the output gate: the caller sees its result only
-    // after they are durable.
-    await this.ctx.storage.put(pending);
+  async #flush(table: TokenTable): Promise<void> {
+    const pending = table.drain();
+    // The output gate holds the caller's answer until these writes are durable.
+    if (Object.keys(pending).length > 0) await this.ctx.storage.put(pending);
   }
 
   /** Writes need an open task: a closed vault must never be refilled. */
@@ -225,22 +188,10 @@ export class Vault extends DurableObject<VaultEnv> {
   async #state(): Promise<Loaded> {
     if (this.#loaded) return this.#loaded;
     const all = await this.ctx.storage.list<unknown>();
-    const loaded: Loaded = {
-      meta: all.get("meta") as VaultMeta | undefined,
-      known: (all.get("known") as KnownValue[] | undefined) ?? [],
-      byToken: new Map(),
-      byValue: new Map(),
-      counters: new Map(),
-    };
-    for (const [key, value] of all) {
-      if (!key.startsWith("t:")) continue;
-      const entry = value as Entry;
-      const token = key.slice(2);
-      loaded.byToken.set(token, entry);
-      loaded.byValue.set(valueKey(entry.kind, entry.value), token);
-      const n = Number(/_(\d+)\]$/.exec(token)?.[1] ?? 0);
-      loaded.counters.set(entry.kind, Math.max(loaded.counters.get(entry.kind) ?? 0, n));
-    }
+    const table = new TokenTable();
+    table.known = (all.get("known") as KnownValue[] | undefined) ?? [];
+    for (const [key, value] of all) if (key.startsWith("t:")) table.load(key.slice(2), value as TokenEntry);
+    const loaded: Loaded = { meta: all.get("meta") as VaultMeta | undefined, table };
     this.#loaded = loaded;
     return loaded;
   }
