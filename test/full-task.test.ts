@@ -22,11 +22,18 @@ describe("a task runs router → agent → proxy → back, and the audit says so
       "proxy vault.created",
       "router task.dispatched",
       "agent:refund-agent proxy.call whoami allowed",
+      "agent:refund-agent proxy.call transcript.read allowed",
+      "agent:refund-agent proxy.call llm.chat allowed",
       "agent:refund-agent proxy.call customer.read allowed",
+      "agent:refund-agent proxy.call llm.chat allowed",
       "agent:refund-agent proxy.call orders.list allowed",
+      "agent:refund-agent proxy.call llm.chat allowed",
       "agent:refund-agent proxy.call refund.issue allowed",
+      "agent:refund-agent proxy.call llm.chat allowed",
       "agent:refund-agent proxy.call email.send allowed",
+      "agent:refund-agent proxy.call llm.chat allowed",
       "agent:refund-agent proxy.call reply.send allowed",
+      "agent:refund-agent proxy.call llm.chat allowed",
       "agent:refund-agent task.run_finished",
     ]);
 

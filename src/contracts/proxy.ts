@@ -1,5 +1,6 @@
 import { z } from "zod";
 import type { ErrorCode } from "../errors/index.ts";
+import { ChatRequestSchema } from "./llm.ts";
 
 /** Every call an agent (or a human, through the router) makes to the proxy. */
 export const ProxyCallSchema = z.object({
@@ -45,6 +46,7 @@ export const OpArgs = {
     .strict(),
   "reply.send": z.object({ text: z.string().min(1).max(4000) }).strict(),
   "transcript.read": z.object({}).strict(),
+  "llm.chat": ChatRequestSchema,
 } as const;
 
 export type OpName = keyof typeof OpArgs;

@@ -1,10 +1,11 @@
 import type { JSONWebKeySet } from "jose";
 import { parseVerifyJwks } from "../keys/keyring.ts";
 import type { Vault } from "../vault/vault.ts";
+import type { LlmEnv } from "./llm/provider.ts";
 import type { SendEmailBinding } from "./mail.ts";
 
 /** Everything the proxy can touch. Agents get none of it. */
-export interface ProxyEnv {
+export interface ProxyEnv extends LlmEnv {
   DB: D1Database;
   VAULT: DurableObjectNamespace<Vault>;
   /** The router's public keys (JWK set JSON). */

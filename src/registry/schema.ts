@@ -9,7 +9,7 @@ export const AgentConfigSchema = z
     name,
     description: z.string().min(1).max(300),
     intents: z.array(name).default([]),
-    model: z.string().min(1).default("siloos/offline"),
+    model: z.string().min(1).default("default"),
     base_keys: z.array(CapabilitySchema).min(1),
     escalation: z.array(escalationTarget).default([]),
   })

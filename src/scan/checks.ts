@@ -30,8 +30,22 @@ const IBAN_LEN: ReadonlyMap<string, number> = new Map(
     .map((e) => [e.slice(0, 2), Number(e.slice(2))] as const),
 );
 
-export function ibanLength(country: string): number | undefined {
-  return IBAN_LEN.get(country);
+
+/** Length of the IBAN at the start of regex candidate `m`, or 0. */
+export function acceptIban(m: string): number {
+  const want = IBAN_LEN.get(m.slice(0, 2));
+  if (want === undefined) return 0;
+  // Walk the candidate until `want` alphanumerics are consumed; a trailing
+  // word swallowed by the regex ("... 32 TODAY") is cut off at a space.
+  let n = 0;
+  let i = 0;
+  for (; i < m.length && n < want; i++) if (m.charCodeAt(i) !== 32) n++;
+  if (n < want || (i < m.length && m.charCodeAt(i) !== 32)) return 0;
+  const head = m.slice(0, i);
+  const compact = head.replace(/ /g, "");
+  // Spaced form must be the printed one: groups of four after the first.
+  if (head.includes(" ") && !/^[A-Z0-9]{4}(?: [A-Z0-9]{4})*(?: [A-Z0-9]{1,3})?$/.test(head)) return 0;
+  return ibanMod97(compact) ? i : 0;
 }
 
 /** ISO 13616 mod-97 check on a compact upper-case IBAN. */
@@ -56,6 +70,12 @@ export function isIpv4(s: string): boolean {
 
 /** Full or "::"-compressed IPv6, optionally with a dotted IPv4 tail. */
 export function isIpv6(s: string): boolean {
+  // Cheap rejects first: times like "14:30:00" reach here all the time.
+  if (!s.includes("::")) {
+    let colons = 0;
+    for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) === 58) colons++;
+    if (colons !== 7 && !(colons === 6 && s.includes("."))) return false;
+  }
   if (!/\d/.test(s)) return false; // "a::b", "dead:beef" are words, not addresses
   let budget = 8;
   let head = s;

@@ -2,58 +2,15 @@
 // regex (bounded quantifiers, no nested unbounded repeats) plus a validator
 // (Luhn, mod-97, octet ranges, context cues) that may reject or trim a hit.
 // Emails and IPv6 are found by expanding around "@" / ":" instead.
-import type { PiiKind, Span } from "./types.ts";
+import type { Span } from "./types.ts";
 import {
-  digitsOf, ibanLength, ibanMod97, idCueBefore, isIpv6, luhn, phoneCueBefore, versionCueBefore,
+  acceptIban, idCueBefore, isIpv6, luhn, phoneCueBefore, versionCueBefore,
 } from "./checks.ts";
+import { combined, isDigit, len, longestGroupPrefix, rowDetector } from "./rows.ts";
+import type { Detector, Row } from "./rows.ts";
 
-export interface Detector {
-  readonly name: string;
-  /** Prefilter: a character every hit contains ("@", ":", "+", "("), or "". */
-  readonly needs: string;
-  /** Append every accepted hit in `text` to `out` (in text order). */
-  readonly find: (text: string, out: Span[]) => void;
-}
-
-/** Accepted length of candidate `m` found at `start` (may trim), 0 to reject. */
-type Accept = (text: string, start: number, m: string) => number;
-
-export interface Row {
-  readonly name: string;
-  readonly kind: PiiKind;
-  /** Regex source; every row refuses to start right after a word character. */
-  readonly src: string;
-  readonly accept: Accept;
-}
-
-/**
- * Greedy digit-group regexes can swallow a following number ("… 0958 2024").
- * Try the whole candidate, then each shorter prefix ending at a group end,
- * and keep the longest one whose digits satisfy `ok`.
- */
-function longestGroupPrefix(m: string, ok: (digits: string) => boolean): number {
-  const digits = digitsOf(m);
-  let n = digits.length;
-  for (let end = m.length; end > 0; ) {
-    if (ok(digits.slice(0, n))) return end;
-    const cut = lastSep(m, end);
-    for (let i = cut; i < end; i++) if (isDigit(m.charCodeAt(i))) n--;
-    end = cut;
-  }
-  return 0;
-}
-function lastSep(m: string, end: number): number {
-  for (let i = end - 1; i > 0; i--) {
-    if (!isDigit(m.charCodeAt(i))) {
-      // step over a run of separators ("- ", ") ") to the previous digit
-      while (i > 0 && !isDigit(m.charCodeAt(i - 1))) i--;
-      return i;
-    }
-  }
-  return 0;
-}
-const isDigit = (c: number) => c >= 48 && c <= 57;
-const len = (lo: number, hi: number) => (d: string) => d.length >= lo && d.length <= hi;
+export type { Detector, Row } from "./rows.ts";
+export { rowDetector } from "./rows.ts";
 
 // ---- EMAIL: expand around each "@" instead of a regex, which would rescan
 // every long word that has no "@" (quadratic on base64 blobs).
@@ -167,55 +124,6 @@ const row = (name: string): Row => {
   return r;
 };
 
-/** A single row as a detector of its own (used by the unit tests). */
-export function rowDetector(r: Row, needs = ""): Detector {
-  const re = new RegExp(r.src, "g");
-  const find = (text: string, out: Span[]): void => {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const n = r.accept(text, m.index, m[0]);
-      if (n > 0) out.push({ start: m.index, end: m.index + n, kind: r.kind, value: m[0].slice(0, n) });
-      else re.lastIndex = m.index + 1; // a shorter candidate may start inside
-    }
-  };
-  return { name: r.name, needs, find };
-}
-
-/**
- * Several digit-initial rows as ONE regex pass (an alternation, first row
- * wins at a position). If that row's validator rejects the candidate, the
- * later rows get their chance at the same position through sticky copies.
- */
-export function combined(name: string, rs: readonly Row[]): Detector {
-  const re = new RegExp(`(?<!\\w)(?:${rs.map((r) => `(${r.src})`).join("|")})`, "g");
-  const sticky = rs.map((r) => new RegExp(r.src, "y"));
-  // Capture-group number of each row's wrapper (rows have groups of their own).
-  const groupOf: number[] = [];
-  let g = 1;
-  for (const r of rs) {
-    groupOf.push(g);
-    g += 1 + (r.src.match(/(?<!\\)\((?!\?)|\(\?<(?![=!])/g)?.length ?? 0);
-  }
-  const find = (text: string, out: Span[]): void => {
-    re.lastIndex = 0;
-    for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const at = m.index;
-      let i = groupOf.findIndex((k) => m[k] !== undefined);
-      let n = rs[i]?.accept(text, at, m[0]) ?? 0;
-      while (n === 0 && ++i < rs.length) {
-        const s = sticky[i] as RegExp;
-        s.lastIndex = at;
-        const mm = s.exec(text);
-        if (mm) n = rs[i]?.accept(text, at, mm[0]) ?? 0;
-      }
-      const r = rs[i];
-      if (n > 0 && r) out.push({ start: at, end: at + n, kind: r.kind, value: text.slice(at, at + n) });
-      re.lastIndex = at + Math.max(n, 1);
-    }
-  };
-  return { name, needs: "", find };
-}
-
 /** What findPii runs, cheapest prefilters first. */
 export const DETECTORS: readonly Detector[] = [
   { name: "email", needs: "@", find: findEmails },
@@ -225,19 +133,3 @@ export const DETECTORS: readonly Detector[] = [
   rowDetector(row("iban")),
   combined("digits", ["ssn", "ipv4", "card", "phone-nanp", "phone-trunk", "phone-cued"].map(row)),
 ];
-
-function acceptIban(m: string): number {
-  const want = ibanLength(m.slice(0, 2));
-  if (want === undefined) return 0;
-  // Walk the candidate until `want` alphanumerics are consumed; a trailing
-  // word swallowed by the regex ("... 32 TODAY") is cut off at a space.
-  let n = 0;
-  let i = 0;
-  for (; i < m.length && n < want; i++) if (m.charCodeAt(i) !== 32) n++;
-  if (n < want || (i < m.length && m.charCodeAt(i) !== 32)) return 0;
-  const head = m.slice(0, i);
-  const compact = head.replace(/ /g, "");
-  // Spaced form must be the printed one: groups of four after the first.
-  if (head.includes(" ") && !/^[A-Z0-9]{4}(?: [A-Z0-9]{4})*(?: [A-Z0-9]{1,3})?$/.test(head)) return 0;
-  return ibanMod97(compact) ? i : 0;
-}

@@ -3,5 +3,3 @@
 export type { KnownValue, PiiKind, Span } from "./types.ts";
 export { PII_KINDS } from "./types.ts";
 export { findPii, tokenizeText } from "./scan.ts";
-export { DETECTORS } from "./detectors.ts";
-export type { Detector } from "./detectors.ts";

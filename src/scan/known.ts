@@ -12,7 +12,7 @@ interface Alternation {
 // Word-like values (names, addresses, emails) and digit-like ones (phones,
 // cards...) go into separate regexes: mixed together, the phone patterns'
 // many optional prefixes defeat V8's first-character quick check (~3x slower).
-type Matcher = Alternation[];
+interface Matcher { words: Alternation | null; digits: Alternation | null }
 const NUMERIC: ReadonlySet<PiiKind> = new Set<PiiKind>(["PHONE", "CARD", "IBAN", "SSN"]);
 
 const WORD = "[\\p{L}\\p{M}\\p{N}_]";
@@ -86,15 +86,15 @@ function compile(known: readonly KnownValue[]): Matcher | null {
     rows.push({ p, kind: k.kind, n: k.value.trim().length });
   }
   rows.sort((a, b) => b.n - a.n);
-  const alternation = (rs: typeof rows): Alternation[] => rs.length === 0 ? [] : [{
+  const alternation = (rs: typeof rows): Alternation | null => rs.length === 0 ? null : {
     re: new RegExp(rs.map((r) => `(${r.p})`).join("|"), "giu"),
     kinds: rs.map((r) => r.kind),
-  }];
-  const m = [
-    ...alternation(rows.filter((r) => !NUMERIC.has(r.kind))),
-    ...alternation(rows.filter((r) => NUMERIC.has(r.kind))),
-  ];
-  return m.length === 0 ? null : m;
+  };
+  if (rows.length === 0) return null;
+  return {
+    words: alternation(rows.filter((r) => !NUMERIC.has(r.kind))),
+    digits: alternation(rows.filter((r) => NUMERIC.has(r.kind))),
+  };
 }
 
 // Two cache levels: by array identity (no allocation per message; the
@@ -131,8 +131,13 @@ export function findKnown(text: string, known: readonly KnownValue[], out: Span[
   const m = matcherFor(known);
   if (m === null) return;
   const at = out.length;
-  for (const a of m) scan(text, a, out);
-  if (m.length > 1 && out.length - at > 1) untangle(out, at);
+  if (m.words) scan(text, m.words, out);
+  const mid = out.length;
+  if (m.digits) scan(text, m.digits, out);
+  // Each list is sorted; merge only when they interleave.
+  const last = out[mid - 1];
+  const next = out[mid];
+  if (mid > at && last && next && next.start < last.end) untangle(out, at);
 }
 
 function scan(text: string, a: Alternation, out: Span[]): void {

@@ -27,7 +27,7 @@ export function findPii(text: string, known: readonly KnownValue[]): Span[] {
     if (found.length === 0) return knownSpans; // already sorted and disjoint
     // The common case: nothing overlaps once pattern hits that merely repeat
     // a known value (same range) are dropped, so no ranking is needed.
-    found.sort((a, b) => a.start - b.start);
+    if (!disjoint(found)) found.sort((a, b) => a.start - b.start); // detectors run one after another
     const all = knownSpans.length === 0 ? found : mergeKnown(knownSpans, found);
     if (disjoint(all)) return all;
   }

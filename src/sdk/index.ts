@@ -9,6 +9,8 @@ import type { OpArgsOf, OpName, ProxyCall, ProxyResult } from "../contracts/prox
 import type { ErrorCode } from "../errors/index.ts";
 
 export type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
+export { runModelLoop, type ModelLoopOptions } from "./loop.ts";
+export { toolsFor, type Identity } from "./tools.ts";
 
 /** The proxy as an agent sees it: one method. */
 export interface ProxyBinding {

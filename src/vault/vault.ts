@@ -116,9 +116,20 @@ export class Vault extends DurableObject<VaultEnv> {
   }
 
   /** Real values the task knows: the LLM gateway refuses prompts that contain one. */
-  async knownValues(): Promise<string[]> {
+  async knownEntries(): Promise<KnownValue[]> {
     const { table } = await this.#state();
-    return [...table.known.map((k) => k.value), ...[...table.byToken.values()].map((e) => e.value)];
+    return [...table.known, ...table.byToken.values()];
+  }
+
+  async llmUsage(): Promise<number> {
+    return (await this.ctx.storage.get<number>("llm_tokens")) ?? 0;
+  }
+
+  async addLlmUsage(tokens: number): Promise<number> {
+    await this.#openState();
+    const total = (await this.llmUsage()) + tokens;
+    await this.ctx.storage.put("llm_tokens", total);
+    return total;
   }
 
   /** Reserve part of the task's cumulative refund budget atomically (single-threaded object). */

@@ -1,5 +1,6 @@
 import type { OpTable } from "./context.ts";
 import { emailSend } from "./email.ts";
+import { llmChat } from "./llm.ts";
 import { caseRead, customerRead, ordersList, transcriptRead, whoami } from "./reads.ts";
 import { refundIssue } from "./refund.ts";
 import { replySend } from "./reply.ts";
@@ -15,4 +16,5 @@ export const OPS: OpTable = {
   "refund.issue": refundIssue,
   "email.send": emailSend,
   "reply.send": replySend,
+  "llm.chat": llmChat,
 };

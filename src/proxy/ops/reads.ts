@@ -1,3 +1,4 @@
+import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { PII_FIELDS } from "../connectors/types.ts";
 import type { OpContext, OpDefinition } from "./context.ts";
@@ -11,13 +12,15 @@ function assertCustomerInScope(ctx: OpContext, customerId: string): void {
 
 export const whoami: OpDefinition<"whoami"> = {
   capability: undefined,
-  async run({ auth }) {
+  async run({ auth, registry }) {
+    const granted = findCapability(auth.base.caps, "email.send")?.templates ?? [];
     return {
       result: {
         principal: auth.principal,
         taskId: auth.task.tid,
         scope: auth.task.scope,
         capabilities: auth.base.caps,
+        templates: registry.templates.filter((t) => granted.includes(t.name)).map((t) => ({ name: t.name, variables: t.variables })),
         expiresAt: new Date(Math.min(auth.base.exp, auth.task.exp) * 1000).toISOString(),
       },
     };

@@ -1,0 +1,111 @@
+import type { ChatRequest, ToolSpec } from "../../contracts/llm.ts";
+
+/** What the offline model reads from a request: its tools, the calls so far and their results. */
+export interface Conversation {
+  has(tool: string): boolean;
+  called(tool: string): boolean;
+  calls(tool: string): number;
+  result(tool: string): Record<string, any> | undefined;
+  scope(): { customer: string; case?: string } | undefined;
+  customerName(): string;
+  customerEmail(): string;
+  customerText(): string;
+  order(): Order | undefined;
+  amount(): number | undefined;
+  refundLimit(): number;
+  templates(): Array<{ name: string; variables: string[] }>;
+  escalationTargets(): string[];
+}
+
+interface Order {
+  id: string;
+  total: number;
+  currency: string;
+  status: string;
+}
+
+/** Marks where the SDK puts the task context in the system prompt. */
+export const CONTEXT_MARKER = "## Task context";
+
+export function readConversation(req: ChatRequest): Conversation {
+  const tools = new Map<string, ToolSpec>(req.tools.map((t) => [t.name, t]));
+  const names = new Map<string, string>();
+  const results = new Map<string, Record<string, any>>();
+  const counts = new Map<string, number>();
+  for (const m of req.messages) {
+    if (m.role === "assistant") {
+      for (const c of m.toolCalls ?? []) {
+        names.set(c.id, c.name);
+        counts.set(c.name, (counts.get(c.name) ?? 0) + 1);
+      }
+    } else if (m.role === "tool") {
+      const name = names.get(m.toolCallId) ?? m.name;
+      results.set(name, parseJson(m.content));
+    }
+  }
+  const context = req.messages
+    .filter((m) => m.role === "system")
+    .map((m) => m.content.split(CONTEXT_MARKER)[1] ?? "")
+    .join("\n");
+  const userText = req.messages.filter((m) => m.role === "user").map((m) => m.content).join("\n");
+  const notes = String(results.get("case_read")?.notes ?? "");
+  const talk = `${userText}\n${context}\n${notes}`;
+  const c: Conversation = {
+    has: (t) => tools.has(t),
+    called: (t) => (counts.get(t) ?? 0) > 0,
+    calls: (t) => counts.get(t) ?? 0,
+    result: (t) => results.get(t),
+    scope: () => results.get("whoami")?.scope,
+    customerName: () => String(results.get("customer_read")?.name ?? "there"),
+    customerEmail: () => String(results.get("customer_read")?.email ?? ""),
+    customerText: () => userText,
+    order: () => pickOrder((results.get("orders_list") as unknown as Order[] | undefined) ?? [], talk, c.amount()),
+    amount: () => parseAmount(`${userText}\n${context}`),
+    refundLimit: () => Number((results.get("whoami")?.capabilities ?? []).find((x: { capability: string }) => x.capability === "refund.issue")?.limit ?? 0),
+    templates: () => parseTemplates(tools.get("email_send")?.description ?? ""),
+    escalationTargets: () => enumOf(tools.get("escalate"), "target"),
+  };
+  return c;
+}
+
+/** "refund-confirmation(name, amount, currency, orderId)" as written in the email tool's description. */
+function parseTemplates(description: string): Array<{ name: string; variables: string[] }> {
+  return [...description.matchAll(/([a-z][a-z0-9-]+)\(([^)]*)\)/g)].map((m) => ({
+    name: m[1]!,
+    variables: m[2]!.split(",").map((v) => v.trim()).filter(Boolean),
+  }));
+}
+
+function enumOf(tool: ToolSpec | undefined, prop: string): string[] {
+  const props = (tool?.parameters as { properties?: Record<string, { enum?: string[] }> } | undefined)?.properties;
+  return props?.[prop]?.enum ?? [];
+}
+
+/** "700", "$700", "700.00 USD", "USD 700": the first money-looking number, order ids excluded. */
+export function parseAmount(text: string): number | undefined {
+  const clean = text.replace(/\b(?:ord|cus|cas|tsk)_[A-Za-z0-9]+\b/g, " ").replace(/\[[A-Z]+_\d+\]/g, " ");
+  const withCurrency = /(?:\$\s?|USD\s?)(\d{1,6}(?:\.\d{1,2})?)\b|\b(\d{1,6}(?:\.\d{1,2})?)\s?(?:USD|dollars?|\$)/i.exec(clean);
+  const raw = withCurrency ? (withCurrency[1] ?? withCurrency[2]) : /\brefund(?:\s+(?:of|for))?\s+(\d{1,6}(?:\.\d{1,2})?)\b/i.exec(clean)?.[1];
+  return raw ? Number(raw) : undefined;
+}
+
+function pickOrder(orders: Order[], text: string, amount: number | undefined): Order | undefined {
+  const named = [...text.matchAll(/\bord_[A-Za-z0-9]{4,32}\b/g)].map((m) => m[0]);
+  for (const id of named) {
+    const found = orders.find((o) => o.id === id);
+    if (found) return found;
+  }
+  if (named.length > 0) return undefined;
+  const delivered = orders.filter((o) => o.status === "delivered");
+  return delivered.find((o) => amount !== undefined && o.total === amount) ?? delivered.at(-1);
+}
+
+function parseJson(text: string): Record<string, any> {
+  try {
+    const v = JSON.parse(text) as unknown;
+    if (Array.isArray(v)) return v as unknown as Record<string, any>;
+    return v && typeof v === "object" ? (v as Record<string, any>) : { value: v };
+  } catch {
+    return { value: text };
+  }
+}

@@ -1,0 +1,48 @@
+import { SiloError } from "../../errors/index.ts";
+import { anthropic } from "./anthropic.ts";
+import { offlineModel } from "./offline.ts";
+import { openaiCompatible } from "./openai.ts";
+import type { LlmProvider } from "./types.ts";
+import { workersAi, type AiBinding } from "./workers-ai.ts";
+
+export type { LlmProvider } from "./types.ts";
+
+export interface LlmEnv {
+  /** `<provider>:<model>[@<base URL>]`, e.g. `openai:gpt-4o-mini@https://api.openai.com/v1`. Unset = offline. */
+  SILOOS_LLM?: string;
+  SILOOS_LLM_API_KEY?: string;
+  AI?: AiBinding;
+}
+
+export interface LlmRoute {
+  provider: LlmProvider;
+  /** The provider's model that the logical name "default" stands for. */
+  model: string;
+}
+
+const DEFAULT_URLS: Record<string, string> = {
+  openai: "https://api.openai.com/v1",
+  anthropic: "https://api.anthropic.com",
+};
+
+export function llmRoute(env: LlmEnv): LlmRoute {
+  const spec = env.SILOOS_LLM?.trim();
+  if (!spec || spec === "offline") return { provider: offlineModel(), model: "siloos-offline-1" };
+  const m = /^([a-z-]+):([^@]+)(?:@(.+))?$/.exec(spec);
+  if (!m?.[1] || !m[2]) throw new SiloError("llm_unavailable", "SILOOS_LLM must look like <provider>:<model>[@<url>]");
+  const [, kind, model, url] = m;
+  const baseUrl = url ?? DEFAULT_URLS[kind] ?? "";
+  switch (kind) {
+    case "openai":
+      return { provider: openaiCompatible({ baseUrl, apiKey: env.SILOOS_LLM_API_KEY }), model };
+    case "anthropic":
+      if (!env.SILOOS_LLM_API_KEY) throw new SiloError("llm_unavailable", "SILOOS_LLM_API_KEY is not set");
+      return { provider: anthropic({ baseUrl, apiKey: env.SILOOS_LLM_API_KEY }), model };
+    case "workers-ai":
+      if (!env.AI) throw new SiloError("llm_unavailable", "the AI binding is not configured");
+      return { provider: workersAi(env.AI), model };
+    default:
+      throw new SiloError("llm_unavailable", `unknown LLM provider ${kind}`);
+  }
+}
+
