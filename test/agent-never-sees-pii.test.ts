@@ -1,21 +1,8 @@
 import { describe, expect, it } from "vitest";
+import { demoPii, leakedValues } from "./support/pii.ts";
 import { TAP, useSystem } from "./support/system.ts";
 
 const t = useSystem({ tap: { scriptPath: TAP, agents: ["refund-agent", "manager-agent"] } });
-
-/** Every real value in the demo data, in the spellings an agent could meet. */
-async function demoPii(): Promise<string[]> {
-  const db = await t.sys.db();
-  const { results } = await db.prepare("SELECT name, email, phone, address FROM customers").all<Record<string, string>>();
-  const values = new Set<string>(["4111 1111 1111 1111", "4111111111111111"]);
-  for (const c of results) {
-    for (const v of [c.name!, c.email!, c.phone!, c.address!]) values.add(v);
-    for (const part of c.name!.split(/\s+/)) if (part.length >= 3) values.add(part);
-    values.add(c.phone!.replace(/\D/g, ""));
-    values.add(c.address!.split(",")[0]!);
-  }
-  return [...values];
-}
 
 describe("an agent never receives a real PII value", () => {
   it("nothing the agents received in a whole task contains a seeded real value; the outbox has the real ones", async () => {
@@ -38,10 +25,7 @@ describe("an agent never receives a real PII value", () => {
     expect(bytes).toContain("[EMAIL_1]");
     expect(bytes).toContain("[CARD_1]");
     expect(bytes).toContain("700"); // amounts stay real
-    const pii = await demoPii();
-    // Whole words, case-insensitive: "Ana" must not match inside "manager".
-    const leaked = pii.filter((v) => new RegExp(`(^|[^\\p{L}\\p{N}])${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\p{L}\\p{N}])`, "iu").test(bytes));
-    expect(leaked).toEqual([]);
+    expect(leakedValues(bytes, await demoPii(await t.sys.db()))).toEqual([]);
 
     const db = await t.sys.db();
     const mail = await db.prepare("SELECT to_address, subject, body FROM outbox WHERE task_id = ?").bind(task.taskId).first<Record<string, string>>();

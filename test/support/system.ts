@@ -13,6 +13,8 @@ import { ROOT, startSystem, type System, type SystemOptions } from "../../src/lo
 export const HOSTILE = join(ROOT, "test/fixtures/agents/hostile-agent");
 export const PUPPET = join(ROOT, "test/fixtures/agents/puppet-agent");
 export const TAP = join(ROOT, "test/fixtures/tap/main.ts");
+export const BUDGET = join(ROOT, "test/fixtures/agents/budget-agent");
+export const STEPPER = join(ROOT, "test/fixtures/agents/stepper-agent");
 export const FLAKY_VAULT = join(ROOT, "test/fixtures/flaky-vault/main.ts");
 
 export interface AuditEntry {
