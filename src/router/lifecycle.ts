@@ -1,0 +1,97 @@
+import { batchWithAudit } from "../audit/index.ts";
+import type { CreateTask } from "../contracts/api.ts";
+import { database } from "../db/index.ts";
+import { tasks } from "../db/schema.ts";
+import { SiloError } from "../errors/index.ts";
+import { agentForIntent, findAgent, registry } from "../registry/index.ts";
+import { runTask, unwrap } from "./dispatch.ts";
+import { routerConfig, type RouterEnv } from "./env.ts";
+import { getTask, newTaskId, taskView, updateTask, type TaskRow } from "./tasks.ts";
+
+/**
+ * The task lifecycle, shared by every channel (API, webhooks, widget,
+ * console): create and run, add a turn, complete. Channels authenticate and
+ * validate; this module is the kernel's one way to start and end work.
+ */
+export type StartTask = Omit<CreateTask, "channel"> & { channel: string; taskId?: string };
+
+export async function startTask(env: RouterEnv, input: StartTask) {
+  const agent = input.agent ? findAgent(registry, input.agent) : agentForIntent(registry, input.intent ?? "");
+  if (!agent) throw new SiloError("unknown_agent", input.agent ? `no agent named ${input.agent}` : `no agent handles intent ${input.intent}`);
+  const cfg = routerConfig(env);
+  const db = database(env.DB);
+  unwrap(await env.PROXY.checkSubject(input.subject.customerId, input.subject.caseId ?? null));
+  const now = Date.now();
+  const task: TaskRow = {
+    id: input.taskId ?? newTaskId(),
+    assignee: `agent:${agent.name}`,
+    intent: input.intent ?? agent.intents[0] ?? null,
+    customerId: input.subject.customerId,
+    caseId: input.subject.caseId ?? null,
+    status: "open",
+    outcome: null,
+    summary: null,
+    channel: input.channel,
+    createdAt: now,
+    updatedAt: now,
+    expiresAt: now + cfg.SILOOS_TASK_TTL_SECONDS * 1000,
+  };
+  await batchWithAudit(db, [db.insert(tasks).values(task)], [
+    { taskId: task.id, actor: "router", event: "task.created", detail: { agent: agent.name, intent: task.intent, channel: task.channel, subject: input.subject } },
+  ]);
+  try {
+    const report = await runTask(env, db, cfg, task, agent, { rawMessage: input.message }, { channel: input.channel });
+    return taskResponse(env, task.id, 0, report.hops);
+  } catch (err) {
+    await recordFailure(env, task.id, err);
+    throw err;
+  }
+}
+
+/** The next customer turn of an open task held by an agent. */
+export async function continueTask(env: RouterEnv, row: TaskRow, message: string) {
+  if (row.status !== "open") throw new SiloError("task_closed", `the task is ${row.status}`);
+  const agent = row.assignee.startsWith("agent:") ? findAgent(registry, row.assignee.slice(6)) : undefined;
+  if (!agent) throw new SiloError("conflict", "the task is not held by an agent");
+  const before = unwrap(await env.PROXY.replies(row.id, 0)).next;
+  unwrap(await env.PROXY.addMessage(row.id, message));
+  const report = await runTask(env, database(env.DB), routerConfig(env), row, agent, null, { channel: row.channel });
+  return taskResponse(env, row.id, before, report.hops);
+}
+
+/** End a task: the vault goes first, so a task is never reported done while its data lives. */
+export async function completeTask(env: RouterEnv, row: TaskRow, actor = "router") {
+  if (row.status === "completed") throw new SiloError("task_closed", "the task is already completed");
+  unwrap(await env.PROXY.closeTask(row.id, "task completed"));
+  const db = database(env.DB);
+  await batchWithAudit(db, [updateTask(db, row.id, { status: "completed" })], [
+    { taskId: row.id, actor, event: "task.completed", detail: { previousStatus: row.status } },
+  ]);
+  return taskView((await getTask(db, row.id)) ?? row);
+}
+
+export async function requireTask(env: RouterEnv, id: string): Promise<TaskRow> {
+  if (!/^tsk_[A-Za-z0-9]{8,40}$/.test(id)) throw new SiloError("unknown_task", "no such task");
+  const row = await getTask(database(env.DB), id);
+  if (!row) throw new SiloError("unknown_task", "no such task");
+  return row;
+}
+
+/** The task's public view plus the agent replies since `since`, hydrated for the customer. */
+export async function taskResponse(env: RouterEnv, taskId: string, since: number, hops?: string[]) {
+  const row = await getTask(database(env.DB), taskId);
+  if (!row) throw new SiloError("unknown_task", "no such task");
+  const res = row.status === "completed" ? null : await env.PROXY.replies(taskId, since);
+  const replies = res?.ok ? res.result.replies : [];
+  return { ...taskView(row), reply: replies.at(-1) ?? null, replies, ...(hops ? { hops } : {}) };
+}
+
+/** A task that could not run is closed and says why, never left half-open. */
+async function recordFailure(env: RouterEnv, taskId: string, err: unknown): Promise<void> {
+  const reason = err instanceof SiloError ? err.code : "internal";
+  await env.PROXY.closeTask(taskId, `task failed: ${reason}`).catch(() => undefined);
+  const db = database(env.DB);
+  await batchWithAudit(db, [updateTask(db, taskId, { status: "failed", outcome: "failed" })], [{ taskId, actor: "router", event: "task.failed", reason }]).catch(
+    () => undefined,
+  );
+}
