@@ -27,3 +27,9 @@ INSERT OR IGNORE INTO cases (id, customer_id, subject, notes, status, opened_at)
  ('cas_2002', 'cus_1002', 'Espresso machine leaking', 'Kwame says the machine leaks after two weeks. Offered a replacement; he prefers a refund of 459.00 USD.', 'open', 1763424000000),
  ('cas_2003', 'cus_1004', 'Chair missing parts', 'Priya Raghunathan reports the armrests are missing. Call back on +1 (212) 555-0178 after 14:30.', 'open', 1763510400000),
  ('cas_2004', 'cus_1006', 'Late delivery', 'Fatima asked for a goodwill credit for a late delivery; order ord_5007.', 'open', 1763596800000);
+
+-- Console operators for local development only (passwords in README: <name>-demo-password).
+INSERT OR IGNORE INTO operators (id, username, display_name, role, password_hash, created_at) VALUES
+  ('op_alice', 'alice', 'Alice Moreau', 'support', 'pbkdf2$100000$lnUBciqH6E0-a9D3Z4kjeg$6l3_75fLYIKQMZbVASJ5w3hwmhd49bgqvwrKcntU-DU', 1763337600000),
+  ('op_bob', 'bob', 'Bob Okafor', 'support', 'pbkdf2$100000$Sy0ZcQFkxmIKX-9NgxRAww$3x5vzqwV8hIeLYU2GbL53gmqzIH7SZ0leExhyZ_wJm0', 1763337600000),
+  ('op_carol', 'carol', 'Carol Lindqvist', 'supervisor', 'pbkdf2$100000$FpGBqoytOgb9Qp6UXNKVOg$mwjXXkHkUibeDh2bgRdJjaLU0HSjAuyiJcocQGuJEAc', 1763337600000);

@@ -18,7 +18,10 @@ export type AuditEventName =
   | "vault.expired"
   | "proxy.call"
   | "egress.denied"
-  | "pii.revealed";
+  | "pii.revealed"
+  | "task.assigned"
+  | "task.handed_back"
+  | "agent.status_changed";
 
 export interface AuditEvent {
   taskId?: string | null;

@@ -47,6 +47,7 @@ export const OpArgs = {
   "reply.send": z.object({ text: z.string().min(1).max(4000) }).strict(),
   "transcript.read": z.object({}).strict(),
   "llm.chat": ChatRequestSchema,
+  "pii.reveal": z.object({ token: TokenSchema }).strict(),
 } as const;
 
 export type OpName = keyof typeof OpArgs;

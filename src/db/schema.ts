@@ -105,3 +105,38 @@ export const outbox = sqliteTable(
   },
   (t) => [uniqueIndex("outbox_idem_idx").on(t.taskId, t.idempotencyKey)],
 );
+
+export const operators = sqliteTable("operators", {
+  id: text("id").primaryKey(),
+  username: text("username").notNull().unique(),
+  displayName: text("display_name").notNull(),
+  role: text("role").notNull(),
+  passwordHash: text("password_hash").notNull(),
+  createdAt: integer("created_at").notNull(),
+});
+
+export const agentStatus = sqliteTable("agent_status", {
+  name: text("name").primaryKey(),
+  status: text("status", { enum: ["online", "offline"] }).notNull(),
+  updatedAt: integer("updated_at").notNull(),
+  updatedBy: text("updated_by").notNull(),
+});
+
+/**
+ * Webhook deliveries, claimed before their task starts so a redelivery never
+ * starts a second task. Ids and times only: never the payload, never PII.
+ */
+export const webhookDeliveries = sqliteTable(
+  "webhook_deliveries",
+  {
+    /** Pre-generated before the claim; the task row follows under this id. */
+    taskId: text("task_id").primaryKey(),
+    source: text("source").notNull(),
+    /** The sender's delivery id (X-SiloOS-Delivery). */
+    deliveryId: text("delivery_id").notNull(),
+    /** Keyed HMAC of the signed content: catches a replay under a new delivery id. */
+    signatureDigest: text("signature_digest").notNull(),
+    receivedAt: integer("received_at").notNull(),
+  },
+  (t) => [uniqueIndex("webhook_deliveries_delivery_idx").on(t.source, t.deliveryId), uniqueIndex("webhook_deliveries_digest_idx").on(t.source, t.signatureDigest)],
+);

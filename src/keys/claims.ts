@@ -8,7 +8,7 @@ export const BASE_KEY_TYP = "siloos-base+jwt";
 export const TASK_KEY_TYP = "siloos-task+jwt";
 
 /** `agent:<name>` or `human:<operator id>`: who the key was minted for. */
-export const PrincipalSchema = z.string().regex(/^(agent|human):[a-z0-9][a-z0-9._-]{0,62}$/);
+export const PrincipalSchema = z.string().regex(/^(agent|human):[a-z0-9][a-z0-9_.-]{0,62}$/);
 
 export const ScopeSchema = z
   .object({

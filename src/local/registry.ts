@@ -7,7 +7,7 @@ import { access, readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { findCapability } from "../contracts/capabilities.ts";
-import { AgentConfigSchema, bindingFor, RegistrySchema, TemplateSchema, type AgentEntry, type Registry, type Template } from "../registry/schema.ts";
+import { AgentConfigSchema, bindingFor, RegistrySchema, RoleConfigSchema, TemplateSchema, type AgentEntry, type Registry, type Template } from "../registry/schema.ts";
 
 export async function agentDirs(root: string): Promise<string[]> {
   const entries = await readdir(root, { withFileTypes: true });
@@ -16,7 +16,7 @@ export async function agentDirs(root: string): Promise<string[]> {
   return withConfig.filter((d): d is string => d !== null).sort();
 }
 
-export async function compileRegistry(dirs: readonly string[]): Promise<Registry> {
+export async function compileRegistry(dirs: readonly string[], rolesDir = join(import.meta.dirname, "../../humans")): Promise<Registry> {
   const agents: AgentEntry[] = [];
   const templates: Template[] = [];
   for (const dir of dirs) {
@@ -32,7 +32,13 @@ export async function compileRegistry(dirs: readonly string[]): Promise<Registry
   }
   const dupes = templates.map((t) => t.name).filter((n, i, all) => all.indexOf(n) !== i);
   if (dupes.length) throw new Error(`template names must be unique across agents: ${dupes.join(", ")}`);
-  return RegistrySchema.parse({ agents, templates });
+  const roles = await compileRoles(rolesDir);
+  for (const r of roles) {
+    for (const t of findCapability(r.caps, "email.send")?.templates ?? []) {
+      if (!templates.some((x) => x.name === t)) throw new Error(`role ${r.name}: email template ${t} is not approved in any agent folder`);
+    }
+  }
+  return RegistrySchema.parse({ agents, templates, roles });
 }
 
 async function compileAgent(dir: string): Promise<{ agent: AgentEntry; owned: Template[] }> {
@@ -61,6 +67,19 @@ async function compileAgent(dir: string): Promise<{ agent: AgentEntry; owned: Te
     },
     owned,
   };
+}
+
+/** humans/<role>.yaml: what a human operator of each role may do. */
+async function compileRoles(dir: string) {
+  if (!(await exists(dir))) return [];
+  const files = (await readdir(dir)).filter((f) => f.endsWith(".yaml")).sort();
+  return Promise.all(
+    files.map(async (file) => {
+      const config = RoleConfigSchema.parse(parseYaml(await readFile(join(dir, file), "utf8")));
+      if (`${config.role}.yaml` !== file) throw new Error(`${dir}/${file}: role ${config.role} must match the file name`);
+      return { name: config.role, description: config.description, caps: config.base_keys };
+    }),
+  );
 }
 
 /** templates/<name>.md with a YAML front matter: subject and variables. */

@@ -63,6 +63,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       ...common,
       name: "siloos-router",
       modules: [{ type: "ESModule", path: router!.path, contents: router!.contents }],
+      // The console and the widget: static assets served before the Worker runs.
+      assets: { directory: join(ROOT, "src/router/public"), binding: "ASSETS", routerConfig: { has_user_worker: true } },
       d1Databases: { DB: D1_ID },
       serviceBindings: {
         PROXY: { name: "siloos-proxy", entrypoint: "KernelGate" },

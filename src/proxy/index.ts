@@ -56,6 +56,10 @@ export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
   lastCustomerMessage(taskId: string) {
     return kernel.lastCustomerMessage(this.env, taskId);
   }
+  /** The tokenized conversation, for the console: what an agent would see. */
+  transcript(taskId: string) {
+    return kernel.transcript(this.env, taskId);
+  }
   closeTask(taskId: string, reason: string) {
     return kernel.closeTask(this.env, taskId, reason);
   }

@@ -81,6 +81,10 @@ export async function lastCustomerMessage(env: ProxyEnv, taskId: string): Promis
   });
 }
 
+export async function transcript(env: ProxyEnv, taskId: string): Promise<ProxyResult<Array<{ role: string; by: string; text: string }>>> {
+  return guarded(async () => (await vaultFor(env, taskId).transcript()).map(({ role, by, text }) => ({ role, by, text })));
+}
+
 /** Agent replies since `since`, hydrated for the customer's channel only. */
 export async function replies(env: ProxyEnv, taskId: string, since: number): Promise<ProxyResult<{ replies: string[]; next: number }>> {
   return guarded(async () => {

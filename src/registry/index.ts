@@ -1,5 +1,5 @@
 import compiled from "./registry.generated.json" with { type: "json" };
-import { RegistrySchema, type AgentEntry, type Registry, type Template } from "./schema.ts";
+import { RegistrySchema, type AgentEntry, type Registry, type RoleEntry, type Template } from "./schema.ts";
 
 export * from "./schema.ts";
 
@@ -20,4 +20,8 @@ export function agentForIntent(reg: Registry, intent: string): AgentEntry | unde
 
 export function findTemplate(reg: Registry, name: string): Template | undefined {
   return reg.templates.find((t) => t.name === name);
+}
+
+export function findRole(reg: Registry, name: string): RoleEntry | undefined {
+  return reg.roles.find((r) => r.name === name);
 }

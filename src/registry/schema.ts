@@ -38,9 +38,18 @@ export const TemplateSchema = z.object({
 });
 export type Template = z.infer<typeof TemplateSchema>;
 
+/** A human role, as written in humans/<role>.yaml: the grant of its operators' base keys. */
+export const RoleConfigSchema = z
+  .object({ role: name, description: z.string().min(1).max(300), base_keys: z.array(CapabilitySchema).min(1) })
+  .strict();
+
+export const RoleEntrySchema = z.object({ name, description: z.string(), caps: z.array(CapabilitySchema) });
+export type RoleEntry = z.infer<typeof RoleEntrySchema>;
+
 export const RegistrySchema = z.object({
   agents: z.array(AgentEntrySchema),
   templates: z.array(TemplateSchema),
+  roles: z.array(RoleEntrySchema),
 });
 export type Registry = z.infer<typeof RegistrySchema>;
 

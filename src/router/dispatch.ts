@@ -8,7 +8,12 @@ import type { Scope } from "../keys/claims.ts";
 import { findAgent, registry, type AgentEntry } from "../registry/index.ts";
 import type { RouterConfig, RouterEnv } from "./env.ts";
 import { keysMintedEvent, mintKeyPair } from "./keys.ts";
+import { agentOnline, queueForHuman } from "./queue.ts";
 import { updateTask, type TaskRow } from "./tasks.ts";
+
+async function updateSummary(db: Db, taskId: string, summary: string | null): Promise<void> {
+  if (summary !== null) await updateTask(db, taskId, { summary });
+}
 
 /** An escalation chain longer than this is a loop, not a hand-off. */
 const MAX_HOPS = 4;
@@ -37,6 +42,14 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
   let message: string | undefined;
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     const principal = `agent:${current.name}`;
+    if (!(await agentOnline(db, current.name))) {
+      // Plug in a human: an offline agent's work goes to the people with the same tools.
+      if (hop === 0 && opening) unwrap(await env.PROXY.openTask({ taskId: task.id, principal: "human:support", jtis: [], scope, message: opening.rawMessage, expiresAt: task.expiresAt }));
+      await queueForHuman(env, db, task.id, "human:support", hop === 0 ? "queued" : "escalated", [
+        { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_offline", detail: { agent: principal, to: "human:support" } },
+      ]);
+      return { outcome: "queued_human", assignee: "human:support", hops };
+    }
     hops.push(principal);
     const keys = await mintKeyPair(cfg.SILOOS_SIGNING_KEYS, principal, task.id, current.caps, scope);
     await appendAudit(db, keysMintedEvent(task.id, principal, keys, current.caps));
@@ -58,7 +71,7 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
     }
     if (result.status === "failed") {
       // A failed run is not a lost request: the task waits for a human.
-      await batchWithAudit(db, [updateTask(db, task.id, { outcome: "failed", status: "queued_human", assignee: "human:support" })], [
+      await queueForHuman(env, db, task.id, "human:support", "failed", [
         finished,
         { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_failed", detail: { from: principal, to: "human:support", reason: result.reason.slice(0, 200) } },
       ]);
@@ -67,7 +80,8 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
     const target = allowedTarget(current, result.target);
     const reason = await tokenizeSummary(env, task.id, result.reason);
     if (target.startsWith("human:")) {
-      await batchWithAudit(db, [updateTask(db, task.id, { status: "queued_human", assignee: target, outcome: "escalated", summary })], [
+      await updateSummary(db, task.id, summary);
+      await queueForHuman(env, db, task.id, target, "escalated", [
         finished,
         { taskId: task.id, actor: "router", event: "task.queued_human", detail: { from: principal, to: target, reason } },
       ]);
@@ -82,7 +96,7 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
     ctx = { ...ctx, escalatedFrom: current.name, escalationReason: reason, summary: summary ?? "" };
     current = next;
   }
-  await batchWithAudit(db, [updateTask(db, task.id, { status: "queued_human", assignee: "human:support", outcome: "escalated" })], [{ taskId: task.id, actor: "router", event: "task.queued_human", detail: { reason: "escalation chain too long" } }]);
+  await queueForHuman(env, db, task.id, "human:support", "escalated", [{ taskId: task.id, actor: "router", event: "task.queued_human", detail: { reason: "escalation chain too long" } }]);
   return { outcome: "queued_human", assignee: "human:support", hops };
 }
 

@@ -9,7 +9,12 @@ export interface RouterEnv {
   SILOOS_API_KEY: string;
   SILOOS_ADMIN_KEY: string;
   SILOOS_SIGNING_KEYS: string;
+  /** Signs operator session cookies. */
+  SILOOS_OPERATOR_SECRET: string;
   SILOOS_TASK_TTL_SECONDS?: string;
+  /** JSON object: webhook source → signing secret (or a list while rotating). Unset = no webhooks. */
+  SILOOS_WEBHOOK_SECRETS?: string;
+  ASSETS?: Fetcher;
   /** Agent bindings, named by the registry (AGENT_<NAME>). */
   [binding: `AGENT_${string}`]: Service<AgentService & Rpc.WorkerEntrypointBranded> | undefined;
 }
@@ -37,4 +42,34 @@ export function routerConfig(env: RouterEnv): RouterConfig {
     cache.set(cacheKey, config);
   }
   return config;
+}
+
+const WebhookSecretsSchema = z.record(
+  z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, "source names are lowercase words"),
+  z.union([z.string().min(16, "secrets must be at least 16 characters"), z.array(z.string().min(16, "secrets must be at least 16 characters")).min(1).max(3)]),
+);
+/** Source → its current secrets (several while rotating). */
+export type WebhookSecrets = ReadonlyMap<string, readonly string[]>;
+
+const webhookCache = new Map<string, WebhookSecrets>();
+
+/** Parsed once per isolate; a malformed value fails every webhook loudly, never naming a secret. */
+export function webhookSecrets(env: RouterEnv): WebhookSecrets {
+  const raw = env.SILOOS_WEBHOOK_SECRETS ?? "{}";
+  let secrets = webhookCache.get(raw);
+  if (!secrets) {
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch {
+      throw new Error("router misconfigured: SILOOS_WEBHOOK_SECRETS is not valid JSON");
+    }
+    const parsed = WebhookSecretsSchema.safeParse(json);
+    if (!parsed.success) {
+      throw new Error(`router misconfigured: SILOOS_WEBHOOK_SECRETS: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+    }
+    secrets = new Map(Object.entries(parsed.data).map(([source, s]) => [source, typeof s === "string" ? [s] : s]));
+    webhookCache.set(raw, secrets);
+  }
+  return secrets;
 }

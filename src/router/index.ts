@@ -10,6 +10,7 @@ import { publicJwks, parseSigningKeys } from "../keys/keyring.ts";
 import { bearerKey } from "./auth.ts";
 import { routerConfig, type RouterEnv } from "./env.ts";
 import { errorResponse, notFound } from "./errors.ts";
+import { consoleApi } from "./console/routes.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 
@@ -41,7 +42,11 @@ app.use("/v1/tasks", bearerKey("SILOOS_API_KEY"));
 app.route("/v1/tasks", taskRoutes);
 
 app.use("/v1/audit", bearerKey("SILOOS_ADMIN_KEY"));
+app.use("/v1/agents", bearerKey("SILOOS_ADMIN_KEY"));
+app.use("/v1/agents/*", bearerKey("SILOOS_ADMIN_KEY"));
 app.route("/v1", adminRoutes);
+
+app.route("/console/api", consoleApi);
 
 app.notFound(notFound);
 app.onError((err, c) => errorResponse(c, err));

@@ -110,6 +110,12 @@ describe("detectors", () => {
     }
   });
 
+  it("the combined digit pass lets a later row take a position the first one rejected", () => {
+    // phone-trunk matches "012-3456" first but rejects 7 digits; phone-cued accepts it.
+    expect(runAll("call me on 012-3456").map((s) => [s.kind, s.value])).toEqual([["PHONE", "012-3456"]]);
+    expect(runAll("see 012-3456")).toEqual([]);
+  });
+
   for (const [name, cases] of Object.entries(POS)) {
     describe(name, () => {
       it.each(cases)("finds %j", (text, hits) => {

@@ -3,6 +3,7 @@ import { emailSend } from "./email.ts";
 import { llmChat } from "./llm.ts";
 import { caseRead, customerRead, ordersList, transcriptRead, whoami } from "./reads.ts";
 import { refundIssue } from "./refund.ts";
+import { piiReveal } from "./reveal.ts";
 import { replySend } from "./reply.ts";
 import { shipmentTrack } from "./shipment.ts";
 
@@ -17,4 +18,5 @@ export const OPS: OpTable = {
   "email.send": emailSend,
   "reply.send": replySend,
   "llm.chat": llmChat,
+  "pii.reveal": piiReveal,
 };

@@ -1,7 +1,12 @@
 import { Hono } from "hono";
-import { readAudit } from "../../audit/index.ts";
+import { z } from "zod";
+import { batchWithAudit, readAudit } from "../../audit/index.ts";
 import { AuditQuerySchema } from "../../contracts/api.ts";
 import { database } from "../../db/index.ts";
+import { agentStatus } from "../../db/schema.ts";
+import { SiloError } from "../../errors/index.ts";
+import { findAgent, registry } from "../../registry/index.ts";
+import { jsonBody } from "../errors.ts";
 import type { RouterEnv } from "../env.ts";
 import { parseOr400 } from "../validate.ts";
 
@@ -15,4 +20,38 @@ adminRoutes.get("/audit", async (c) => {
     entries: rows.map((r) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : null })),
     next: rows.at(-1)?.seq ?? q.after ?? 0,
   });
+});
+
+const StatusSchema = z.object({ status: z.enum(["online", "offline"]) }).strict();
+
+/** Agents, their status and the base keys the registry grants them. */
+adminRoutes.get("/agents", async (c) => {
+  const rows = await database(c.env.DB).select().from(agentStatus);
+  const status = new Map(rows.map((r) => [r.name, r]));
+  return c.json({
+    agents: registry.agents.map((a) => ({
+      name: a.name,
+      description: a.description,
+      intents: a.intents,
+      status: status.get(a.name)?.status ?? "online",
+      statusChangedAt: status.get(a.name) ? new Date(status.get(a.name)!.updatedAt).toISOString() : null,
+      baseKeys: a.caps,
+      escalation: a.escalation,
+    })),
+  });
+});
+
+/** Switch an agent off (its work goes to the human queue) or back on. */
+adminRoutes.put("/agents/:name/status", async (c) => {
+  const name = c.req.param("name");
+  if (!findAgent(registry, name)) throw new SiloError("unknown_agent", `no agent named ${name}`);
+  const { status } = parseOr400(StatusSchema, await jsonBody(c));
+  const db = database(c.env.DB);
+  const now = Date.now();
+  await batchWithAudit(
+    db,
+    [db.insert(agentStatus).values({ name, status, updatedAt: now, updatedBy: "admin" }).onConflictDoUpdate({ target: agentStatus.name, set: { status, updatedAt: now, updatedBy: "admin" } })],
+    [{ actor: "admin", event: "agent.status_changed", detail: { agent: name, status } }],
+  );
+  return c.json({ name, status });
 });

@@ -1,0 +1,153 @@
+import { Hono } from "hono";
+import { and, asc, eq, inArray } from "drizzle-orm";
+import { z } from "zod";
+import { appendAudit } from "../../audit/index.ts";
+import { database } from "../../db/index.ts";
+import { auditLog, operators, tasks } from "../../db/schema.ts";
+import { SiloError } from "../../errors/index.ts";
+import { agentForIntent, findAgent, findRole, registry } from "../../registry/index.ts";
+import { toolsFor } from "../../sdk/tools.ts";
+import { runTask, unwrap } from "../dispatch.ts";
+import { routerConfig } from "../env.ts";
+import { jsonBody } from "../errors.ts";
+import { mintKeyPair, keysMintedEvent } from "../keys.ts";
+import { completeTask, requireTask, taskResponse } from "../lifecycle.ts";
+import { agentOnline } from "../queue.ts";
+import { taskView, updateTask, type TaskRow } from "../tasks.ts";
+import { parseOr400 } from "../validate.ts";
+import { verifyPassword } from "./password.ts";
+import { draftProcedure } from "./procedure.ts";
+import { endSession, requireOperator, startSession, type ConsoleEnv, type Session } from "./session.ts";
+
+/**
+ * The console's JSON API (/console/api). A human works a task with the same
+ * tools, the same instructions and the same keys-and-proxy path as an agent:
+ * keys minted for `human:<operator id>` with the role's grant, every call
+ * forwarded to the proxy as that principal and audited under it.
+ */
+export const consoleApi = new Hono<ConsoleEnv>();
+
+const Login = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
+const Call = z.object({ op: z.string().min(1).max(64), args: z.record(z.string(), z.unknown()).default({}), baseKey: z.string(), taskKey: z.string(), idempotencyKey: z.string().optional() }).strict();
+const HandBack = z.object({ agent: z.string().min(1).max(64) }).strict();
+
+consoleApi.post("/login", async (c) => {
+  const { username, password } = parseOr400(Login, await jsonBody(c));
+  const op = await database(c.env.DB).select().from(operators).where(eq(operators.username, username)).get();
+  // Same answer and similar work for an unknown user and a wrong password.
+  const ok = await verifyPassword(password, op?.passwordHash ?? "pbkdf2$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
+  if (!op || !ok) throw new SiloError("unauthorized", "unknown username or wrong password");
+  await startSession(c, { sub: op.id, name: op.displayName, role: op.role });
+  return c.json({ id: op.id, name: op.displayName, role: op.role });
+});
+
+consoleApi.post("/logout", (c) => {
+  endSession(c);
+  return c.json({ ok: true });
+});
+
+consoleApi.use("*", requireOperator());
+
+consoleApi.get("/me", (c) => {
+  const s = c.get("session");
+  return c.json({ id: s.sub, name: s.name, role: s.role, capabilities: roleOf(s).caps });
+});
+
+/** Agents a task can be handed back to (online ones). */
+consoleApi.get("/agents", async (c) => {
+  const db = database(c.env.DB);
+  const online = await Promise.all(registry.agents.map(async (a) => ((await agentOnline(db, a.name)) ? a.name : null)));
+  return c.json({ agents: online.filter((n): n is string => n !== null) });
+});
+
+consoleApi.get("/queue", async (c) => {
+  const s = c.get("session");
+  const queues = s.role === "supervisor" ? registry.roles.map((r) => `human:${r.name}`) : [`human:${s.role}`];
+  const rows = await database(c.env.DB).select().from(tasks).where(and(eq(tasks.status, "queued_human"), inArray(tasks.assignee, [...queues, principalOf(s)]))).orderBy(asc(tasks.createdAt)).limit(100);
+  return c.json({ tasks: rows.map(taskView) });
+});
+
+consoleApi.post("/tasks/:id/take", async (c) => {
+  const s = c.get("session");
+  const row = await requireTask(c.env, c.req.param("id"));
+  if (row.status !== "queued_human") throw new SiloError("conflict", `the task is ${row.status}, not waiting for a person`);
+  const mine = principalOf(s);
+  const visible = row.assignee === mine || row.assignee === `human:${s.role}` || s.role === "supervisor";
+  if (!visible) throw new SiloError("forbidden", "this task is assigned to someone else");
+  const caps = roleOf(s).caps;
+  const keys = await mintKeyPair(routerConfig(c.env).SILOOS_SIGNING_KEYS, mine, row.id, caps, scopeOf(row));
+  const db = database(c.env.DB);
+  await appendAudit(db, keysMintedEvent(row.id, mine, keys, caps));
+  unwrap(await c.env.PROXY.handoff(row.id, mine, [keys.base.jti, keys.task.jti]));
+  await updateTask(db, row.id, { assignee: mine });
+  await appendAudit(db, { taskId: row.id, actor: mine, event: "task.assigned", detail: { from: row.assignee, to: mine } });
+  return c.json({ task: await taskResponse(c.env, row.id, 0), keys: { baseKey: keys.base.token, taskKey: keys.task.token } });
+});
+
+consoleApi.get("/tasks/:id", async (c) => {
+  const s = c.get("session");
+  const row = await myTask(c.env, s, c.req.param("id"));
+  const transcript = await c.env.PROXY.transcript(row.id);
+  const agent = agentForIntent(registry, row.intent ?? "") ?? registry.agents[0];
+  const me = { principal: principalOf(s), taskId: row.id, scope: scopeOf(row), capabilities: roleOf(s).caps, templates: registry.templates };
+  return c.json({
+    task: taskView(row),
+    transcript: transcript.ok ? transcript.result : [],
+    procedure: { agent: agent?.name ?? null, instructions: agent?.instructions ?? "" },
+    tools: toolsFor(me).filter((t) => !["finish", "escalate", "whoami"].includes(t.name)),
+  });
+});
+
+consoleApi.post("/tasks/:id/call", async (c) => {
+  const s = c.get("session");
+  const row = await myTask(c.env, s, c.req.param("id"));
+  const call = parseOr400(Call, await jsonBody(c));
+  const idempotencyKey = call.idempotencyKey ?? `${row.id}.human.${crypto.randomUUID()}`;
+  return c.json(await c.env.PROXY.callAs(principalOf(s), { ...call, idempotencyKey }));
+});
+
+consoleApi.post("/tasks/:id/complete", async (c) => {
+  const s = c.get("session");
+  const row = await myTask(c.env, s, c.req.param("id"));
+  return c.json(await completeTask(c.env, row, principalOf(s)));
+});
+
+consoleApi.post("/tasks/:id/handback", async (c) => {
+  const s = c.get("session");
+  const row = await myTask(c.env, s, c.req.param("id"));
+  const { agent: name } = parseOr400(HandBack, await jsonBody(c));
+  const agent = findAgent(registry, name);
+  if (!agent) throw new SiloError("unknown_agent", `no agent named ${name}`);
+  const db = database(c.env.DB);
+  if (!(await agentOnline(db, agent.name))) throw new SiloError("conflict", `${agent.name} is offline`);
+  await updateTask(db, row.id, { status: "open" });
+  await appendAudit(db, { taskId: row.id, actor: principalOf(s), event: "task.handed_back", detail: { to: `agent:${agent.name}` } });
+  const report = await runTask(c.env, db, routerConfig(c.env), { ...row, status: "open" }, agent, null, { channel: row.channel, escalatedFrom: principalOf(s), escalationReason: "handed back by a person" });
+  return c.json(await taskResponse(c.env, row.id, 0, report.hops));
+});
+
+consoleApi.get("/tasks/:id/procedure", async (c) => {
+  const s = c.get("session");
+  const row = await requireTask(c.env, c.req.param("id"));
+  const rows = await database(c.env.DB).select().from(auditLog).where(and(eq(auditLog.taskId, row.id), eq(auditLog.actor, principalOf(s)))).orderBy(asc(auditLog.seq));
+  if (rows.length === 0) throw new SiloError("not_found", "you did nothing on this task to learn from");
+  const markdown = draftProcedure({ taskId: row.id, intent: row.intent, operator: s.name, rows, completed: row.status === "completed" });
+  return c.text(markdown, 200, { "content-type": "text/markdown; charset=utf-8" });
+});
+
+const principalOf = (s: Session) => `human:${s.sub}`;
+const scopeOf = (row: TaskRow) => ({ customer: row.customerId, ...(row.caseId ? { case: row.caseId } : {}) });
+
+function roleOf(s: Session) {
+  const role = findRole(registry, s.role);
+  if (!role) throw new SiloError("forbidden", `role ${s.role} has no grant in the registry`);
+  return role;
+}
+
+/** A task the signed-in operator holds right now; anyone else's is refused. */
+async function myTask(env: ConsoleEnv["Bindings"], s: Session, id: string): Promise<TaskRow> {
+  const row = await requireTask(env, id);
+  if (row.assignee !== principalOf(s)) throw new SiloError("forbidden", "this task is not assigned to you");
+  if (row.status === "completed") throw new SiloError("task_closed", "the task is completed");
+  return row;
+}
