@@ -77,6 +77,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         SILOOS_ADMIN_KEY: opts.secrets.SILOOS_ADMIN_KEY,
         SILOOS_SIGNING_KEYS: opts.secrets.SILOOS_SIGNING_KEYS,
         SILOOS_OPERATOR_SECRET: opts.secrets.SILOOS_OPERATOR_SECRET,
+        SILOOS_WEBHOOK_SECRETS: opts.secrets.SILOOS_WEBHOOK_SECRETS,
         SILOOS_TASK_TTL_SECONDS: "900",
         ...opts.routerVars,
       },

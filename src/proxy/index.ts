@@ -38,6 +38,10 @@ export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
   checkSubject(customerId: string, caseId: string | null) {
     return kernel.checkSubject(this.env, customerId, caseId);
   }
+  /** Webhooks: the requester's customer id, never the record. */
+  customerIdByEmail(email: string) {
+    return kernel.customerIdByEmail(this.env, email);
+  }
   openTask(req: kernel.OpenTask) {
     return kernel.openTask(this.env, req);
   }

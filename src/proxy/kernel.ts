@@ -1,6 +1,8 @@
+import { sql } from "drizzle-orm";
 import { appendAudit } from "../audit/index.ts";
 import type { ProxyResult } from "../contracts/proxy.ts";
 import { database } from "../db/index.ts";
+import { customers } from "../db/schema.ts";
 import { SiloError, toErrorBody } from "../errors/index.ts";
 import type { Scope } from "../keys/claims.ts";
 import type { KnownValue } from "../scan/index.ts";
@@ -34,6 +36,25 @@ async function subjectCustomer(env: ProxyEnv, customerId: string, caseId: string
     if (!record || record.customerId !== customer.id) throw new SiloError("unknown_record", "no such case for this customer");
   }
   return customer;
+}
+
+/**
+ * A webhook names its requester by email; the router gets back the id only,
+ * never the record. The audit row holds the outcome, never the address.
+ */
+export async function customerIdByEmail(env: ProxyEnv, email: string): Promise<ProxyResult<{ customerId: string }>> {
+  return guarded(async () => {
+    const normalized = email.trim().toLowerCase();
+    if (normalized.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(normalized)) throw new SiloError("validation_failed", "not an email address");
+    const db = database(env.DB);
+    const rows = await db.select({ id: customers.id }).from(customers).where(sql`lower(${customers.email}) = ${normalized}`).limit(2);
+    // Two customers sharing an address is no answer: a guess would scope a task to the wrong person.
+    const found = rows.length === 1 ? rows[0]!.id : null;
+    const outcome = found ? { decision: "allowed" as const, detail: { customerId: found } } : { decision: "refused" as const, reason: "unknown_record" };
+    await appendAudit(db, { actor: "router", event: "proxy.call", op: "customer.find_by_email", ...outcome });
+    if (!found) throw new SiloError("unknown_record", "no single customer has this email");
+    return { customerId: found };
+  });
 }
 
 /** Router-only operations: open, hand off, feed and close a task's vault. */

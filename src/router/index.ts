@@ -13,6 +13,7 @@ import { errorResponse, notFound } from "./errors.ts";
 import { consoleApi } from "./console/routes.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { taskRoutes } from "./routes/tasks.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
 
 const app = new Hono<{ Bindings: RouterEnv }>();
 
@@ -40,6 +41,9 @@ app.get("/.well-known/jwks.json", (c) => {
 app.use("/v1/tasks/*", bearerKey("SILOOS_API_KEY"));
 app.use("/v1/tasks", bearerKey("SILOOS_API_KEY"));
 app.route("/v1/tasks", taskRoutes);
+
+// No API key: each delivery is authenticated by its signature (src/webhooks/).
+app.route("/v1/webhooks", webhookRoutes);
 
 app.use("/v1/audit", bearerKey("SILOOS_ADMIN_KEY"));
 app.use("/v1/agents", bearerKey("SILOOS_ADMIN_KEY"));

@@ -30,6 +30,7 @@ function el(tag, attrs = {}, ...children) {
 function renderMarkdown(md) {
   const out = document.createElement("div");
   let list = null;
+  let para = null;
   const inline = (text) => {
     const span = document.createElement("span");
     for (const part of text.split(/(`[^`]+`|\*\*[^*]+\*\*)/)) {
@@ -42,11 +43,12 @@ function renderMarkdown(md) {
   for (const line of md.split("\n")) {
     const h = /^(#{1,3})\s+(.*)$/.exec(line);
     const li = /^\s*(?:\d+\.|[-*])\s+(.*)$/.exec(line);
-    if (h) { list = null; out.append(el(`h${h[1].length + 2}`, {}, inline(h[2]))); }
-    else if (li) { if (!list) { list = el("ol"); out.append(list); } list.append(el("li", {}, inline(li[1]))); }
-    else if (line.trim() === "") { list = null; }
-    else if (list && /^\s+/.test(line)) { list.lastChild?.append(" ", inline(line.trim())); }
-    else { list = null; out.append(el("p", {}, inline(line))); }
+    if (h) { list = para = null; out.append(el(`h${h[1].length + 2}`, {}, inline(h[2]))); }
+    else if (li && !(list && /^\s+[-*]/.test(line))) { para = null; if (!list) { list = el("ol"); out.append(list); } list.append(el("li", {}, inline(li[1]))); }
+    else if (line.trim() === "") { list = para = null; }
+    else if (list) { list.lastChild?.append(" ", inline(line.trim())); }
+    else if (para) { para.append(" ", inline(line)); }
+    else { para = el("p", {}, inline(line)); out.append(para); }
   }
   return out;
 }

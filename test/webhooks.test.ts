@@ -1,0 +1,203 @@
+import { createHmac } from "node:crypto";
+import { describe, expect, it } from "vitest";
+import { webhookSecrets, type RouterEnv } from "../src/router/env.ts";
+import { demoPii, leakedValues } from "./support/pii.ts";
+import { TAP, useSystem } from "./support/system.ts";
+
+const t = useSystem({ tap: { scriptPath: TAP, agents: ["triage-agent", "refund-agent"] } });
+
+const now = () => Math.floor(Date.now() / 1000);
+const helpdeskSecret = () => (JSON.parse(t.secrets.SILOOS_WEBHOOK_SECRETS) as { helpdesk: string }).helpdesk;
+const hmac = (secret: string, ts: number, body: string) => createHmac("sha256", secret).update(`${ts}.${body}`).digest("hex");
+
+function ticket(over: { requester?: object; ticket?: object; event?: string } = {}) {
+  return {
+    event: over.event ?? "ticket.created",
+    ticket: {
+      id: "ZD-48213",
+      subject: "Headphones arrived broken",
+      description: "Hi, Maria Alvarez here (maria.alvarez@example.com, +1 415 555 0132). The headphones arrived broken, I would like a refund please.",
+      requester: { email: "Maria.Alvarez@example.com", name: "Maria Alvarez", ...over.requester },
+      order_id: "ord_5002",
+      ...over.ticket,
+    },
+  };
+}
+
+interface Delivery {
+  body?: unknown;
+  source?: string;
+  delivery?: string | null;
+  secret?: string;
+  ts?: number;
+  /** Replaces the computed header; null sends none. */
+  signature?: string | null;
+  contentType?: string;
+}
+
+/** Sign as a helpdesk would: over the exact bytes sent. */
+function deliver(d: Delivery = {}) {
+  const body = typeof d.body === "string" ? d.body : JSON.stringify(d.body ?? ticket());
+  const ts = d.ts ?? now();
+  const headers: Record<string, string> = { "content-type": d.contentType ?? "application/json" };
+  const signature = d.signature === undefined ? `t=${ts},v1=${hmac(d.secret ?? helpdeskSecret(), ts, body)}` : d.signature;
+  if (signature !== null) headers["x-siloos-signature"] = signature;
+  if (d.delivery !== null) headers["x-siloos-delivery"] = d.delivery ?? crypto.randomUUID();
+  return t.api(`/v1/webhooks/${d.source ?? "helpdesk"}`, { method: "POST", body, key: null, headers });
+}
+
+async function count(sql: string, ...args: unknown[]): Promise<number> {
+  return (await (await t.sys.db()).prepare(sql).bind(...args).first<{ n: number }>())?.n ?? -1;
+}
+const writes = async () => [await count("SELECT COUNT(*) AS n FROM tasks"), await count("SELECT COUNT(*) AS n FROM webhook_deliveries")];
+
+describe("signed, idempotent webhooks", () => {
+  const first = { delivery: "dlv_helpdesk_0001", body: ticket() };
+  let taskId = "";
+
+  it("a signed ticket.created starts one triage task; the agents see tokens, never the requester", async () => {
+    const res = await deliver(first);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ status: "open", outcome: "completed", channel: "webhook", intent: "general", subject: { customerId: "cus_1001" } });
+    expect(res.body.hops).toEqual(["agent:triage-agent", "agent:refund-agent"]);
+    taskId = res.body.taskId;
+
+    // What reached the agents: tokens, never the requester's name, email or phone.
+    const seen = JSON.stringify([...(await t.tapped("triage-agent")), ...(await t.tapped("refund-agent"))]);
+    expect(seen).toContain("[NAME_1]");
+    expect(seen).toContain("[EMAIL_1]");
+    expect(seen).toContain("ord_5002");
+    expect(leakedValues(seen, await demoPii(await t.sys.db()))).toEqual([]);
+    const transcript = await (await t.vault(taskId)).transcript();
+    expect(transcript[0]).toMatchObject({ role: "customer", text: expect.stringContaining("[EMAIL_1]") });
+    expect(JSON.stringify(transcript)).not.toMatch(/maria|alvarez|555 0132/i);
+
+    // Audit and delivery log: ids and tokens only; the delivery row has no payload.
+    expect(JSON.stringify(await t.audit())).not.toMatch(/maria\.alvarez@|Maria Alvarez|555 0132/i);
+    const row = await (await t.sys.db()).prepare("SELECT * FROM webhook_deliveries WHERE task_id = ?").bind(taskId).first<Record<string, unknown>>();
+    expect(Object.keys(row ?? {}).sort()).toEqual(["delivery_id", "received_at", "signature_digest", "source", "task_id"]);
+    expect(row).toMatchObject({ source: "helpdesk", delivery_id: "dlv_helpdesk_0001" });
+    expect(await count("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?", taskId)).toBe(1);
+  });
+
+  it("a redelivery (same id, freshly signed) or a replay under a new id returns the original task and acts no more", async () => {
+    const before = await writes();
+    const again = await deliver(first);
+    expect(again).toMatchObject({ status: 200, body: { taskId, duplicate: true } });
+    // A captured request replayed within the window with a forged delivery id: same signed bytes.
+    const ts = now();
+    const body = JSON.stringify(first.body);
+    const signature = `t=${ts},v1=${hmac(helpdeskSecret(), ts, body)}`;
+    expect(await deliver({ body, ts, signature, delivery: "dlv_helpdesk_0002" })).toMatchObject({ status: 201 });
+    const replayed = await deliver({ body, ts, signature, delivery: "dlv_forged_9999" });
+    expect(replayed).toMatchObject({ status: 200, body: { duplicate: true } });
+    expect(await writes()).toEqual([before[0]! + 1, before[1]! + 1]);
+  });
+
+  it("five concurrent copies of one delivery start exactly one task, one refund, one email", async () => {
+    const body = ticket({ requester: { email: "kwame.mensah@example.org", name: "Kwame Mensah" }, ticket: { id: "FD-7001", order_id: "ord_5003", subject: "Leaking machine", description: "My espresso machine leaks, please refund it." } });
+    const [tasksBefore] = await writes();
+    const results = await Promise.all(Array.from({ length: 5 }, () => deliver({ body, delivery: "dlv_concurrent_1" })));
+    const statuses = results.map((r) => r.status).sort();
+    expect(statuses.filter((s) => s === 201)).toHaveLength(1);
+    expect(statuses.every((s) => s === 201 || s === 200 || s === 409)).toBe(true);
+    for (const r of results.filter((r) => r.status === 409)) expect(r.body).toMatchObject({ error: "conflict" });
+    const winner = results.find((r) => r.status === 201)!.body.taskId as string;
+    for (const r of results.filter((r) => r.status === 200)) expect(r.body).toMatchObject({ taskId: winner, duplicate: true });
+
+    expect(await count("SELECT COUNT(*) AS n FROM tasks")).toBe(tasksBefore! + 1);
+    expect(await count("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE delivery_id = 'dlv_concurrent_1'")).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM refunds WHERE order_id = 'ord_5003'")).toBe(1);
+    expect(await count("SELECT COUNT(*) AS n FROM outbox WHERE task_id = ?", winner)).toBe(1);
+    // Once the task exists, every later copy is a 200 duplicate.
+    expect(await deliver({ body, delivery: "dlv_concurrent_1" })).toMatchObject({ status: 200, body: { taskId: winner, duplicate: true } });
+  });
+
+  it("a sender rotating secrets may send several v1 signatures; one valid is enough", async () => {
+    const body = JSON.stringify(ticket({ requester: { email: "yuki.tanaka@example.net", name: "Yuki Tanaka" }, ticket: { id: 991, subject: "Account question", description: "How do I change my delivery address?", order_id: undefined } }));
+    const ts = now();
+    const res = await deliver({ body, ts, signature: `t=${ts},v1=${hmac("whsec_an_old_retired_secret", ts, body)},v1=${hmac(helpdeskSecret(), ts, body)}` });
+    expect(res).toMatchObject({ status: 201, body: { subject: { customerId: "cus_1003" }, assignee: "human:support" } });
+  });
+
+  const body = JSON.stringify(ticket());
+  const ts = now();
+  const good = (stamp = ts) => `t=${stamp},v1=${hmac(helpdeskSecret(), stamp, body)}`;
+  it.each<[string, () => Delivery, number, string]>([
+    ["no signature header", () => ({ signature: null }), 401, "bad_signature"],
+    ["a garbage signature header", () => ({ signature: "sha256=deadbeef" }), 401, "bad_signature"],
+    ["a header without v1", () => ({ signature: `t=${ts}` }), 401, "bad_signature"],
+    ["a header without t", () => ({ signature: `v1=${hmac(helpdeskSecret(), ts, body)}` }), 401, "bad_signature"],
+    ["a wrong signature", () => ({ signature: `t=${ts},v1=${"0".repeat(64)}` }), 401, "bad_signature"],
+    ["a signature by another secret", () => ({ secret: "whsec_someone_elses_secret_123" }), 401, "bad_signature"],
+    ["a body changed after signing", () => ({ body: body.replace("ord_5002", "ord_5001"), signature: good() }), 401, "bad_signature"],
+    ["a timestamp changed after signing", () => ({ signature: good().replace(`t=${ts}`, `t=${ts + 1}`) }), 401, "bad_signature"],
+    ["a stale timestamp (301 s old)", () => ({ ts: now() - 301 }), 401, "stale_signature"],
+    ["a far-future timestamp", () => ({ ts: now() + 301 }), 401, "stale_signature"],
+    ["an unknown source", () => ({ source: "zendesk" }), 404, "unknown_source"],
+    ["no delivery id", () => ({ delivery: null }), 400, "validation_failed"],
+    ["a malformed delivery id", () => ({ delivery: "id with spaces; DROP" }), 400, "validation_failed"],
+    ["a non-JSON content type", () => ({ contentType: "text/plain" }), 415, "unsupported_media_type"],
+    ["malformed JSON, validly signed", () => ({ body: '{"event":"ticket.created",' }), 400, "invalid_json"],
+    ["another event type", () => ({ body: ticket({ event: "ticket.updated" }) }), 400, "validation_failed"],
+    ["an unknown field", () => ({ body: { ...ticket(), admin: true } }), 400, "validation_failed"],
+    ["an unknown ticket field", () => ({ body: ticket({ ticket: { priority: "urgent" } }) }), 400, "validation_failed"],
+    ["a malformed requester email", () => ({ body: ticket({ requester: { email: "not-an-email" } }) }), 400, "validation_failed"],
+    ["a subject over 200 characters", () => ({ body: ticket({ ticket: { subject: "x".repeat(201) } }) }), 400, "validation_failed"],
+    ["a malformed order id", () => ({ body: ticket({ ticket: { order_id: "5002; DROP TABLE" } }) }), 400, "validation_failed"],
+    ["a payload over 64 KiB, validly signed", () => ({ body: ticket({ ticket: { description: "a".repeat(70_000) } }) }), 413, "payload_too_large"],
+    ["a requester who is no customer", () => ({ body: ticket({ requester: { email: "nobody@example.net", name: "No Body" } }) }), 422, "unknown_requester"],
+  ])("%s → %i %s, and nothing is written", async (_what, make, status, code) => {
+    const before = await writes();
+    const res = await deliver(make());
+    expect(res.status).toBe(status);
+    expect(res.body).toMatchObject({ error: code, message: expect.any(String) });
+    expect(await writes()).toEqual(before);
+  });
+
+  it("an oversized streamed body (no Content-Length) is also a JSON 413", async () => {
+    const chunk = new TextEncoder().encode("a".repeat(16 * 1024));
+    let sent = 0;
+    const stream = new ReadableStream<Uint8Array>({
+      pull(ctrl) {
+        if (sent++ < 6) ctrl.enqueue(chunk);
+        else ctrl.close();
+      },
+    });
+    const res = await t.sys.mf.dispatchFetch(new URL("/v1/webhooks/helpdesk", t.sys.url).href, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-siloos-signature": good(), "x-siloos-delivery": "dlv_stream" },
+      body: stream,
+      duplex: "half",
+    } as RequestInit);
+    expect(res.status).toBe(413);
+    expect(await res.json()).toMatchObject({ error: "payload_too_large" });
+  });
+
+  it("the unknown requester's address is in no audit row; the refused lookup is", async () => {
+    const audit = await t.audit();
+    expect(JSON.stringify(audit)).not.toContain("nobody@example.net");
+    expect(audit.filter((e) => e.op === "customer.find_by_email").map((e) => e.decision)).toContain("refused");
+  });
+});
+
+describe("SILOOS_WEBHOOK_SECRETS is parsed once and fails loudly", () => {
+  const env = (value?: string) => ({ SILOOS_WEBHOOK_SECRETS: value }) as RouterEnv;
+  it("accepts one secret or a rotation list per source; unset means no sources", () => {
+    expect(webhookSecrets(env('{"helpdesk":"whsec_0123456789abcdef","crm":["whsec_new_0123456789","whsec_old_0123456789"]}'))).toEqual(
+      new Map([["helpdesk", ["whsec_0123456789abcdef"]], ["crm", ["whsec_new_0123456789", "whsec_old_0123456789"]]]),
+    );
+    expect(webhookSecrets(env(undefined)).size).toBe(0);
+  });
+  it.each([["not json", "not json"], ["a short secret", '{"helpdesk":"short"}'], ["a bad source name", '{"Help Desk":"whsec_0123456789abcdef"}'], ["an array", "[]"]])(
+    "refuses %s, naming the variable but never a secret",
+    (_what, value) => {
+      expect(() => webhookSecrets(env(value))).toThrow(/SILOOS_WEBHOOK_SECRETS/);
+      try {
+        webhookSecrets(env(value));
+      } catch (err) {
+        expect(String(err)).not.toContain("short\"");
+      }
+    },
+  );
+});
