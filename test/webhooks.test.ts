@@ -47,7 +47,9 @@ function deliver(d: Delivery = {}) {
 }
 
 async function count(sql: string, ...args: unknown[]): Promise<number> {
-  return (await (await t.sys.db()).prepare(sql).bind(...args).first<{ n: number }>())?.n ?? -1;
+  const once = async () => (await (await t.sys.db()).prepare(sql).bind(...args).first<{ n: number }>())?.n ?? -1;
+  // After a 413 answered before the body was read, Node's client may reuse the closed socket once (EPIPE).
+  return once().catch(once);
 }
 const writes = async () => [await count("SELECT COUNT(*) AS n FROM tasks"), await count("SELECT COUNT(*) AS n FROM webhook_deliveries")];
 
@@ -80,18 +82,22 @@ describe("signed, idempotent webhooks", () => {
     expect(await count("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?", taskId)).toBe(1);
   });
 
-  it("a redelivery (same id, freshly signed) or a replay under a new id returns the original task and acts no more", async () => {
+  it("a redelivery (same id, freshly signed) or a replay under a forged id returns the original task and acts no more", async () => {
     const before = await writes();
     const again = await deliver(first);
-    expect(again).toMatchObject({ status: 200, body: { taskId, duplicate: true } });
-    // A captured request replayed within the window with a forged delivery id: same signed bytes.
+    expect(again).toMatchObject({ status: 200, body: { taskId, duplicate: true, status: "open" } });
+    expect(await writes()).toEqual(before);
+
+    // A captured request replayed within the window under a forged delivery id: the same signed bytes.
+    const body = JSON.stringify(ticket({ requester: { email: "lars.eriksson@example.se", name: "Lars Eriksson" }, ticket: { id: "ZD-5", subject: "Opening hours", description: "When is your shop open?", order_id: undefined } }));
     const ts = now();
-    const body = JSON.stringify(first.body);
     const signature = `t=${ts},v1=${hmac(helpdeskSecret(), ts, body)}`;
-    expect(await deliver({ body, ts, signature, delivery: "dlv_helpdesk_0002" })).toMatchObject({ status: 201 });
+    const original = await deliver({ body, ts, signature, delivery: "dlv_helpdesk_0002" });
+    expect(original.status).toBe(201);
     const replayed = await deliver({ body, ts, signature, delivery: "dlv_forged_9999" });
-    expect(replayed).toMatchObject({ status: 200, body: { duplicate: true } });
+    expect(replayed).toMatchObject({ status: 200, body: { taskId: original.body.taskId, duplicate: true } });
     expect(await writes()).toEqual([before[0]! + 1, before[1]! + 1]);
+    expect(await count("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?", taskId)).toBe(1);
   });
 
   it("five concurrent copies of one delivery start exactly one task, one refund, one email", async () => {
@@ -120,34 +126,34 @@ describe("signed, idempotent webhooks", () => {
     expect(res).toMatchObject({ status: 201, body: { subject: { customerId: "cus_1003" }, assignee: "human:support" } });
   });
 
+  // Signed when each case runs, so a slow run never turns a case stale.
   const body = JSON.stringify(ticket());
-  const ts = now();
-  const good = (stamp = ts) => `t=${stamp},v1=${hmac(helpdeskSecret(), stamp, body)}`;
-  it.each<[string, () => Delivery, number, string]>([
-    ["no signature header", () => ({ signature: null }), 401, "bad_signature"],
-    ["a garbage signature header", () => ({ signature: "sha256=deadbeef" }), 401, "bad_signature"],
-    ["a header without v1", () => ({ signature: `t=${ts}` }), 401, "bad_signature"],
-    ["a header without t", () => ({ signature: `v1=${hmac(helpdeskSecret(), ts, body)}` }), 401, "bad_signature"],
-    ["a wrong signature", () => ({ signature: `t=${ts},v1=${"0".repeat(64)}` }), 401, "bad_signature"],
-    ["a signature by another secret", () => ({ secret: "whsec_someone_elses_secret_123" }), 401, "bad_signature"],
-    ["a body changed after signing", () => ({ body: body.replace("ord_5002", "ord_5001"), signature: good() }), 401, "bad_signature"],
-    ["a timestamp changed after signing", () => ({ signature: good().replace(`t=${ts}`, `t=${ts + 1}`) }), 401, "bad_signature"],
-    ["a stale timestamp (301 s old)", () => ({ ts: now() - 301 }), 401, "stale_signature"],
-    ["a far-future timestamp", () => ({ ts: now() + 301 }), 401, "stale_signature"],
-    ["an unknown source", () => ({ source: "zendesk" }), 404, "unknown_source"],
-    ["no delivery id", () => ({ delivery: null }), 400, "validation_failed"],
-    ["a malformed delivery id", () => ({ delivery: "id with spaces; DROP" }), 400, "validation_failed"],
-    ["a non-JSON content type", () => ({ contentType: "text/plain" }), 415, "unsupported_media_type"],
-    ["malformed JSON, validly signed", () => ({ body: '{"event":"ticket.created",' }), 400, "invalid_json"],
-    ["another event type", () => ({ body: ticket({ event: "ticket.updated" }) }), 400, "validation_failed"],
-    ["an unknown field", () => ({ body: { ...ticket(), admin: true } }), 400, "validation_failed"],
-    ["an unknown ticket field", () => ({ body: ticket({ ticket: { priority: "urgent" } }) }), 400, "validation_failed"],
-    ["a malformed requester email", () => ({ body: ticket({ requester: { email: "not-an-email" } }) }), 400, "validation_failed"],
-    ["a subject over 200 characters", () => ({ body: ticket({ ticket: { subject: "x".repeat(201) } }) }), 400, "validation_failed"],
-    ["a malformed order id", () => ({ body: ticket({ ticket: { order_id: "5002; DROP TABLE" } }) }), 400, "validation_failed"],
-    ["a payload over 64 KiB, validly signed", () => ({ body: ticket({ ticket: { description: "a".repeat(70_000) } }) }), 413, "payload_too_large"],
-    ["a requester who is no customer", () => ({ body: ticket({ requester: { email: "nobody@example.net", name: "No Body" } }) }), 422, "unknown_requester"],
-  ])("%s → %i %s, and nothing is written", async (_what, make, status, code) => {
+  const good = (stamp = now()) => `t=${stamp},v1=${hmac(helpdeskSecret(), stamp, body)}`;
+  it.each<[string, number, string, () => Delivery]>([
+    ["no signature header", 401, "bad_signature", () => ({ signature: null })],
+    ["a garbage signature header", 401, "bad_signature", () => ({ signature: "sha256=deadbeef" })],
+    ["a header without v1", 401, "bad_signature", () => ({ signature: `t=${now()}` })],
+    ["a header without t", 401, "bad_signature", () => ({ signature: good().replace(/^t=\d+,/, "") })],
+    ["a wrong signature", 401, "bad_signature", () => ({ signature: `t=${now()},v1=${"0".repeat(64)}` })],
+    ["a signature by another secret", 401, "bad_signature", () => ({ secret: "whsec_someone_elses_secret_123" })],
+    ["a body changed after signing", 401, "bad_signature", () => ({ body: body.replace("ord_5002", "ord_5001"), signature: good() })],
+    ["a timestamp changed after signing", 401, "bad_signature", () => ({ signature: good().replace(/^t=(\d+)/, (_m, n: string) => `t=${Number(n) + 1}`) })],
+    ["a stale timestamp (301 s old)", 401, "stale_signature", () => ({ ts: now() - 301 })],
+    ["a far-future timestamp", 401, "stale_signature", () => ({ ts: now() + 301 })],
+    ["an unknown source", 404, "unknown_source", () => ({ source: "zendesk" })],
+    ["no delivery id", 400, "validation_failed", () => ({ delivery: null })],
+    ["a malformed delivery id", 400, "validation_failed", () => ({ delivery: "id with spaces; DROP" })],
+    ["a non-JSON content type", 415, "unsupported_media_type", () => ({ contentType: "text/plain" })],
+    ["malformed JSON, validly signed", 400, "invalid_json", () => ({ body: '{"event":"ticket.created",' })],
+    ["another event type", 400, "validation_failed", () => ({ body: ticket({ event: "ticket.updated" }) })],
+    ["an unknown field", 400, "validation_failed", () => ({ body: { ...ticket(), admin: true } })],
+    ["an unknown ticket field", 400, "validation_failed", () => ({ body: ticket({ ticket: { priority: "urgent" } }) })],
+    ["a malformed requester email", 400, "validation_failed", () => ({ body: ticket({ requester: { email: "not-an-email" } }) })],
+    ["a subject over 200 characters", 400, "validation_failed", () => ({ body: ticket({ ticket: { subject: "x".repeat(201) } }) })],
+    ["a malformed order id", 400, "validation_failed", () => ({ body: ticket({ ticket: { order_id: "5002; DROP TABLE" } }) })],
+    ["a payload over 64 KiB, validly signed", 413, "payload_too_large", () => ({ body: ticket({ ticket: { description: "a".repeat(70_000) } }) })],
+    ["a requester who is no customer", 422, "unknown_requester", () => ({ body: ticket({ requester: { email: "nobody@example.net", name: "No Body" } }) })],
+  ])("%s → %i %s, and nothing is written", async (_what, status, code, make) => {
     const before = await writes();
     const res = await deliver(make());
     expect(res.status).toBe(status);
@@ -169,7 +175,7 @@ describe("signed, idempotent webhooks", () => {
       headers: { "content-type": "application/json", "x-siloos-signature": good(), "x-siloos-delivery": "dlv_stream" },
       body: stream,
       duplex: "half",
-    } as RequestInit);
+    } as unknown as Parameters<typeof t.sys.mf.dispatchFetch>[1]);
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: "payload_too_large" });
   });
@@ -189,15 +195,17 @@ describe("SILOOS_WEBHOOK_SECRETS is parsed once and fails loudly", () => {
     );
     expect(webhookSecrets(env(undefined)).size).toBe(0);
   });
-  it.each([["not json", "not json"], ["a short secret", '{"helpdesk":"short"}'], ["a bad source name", '{"Help Desk":"whsec_0123456789abcdef"}'], ["an array", "[]"]])(
+  it.each([["not json", "not json"], ["a short secret", '{"helpdesk":"tiny-secret"}'], ["a bad source name", '{"Help Desk":"whsec_0123456789abcdef"}'], ["an array", '["whsec_0123456789abcdef"]']])(
     "refuses %s, naming the variable but never a secret",
     (_what, value) => {
-      expect(() => webhookSecrets(env(value))).toThrow(/SILOOS_WEBHOOK_SECRETS/);
+      let message = "accepted";
       try {
         webhookSecrets(env(value));
       } catch (err) {
-        expect(String(err)).not.toContain("short\"");
+        message = String(err);
       }
+      expect(message).toMatch(/router misconfigured: SILOOS_WEBHOOK_SECRETS/);
+      expect(message).not.toMatch(/tiny-secret|whsec_/);
     },
   );
 });

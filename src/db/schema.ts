@@ -140,3 +140,13 @@ export const webhookDeliveries = sqliteTable(
   },
   (t) => [uniqueIndex("webhook_deliveries_delivery_idx").on(t.source, t.deliveryId), uniqueIndex("webhook_deliveries_digest_idx").on(t.source, t.signatureDigest)],
 );
+
+export const widgetSessions = sqliteTable("widget_sessions", {
+  id: text("id").primaryKey(),
+  site: text("site").notNull(),
+  customerId: text("customer_id").notNull(),
+  taskId: text("task_id"),
+  createdAt: integer("created_at").notNull(),
+  windowStart: integer("window_start").notNull(),
+  windowCount: integer("window_count").notNull(),
+});

@@ -60,6 +60,9 @@ export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
   lastCustomerMessage(taskId: string) {
     return kernel.lastCustomerMessage(this.env, taskId);
   }
+  conversation(taskId: string, since: number) {
+    return kernel.conversation(this.env, taskId, since);
+  }
   /** The tokenized conversation, for the console: what an agent would see. */
   transcript(taskId: string) {
     return kernel.transcript(this.env, taskId);

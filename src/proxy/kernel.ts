@@ -106,6 +106,17 @@ export async function transcript(env: ProxyEnv, taskId: string): Promise<ProxyRe
   return guarded(async () => (await vaultFor(env, taskId).transcript()).map(({ role, by, text }) => ({ role, by, text })));
 }
 
+/** The conversation hydrated for its own customer (the widget), from entry `since` on. */
+export async function conversation(env: ProxyEnv, taskId: string, since: number): Promise<ProxyResult<{ entries: Array<{ role: string; by: string; text: string }>; next: number }>> {
+  return guarded(async () => {
+    const vault = vaultFor(env, taskId);
+    const entries = await vault.transcript();
+    const out = [];
+    for (const e of entries.slice(since)) out.push({ role: e.role, by: e.by, text: (await vault.hydrate(e.text)).text });
+    return { entries: out, next: entries.length };
+  });
+}
+
 /** Agent replies since `since`, hydrated for the customer's channel only. */
 export async function replies(env: ProxyEnv, taskId: string, since: number): Promise<ProxyResult<{ replies: string[]; next: number }>> {
   return guarded(async () => {

@@ -14,6 +14,8 @@ export interface RouterEnv {
   SILOOS_TASK_TTL_SECONDS?: string;
   /** JSON object: webhook source → signing secret (or a list while rotating). Unset = no webhooks. */
   SILOOS_WEBHOOK_SECRETS?: string;
+  /** Sites allowed to embed the chat widget (JSON, see src/widget/sites.ts). */
+  SILOOS_WIDGET_SITES?: string;
   ASSETS?: Fetcher;
   /** Agent bindings, named by the registry (AGENT_<NAME>). */
   [binding: `AGENT_${string}`]: Service<AgentService & Rpc.WorkerEntrypointBranded> | undefined;

@@ -12,6 +12,7 @@ import { routerConfig, type RouterEnv } from "./env.ts";
 import { errorResponse, notFound } from "./errors.ts";
 import { consoleApi } from "./console/routes.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { widgetRoutes } from "./routes/widget.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 
@@ -51,6 +52,7 @@ app.use("/v1/agents/*", bearerKey("SILOOS_ADMIN_KEY"));
 app.route("/v1", adminRoutes);
 
 app.route("/console/api", consoleApi);
+app.route("/v1/widget", widgetRoutes);
 
 app.notFound(notFound);
 app.onError((err, c) => errorResponse(c, err));
