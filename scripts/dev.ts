@@ -6,6 +6,7 @@
 import { rm } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { startDemoSite } from "../src/local/demo-site.ts";
 import { startFakeCarrier } from "../src/local/fake-carrier.ts";
 import { loadOrCreateDevVars } from "../src/local/secrets.ts";
 import { ROOT, startSystem } from "../src/local/system.ts";
@@ -21,14 +22,22 @@ if (created) console.log("Generated local secrets in .dev.vars (git-ignored).");
 // The demo carrier API the proxy's HTTP connector calls, with a per-run secret.
 const carrierKey = randomBytes(18).toString("base64url");
 const carrier = await startFakeCarrier(carrierKey);
+// A demo shop on another origin that embeds the chat widget for a signed-in customer.
+const sitePort = port + 1;
+const siteSecret = randomBytes(24).toString("base64url");
+const widgetSites = JSON.stringify({
+  demo: { origins: [`http://localhost:${sitePort}`, `http://127.0.0.1:${sitePort}`], secret: siteSecret, intent: "general" },
+});
 const system = await startSystem({
   secrets,
   port,
   host: process.env.HOST ?? "127.0.0.1",
   persistTo: join(ROOT, ".wrangler/state"),
   proxyVars: { SHIPPING_API_URL: carrier.url, SHIPPING_API_KEY: carrierKey },
+  routerVars: { SILOOS_WIDGET_SITES: widgetSites },
 });
 const base = `http://localhost:${port}`;
+const shop = await startDemoSite({ routerUrl: base, site: "demo", siteSecret, customerId: "cus_1001", port: sitePort, host: "localhost" });
 console.log(`
 SiloOS is up: router ${base}  (agents: ${system.registry.agents.map((a) => a.name).join(", ")})
 
@@ -39,11 +48,16 @@ SiloOS is up: router ${base}  (agents: ${system.registry.agents.map((a) => a.nam
     -H "Content-Type: application/json" \\
     -d '{"intent":"refund","subject":{"customerId":"cus_1001","caseId":"cas_2001"},"message":"My desk arrived cracked. Please refund the 700 USD for ord_5001."}'
 
+  Operator console: ${base}/console/  (alice / alice-demo-password, carol / carol-demo-password)
+  Chat widget on a demo shop: ${shop.url}/  (signed in as cus_1001)
+  API reference: ${base}/docs/
+
 Ctrl-C stops it.`);
 
 const stop = async () => {
   await system.dispose();
   await carrier.close();
+  await shop.close();
   process.exit(0);
 };
 process.on("SIGINT", stop);
