@@ -30,3 +30,21 @@ export const AuditQuerySchema = z.object({
   after: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
+
+export const AgentStatusSchema = z.object({ status: z.enum(["online", "offline"]) }).strict();
+
+export const ConsoleLoginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
+export const ConsoleCallSchema = z
+  .object({
+    op: z.string().min(1).max(64),
+    args: z.record(z.string(), z.unknown()).default({}),
+    baseKey: z.string(),
+    taskKey: z.string(),
+    idempotencyKey: z.string().optional(),
+  })
+  .strict();
+export const HandBackSchema = z.object({ agent: z.string().min(1).max(64) }).strict();
+
+export const MAX_WIDGET_MESSAGE = 2000;
+export const WidgetOpenSessionSchema = z.object({ site: z.string().min(1).max(40), identity: z.string().min(1).max(300) }).strict();
+export const WidgetMessageSchema = z.object({ message: z.string().trim().min(1).max(MAX_WIDGET_MESSAGE) }).strict();

@@ -11,6 +11,7 @@ import { bearerKey } from "./auth.ts";
 import { routerConfig, type RouterEnv } from "./env.ts";
 import { errorResponse, notFound } from "./errors.ts";
 import { consoleApi } from "./console/routes.ts";
+import { openApiDocument } from "./openapi/document.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { widgetRoutes } from "./routes/widget.ts";
 import { taskRoutes } from "./routes/tasks.ts";
@@ -38,6 +39,8 @@ app.get("/.well-known/jwks.json", (c) => {
   c.header("cache-control", "public, max-age=300");
   return c.json(publicJwks(parseSigningKeys(routerConfig(c.env).SILOOS_SIGNING_KEYS)));
 });
+
+app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
 
 app.use("/v1/tasks/*", bearerKey("SILOOS_API_KEY"));
 app.use("/v1/tasks", bearerKey("SILOOS_API_KEY"));

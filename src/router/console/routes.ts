@@ -1,6 +1,6 @@
 import { Hono } from "hono";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { z } from "zod";
+import { ConsoleCallSchema, ConsoleLoginSchema, HandBackSchema } from "../../contracts/api.ts";
 import { appendAudit } from "../../audit/index.ts";
 import { database } from "../../db/index.ts";
 import { auditLog, operators, tasks } from "../../db/schema.ts";
@@ -27,12 +27,9 @@ import { endSession, requireOperator, startSession, type ConsoleEnv, type Sessio
  */
 export const consoleApi = new Hono<ConsoleEnv>();
 
-const Login = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
-const Call = z.object({ op: z.string().min(1).max(64), args: z.record(z.string(), z.unknown()).default({}), baseKey: z.string(), taskKey: z.string(), idempotencyKey: z.string().optional() }).strict();
-const HandBack = z.object({ agent: z.string().min(1).max(64) }).strict();
 
 consoleApi.post("/login", async (c) => {
-  const { username, password } = parseOr400(Login, await jsonBody(c));
+  const { username, password } = parseOr400(ConsoleLoginSchema, await jsonBody(c));
   const op = await database(c.env.DB).select().from(operators).where(eq(operators.username, username)).get();
   // Same answer and similar work for an unknown user and a wrong password.
   const ok = await verifyPassword(password, op?.passwordHash ?? "pbkdf2$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
@@ -101,7 +98,7 @@ consoleApi.get("/tasks/:id", async (c) => {
 consoleApi.post("/tasks/:id/call", async (c) => {
   const s = c.get("session");
   const row = await myTask(c.env, s, c.req.param("id"));
-  const call = parseOr400(Call, await jsonBody(c));
+  const call = parseOr400(ConsoleCallSchema, await jsonBody(c));
   const idempotencyKey = call.idempotencyKey ?? `${row.id}.human.${crypto.randomUUID()}`;
   return c.json(await c.env.PROXY.callAs(principalOf(s), { ...call, idempotencyKey }));
 });
@@ -115,7 +112,7 @@ consoleApi.post("/tasks/:id/complete", async (c) => {
 consoleApi.post("/tasks/:id/handback", async (c) => {
   const s = c.get("session");
   const row = await myTask(c.env, s, c.req.param("id"));
-  const { agent: name } = parseOr400(HandBack, await jsonBody(c));
+  const { agent: name } = parseOr400(HandBackSchema, await jsonBody(c));
   const agent = findAgent(registry, name);
   if (!agent) throw new SiloError("unknown_agent", `no agent named ${name}`);
   const db = database(c.env.DB);

@@ -1,7 +1,6 @@
 import { Hono } from "hono";
-import { z } from "zod";
 import { batchWithAudit, readAudit } from "../../audit/index.ts";
-import { AuditQuerySchema } from "../../contracts/api.ts";
+import { AgentStatusSchema, AuditQuerySchema } from "../../contracts/api.ts";
 import { database } from "../../db/index.ts";
 import { agentStatus } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
@@ -22,7 +21,6 @@ adminRoutes.get("/audit", async (c) => {
   });
 });
 
-const StatusSchema = z.object({ status: z.enum(["online", "offline"]) }).strict();
 
 /** Agents, their status and the base keys the registry grants them. */
 adminRoutes.get("/agents", async (c) => {
@@ -45,7 +43,7 @@ adminRoutes.get("/agents", async (c) => {
 adminRoutes.put("/agents/:name/status", async (c) => {
   const name = c.req.param("name");
   if (!findAgent(registry, name)) throw new SiloError("unknown_agent", `no agent named ${name}`);
-  const { status } = parseOr400(StatusSchema, await jsonBody(c));
+  const { status } = parseOr400(AgentStatusSchema, await jsonBody(c));
   const db = database(c.env.DB);
   const now = Date.now();
   await batchWithAudit(

@@ -1,7 +1,7 @@
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
 import { and, eq, gt, sql } from "drizzle-orm";
-import { z } from "zod";
+import { WidgetMessageSchema, WidgetOpenSessionSchema } from "../../contracts/api.ts";
 import { database } from "../../db/index.ts";
 import { widgetSessions } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
@@ -21,7 +21,6 @@ import { conversationStream, SSE_HEADERS } from "../widget-stream.ts";
  * stream back hydrated for that visitor only.
  */
 export const widgetRoutes = new Hono<{ Bindings: RouterEnv }>();
-export const MAX_WIDGET_MESSAGE = 2000;
 const MESSAGES_PER_MINUTE = 10;
 const SESSIONS_PER_HOUR = 20;
 
@@ -35,11 +34,9 @@ widgetRoutes.use(
   }),
 );
 
-const OpenSession = z.object({ site: z.string().min(1).max(40), identity: z.string().min(1).max(300) }).strict();
-const Message = z.object({ message: z.string().trim().min(1).max(MAX_WIDGET_MESSAGE) }).strict();
 
 widgetRoutes.post("/sessions", async (c) => {
-  const body = parseOr400(OpenSession, await jsonBody(c));
+  const body = parseOr400(WidgetOpenSessionSchema, await jsonBody(c));
   const site = sites(c.env)[body.site];
   if (!site) throw new SiloError("not_found", "unknown site");
   assertOrigin(site, c.req.header("origin"));
@@ -65,7 +62,7 @@ widgetRoutes.get("/conversation", async (c) => {
 
 widgetRoutes.post("/messages", async (c) => {
   const { row } = await session(c);
-  const { message } = parseOr400(Message, await jsonBody(c));
+  const { message } = parseOr400(WidgetMessageSchema, await jsonBody(c));
   await takeRateSlot(c.env, row);
   const db = database(c.env.DB);
   const existing = row.taskId ? await getTask(db, row.taskId) : undefined;
