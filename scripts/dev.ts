@@ -3,12 +3,12 @@
  * (PORT overrides), proxy, egress guard and every agent in one workerd, with
  * a local D1 (migrated, seeded) and Durable Objects persisted in .wrangler/state.
  */
-import { rm } from "node:fs/promises";
+import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 import { startDemoSite } from "../src/local/demo-site.ts";
 import { startFakeCarrier } from "../src/local/fake-carrier.ts";
-import { loadOrCreateDevVars } from "../src/local/secrets.ts";
+import { loadOrCreateDevVars, parseDevVars } from "../src/local/secrets.ts";
 import { ROOT, startSystem } from "../src/local/system.ts";
 
 const port = Number(process.env.PORT ?? 8787);
@@ -18,6 +18,16 @@ if (process.argv.includes("--reset")) {
 }
 const { secrets, created } = await loadOrCreateDevVars(join(ROOT, ".dev.vars"));
 if (created) console.log("Generated local secrets in .dev.vars (git-ignored).");
+
+// The model: offline unless SILOOS_LLM is set (environment or .dev.vars), e.g.
+// SILOOS_LLM=openai:gpt-4o-mini@https://api.openai.com/v1 with SILOOS_LLM_API_KEY.
+const devVars = parseDevVars(await readFile(join(ROOT, ".dev.vars"), "utf8"));
+const llm = Object.fromEntries(
+  (["SILOOS_LLM", "SILOOS_LLM_API_KEY"] as const).flatMap((k) => {
+    const v = process.env[k] ?? devVars[k];
+    return v ? [[k, v]] : [];
+  }),
+);
 
 // The demo carrier API the proxy's HTTP connector calls, with a per-run secret.
 const carrierKey = randomBytes(18).toString("base64url");
@@ -33,13 +43,13 @@ const system = await startSystem({
   port,
   host: process.env.HOST ?? "127.0.0.1",
   persistTo: join(ROOT, ".wrangler/state"),
-  proxyVars: { SHIPPING_API_URL: carrier.url, SHIPPING_API_KEY: carrierKey },
+  proxyVars: { SHIPPING_API_URL: carrier.url, SHIPPING_API_KEY: carrierKey, ...llm },
   routerVars: { SILOOS_WIDGET_SITES: widgetSites },
 });
 const base = `http://localhost:${port}`;
 const shop = await startDemoSite({ routerUrl: base, site: "demo", siteSecret, customerId: "cus_1001", port: sitePort, host: "localhost" });
 console.log(`
-SiloOS is up: router ${base}  (agents: ${system.registry.agents.map((a) => a.name).join(", ")})
+SiloOS is up: router ${base}  (agents: ${system.registry.agents.map((a) => a.name).join(", ")}; model: ${llm.SILOOS_LLM ?? "offline"})
 
   curl ${base}/healthz
 
