@@ -6,7 +6,7 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
 import type { OpArgsOf, OpName, ProxyCall, ProxyResult } from "../contracts/proxy.ts";
-import type { ErrorCode } from "../errors/index.ts";
+import { SiloError, type ErrorCode } from "../errors/index.ts";
 
 export type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
 export { runModelLoop, type ModelLoopOptions } from "./loop.ts";
@@ -21,13 +21,11 @@ export interface AgentEnv {
   PROXY: ProxyBinding;
 }
 
-/** A refusal from the proxy, with its stable code. */
-export class ToolError extends Error {
-  readonly code: ErrorCode;
+/** A refusal from the proxy, with its stable code (the same codes as everywhere else). */
+export class ToolError extends SiloError {
   constructor(code: ErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = "ToolError";
-    this.code = code;
   }
 }
 
