@@ -18,24 +18,33 @@ interface EgressProps {
 
 export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps> {
   override async fetch(request: Request): Promise<Response> {
-    const agent = this.ctx.props?.agent ?? "unknown";
     const url = safeUrl(request.url);
-    try {
-      await appendAudit(database(this.env.DB), {
-        actor: `agent:${agent}`,
-        event: "egress.denied",
-        decision: "refused",
-        reason: "egress_denied",
-        // Host and method only: a query string may carry exfiltrated data.
-        detail: { method: request.method, host: url?.host ?? "unparseable", scheme: url?.protocol ?? null },
-      });
-    } catch {
-      // Deny regardless: the audit failure must not open the door.
-    }
+    // Host and method only: a query string may carry exfiltrated data.
+    await this.#deny({ method: request.method, host: url?.host ?? "unparseable", scheme: url?.protocol ?? null });
     return Response.json(
       { error: "egress_denied", message: "agents may reach only the SiloOS proxy" },
       { status: 403 },
     );
+  }
+
+  /** Raw TCP (`connect()` from cloudflare:sockets): refused and closed at once. */
+  override async connect(socket: Socket): Promise<void> {
+    await this.#deny({ method: "CONNECT", host: "unknown", scheme: "tcp:" });
+    await socket.close().catch(() => undefined);
+  }
+
+  async #deny(detail: Record<string, unknown>): Promise<void> {
+    try {
+      await appendAudit(database(this.env.DB), {
+        actor: `agent:${this.ctx.props?.agent ?? "unknown"}`,
+        event: "egress.denied",
+        decision: "refused",
+        reason: "egress_denied",
+        detail,
+      });
+    } catch {
+      // Deny regardless: the audit failure must not open the door.
+    }
   }
 }
 
