@@ -23,3 +23,27 @@ describe("the audit log is append-only", () => {
     for (const raw of ["Maria", "Alvarez", "maria.alvarez@example.com", "415 555 0132", "Evergreen"]) expect(rows).not.toContain(raw);
   });
 });
+
+describe("the audit log is tamper-evident", () => {
+  const verify = () => t.api("/v1/audit/verify", { key: t.secrets.SILOOS_ADMIN_KEY });
+
+  it("a keyed hash chain over the rows holds, and breaks where someone with database access changed, removed or inserted a row", async () => {
+    await t.createTask({ agent: "refund-agent", subject: { customerId: "cus_1008" }, message: "refund ord_5009" });
+    const ok = await verify();
+    expect(ok).toMatchObject({ status: 200, body: { ok: true, firstBadSeq: null } });
+    expect(ok.body.sealedThrough).toBeGreaterThan(10);
+
+    // An attacker with direct write access drops the triggers first.
+    const db = await t.sys.db();
+    await db.prepare("DROP TRIGGER audit_log_no_update").run();
+    await db.prepare("DROP TRIGGER audit_log_no_delete").run();
+    const target = await db.prepare("SELECT seq FROM audit_log WHERE decision = 'allowed' ORDER BY seq LIMIT 1 OFFSET 3").first<{ seq: number }>();
+    await db.prepare("UPDATE audit_log SET reason = 'nothing to see' WHERE seq = ?").bind(target!.seq).run();
+    expect(await verify()).toMatchObject({ status: 409, body: { ok: false, firstBadSeq: target!.seq, reason: "the row does not match its seal" } });
+    await db.prepare("UPDATE audit_log SET reason = NULL WHERE seq = ?").bind(target!.seq).run();
+    expect((await verify()).body.ok).toBe(true);
+
+    await db.prepare("DELETE FROM audit_log WHERE seq = ?").bind(target!.seq + 1).run();
+    expect(await verify()).toMatchObject({ status: 409, body: { firstBadSeq: target!.seq + 1, reason: "a sealed row is missing" } });
+  });
+});

@@ -1,6 +1,6 @@
 import { Validator } from "@seriousme/openapi-schema-validator";
 import { describe, expect, it } from "vitest";
-import app from "../src/router/index.ts";
+import { app } from "../src/router/index.ts";
 import { openApiDocument } from "../src/router/openapi/document.ts";
 import { ErrorBodySchema, TaskResponseSchema } from "../src/router/openapi/responses.ts";
 import { ROUTES } from "../src/router/openapi/routes.ts";

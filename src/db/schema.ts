@@ -150,3 +150,10 @@ export const widgetSessions = sqliteTable("widget_sessions", {
   windowStart: integer("window_start").notNull(),
   windowCount: integer("window_count").notNull(),
 });
+
+/** The keyed hash chain over audit_log (src/audit/seal.ts); append-only like the log. */
+export const auditSeals = sqliteTable("audit_seals", {
+  seq: integer("seq").primaryKey(),
+  chain: text("chain").notNull(),
+  sealedAt: integer("sealed_at").notNull(),
+});

@@ -12,6 +12,7 @@ export interface LocalSecrets {
   SILOOS_OPERATOR_SECRET: string;
   /** JSON: webhook source → signing secret. */
   SILOOS_WEBHOOK_SECRETS: string;
+  SILOOS_AUDIT_KEY: string;
 }
 
 export async function generateSecrets(): Promise<LocalSecrets> {
@@ -23,6 +24,7 @@ export async function generateSecrets(): Promise<LocalSecrets> {
     SILOOS_VERIFY_JWKS: JSON.stringify(publicJwks([key])),
     SILOOS_OPERATOR_SECRET: randomBytes(32).toString("base64url"),
     SILOOS_WEBHOOK_SECRETS: JSON.stringify({ helpdesk: `whsec_${randomBytes(24).toString("base64url")}` }),
+    SILOOS_AUDIT_KEY: randomBytes(32).toString("base64url"),
   };
 }
 
@@ -30,7 +32,7 @@ export async function loadOrCreateDevVars(path: string): Promise<{ secrets: Loca
   const existing = await readFile(path, "utf8").catch(() => null);
   if (existing !== null) {
     const vars = parseDevVars(existing);
-    const missing = (["SILOOS_API_KEY", "SILOOS_ADMIN_KEY", "SILOOS_SIGNING_KEYS", "SILOOS_VERIFY_JWKS", "SILOOS_OPERATOR_SECRET", "SILOOS_WEBHOOK_SECRETS"] as const).filter((k) => !vars[k]);
+    const missing = (["SILOOS_API_KEY", "SILOOS_ADMIN_KEY", "SILOOS_SIGNING_KEYS", "SILOOS_VERIFY_JWKS", "SILOOS_OPERATOR_SECRET", "SILOOS_WEBHOOK_SECRETS", "SILOOS_AUDIT_KEY"] as const).filter((k) => !vars[k]);
     if (missing.length === 0) return { secrets: vars as unknown as LocalSecrets, created: false };
     const fresh = await generateSecrets();
     const merged = { ...fresh, ...vars } as unknown as LocalSecrets;

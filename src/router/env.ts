@@ -9,6 +9,8 @@ export interface RouterEnv {
   SILOOS_API_KEY: string;
   SILOOS_ADMIN_KEY: string;
   SILOOS_SIGNING_KEYS: string;
+  /** Keys the audit log's hash chain (src/audit/seal.ts). */
+  SILOOS_AUDIT_KEY: string;
   /** Signs operator session cookies. */
   SILOOS_OPERATOR_SECRET: string;
   SILOOS_TASK_TTL_SECONDS?: string;
@@ -25,6 +27,7 @@ const ConfigSchema = z.object({
   SILOOS_API_KEY: z.string().min(16, "SILOOS_API_KEY must be at least 16 characters"),
   SILOOS_ADMIN_KEY: z.string().min(16, "SILOOS_ADMIN_KEY must be at least 16 characters"),
   SILOOS_SIGNING_KEYS: z.string().min(1, "SILOOS_SIGNING_KEYS is not set"),
+  SILOOS_AUDIT_KEY: z.string().min(32, "SILOOS_AUDIT_KEY must be at least 32 characters"),
   SILOOS_TASK_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
 });
 export type RouterConfig = z.infer<typeof ConfigSchema>;

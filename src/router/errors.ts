@@ -8,7 +8,8 @@ export function errorResponse(c: Context, err: unknown): Response {
     const code = err.status === 413 ? "payload_too_large" : err.status === 401 ? "unauthorized" : "validation_failed";
     return c.json({ error: code, message: err.message || code } satisfies ErrorBody, err.status);
   }
-  if (!(err instanceof SiloError)) console.error("router: unexpected error", err instanceof Error ? err.name : typeof err);
+  // Messages of unexpected errors name the cause (a missing variable, a failed statement), never a request's data.
+  if (!(err instanceof SiloError)) console.error("router: unexpected error", err instanceof Error ? `${err.name}: ${err.message.slice(0, 300)}` : typeof err);
   const body = toErrorBody(err);
   return c.json(body, ERROR_STATUS[body.error]);
 }

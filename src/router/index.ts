@@ -5,7 +5,9 @@
  */
 import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
+import { sealAudit } from "../audit/seal.ts";
 import { MAX_BODY_BYTES } from "../contracts/api.ts";
+import { database } from "../db/index.ts";
 import { publicJwks, parseSigningKeys } from "../keys/keyring.ts";
 import { bearerKey } from "./auth.ts";
 import { routerConfig, type RouterEnv } from "./env.ts";
@@ -50,6 +52,7 @@ app.route("/v1/tasks", taskRoutes);
 app.route("/v1/webhooks", webhookRoutes);
 
 app.use("/v1/audit", bearerKey("SILOOS_ADMIN_KEY"));
+app.use("/v1/audit/*", bearerKey("SILOOS_ADMIN_KEY"));
 app.use("/v1/agents", bearerKey("SILOOS_ADMIN_KEY"));
 app.use("/v1/agents/*", bearerKey("SILOOS_ADMIN_KEY"));
 app.route("/v1", adminRoutes);
@@ -60,4 +63,12 @@ app.route("/v1/widget", widgetRoutes);
 app.notFound(notFound);
 app.onError((err, c) => errorResponse(c, err));
 
-export default app;
+export { app };
+
+export default {
+  fetch: app.fetch,
+  /** Cron: seal new audit rows into the hash chain even when nobody reads the log. */
+  async scheduled(_controller: ScheduledController, env: RouterEnv): Promise<void> {
+    await sealAudit(database(env.DB), routerConfig(env).SILOOS_AUDIT_KEY);
+  },
+} satisfies ExportedHandler<RouterEnv>;

@@ -1,12 +1,13 @@
 import { Hono } from "hono";
 import { batchWithAudit, readAudit } from "../../audit/index.ts";
+import { sealAudit, verifyAudit } from "../../audit/seal.ts";
 import { AgentStatusSchema, AuditQuerySchema } from "../../contracts/api.ts";
 import { database } from "../../db/index.ts";
 import { agentStatus } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findAgent, registry } from "../../registry/index.ts";
 import { jsonBody } from "../errors.ts";
-import type { RouterEnv } from "../env.ts";
+import { routerConfig, type RouterEnv } from "../env.ts";
 import { parseOr400 } from "../validate.ts";
 
 export const adminRoutes = new Hono<{ Bindings: RouterEnv }>();
@@ -14,13 +15,24 @@ export const adminRoutes = new Hono<{ Bindings: RouterEnv }>();
 /** The audit log, oldest first; page with ?after=<seq>. */
 adminRoutes.get("/audit", async (c) => {
   const q = parseOr400(AuditQuerySchema, c.req.query());
-  const rows = await readAudit(database(c.env.DB), { taskId: q.taskId, afterSeq: q.after, limit: q.limit });
+  const db = database(c.env.DB);
+  // Seal before reading: what an auditor is shown is already in the chain.
+  await sealAudit(db, routerConfig(c.env).SILOOS_AUDIT_KEY);
+  const rows = await readAudit(db, { taskId: q.taskId, afterSeq: q.after, limit: q.limit });
   return c.json({
     entries: rows.map((r) => ({ ...r, detail: r.detail ? JSON.parse(r.detail) : null })),
     next: rows.at(-1)?.seq ?? q.after ?? 0,
   });
 });
 
+/** Recompute the audit log's hash chain: changed, removed or inserted rows show up here. */
+adminRoutes.get("/audit/verify", async (c) => {
+  const db = database(c.env.DB);
+  const key = routerConfig(c.env).SILOOS_AUDIT_KEY;
+  await sealAudit(db, key);
+  const result = await verifyAudit(db, key);
+  return c.json(result, result.ok ? 200 : 409);
+});
 
 /** Agents, their status and the base keys the registry grants them. */
 adminRoutes.get("/agents", async (c) => {

@@ -1,0 +1,49 @@
+/**
+ * The bare chain in a workerd of its own, without wrangler: router → agent →
+ * proxy (+ one Durable Object per task), sharing one local D1 that gets the
+ * same migrations as SiloOS. Bundled with the same esbuild settings.
+ * The unit-cost probe Worker (../probe-worker.ts) rides along: it needs a D1
+ * with the same schema, a Durable Object and a Vault of its own, and takes
+ * no part in tasks.
+ */
+import { join } from "node:path";
+import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
+import { bundleWorker } from "../../../src/local/bundle.ts";
+import { applyMigrations } from "../../../src/local/migrate.ts";
+import { COMPATIBILITY_DATE, ROOT } from "../../../src/local/system.ts";
+import type { Registry } from "../../../src/registry/schema.ts";
+
+export interface BareSystem {
+  mf: Miniflare;
+  url: URL;
+  db(): Promise<D1Database>;
+  dispose(): Promise<void>;
+}
+
+/** `inspectorPort`: expose the isolates to a CPU profiler (investigations only). */
+export async function startBare(registry: Registry, opts: { inspectorPort?: number } = {}): Promise<BareSystem> {
+  const [router, agent, proxy, probe] = await Promise.all(
+    ["router.ts", "agent.ts", "proxy.ts", "../probe-worker.ts"].map((f) => bundleWorker(join(import.meta.dirname, f), registry)),
+  );
+  const common = { compatibilityDate: COMPATIBILITY_DATE } as const;
+  const mod = (b: { path: string; contents: string } | undefined) => [{ type: "ESModule" as const, path: b!.path, contents: b!.contents }];
+  const workers: V4WorkerOptions[] = [
+    // First worker: dispatchFetch goes here, as with siloos-router.
+    { ...common, name: "bare-router", modules: mod(router), d1Databases: { DB: "bare" }, serviceBindings: { PROXY: { name: "bare-proxy" }, AGENT: { name: "bare-agent" } } },
+    { ...common, name: "bare-agent", modules: mod(agent), serviceBindings: { PROXY: { name: "bare-proxy" } } },
+    { ...common, name: "bare-proxy", modules: mod(proxy), d1Databases: { DB: "bare" }, durableObjects: { STATE: "BareState" } },
+    { ...common, name: "bench-probe", modules: mod(probe), d1Databases: { DB: "bare" }, durableObjects: { STATE: { className: "BareState", scriptName: "bare-proxy" }, VAULT: "Vault" } },
+  ];
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      ...(opts.inspectorPort ? { inspectorPort: opts.inspectorPort } : {}),
+      workers,
+    }),
+  );
+  const url = await mf.ready;
+  const db = () => mf.getD1Database("DB", "bare-router") as unknown as Promise<D1Database>;
+  await applyMigrations(await db(), join(ROOT, "migrations"));
+  return { mf, url, db, dispose: () => mf.dispose() };
+}

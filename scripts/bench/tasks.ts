@@ -1,0 +1,109 @@
+/**
+ * (b) Whole refund tasks through SiloOS vs the bare chain: the same seeded
+ * customers (one delivered 50 USD order each), the same message, the same
+ * concurrency. Timed phases alternate (bare, SiloOS, bare, SiloOS) so drift
+ * and D1 growth hit both alike. Every answer is checked: a refused or failed
+ * task counts as an error, not as a fast request.
+ */
+import type { Miniflare } from "miniflare";
+import { person, taskBody } from "./people.ts";
+import { quantile } from "./stats.ts";
+
+export interface Target {
+  name: string;
+  mf: Miniflare;
+  url: URL;
+  headers: Record<string, string>;
+  /** Next unused customer index in this target's D1. */
+  next: number;
+}
+
+export interface LoadStats { tasks: number; errors: number; wallMs: number; latencies: number[]; firstError?: string; lastTaskId?: string }
+
+export async function runLoad(t: Target, tasks: number, concurrency: number, into?: LoadStats): Promise<LoadStats> {
+  const stats: LoadStats = into ?? { tasks: 0, errors: 0, wallMs: 0, latencies: [] };
+  let left = tasks;
+  const t0 = performance.now();
+  const lane = async () => {
+    while (left > 0) {
+      left--;
+      const p = person(t.next++);
+      const s = performance.now();
+      const res = await t.mf.dispatchFetch(new URL("/v1/tasks", t.url).href, { method: "POST", headers: t.headers, body: taskBody(p) });
+      const body = parse(await res.text());
+      stats.latencies.push(performance.now() - s);
+      stats.tasks++;
+      if (body.taskId) stats.lastTaskId = body.taskId;
+      if (res.status !== 201 || body.outcome !== "completed" || !body.reply?.includes("refunded")) {
+        stats.errors++;
+        stats.firstError ??= `${res.status} ${JSON.stringify(body).slice(0, 300)}`;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, lane));
+  stats.wallMs += performance.now() - t0;
+  return stats;
+}
+
+type Answer = { taskId?: string; outcome?: string; reply?: string | null };
+
+function parse(text: string): Answer {
+  try {
+    return JSON.parse(text) as Answer;
+  } catch {
+    return { reply: text.slice(0, 300) }; // an error page: counted as an error, shown as is
+  }
+}
+
+export interface Summary { tasks: number; errors: number; rps: number; p50: number; p99: number; firstError?: string; lastTaskId?: string }
+
+export function summarize(s: LoadStats): Summary {
+  return {
+    tasks: s.tasks,
+    errors: s.errors,
+    rps: (s.tasks * 1000) / s.wallMs,
+    p50: quantile(s.latencies, 0.5),
+    p99: quantile(s.latencies, 0.99),
+    ...(s.firstError ? { firstError: s.firstError } : {}),
+    ...(s.lastTaskId ? { lastTaskId: s.lastTaskId } : {}),
+  };
+}
+
+/** Warm both, then alternate timed phases; returns [siloos, bare]. */
+export async function compare(silo: Target, bare: Target, opts: { warmup: number; tasks: number; concurrency: number; phases: number }): Promise<[Summary, Summary]> {
+  await runLoad(bare, opts.warmup, opts.concurrency);
+  await runLoad(silo, opts.warmup, opts.concurrency);
+  const s: LoadStats = { tasks: 0, errors: 0, wallMs: 0, latencies: [] };
+  const b: LoadStats = { tasks: 0, errors: 0, wallMs: 0, latencies: [] };
+  const per = Math.ceil(opts.tasks / opts.phases);
+  for (let i = 0; i < opts.phases; i++) {
+    await runLoad(bare, per, opts.concurrency, b);
+    await runLoad(silo, per, opts.concurrency, s);
+  }
+  return [summarize(s), summarize(b)];
+}
+
+/** The proxy calls SiloOS made for a task, in order, from its audit rows. */
+export async function siloOps(db: D1Database, taskId: string): Promise<string[]> {
+  const rows = await db.prepare("SELECT op FROM audit_log WHERE task_id = ? AND event = 'proxy.call' ORDER BY seq").bind(taskId).all<{ op: string }>();
+  return rows.results.map((r) => r.op);
+}
+
+/** The calls the bare proxy saw for a task (kept in its memory, no I/O). */
+export async function bareOps(mf: Miniflare, taskId: string): Promise<string[]> {
+  const worker = await mf.getWorker("bare-proxy");
+  return ((await (await worker.fetch(`http://bare/ops?task=${taskId}`)).json()) as string[] | null) ?? [];
+}
+
+/** Audit rows written per task, over every task run so far. */
+export async function auditRowsPerTask(db: D1Database): Promise<number> {
+  const row = await db.prepare("SELECT (SELECT COUNT(*) FROM audit_log) * 1.0 / (SELECT COUNT(*) FROM tasks) AS n").first<{ n: number }>();
+  return row?.n ?? Number.NaN;
+}
+
+/** "whoami, transcript.read, llm.chat, customer.read, …" with runs folded. */
+export function describeOps(ops: readonly string[]): string {
+  const counts = new Map<string, number>();
+  for (const op of ops) counts.set(op, (counts.get(op) ?? 0) + 1);
+  return [...counts].map(([op, n]) => (n > 1 ? `${op} x${n}` : op)).join(", ");
+}
