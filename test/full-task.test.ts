@@ -18,8 +18,8 @@ describe("a task runs router → agent → proxy → back, and the audit says so
     const events = (await t.audit(task.taskId)).map((e) => [e.actor, e.event, e.op, e.decision].filter(Boolean).join(" "));
     expect(events).toEqual([
       "router task.created",
-      "router key.minted",
       "proxy vault.created",
+      "router key.minted",
       "router task.dispatched",
       "agent:refund-agent proxy.call whoami allowed",
       "agent:refund-agent proxy.call transcript.read allowed",

@@ -38,8 +38,8 @@ describe("the LLM gateway against an OpenAI-compatible provider over real HTTP",
     const story = audit.map(line).filter((l) => !l.includes("llm.chat") && !l.includes("whoami") && !l.includes("transcript.read") && !l.includes("read allowed") && !l.includes("list allowed"));
     expect(story).toEqual([
       "router task.created",
-      "router key.minted",
       "proxy vault.created",
+      "router key.minted",
       "router task.dispatched",
       "agent:refund-agent proxy.call reply.send allowed",
       "agent:refund-agent task.run_finished",

@@ -1,4 +1,4 @@
-import { appendAudit, batchWithAudit, type AuditEvent } from "../audit/index.ts";
+import { batchWithAudit, type AuditEvent } from "../audit/index.ts";
 import { AgentResultSchema, type AgentInvocation, type AgentResult } from "../contracts/agent.ts";
 import { findCapability } from "../contracts/capabilities.ts";
 import type { ProxyResult } from "../contracts/proxy.ts";
@@ -52,7 +52,6 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
     }
     hops.push(principal);
     const keys = await mintKeyPair(cfg.SILOOS_SIGNING_KEYS, principal, task.id, current.caps, scope);
-    await appendAudit(db, keysMintedEvent(task.id, principal, keys, current.caps));
     const jtis = [keys.base.jti, keys.task.jti];
     if (hop === 0 && opening) {
       message = unwrap(await env.PROXY.openTask({ taskId: task.id, principal, jtis, scope, message: opening.rawMessage, expiresAt: task.expiresAt })).message;
@@ -60,7 +59,11 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
       unwrap(await env.PROXY.handoff(task.id, principal, jtis));
       message ??= await latestCustomerMessage(env, task.id);
     }
-    await batchWithAudit(db, [updateTask(db, task.id, { assignee: principal })], [{ taskId: task.id, actor: "router", event: "task.dispatched", detail: { to: principal, hop } }]);
+    // Keys are recorded before they are handed over, in one write with the dispatch.
+    await batchWithAudit(db, [updateTask(db, task.id, { assignee: principal })], [
+      keysMintedEvent(task.id, principal, keys, current.caps),
+      { taskId: task.id, actor: "router", event: "task.dispatched", detail: { to: principal, hop } },
+    ]);
     const result = await invokeAgent(env, current, { taskId: task.id, baseKey: keys.base.token, taskKey: keys.task.token, message, context: ctx });
     const summary = "summary" in result ? await tokenizeSummary(env, task.id, result.summary) : null;
     const finished: AuditEvent = { taskId: task.id, actor: principal, event: "task.run_finished", detail: { status: result.status } };

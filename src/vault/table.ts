@@ -1,4 +1,4 @@
-import { tokenizeText, type KnownValue, type PiiKind } from "../scan/index.ts";
+import { findPii, tokenizeText, type KnownValue, type PiiKind } from "../scan/index.ts";
 import { formatToken, TOKEN_PATTERN, valueKey } from "./tokens.ts";
 
 export interface TokenEntry {
@@ -42,6 +42,14 @@ export class TokenTable {
 
   tokenize(text: string): string {
     return tokenizeText(text, this.known, (kind, value) => this.assign(kind, value));
+  }
+
+  /** Kinds of the real values this table knows that appear in `text` (tokens are fine). */
+  realValueKinds(text: string): string[] {
+    const entries = [...this.known, ...this.byToken.values()];
+    const keys = new Set(entries.map((e) => valueKey(e.kind, e.value)));
+    const hits = findPii(text, entries).filter((s) => keys.has(valueKey(s.kind, s.value)));
+    return [...new Set(hits.map((h) => h.kind))];
   }
 
   hydrate(text: string): { text: string; unknown: string[] } {

@@ -115,21 +115,27 @@ export class Vault extends DurableObject<VaultEnv> {
     return (await this.#state()).table.byToken.get(token) ?? null;
   }
 
-  /** Real values the task knows: the LLM gateway refuses prompts that contain one. */
-  async knownEntries(): Promise<KnownValue[]> {
-    const { table } = await this.#state();
-    return [...table.known, ...table.byToken.values()];
+  /**
+   * Before a prompt leaves: is the task's model budget left, and is the prompt
+   * free of every real value this task knows (in any spelling)? One call, so
+   * the gateway does not ship the known values out of the vault.
+   */
+  async llmPreflight(prompt: string, budget: number): Promise<{ ok: true; used: number } | { ok: false; code: "budget_exhausted" | "pii_in_prompt"; kinds: string[] }> {
+    const { table } = await this.#openState();
+    const used = (await this.ctx.storage.get<number>("llm_tokens")) ?? 0;
+    if (used >= budget) return { ok: false, code: "budget_exhausted", kinds: [] };
+    const kinds = table.realValueKinds(prompt);
+    return kinds.length ? { ok: false, code: "pii_in_prompt", kinds } : { ok: true, used };
   }
 
-  async llmUsage(): Promise<number> {
-    return (await this.ctx.storage.get<number>("llm_tokens")) ?? 0;
-  }
-
-  async addLlmUsage(tokens: number): Promise<number> {
-    await this.#openState();
-    const total = (await this.llmUsage()) + tokens;
-    await this.ctx.storage.put("llm_tokens", total);
-    return total;
+  /** After the model answered: count its tokens and tokenize what the agent will read. */
+  async llmSettle(tokens: number, texts: string[]): Promise<{ used: number; texts: string[] }> {
+    const { table } = await this.#openState();
+    const used = ((await this.ctx.storage.get<number>("llm_tokens")) ?? 0) + tokens;
+    const out = texts.map((t) => table.tokenize(t));
+    await this.ctx.storage.put("llm_tokens", used);
+    await this.#flush(table);
+    return { used, texts: out };
   }
 
   /** Reserve part of the task's cumulative refund budget atomically (single-threaded object). */
