@@ -44,12 +44,27 @@ export class TokenTable {
     return tokenizeText(text, this.known, (kind, value) => this.assign(kind, value));
   }
 
-  /** Kinds of the real values this table knows that appear in `text` (tokens are fine). */
+  /**
+   * Kinds of the real values this table knows that appear in `text` (tokens
+   * are fine). Names and addresses are found through the known list (which
+   * record fields join, see learn()); emails, phones, cards… by the detectors.
+   */
   realValueKinds(text: string): string[] {
-    const entries = [...this.known, ...this.byToken.values()];
-    const keys = new Set(entries.map((e) => valueKey(e.kind, e.value)));
-    const hits = findPii(text, entries).filter((s) => keys.has(valueKey(s.kind, s.value)));
+    const keys = new Set([...this.byToken.values(), ...this.known].map((e) => valueKey(e.kind, e.value)));
+    const hits = findPii(text, this.known).filter((s) => keys.has(valueKey(s.kind, s.value)));
     return [...new Set(hits.map((h) => h.kind))];
+  }
+
+  /**
+   * A value a record declared PII becomes a known value of the task, so the
+   * same person or street is also caught in free text. Returns true when the
+   * known list grew (the caller persists it).
+   */
+  learn(kind: PiiKind, value: string): boolean {
+    const key = valueKey(kind, value);
+    if (this.known.some((k) => valueKey(k.kind, k.value) === key)) return false;
+    this.known = [...this.known, { kind, value }];
+    return true;
   }
 
   hydrate(text: string): { text: string; unknown: string[] } {

@@ -96,12 +96,17 @@ export class Vault extends DurableObject<VaultEnv> {
   ): Promise<Record<string, unknown>> {
     const { table } = await this.#openState();
     const out: Record<string, unknown> = {};
+    let learned = false;
     for (const [field, value] of Object.entries(record)) {
       const kind = pii[field];
       if (kind === undefined || typeof value !== "string") out[field] = value;
       else if (kind === "FREE_TEXT") out[field] = table.tokenize(value);
-      else out[field] = table.assign(kind, value);
+      else {
+        out[field] = table.assign(kind, value);
+        learned = table.learn(kind, value) || learned;
+      }
     }
+    if (learned) await this.ctx.storage.put("known", table.known);
     await this.#flush(table);
     return out;
   }
