@@ -31,10 +31,15 @@ function textPattern(v: string): string {
     .replace(/[iIıİ]/gu, "[iIıİ]");
   const first = v[0] ?? "";
   const last = v[v.length - 1] ?? "";
-  const pre = IS_WORD.test(first) && !UNSPACED.test(first) ? `(?<!${WORD})` : "";
-  const post = IS_WORD.test(last) && !UNSPACED.test(last) ? `(?!${WORD})` : "";
-  return pre + body + post;
+  const pre = IS_WORD.test(first) && !UNSPACED.test(first);
+  const post = IS_WORD.test(last) && !UNSPACED.test(last);
+  // Word boundaries on both ends are factored out of the alternation by
+  // compile(): two Unicode classes per value make the regex slow to build.
+  return pre && post ? `${BOUNDED}${body}` : `${pre ? `(?<!${WORD})` : ""}${body}${post ? `(?!${WORD})` : ""}`;
 }
+
+/** Marks a pattern that needs a word boundary on both sides (stripped by compile). */
+const BOUNDED = "\u0000B";
 
 // ITU country-code length from its leading digits (1 and 7 are one digit;
 // the listed two-digit codes; everything else three).
@@ -86,9 +91,16 @@ function compile(known: readonly KnownValue[]): Matcher | null {
     rows.push({ p, kind: k.kind, n: k.value.trim().length });
   }
   rows.sort((a, b) => b.n - a.n);
-  const alternation = (rs: typeof rows): Alternation | null => rs.length === 0 ? null : {
-    re: new RegExp(rs.map((r) => `(${r.p})`).join("|"), "giu"),
-    kinds: rs.map((r) => r.kind),
+  const alternation = (rs: typeof rows): Alternation | null => {
+    if (rs.length === 0) return null;
+    // Bounded values first, in one group with one pair of boundary checks; the
+    // others after. Longest first inside each group.
+    const bounded = rs.filter((r) => r.p.startsWith(BOUNDED));
+    const rest = rs.filter((r) => !r.p.startsWith(BOUNDED));
+    const parts: string[] = [];
+    if (bounded.length) parts.push(`(?<!${WORD})(?:${bounded.map((r) => `(${r.p.slice(BOUNDED.length)})`).join("|")})(?!${WORD})`);
+    parts.push(...rest.map((r) => `(${r.p})`));
+    return { re: new RegExp(parts.join("|"), "giu"), kinds: [...bounded, ...rest].map((r) => r.kind) };
   };
   if (rows.length === 0) return null;
   return {
