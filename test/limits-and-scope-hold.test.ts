@@ -67,6 +67,14 @@ describe("limits hold", () => {
     expect(await refundRows()).toBe(0);
   });
 
+  it("a retried reply with the same idempotency key is delivered once", async () => {
+    const reply = () => t.puppet({ attack: "replay", op: "reply.send", args: { text: "Your refund is on its way." }, idempotencyKey: "reply-key-0001" });
+    expect((await reply()).result).toEqual({ delivered: true, replayed: false });
+    expect((await reply()).result).toEqual({ delivered: true, replayed: true });
+    const transcript = await t.puppet({ attack: "replay", op: "transcript.read" });
+    expect(transcript.result.filter((e: { role: string }) => e.role === "agent")).toHaveLength(1);
+  });
+
   it("an action without an idempotency key is refused", async () => {
     const res = await t.puppet({ attack: "replay", op: "refund.issue", args: { orderId: "ord_5005", amount: 10, currency: "USD", reason: "x" } });
     expect(res).toMatchObject({ ok: false, error: "validation_failed" });

@@ -15,6 +15,9 @@ async function updateSummary(db: Db, taskId: string, summary: string | null): Pr
   if (summary !== null) await updateTask(db, taskId, { summary });
 }
 
+/** How long one agent invocation may take. */
+const AGENT_TIMEOUT_MS = 120_000;
+
 /** An escalation chain longer than this is a loop, not a hand-off. */
 const MAX_HOPS = 4;
 
@@ -114,11 +117,17 @@ async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocati
   const binding = env[agent.binding as `AGENT_${string}`];
   if (!binding) return { status: "failed", reason: "agent_unavailable: no binding for this agent" };
   let raw: unknown;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   try {
-    raw = await binding.run(inv);
-  } catch {
+    // An agent that never answers must not hold the request (its keys die in minutes anyway).
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("agent_timeout")), AGENT_TIMEOUT_MS)));
+    raw = await Promise.race([binding.run(inv), timeout]);
+  } catch (err) {
     // Never echo an agent's error text: it is untrusted.
-    return { status: "failed", reason: "agent_error: the agent threw" };
+    const timedOut = err instanceof Error && err.message === "agent_timeout";
+    return { status: "failed", reason: timedOut ? "agent_timeout: no answer in time" : "agent_error: the agent threw" };
+  } finally {
+    clearTimeout(timer);
   }
   const parsed = AgentResultSchema.safeParse(raw);
   return parsed.success ? parsed.data : { status: "failed", reason: "agent_error: malformed result" };

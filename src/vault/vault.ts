@@ -31,6 +31,8 @@ export interface TranscriptEntry {
   by: string;
   text: string;
   at: number;
+  /** The idempotency key of the reply that wrote it, so a retry adds nothing. */
+  key?: string;
 }
 
 type Gate = { ok: true; meta: VaultMeta } | { ok: false; code: ErrorCode };
@@ -157,11 +159,14 @@ export class Vault extends DurableObject<VaultEnv> {
     await this.ctx.storage.put("spent", Math.max(0, spent - cents));
   }
 
-  async appendTranscript(entry: Omit<TranscriptEntry, "at">): Promise<void> {
+  /** Append to the conversation; an entry whose key is already there is not added again. */
+  async appendTranscript(entry: Omit<TranscriptEntry, "at">): Promise<{ replayed: boolean }> {
     await this.#openState();
     const list = (await this.ctx.storage.get<TranscriptEntry[]>("transcript")) ?? [];
+    if (entry.key && list.some((e) => e.key === entry.key)) return { replayed: true };
     list.push({ ...entry, at: Date.now() });
     await this.ctx.storage.put("transcript", list);
+    return { replayed: false };
   }
 
   async transcript(): Promise<TranscriptEntry[]> {
@@ -195,9 +200,10 @@ export class Vault extends DurableObject<VaultEnv> {
   }
 
   async #flush(table: TokenTable): Promise<void> {
-    const pending = table.drain();
-    // The output gate holds the caller's answer until these writes are durable.
-    if (Object.keys(pending).length > 0) await this.ctx.storage.put(pending);
+    const pending = Object.entries(table.drain());
+    // put() takes at most 128 keys a call; the output gate holds the caller's
+    // answer until all of these writes are durable.
+    for (let i = 0; i < pending.length; i += 128) await this.ctx.storage.put(Object.fromEntries(pending.slice(i, i + 128)));
   }
 
   /** Writes need an open task: a closed vault must never be refilled. */

@@ -1,5 +1,6 @@
 import { SiloError } from "../../errors/index.ts";
 import type { OpDefinition } from "./context.ts";
+import { requireIdempotencyKey } from "./refund.ts";
 
 /**
  * reply.send: the reply is kept tokenized in the task transcript; the router
@@ -12,7 +13,8 @@ export const replySend: OpDefinition<"reply.send"> = {
     if (unknown.length > 0) throw new SiloError("validation_failed", "the reply holds a token this task did not issue");
     // Re-tokenize: an agent must not smuggle a raw value it guessed into a reply.
     const tokenized = await ctx.vault.tokenize(text);
-    await ctx.vault.appendTranscript({ role: "agent", by: ctx.auth.principal, text: tokenized });
-    return { result: { delivered: true }, detail: { text: tokenized } };
+    const key = requireIdempotencyKey(ctx);
+    const { replayed } = await ctx.vault.appendTranscript({ role: "agent", by: ctx.auth.principal, text: tokenized, key });
+    return { result: { delivered: true, replayed }, detail: { text: tokenized, replayed } };
   },
 };
