@@ -1,14 +1,32 @@
+import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-// Unit tests sit beside the code (src/**/*.test.ts); cross-Worker tests live in
-// test/ and boot every Worker in one real workerd through Miniflare.
+/** Unit tests of pure modules that also run inside Workers: same suite, both runtimes. */
+const RUNTIME_NEUTRAL = ["src/keys/**/*.test.ts", "src/scan/**/*.test.ts", "src/vault/**/*.test.ts", "src/widget/**/*.test.ts", "src/proxy/**/*.test.ts"];
+
 export default defineConfig({
   test: {
-    include: ["src/**/*.test.ts", "test/**/*.test.ts"],
-    testTimeout: 60_000,
-    hookTimeout: 120_000,
-    pool: "forks",
     // The JSON report lets CI print a plain "N passed, N failed" closing line.
     reporters: ["default", ["json", { outputFile: "test-artifacts/vitest-results.json" }]],
+    projects: [
+      {
+        // Node: unit tests, and the cross-Worker tests in test/ that boot every
+        // Worker in one real workerd through Miniflare (and drive Chromium).
+        test: {
+          name: "node",
+          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: "forks",
+        },
+      },
+      {
+        // workerd: the runtime-neutral unit tests again, inside the Workers
+        // runtime (the Workers Vitest integration). Its pinned workerd is a
+        // little older than wrangler's, hence the earlier compatibility date.
+        plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-11-09" } })],
+        test: { name: "workerd", include: RUNTIME_NEUTRAL },
+      },
+    ],
   },
 });

@@ -15,9 +15,10 @@ const added: string[] = [];
 for (const [key, pkg] of Object.entries(lock.packages)) {
   const optional = pkg.optionalDependencies as Record<string, string> | undefined;
   for (const [name, version] of Object.entries(optional ?? {})) {
-    const entry = `node_modules/${name}`;
+    // Beside the package that wants it: node_modules/x → node_modules/<name>, a/node_modules/x → a/node_modules/<name>.
+    const entry = `${key.slice(0, key.lastIndexOf("node_modules/") + "node_modules/".length)}${name}`;
     const platform = /-(darwin|linux|windows|win32)-(64|arm64|x64)$/.exec(name);
-    if (lock.packages[entry] || !platform) continue;
+    if (lock.packages[entry]?.version === version || !platform) continue;
     const os = platform[1] === "windows" ? "win32" : platform[1]!;
     const cpu = platform[2] === "64" ? "x64" : platform[2]!;
     lock.packages[entry] = { version, cpu: [cpu], dev: pkg.dev ?? true, optional: true, os: [os] };
