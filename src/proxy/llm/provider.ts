@@ -28,7 +28,8 @@ const DEFAULT_URLS: Record<string, string> = {
 export function llmRoute(env: LlmEnv): LlmRoute {
   const spec = env.SILOOS_LLM?.trim();
   if (!spec || spec === "offline") return { provider: offlineModel(), model: "siloos-offline-1" };
-  const m = /^([a-z-]+):([^@]+)(?:@(.+))?$/.exec(spec);
+  // The URL part starts at "@http": Workers AI model names themselves begin with "@cf/".
+  const m = /^([a-z-]+):(.+?)(?:@(https?:\/\/.+))?$/.exec(spec);
   if (!m?.[1] || !m[2]) throw new SiloError("llm_unavailable", "SILOOS_LLM must look like <provider>:<model>[@<url>]");
   const [, kind, model, url] = m;
   const baseUrl = url ?? DEFAULT_URLS[kind] ?? "";
