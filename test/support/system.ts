@@ -65,7 +65,13 @@ function harness(sys: System, secrets: LocalSecrets): Harness {
       body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
       headers["content-type"] ??= "application/json";
     }
-    const res = await sys.mf.dispatchFetch(new URL(path, sys.url).href, { method: init.method ?? (body ? "POST" : "GET"), headers, body });
+    const send = () => sys.mf.dispatchFetch(new URL(path, sys.url).href, { method: init.method ?? (body ? "POST" : "GET"), headers, body });
+    // A 413 answered before the body is read can close the socket under a
+    // client still writing (EPIPE): one retry on a fresh connection.
+    const res = await send().catch((err: unknown) => {
+      if (/EPIPE|ECONNRESET|other side closed|socket/i.test(String((err as { cause?: unknown })?.cause ?? err))) return send();
+      throw err;
+    });
     const text = await res.text();
     let parsed: unknown = text;
     try {
