@@ -63,10 +63,6 @@ export class SiloError extends Error {
   }
 }
 
-export function isErrorCode(value: unknown): value is ErrorCode {
-  return typeof value === "string" && value in ERROR_STATUS;
-}
-
 /** The wire shape of every refusal: across HTTP and across RPC. */
 export interface ErrorBody {
   error: ErrorCode;

@@ -14,7 +14,6 @@ export const AgentConfigSchema = z
     escalation: z.array(escalationTarget).default([]),
   })
   .strict();
-export type AgentConfig = z.infer<typeof AgentConfigSchema>;
 
 /** The grant: what the router mints for this agent, compiled at build time. */
 export const AgentEntrySchema = z.object({

@@ -17,6 +17,3 @@ export function valueKey(kind: PiiKind, value: string): string {
   return `${kind}:${v.toLowerCase().replace(/\s+/g, " ")}`;
 }
 
-export function kindOfToken(token: string): string | undefined {
-  return /^\[([A-Z]+)_\d{1,6}\]$/.exec(token)?.[1];
-}
