@@ -3,6 +3,8 @@ import { defineConfig } from "vitest/config";
 
 /** Unit tests of pure modules that also run inside Workers: same suite, both runtimes. */
 const RUNTIME_NEUTRAL = ["src/keys/**/*.test.ts", "src/scan/**/*.test.ts", "src/vault/**/*.test.ts", "src/widget/**/*.test.ts", "src/proxy/**/*.test.ts"];
+/** Tests of code that uses Workers-only APIs (e.g. crypto.subtle.timingSafeEqual). */
+const WORKERD_ONLY = "src/**/*.workerd.test.ts";
 
 export default defineConfig({
   test: {
@@ -15,6 +17,7 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          exclude: [WORKERD_ONLY],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           pool: "forks",
@@ -25,7 +28,7 @@ export default defineConfig({
         // runtime (the Workers Vitest integration). Its pinned workerd is a
         // little older than wrangler's, hence the earlier compatibility date.
         plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-11-09" } })],
-        test: { name: "workerd", include: RUNTIME_NEUTRAL },
+        test: { name: "workerd", include: [...RUNTIME_NEUTRAL, WORKERD_ONLY] },
       },
     ],
   },
