@@ -60,6 +60,9 @@ export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
   lastCustomerMessage(taskId: string) {
     return kernel.lastCustomerMessage(this.env, taskId);
   }
+  watch(taskId: string, since: number) {
+    return kernel.watch(this.env, taskId, since);
+  }
   conversation(taskId: string, since: number) {
     return kernel.conversation(this.env, taskId, since);
   }

@@ -117,6 +117,11 @@ export async function conversation(env: ProxyEnv, taskId: string, since: number)
   });
 }
 
+/** Live conversation for the customer's channel (see Vault.watch). */
+export async function watch(env: ProxyEnv, taskId: string, since: number): Promise<ReadableStream<Uint8Array>> {
+  return vaultFor(env, taskId).watch(since);
+}
+
 /** Agent replies since `since`, hydrated for the customer's channel only. */
 export async function replies(env: ProxyEnv, taskId: string, since: number): Promise<ProxyResult<{ replies: string[]; next: number }>> {
   return guarded(async () => {

@@ -1,11 +1,17 @@
+import { database } from "../db/index.ts";
 import type { RouterEnv } from "./env.ts";
 import { getTask } from "./tasks.ts";
-import { database } from "../db/index.ts";
 
 /**
- * Server-sent events for the chat widget. While a task runs, the stream polls
- * the task's conversation (hydrated for its own customer) and sends each new
- * agent or human reply as it appears, then the task's status.
+ * Server-sent events for the chat widget. The task's vault pushes each new
+ * conversation entry the moment it is written (Vault.watch, through the
+ * proxy), hydrated for its own customer; this turns agent and human replies
+ * into `reply` events, then sends the task's `status` and `done`.
+ *
+ * Locally every Worker shares one workerd event loop, and a run's back-to-back
+ * in-process D1 and Durable Object work can hold the flush of these events
+ * until the run pauses; deployed, each Worker runs on its own and events leave
+ * as they are written.
  */
 export interface StreamOptions {
   env: RouterEnv;
@@ -13,54 +19,70 @@ export interface StreamOptions {
   since: number;
   /** Resolves when the run (or the wait) is over. */
   until: Promise<unknown>;
-  /** Keep watching after `until` (a human may still answer), up to this many ms. */
+  /** Keep listening after `until` (a person may still answer), up to this many ms. */
   linger?: number;
 }
 
-const POLL_MS = 120;
+interface Line {
+  index: number;
+  role: string;
+  by: string;
+  text: string;
+}
 
 export function conversationStream(opts: StreamOptions): ReadableStream<Uint8Array> {
   const enc = new TextEncoder();
-  const { readable, writable } = new TransformStream<Uint8Array, Uint8Array>();
+  // A native byte stream: the runtime pumps it to the client as chunks arrive.
+  const { readable, writable } = new IdentityTransformStream();
   const writer = writable.getWriter();
   const send = (event: string, data: unknown) => writer.write(enc.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
-  let finished = false;
-  let failure: string | null = null;
-  opts.until.then(
-    () => (finished = true),
-    (err: unknown) => {
-      finished = true;
-      failure = err && typeof err === "object" && "code" in err ? String((err as { code: unknown }).code) : "internal";
-    },
-  );
+  let next = opts.since;
+  const emit = async (line: Line) => {
+    if (line.index < next) return;
+    next = line.index + 1;
+    if (line.role === "agent") await send("reply", { text: line.text, by: line.by.startsWith("human:") ? "human" : "agent" });
+  };
   (async () => {
-    let since = opts.since;
-    let lastStatus = "";
-    let stopAt = Number.POSITIVE_INFINITY;
     await send("accepted", { taskId: opts.taskId });
-    for (;;) {
-      const res = await opts.env.PROXY.conversation(opts.taskId, since);
-      if (res.ok) {
-        for (const e of res.result.entries) if (e.role === "agent") await send("reply", { text: e.text, by: e.by.startsWith("human:") ? "human" : "agent" });
-        since = res.result.next;
-      }
-      const row = await getTask(database(opts.env.DB), opts.taskId);
-      const status = row ? `${row.status}|${row.assignee}` : "";
-      if (row && status !== lastStatus) {
-        lastStatus = status;
-        await send("status", { status: row.status, human: row.assignee.startsWith("human:") });
-      }
-      if (row?.status === "completed") break;
-      if (finished && stopAt === Number.POSITIVE_INFINITY) stopAt = Date.now() + (opts.linger ?? 0);
-      if (finished && Date.now() >= stopAt) break;
-      await new Promise((r) => setTimeout(r, POLL_MS));
-    }
+    const failure = await followUntil(opts, emit);
+    // Catch up on anything the live stream had not delivered yet.
+    const start = next;
+    const rest = await opts.env.PROXY.conversation(opts.taskId, start);
+    if (rest.ok) for (const [i, e] of rest.result.entries.entries()) await emit({ index: start + i, ...e });
+    const row = await getTask(database(opts.env.DB), opts.taskId);
+    if (row) await send("status", { status: row.status, human: row.assignee.startsWith("human:") });
     if (failure) await send("error", { error: failure });
-    await send("done", { next: since });
+    await send("done", { next });
   })()
     .catch(() => undefined)
     .finally(() => writer.close().catch(() => undefined));
   return readable;
+}
+
+/** Read the vault's live lines until the run is over (plus linger) or the vault closes. */
+async function followUntil(opts: StreamOptions, emit: (l: Line) => Promise<void>): Promise<string | null> {
+  let failure: string | null = null;
+  const over = opts.until.then(
+    () => null,
+    (err: unknown) => (failure = err && typeof err === "object" && "code" in err ? String((err as { code: unknown }).code) : "internal"),
+  );
+  const deadline = over.then(() => new Promise<void>((r) => setTimeout(r, opts.linger ?? 0)));
+  const source = await opts.env.PROXY.watch(opts.taskId, opts.since);
+  const reader = source.pipeThrough(new TextDecoderStream()).getReader();
+  let buffer = "";
+  for (;;) {
+    const step = await Promise.race([reader.read(), deadline.then(() => "stop" as const)]);
+    if (step === "stop" || step.done) break;
+    buffer += step.value;
+    let cut: number;
+    while ((cut = buffer.indexOf("\n")) >= 0) {
+      await emit(JSON.parse(buffer.slice(0, cut)) as Line);
+      buffer = buffer.slice(cut + 1);
+    }
+  }
+  await reader.cancel().catch(() => undefined);
+  await over;
+  return failure;
 }
 
 export const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" };

@@ -49,6 +49,8 @@ interface VaultEnv {
 export class Vault extends DurableObject<VaultEnv> {
   // In-memory copy of this task's storage; rebuilt from storage after eviction.
   #loaded: Loaded | undefined;
+  // Live listeners of the conversation (a chat widget): channels, not state.
+  #watchers = new Set<WritableStreamDefaultWriter<Uint8Array>>();
 
   async open(init: VaultOpen): Promise<void> {
     const state = await this.#state();
@@ -166,7 +168,30 @@ export class Vault extends DurableObject<VaultEnv> {
     if (entry.key && list.some((e) => e.key === entry.key)) return { replayed: true };
     list.push({ ...entry, at: Date.now() });
     await this.ctx.storage.put("transcript", list);
+    await this.#broadcast(list.length - 1, entry);
     return { replayed: false };
+  }
+
+  /**
+   * The conversation from entry `since` on, hydrated for its own customer, then
+   * every new entry the moment it is written: one JSON line an entry. The
+   * stream ends when the task's vault is closed. For the customer's channel only.
+   */
+  async watch(since: number): Promise<ReadableStream<Uint8Array>> {
+    const { table } = await this.#state();
+    const { readable, writable } = new IdentityTransformStream();
+    const writer = writable.getWriter();
+    const entries = await this.transcript();
+    // Writes are not awaited: a slow reader must not hold the vault.
+    entries.slice(since).forEach((e, i) => void writer.write(watchLine(since + i, e, table)).catch(() => undefined));
+    this.#watchers.add(writer);
+    return readable;
+  }
+
+  async #broadcast(index: number, entry: Omit<TranscriptEntry, "at">): Promise<void> {
+    if (this.#watchers.size === 0) return;
+    const line = watchLine(index, entry, (await this.#state()).table);
+    for (const w of this.#watchers) void w.write(line).catch(() => this.#watchers.delete(w));
   }
 
   async transcript(): Promise<TranscriptEntry[]> {
@@ -184,6 +209,8 @@ export class Vault extends DurableObject<VaultEnv> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.#loaded = undefined;
+    for (const w of this.#watchers) void w.close().catch(() => undefined);
+    this.#watchers.clear();
   }
 
   override async alarm(): Promise<void> {
@@ -223,4 +250,8 @@ export class Vault extends DurableObject<VaultEnv> {
     this.#loaded = loaded;
     return loaded;
   }
+}
+
+function watchLine(index: number, e: Omit<TranscriptEntry, "at">, table: TokenTable): Uint8Array {
+  return new TextEncoder().encode(`${JSON.stringify({ index, role: e.role, by: e.by, text: table.hydrate(e.text).text })}\n`);
 }

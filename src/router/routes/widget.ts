@@ -73,13 +73,16 @@ widgetRoutes.post("/messages", async (c) => {
     taskId = newTaskId();
     await db.update(widgetSessions).set({ taskId }).where(eq(widgetSessions.id, row.id));
     const site = sites(c.env)[row.site]!;
-    run = startTask(c.env, { taskId, intent: site.intent, subject: { customerId: row.customerId }, message, channel: "widget" });
+    // Start the run on the next turn of the event loop, so the response (and its
+    // stream) leaves first: replies then reach the visitor while the run goes on.
+    run = nextTurn().then(() => startTask(c.env, { taskId, intent: site.intent, subject: { customerId: row.customerId }, message, channel: "widget" }));
   } else {
     taskId = existing.id;
     const res = await c.env.PROXY.conversation(taskId, 0);
     since = res.ok ? res.result.next : 0;
     // A person holds the task: the message joins the conversation for them to answer.
-    run = existing.status === "open" && existing.assignee.startsWith("agent:") ? continueTask(c.env, existing, message) : c.env.PROXY.addMessage(taskId, message);
+    const agentHolds = existing.status === "open" && existing.assignee.startsWith("agent:");
+    run = nextTurn().then((): Promise<unknown> => (agentHolds ? continueTask(c.env, existing, message) : c.env.PROXY.addMessage(taskId, message)));
   }
   c.executionCtx.waitUntil(run.catch(() => undefined));
   return new Response(conversationStream({ env: c.env, taskId, since, until: run }), { headers: SSE_HEADERS });
@@ -93,6 +96,8 @@ widgetRoutes.get("/events", async (c) => {
   const until = new Promise((r) => setTimeout(r, 50));
   return new Response(conversationStream({ env: c.env, taskId: row.taskId, since: Number.isFinite(since) ? since : 0, until, linger: 55_000 }), { headers: SSE_HEADERS });
 });
+
+const nextTurn = () => new Promise<void>((r) => setTimeout(r, 0));
 
 function sites(env: RouterEnv): Record<string, Site> {
   return widgetSites(env.SILOOS_WIDGET_SITES);
