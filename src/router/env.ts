@@ -32,19 +32,20 @@ const ConfigSchema = z.object({
 });
 export type RouterConfig = z.infer<typeof ConfigSchema>;
 
-const cache = new Map<string, RouterConfig>();
+// Keyed by the env object itself: a derived string key would have to repeat
+// every secret, and would miss the ones it forgot.
+const cache = new WeakMap<RouterEnv, RouterConfig>();
 
-/** Parsed once per isolate; a missing secret fails loudly with its name. */
+/** Parsed once per env (per isolate); a missing secret fails loudly with its name. */
 export function routerConfig(env: RouterEnv): RouterConfig {
-  const cacheKey = `${env.SILOOS_API_KEY}|${env.SILOOS_ADMIN_KEY}|${env.SILOOS_TASK_TTL_SECONDS}|${env.SILOOS_SIGNING_KEYS?.length}`;
-  let config = cache.get(cacheKey);
+  let config = cache.get(env);
   if (!config) {
     const parsed = ConfigSchema.safeParse(env);
     if (!parsed.success) {
       throw new Error(`router misconfigured: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
     }
     config = parsed.data;
-    cache.set(cacheKey, config);
+    cache.set(env, config);
   }
   return config;
 }
