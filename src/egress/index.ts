@@ -5,6 +5,7 @@
  * platform configuration, not by the agent.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { digestText } from "../audit/agent-text.ts";
 import { appendAudit } from "../audit/index.ts";
 import { database } from "../db/index.ts";
 
@@ -19,8 +20,9 @@ interface EgressProps {
 export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps> {
   override async fetch(request: Request): Promise<Response> {
     const url = safeUrl(request.url);
-    // Host and method only: a query string may carry exfiltrated data.
-    await this.#deny({ method: request.method, host: url?.host ?? "unparseable", scheme: url?.protocol ?? null });
+    // Method, scheme and a digest of the host: the agent chose the host, and a
+    // hostname can carry exfiltrated data as well as a query string can.
+    await this.#deny({ method: STANDARD_METHODS.has(request.method) ? request.method : "other", host: url ? await digestText(url.host) : "unparseable", scheme: url?.protocol.slice(0, 16) ?? null });
     return Response.json(
       { error: "egress_denied", message: "agents may reach only the SiloOS proxy" },
       { status: 403 },
@@ -47,6 +49,8 @@ export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps
     }
   }
 }
+
+const STANDARD_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"]);
 
 function safeUrl(raw: string): URL | null {
   try {

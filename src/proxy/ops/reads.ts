@@ -65,6 +65,7 @@ export const transcriptRead: OpDefinition<"transcript.read"> = {
   capability: undefined,
   async run(ctx) {
     const entries = await ctx.vault.transcript();
-    return { result: entries.map(({ role, by, text }) => ({ role, by, text })), detail: { entries: entries.length } };
+    // An agent's entry comes back as the agent wrote it (re-tokenizing it told which guess was real).
+    return { result: entries.map(({ role, by, text, wrote }) => ({ role, by, text: wrote ?? text })), detail: { entries: entries.length } };
   },
 };
