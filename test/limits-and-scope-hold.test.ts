@@ -106,14 +106,14 @@ describe("email: only granted templates, only to this task's tokens, no injectio
     await expectAuditedRefusal(code);
   });
 
-  it("renders injection attempts in variables as literal text", async () => {
-    const res = await email({ variables: { name: "{{name}}\r\nBcc: attacker@example.net", note: "{{ note }} ${process.env} <script>x</script>" } });
+  it("renders injection attempts in variables as literal text; a typed variable refuses them", async () => {
+    // `name` is typed (one NAME token): header injection through it is refused before rendering.
+    expect(await email({ variables: { name: "{{name}}\r\nBcc: attacker@example.net", note: "x" } })).toMatchObject({ ok: false, error: "variable_denied" });
+    const res = await email({ variables: { name: "[NAME_1]", note: "{{ note }} {{name}}\r\nBcc: x ${process.env} <script>x</script>" } });
     expect(res.ok).toBe(true);
     const mail = await (await t.sys.db()).prepare("SELECT subject, body FROM outbox WHERE task_id = ?").bind(taskId).first<Record<string, string>>();
-    expect(mail?.subject).toBe("Notice for {{name}} Bcc: attacker@example.net");
-    expect(mail?.subject).not.toMatch(/[\r\n]/);
-    expect(mail?.body).toContain("Dear {{name}}\r\nBcc: attacker@example.net,");
-    expect(mail?.body).toContain("{{ note }} ${process.env} <script>x</script>");
+    expect(mail?.subject).toBe("Notice for Priya Raghunathan");
+    expect(mail?.body).toContain("{{ note }} {{name}}\r\nBcc: x ${process.env} <script>x</script>");
   });
 });
 
