@@ -96,7 +96,7 @@ describe("variables: typed, never an agent's value, cards masked", () => {
     const [mail] = await c.outbox(taskId);
     expect(mail?.to_address).toBe("priya.r@example.com");
     expect(mail?.body).toContain("We refunded the card •••• 1111.");
-    expect(mail?.body.replace(/\D/g, "")).not.toContain("4111111111111111");
+    expect((mail?.body ?? "").replace(/\D/g, "")).not.toContain("4111111111111111");
   });
 
   attack({ surface: "cell", class: "exfiltration", tries: "hydrate the card number into a reply to the chat", evidence: "the customer's reply shows •••• 1111, never the number" }, async () => {

@@ -15,7 +15,8 @@ export const replySend: OpDefinition<"reply.send"> = {
     // Tokenized for the customer's channel, the console and the audit: a raw value
     // it guessed never leaves as such, and a value only it wrote never hydrates.
     // Agents read back `wrote`, the text exactly as written: no oracle on guesses.
-    const tokenized = await ctx.vault.tokenize(text, "agent");
+    // An operator is a person, not a model: their words go back to the customer like the customer's own.
+    const tokenized = await ctx.vault.tokenize(text, ctx.auth.principal.startsWith("human:") ? "customer" : "agent");
     const key = requireIdempotencyKey(ctx);
     const { replayed } = await ctx.vault.appendTranscript({ role: "agent", by: ctx.auth.principal, text: tokenized, wrote: text, key });
     return { result: { delivered: true, replayed }, detail: { text: auditableText(tokenized, 1000), replayed } };
