@@ -7,7 +7,12 @@ describe("agent-chosen text on its way into the audit log", () => {
     expect(auditableText(`note ${b64} for ord_5001 of 700.00 USD`)).toBe("note [OPAQUE 20 chars] for ord_5001 of 700.00 USD");
     expect(auditableText(`hex 4d6172696120416c766172657a`)).toBe("hex [OPAQUE 26 chars]");
     expect(auditableText(`base64 without digits ${btoa("MariaAlvarez!!!")}`)).toContain("[OPAQUE");
-    expect(auditableText("internationalization RefundConfirmationTemplate tsk_0123456789abcdef")).toBe("internationalization RefundConfirmationTemplate tsk_0123456789abcdef");
+    expect(auditableText("internationalization RefundConfirmationTemplate tsk_0123456789abcdef customer-request-delivered")).toBe(
+      "internationalization RefundConfirmationTemplate tsk_0123456789abcdef customer-request-delivered",
+    );
+    // Inside a URL path, after an underscore, or base64url: still cut.
+    expect(auditableText(`https://x.example/${b64}`)).toBe("https://x.[OPAQUE 28 chars]");
+    expect(auditableText(`x_${b64.replace(/=/g, "")}`)).toBe("[OPAQUE 20 chars]");
   });
 
   it("caps length", () => {

@@ -16,9 +16,10 @@ export async function digestText(text: string): Promise<TextDigest> {
   return { chars: text.length, sha256: [...hash.slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("") };
 }
 
-// 16+ characters of one base64 / hex / base32 run with no separator: no
-// sentence has one. Record ids (ord_…, tsk_…) have an underscore and stay.
-const OPAQUE = /(?<![A-Za-z0-9_+/-])[A-Za-z0-9+/]{16,}={0,2}(?![A-Za-z0-9_+/-])/g;
+// 16+ characters of one base64 / base64url / hex run with no space: no
+// sentence has one. Record ids (ord_…, tsk_…) are the one exception.
+const OPAQUE = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+const RECORD_ID = /^[a-z]{3}_[A-Za-z0-9]{4,40}$/;
 
 /** Tokenized text for people: opaque runs replaced, capped at `max` characters. */
 export function auditableText(tokenized: string, max = 500): string {
@@ -28,6 +29,6 @@ export function auditableText(tokenized: string, max = 500): string {
 
 /** Letters with digits or base64 padding, or more capitals inside than any CamelCase word has. */
 function looksEncoded(run: string): boolean {
-  if (!/[A-Za-z]/.test(run)) return false;
+  if (!/[A-Za-z]/.test(run) || RECORD_ID.test(run)) return false;
   return /\d|[+/=]/.test(run) || (run.slice(1).match(/[A-Z]/g)?.length ?? 0) >= 5;
 }
