@@ -20,7 +20,8 @@ export const whoami: OpDefinition<"whoami"> = {
         taskId: auth.task.tid,
         scope: auth.task.scope,
         capabilities: auth.base.caps,
-        templates: registry.templates.filter((t) => granted.includes(t.name)).map((t) => ({ name: t.name, variables: t.variables })),
+        // Each variable's type tells the agent what it may hold (a NAME token, an amount…): src/proxy/hydrate.ts.
+        templates: registry.templates.filter((t) => granted.includes(t.name)).map((t) => ({ name: t.name, variables: t.variables, types: t.types })),
         expiresAt: new Date(Math.min(auth.base.exp, auth.task.exp) * 1000).toISOString(),
       },
     };
