@@ -73,6 +73,16 @@ export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
   closeTask(taskId: string, reason: string) {
     return kernel.closeTask(this.env, taskId, reason);
   }
+  /**
+   * The agent door for one hop in loader and namespace modes: this proxy's
+   * own AgentGate, labelled with the agent's name exactly as a service
+   * binding's `props.agent` labels it in service mode. The router names the
+   * agent from its registry; the agent only ever holds the labelled stub.
+   */
+  agentDoor(agent: string): Fetcher {
+    const exports = this.ctx.exports as unknown as { default: (o: { props: CallerProps }) => Fetcher };
+    return exports.default({ props: { agent } });
+  }
   /** A human operator's call: the router vouches for who the human is. */
   callAs(principal: string, request: unknown): Promise<ProxyResult> {
     return handleCall(this.env, principal, request);
