@@ -69,7 +69,8 @@ function withBindings(mode: AgentMode, cell: CellBindings) {
       ...(cell.workerLoaders ? { workerLoaders: { ...worker.workerLoaders, ...cell.workerLoaders } } : {}),
       ...(cell.kvNamespaces ? { kvNamespaces: { ...(worker.kvNamespaces as Record<string, string>), ...(cell.kvNamespaces as Record<string, string>) } } : {}),
       serviceBindings: { ...Object.fromEntries(services), ...cell.serviceBindings },
-      bindings: { ...worker.bindings, SILOOS_AGENT_MODE: mode },
+      // The Worker's own vars win: a test may tell the router a mode it was not wired for.
+      bindings: { SILOOS_AGENT_MODE: mode, ...worker.bindings },
     };
   };
 }
