@@ -38,7 +38,8 @@ describe.each(["loader", "namespace"] as const)("%s mode", (mode) => {
     expect(refusal).toMatchObject({ actor: "agent:hostile-agent", event: "proxy.call", reason: "key_wrong_agent" });
   });
 
-  attack({ surface: "cell", class: "rpc-surface", tries: `keep a task's keys in memory for a later invocation (${mode})`, evidence: "each hop is a fresh isolate: nothing stashed" }, async () => {
+  // Loader mode only: a dispatch namespace may reuse a user Worker's isolate (the stand-in would not show it).
+  if (mode === "loader") attack({ surface: "cell", class: "rpc-surface", tries: "keep a task's keys in memory for a later invocation (loader)", evidence: "each hop is a fresh isolate: nothing stashed" }, async () => {
     const task = await t.createTask({ agent: "hostile-agent", subject: { customerId: "cus_1002" }, message: "hello" });
     expect(task.summary).toContain("whoami ok=true");
     // In service mode the same Worker isolate serves the next call and still holds the keys.
