@@ -5,6 +5,7 @@
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ProxyResult } from "../contracts/proxy.ts";
+import { registry } from "../registry/index.ts";
 import type { ProxyEnv } from "./env.ts";
 import { handleCall } from "./gate.ts";
 import * as kernel from "./kernel.ts";
@@ -80,6 +81,8 @@ export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
    * agent from its registry; the agent only ever holds the labelled stub.
    */
   agentDoor(agent: string): Fetcher {
+    // Only a registered agent gets a door: a typo in the router must not mint a new identity.
+    if (!registry.agents.some((a) => a.name === agent)) throw new Error(`agentDoor: ${agent} is not a registered agent`);
     const exports = this.ctx.exports as unknown as { default: (o: { props: CallerProps }) => Fetcher };
     return exports.default({ props: { agent } });
   }
