@@ -9,6 +9,8 @@ import type { OpArgsOf, OpName, ProxyCall, ProxyResult } from "../contracts/prox
 import { SiloError, type ErrorCode } from "../errors/index.ts";
 
 export type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
+import { fingerprint } from "./loop.ts";
+
 export { runModelLoop, type ModelLoopOptions } from "./loop.ts";
 export { toolsFor, type Identity } from "./tools.ts";
 
@@ -38,7 +40,7 @@ export interface AgentContext {
   call<N extends OpName>(op: N, args: OpArgsOf<N>, opts?: { idempotencyKey?: string }): Promise<any>;
   /** Like call, but returns the refusal instead of throwing. */
   tryCall<N extends OpName>(op: N, args: OpArgsOf<N>, opts?: { idempotencyKey?: string }): Promise<ProxyResult>;
-  /** A deterministic idempotency key for an action of this task. */
+  /** A deterministic idempotency key for an action of this task, namespaced by the label. */
   idempotencyKey(label: string): string;
 }
 
@@ -65,6 +67,9 @@ export function agentContext(proxy: ProxyBinding, inv: AgentInvocation): AgentCo
       if (!res.ok) throw new ToolError(res.error, res.message);
       return res.result;
     },
-    idempotencyKey: (label) => `${inv.taskId}.${label}`.slice(0, 80),
+    // Namespaced by the action (label = op + argument fingerprint) and mixed with the task; still
+    // deterministic so a retried or resumed run never acts twice. The proxy scopes keys to the
+    // principal and the op and checks the arguments' hash, so guessing one gains nothing.
+    idempotencyKey: (label) => `${label.slice(0, 60)}.${fingerprint(`${inv.taskId}|${label}`)}`,
   };
 }

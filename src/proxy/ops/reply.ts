@@ -13,7 +13,8 @@ export const replySend: OpDefinition<"reply.send"> = {
     if (unknown.length > 0) throw new SiloError("validation_failed", "the reply holds a token this task did not issue");
     // Re-tokenize: an agent must not smuggle a raw value it guessed into a reply.
     const tokenized = await ctx.vault.tokenize(text);
-    const key = requireIdempotencyKey(ctx);
+    // Namespaced by principal: the transcript's own dedup cannot be squatted either.
+    const key = `${ctx.auth.principal}|${requireIdempotencyKey(ctx)}`;
     const { replayed } = await ctx.vault.appendTranscript({ role: "agent", by: ctx.auth.principal, text: tokenized, key });
     return { result: { delivered: true, replayed }, detail: { text: tokenized, replayed } };
   },
