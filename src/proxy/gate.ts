@@ -65,7 +65,7 @@ async function runOp(env: ProxyEnv, db: Db, auth: Authenticated, op: OpName, raw
     if (!ACTION_OPS.has(op) || !idempotencyKey) return await def.run(ctx, args.data as never);
     // Effects run once per (task, principal, op, key) and only with the same arguments (ledger/effects.ts).
     const claimed = await claimEffect(env.DB, { taskId: auth.task.tid, principal: auth.principal, op, key: idempotencyKey, hash: await argsHash(args.data) });
-    if (claimed.kind === "replay") return { result: { ...claimed.result, replayed: true }, detail: { replayed: true, idempotencyKey } };
+    if (claimed.kind === "replay") return { result: { ...claimed.result, replayed: true }, detail: { replayed: true } };
     ctx.effect = claimed.claim;
     return await runClaimed(env.DB, claimed.claim, () => def.run(ctx, args.data as never));
   } catch (err) {

@@ -7,10 +7,9 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
 import type { OpArgsOf, OpName, ProxyCall, ProxyResult } from "../contracts/proxy.ts";
 import { SiloError, type ErrorCode } from "../errors/index.ts";
-
-export type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
 import { fingerprint } from "./loop.ts";
 
+export type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
 export { runModelLoop, type ModelLoopOptions } from "./loop.ts";
 export { toolsFor, type Identity } from "./tools.ts";
 
