@@ -1,5 +1,5 @@
 import { beforeEach, describe, expect } from "vitest";
-import { fingerprint } from "../src/sdk/loop.ts";
+import { actionKey, fingerprint } from "../src/sdk/loop.ts";
 import { attack } from "./support/redteam.ts";
 import { HOSTILE, PUPPET, SPENDER, useSystem } from "./support/system.ts";
 
@@ -35,7 +35,7 @@ describe("idempotency keys belong to one principal, one operation and one set of
       const task = await t.createTask({ agent: "spender-agent", subject: { customerId: "cus_1001", caseId: "cas_2001" }, message: "My desk arrived cracked. Please refund the 700 USD for ord_5001." });
       // The exact arguments the manager's model will use, and the keys the SDK derives from them (old and new formula).
       const label = `refund.issue.${fingerprint({ orderId: "ord_5001", amount: 700, currency: "USD", reason: "customer request: delivered order" })}`;
-      const keys = [`${task.taskId}.${label}`.slice(0, 80), `${label.slice(0, 60)}.${fingerprint(`${task.taskId}|${label}`)}`];
+      const keys = [`${task.taskId}.${label}`.slice(0, 80), actionKey(task.taskId, label)];
       for (const key of keys) {
         const squat = await t.drive("spender-agent", { attack: "replay", op: "refund.issue", args: { orderId: "ord_5002", amount: 1, currency: "USD", reason: "squat" }, idempotencyKey: key });
         expect(squat).toMatchObject({ ok: true });

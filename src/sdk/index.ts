@@ -7,7 +7,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
 import type { OpArgsOf, OpName, ProxyCall, ProxyResult } from "../contracts/proxy.ts";
 import { SiloError, type ErrorCode } from "../errors/index.ts";
-import { fingerprint } from "./loop.ts";
+import { actionKey } from "./loop.ts";
 
 export type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
 export { runModelLoop, type ModelLoopOptions } from "./loop.ts";
@@ -66,9 +66,6 @@ export function agentContext(proxy: ProxyBinding, inv: AgentInvocation): AgentCo
       if (!res.ok) throw new ToolError(res.error, res.message);
       return res.result;
     },
-    // Namespaced by the action (label = op + argument fingerprint) and mixed with the task; still
-    // deterministic so a retried or resumed run never acts twice. The proxy scopes keys to the
-    // principal and the op and checks the arguments' hash, so guessing one gains nothing.
-    idempotencyKey: (label) => `${label.slice(0, 60)}.${fingerprint(`${inv.taskId}|${label}`)}`,
+    idempotencyKey: (label) => actionKey(inv.taskId, label),
   };
 }
