@@ -1,8 +1,13 @@
 /**
- * The egress guard. Every outbound fetch() of an agent lands here instead of
- * the network; nothing is forwarded. May touch: D1 (audit log) only.
- * The agent's name comes from the outbound binding's props, set by the
- * platform configuration, not by the agent.
+ * The egress guard. Every outbound fetch() or connect() of an agent lands
+ * here instead of the network; nothing is forwarded. May touch: D1 (audit
+ * log) only. Who is calling (agent, task) comes from how the platform wired
+ * the agent, never from the agent:
+ * - service mode: the outbound binding's props (`props.agent`);
+ * - loader mode: a stub the router asks EgressKernel for (`props.agent`,
+ *   `props.task`) and sets as the dynamic Worker's `globalOutbound`;
+ * - namespace mode: the dispatch namespace's outbound parameters, which
+ *   Workers for Platforms hands the outbound Worker as env (`agent`, `task`).
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { appendAudit } from "../audit/index.ts";
@@ -14,10 +19,14 @@ const EGRESS_AUDIT_PER_MINUTE = 60;
 
 interface EgressEnv {
   DB: D1Database;
+  /** Outbound parameters of a dispatch namespace (namespace mode). */
+  agent?: string;
+  task?: string;
 }
 
-interface EgressProps {
+export interface EgressProps {
   agent?: string;
+  task?: string;
 }
 
 export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps> {
@@ -38,13 +47,16 @@ export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps
   }
 
   async #deny(detail: Record<string, unknown>): Promise<void> {
-    const actor = `agent:${this.ctx.props?.agent ?? "unknown"}`;
+    const agent = this.ctx.props?.agent ?? this.env.agent;
+    const task = this.ctx.props?.task ?? this.env.task;
+    const actor = `agent:${agent ?? "unknown"}`;
     try {
       // Aggregated past EGRESS_AUDIT_PER_MINUTE, so denials cannot flood the log (src/audit/throttle.ts).
       // A counter that cannot be written does not silence the row: audit it.
       const { audit, count } = await shouldAudit(this.env.DB, actor, "egress_audit", EGRESS_AUDIT_PER_MINUTE).catch(() => ({ audit: true, count: 0 }));
       if (!audit) return;
       await appendAudit(database(this.env.DB), {
+        taskId: task ?? null,
         actor,
         event: "egress.denied",
         decision: "refused",
@@ -54,6 +66,18 @@ export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps
     } catch {
       // Deny regardless: the audit failure must not open the door.
     }
+  }
+}
+
+/**
+ * The router's door to the guard (loader mode): a guard labelled with the
+ * agent and the task of one hop, to hand a dynamic Worker as its only
+ * outbound. Only the router binds this entrypoint.
+ */
+export class EgressKernel extends WorkerEntrypoint<EgressEnv> {
+  guardFor(agent: string, task: string): Fetcher {
+    const exports = this.ctx.exports as unknown as { default: (o: { props: EgressProps }) => Fetcher };
+    return exports.default({ props: { agent, task } });
   }
 }
 
