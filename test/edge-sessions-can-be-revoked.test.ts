@@ -1,4 +1,4 @@
-import { describe, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mintIdentity } from "../src/widget/identity.ts";
 import { SESSION_TTL_SECONDS } from "../src/widget/session.ts";
 import { attack } from "./support/redteam.ts";
@@ -66,9 +66,7 @@ describe("sessions can be revoked, and roles apply at once", () => {
     },
   );
 
-  attack(
-    { surface: "edge", class: "sessions", tries: "forge a console cookie naming another session, or the old role-carrying format", evidence: "401 unauthorized" },
-    async () => {
+  it("a forged console cookie (another session id, or the old role-carrying format) is refused", async () => {
       const old = "siloos_console=eyJzdWIiOiJvcF9jYXJvbCIsIm5hbWUiOiJ4Iiwicm9sZSI6InN1cGVydmlzb3IiLCJleHAiOjk5OTk5OTk5OTl9.AAAA";
       expect((await consoleCall(t, old, "/me")).status).toBe(401);
       const { cookie } = await signIn(t, "alice", "alice-demo-password");
@@ -76,8 +74,7 @@ describe("sessions can be revoked, and roles apply at once", () => {
       const other = Buffer.from(JSON.stringify({ sid: `ops_${"0".repeat(32)}`, exp: 9_999_999_999 })).toString("base64url");
       expect((await consoleCall(t, `siloos_console=${other}.${sig}`, "/me")).status).toBe(401);
       expect((await consoleCall(t, `siloos_console=${payload}.${sig}`, "/me")).status).toBe(200);
-    },
-  );
+  });
 
   attack(
     { surface: "edge", class: "widget", tries: "keep chatting with widget sessions after the admin revoked the customer's, or after the visitor signed out", evidence: "401 unauthorized for each, at once" },
