@@ -7,8 +7,9 @@ const t = useSystem();
 const valid = { agent: "refund-agent", subject: { customerId: "cus_1001" }, message: "Refund ord_5002 please" };
 
 async function taskCount(): Promise<number> {
-  const row = await (await t.sys.db()).prepare("SELECT COUNT(*) AS n FROM tasks").first<{ n: number }>();
-  return row?.n ?? -1;
+  const once = async () => (await (await t.sys.db()).prepare("SELECT COUNT(*) AS n FROM tasks").first<{ n: number }>())?.n ?? -1;
+  // After a 413 answered before the body was read, Node's client may reuse the closed socket once (EPIPE).
+  return once().catch(once);
 }
 
 describe("bad input gets a clear error and writes nothing", () => {
