@@ -37,6 +37,7 @@ describe("widget limits are atomic", () => {
       expect(tally(answers)).toEqual({ 200: 10, 429: 5 });
       const refused = answers.find((a) => a.status === 429)!;
       expect(await refused.json()).toMatchObject({ error: "rate_limited", message: expect.any(String) });
+      expect(edgeRows(await t.audit(), "widget.rate_limited")).toHaveLength(1);
       // Let every accepted run finish before the next test.
       await Promise.all(answers.filter((a) => a.status === 200).map((a) => readSse(a)));
       await Promise.all(answers.filter((a) => a.status === 429 && a !== refused).map((a) => a.text()));
@@ -78,6 +79,7 @@ describe("widget limits are atomic", () => {
       const streams = await Promise.all(Array.from({ length: 8 }, () => w()("/events?since=0", { session: body.session })));
       expect(tally(streams)).toEqual({ 200: 5, 429: 3 });
       expect(await streams.find((s) => s.status === 429)!.json()).toMatchObject({ error: "rate_limited" });
+      expect(edgeRows(await t.audit(), "widget.rate_limited").length).toBeGreaterThanOrEqual(1);
       // Completing the task closes its vault and so every open stream.
       expect((await t.api(`/v1/tasks/${taskId}/complete`, { method: "POST" })).status).toBe(200);
       await Promise.all(streams.filter((s) => s.status === 200).map((s) => readSse(s)));

@@ -31,6 +31,7 @@ describe("sessions can be revoked, and roles apply at once", () => {
       expect(replay.body).toMatchObject({ error: "unauthorized" });
       const rows = await t.audit();
       expect(rows.some((r) => r.event === "session.revoked" && r.actor === "human:op_alice" && r.detail?.by === "sign-out")).toBe(true);
+      expect(rows.filter((r) => r.event === "edge.refused" && r.op === "console.unauthorized").length).toBeGreaterThanOrEqual(1);
     },
   );
 
@@ -85,6 +86,7 @@ describe("sessions can be revoked, and roles apply at once", () => {
       expect((await conversation(one.session)).messages).toEqual([]);
       expect(await admin("/v1/widget-sessions/revoke", "POST", { site: "demo", customerId: "cus_1004" })).toMatchObject({ status: 200, body: { revoked: 2 } });
       for (const s of [one, two]) expect(await conversation(s.session)).toMatchObject({ error: "unauthorized", message: expect.stringContaining("revoked") });
+      expect((await t.audit()).some((r) => r.event === "session.revoked" && r.detail?.kind === "widget" && r.detail?.sessions === 2)).toBe(true);
       expect((await conversation(other.session)).messages).toEqual([]);
       const bye = await widgetClient(t, ORIGIN)("/session", { method: "DELETE", session: other.session });
       expect(bye.status).toBe(200);

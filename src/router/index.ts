@@ -20,7 +20,7 @@ import { taskRoutes } from "./routes/tasks.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { sessionAdminRoutes } from "./routes/sessions.ts";
 import { workerSecurityHeaders } from "./edge/headers.ts";
-import { flushEdgeRefusals, recordEdgeRefusal } from "./edge/refusals.ts";
+import { flushEdgeRefusals, pruneEdgeState, recordEdgeRefusal } from "./edge/refusals.ts";
 
 const app = new Hono<{ Bindings: RouterEnv }>();
 
@@ -84,6 +84,7 @@ export default {
   /** Cron: seal new audit rows into the hash chain even when nobody reads the log. */
   async scheduled(_controller: ScheduledController, env: RouterEnv): Promise<void> {
     await flushEdgeRefusals(env);
+    await pruneEdgeState(env);
     await sealAudit(database(env.DB), routerConfig(env).SILOOS_AUDIT_KEY);
   },
 } satisfies ExportedHandler<RouterEnv>;

@@ -2,6 +2,7 @@ import { auditRow, type AuditEvent } from "../../audit/index.ts";
 import { SiloError, type ErrorCode } from "../../errors/index.ts";
 import type { RouterEnv } from "../env.ts";
 import { edgeClient, type EdgeRequest } from "./client.ts";
+import { WINDOW_MS as SIGNIN_WINDOW_MS } from "../console/throttle.ts";
 
 /**
  * Refusals at the edge (a bad API key, a bad webhook signature, a disallowed
@@ -73,6 +74,14 @@ export async function flushEdgeRefusals(env: RouterEnv, now = Date.now()): Promi
     written += rows.length;
   }
   return written;
+}
+
+/** Cron: drop counters nobody needs any more (closed and reported windows, sign-in windows over). */
+export async function pruneEdgeState(env: RouterEnv, now = Date.now()): Promise<void> {
+  await env.DB.batch([
+    env.DB.prepare("DELETE FROM edge_refusals WHERE reported = 1 AND window_start < ?1").bind(now - 86_400_000),
+    env.DB.prepare("DELETE FROM signin_throttle WHERE window_start < ?1").bind(now - SIGNIN_WINDOW_MS),
+  ]);
 }
 
 function refusedEvent(actor: string, kind: string, code: string, detail: Record<string, unknown>): AuditEvent {
