@@ -84,6 +84,9 @@ describe("sessions can be revoked, and roles apply at once", () => {
       const two = await openWidget("cus_1004");
       const other = await openWidget("cus_1007");
       expect((await conversation(one.session)).messages).toEqual([]);
+      // Neither the API key nor no key may revoke.
+      for (const key of [t.secrets.SILOOS_API_KEY, null]) expect((await t.api("/v1/widget-sessions/revoke", { body: { site: "demo", customerId: "cus_1004" }, key })).status).toBe(401);
+      expect((await conversation(one.session)).messages).toEqual([]);
       expect(await admin("/v1/widget-sessions/revoke", "POST", { site: "demo", customerId: "cus_1004" })).toMatchObject({ status: 200, body: { revoked: 2 } });
       for (const s of [one, two]) expect(await conversation(s.session)).toMatchObject({ error: "unauthorized", message: expect.stringContaining("revoked") });
       expect((await t.audit()).some((r) => r.event === "session.revoked" && r.detail?.kind === "widget" && r.detail?.sessions === 2)).toBe(true);
