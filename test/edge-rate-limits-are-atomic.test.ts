@@ -2,7 +2,7 @@
  * The widget's limits hold under concurrency: N requests at once, counted by
  * what the router answered and by what it wrote.
  */
-import { describe, expect } from "vitest";
+import { describe, expect, it } from "vitest";
 import { mintIdentity } from "../src/widget/identity.ts";
 import { SESSIONS_PER_CUSTOMER_PER_HOUR, SESSIONS_PER_IDENTITY_PER_HOUR } from "../src/widget/quota.ts";
 import { attack } from "./support/redteam.ts";
@@ -22,25 +22,49 @@ async function open(identity: string) {
 /** The Rate Limiting binding counts in wall-clock minutes: start a burst well inside one. */
 async function insideOneMinute(): Promise<void> {
   const left = 60_000 - (Date.now() % 60_000);
-  if (left < 8_000) await new Promise((r) => setTimeout(r, left + 200));
+  if (left < 20_000) await new Promise((r) => setTimeout(r, left + 200));
 }
 
 const sessionsOf = async (customer: string) => (await (await t.sys.db()).prepare("SELECT COUNT(*) AS n FROM widget_sessions WHERE customer_id = ?").bind(customer).first<{ n: number }>())!.n;
 
 describe("widget limits are atomic", () => {
   attack(
-    { surface: "edge", class: "rate-limits", tries: "15 concurrent messages on one widget session (limit 10 a minute)", evidence: "exactly 10 accepted, 5 answered 429 rate_limited" },
+    { surface: "edge", class: "rate-limits", tries: "15 concurrent messages on one widget session (limit 10 a minute)", evidence: "the first message and exactly 9 more accepted, 6 answered 429 rate_limited; one edge.refused row" },
     async () => {
       const { body } = await open(await mintIdentity(SITE_SECRET, "cus_1005"));
       await insideOneMinute();
+      // A person holds the conversation, so later messages queue for them (no model run each).
+      const first = await readSse(await w()("/messages", { body: { message: "I need to talk to a person about my lamp" }, session: body.session }));
+      expect(first.filter((e) => e.event === "status").at(-1)?.data).toMatchObject({ status: "queued_human" });
       const answers = await Promise.all(Array.from({ length: 15 }, (_, i) => w()("/messages", { body: { message: `question ${i} about my lamp` }, session: body.session })));
-      expect(tally(answers)).toEqual({ 200: 10, 429: 5 });
+      expect(tally(answers)).toEqual({ 200: 9, 429: 6 });
       const refused = answers.find((a) => a.status === 429)!;
       expect(await refused.json()).toMatchObject({ error: "rate_limited", message: expect.any(String) });
       expect(edgeRows(await t.audit(), "widget.rate_limited")).toHaveLength(1);
-      // Let every accepted run finish before the next test.
-      await Promise.all(answers.filter((a) => a.status === 200).map((a) => readSse(a)));
       await Promise.all(answers.filter((a) => a.status === 429 && a !== refused).map((a) => a.text()));
+      const events = await Promise.all(answers.filter((a) => a.status === 200).map((a) => readSse(a)));
+      expect(events.every((e) => e[0]?.event === "accepted" && e.at(-1)?.event === "done")).toBe(true);
+      await t.api(`/v1/tasks/${first[0]!.data.taskId}/complete`, { method: "POST" });
+    },
+    120_000,
+  );
+
+  // Not an attack(): locally the requests did not interleave enough to start two tasks before the claim either.
+  it(
+    "5 concurrent first messages on a fresh widget session start exactly one task",
+    async () => {
+      const { body } = await open(await mintIdentity(SITE_SECRET, "cus_1007"));
+      const db = await t.sys.db();
+      const before = (await db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE customer_id = 'cus_1007'").first<{ n: number }>())!.n;
+      const answers = await Promise.all(Array.from({ length: 5 }, (_, i) => w()("/messages", { body: { message: `hello ${i}, I need to talk to a person` }, session: body.session })));
+      // Each is accepted into the one conversation, or told it is starting (409 conflict): never a second task.
+      expect(answers.every((a) => a.status === 200 || a.status === 409)).toBe(true);
+      for (const a of answers.filter((a) => a.status === 409)) expect(await a.json()).toMatchObject({ error: "conflict" });
+      const streams = await Promise.all(answers.filter((a) => a.status === 200).map((a) => readSse(a)));
+      expect(new Set(streams.map((e) => e[0]!.data.taskId)).size).toBe(1);
+      const stream = streams[0]!;
+      expect((await db.prepare("SELECT COUNT(*) AS n FROM tasks WHERE customer_id = 'cus_1007'").first<{ n: number }>())!.n).toBe(before + 1);
+      await t.api(`/v1/tasks/${stream[0]!.data.taskId}/complete`, { method: "POST" });
     },
     120_000,
   );

@@ -71,16 +71,29 @@ widgetRoutes.post("/messages", async (c) => {
   await takeSlot(c.env.WIDGET_MESSAGES, row.id, "too many messages; wait a moment");
   const db = database(c.env.DB);
   const existing = row.taskId ? await getTask(db, row.taskId) : undefined;
+  // The session names a task whose row is not written yet: its first message is starting it.
+  if (row.taskId && !existing) throw new SiloError("conflict", "a conversation is starting for this session; send your message again in a moment");
   let taskId: string;
   let since = 0;
   let run: Promise<unknown>;
   if (!existing || existing.status === "completed" || existing.status === "failed") {
     taskId = newTaskId();
-    await db.update(widgetSessions).set({ taskId }).where(eq(widgetSessions.id, row.id));
+    // Claim the session for the new task only if no concurrent message did first:
+    // two first messages at once must not start two conversations (two model runs).
+    const claimed = await c.env.DB.prepare("UPDATE widget_sessions SET task_id = ?1 WHERE id = ?2 AND task_id IS ?3").bind(taskId, row.id, row.taskId).run();
+    if (claimed.meta.changes !== 1) throw new SiloError("conflict", "a conversation is starting for this session; send your message again in a moment");
     const site = findSite(sites(c.env), row.site)!;
     // Start the run on the next turn of the event loop, so the response (and its
     // stream) leaves first: replies then reach the visitor while the run goes on.
-    run = nextTurn().then(() => startTask(c.env, { taskId, intent: site.intent, subject: { customerId: row.customerId }, message, channel: "widget" }));
+    run = nextTurn()
+      .then(() => startTask(c.env, { taskId, intent: site.intent, subject: { customerId: row.customerId }, message, channel: "widget" }))
+      .catch(async (err: unknown) => {
+        // No task row means nothing started: free the session for the visitor's next message.
+        if ((await getTask(db, taskId).catch(() => "unknown" as const)) === undefined) {
+          await c.env.DB.prepare("UPDATE widget_sessions SET task_id = ?1 WHERE id = ?2 AND task_id = ?3").bind(row.taskId, row.id, taskId).run().catch(() => undefined);
+        }
+        throw err;
+      });
   } else {
     taskId = existing.id;
     const res = await c.env.PROXY.conversation(taskId, 0);
