@@ -6,7 +6,7 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { launchBrowser, screenshot } from "../support/browser.ts";
 import { attack } from "../support/redteam.ts";
 import { useSystem } from "../support/system.ts";
@@ -66,6 +66,16 @@ describe("the edge in a real browser", () => {
       await page.close();
     },
   );
+
+  it("the API reference renders under its CSP, with no violation", async () => {
+    const page = await browser.newPage();
+    const violations = await watchViolations(page);
+    await page.goto(new URL("/docs/", t.sys.url).href);
+    await page.locator("#ref h2").first().waitFor();
+    expect(await page.locator("#ref details").count()).toBeGreaterThan(20);
+    expect(violations).toEqual([]);
+    await page.close();
+  });
 
   attack(
     { surface: "edge", class: "headers", tries: "frame the console and the API reference from another origin", evidence: "both frames blocked by the browser (frame-ancestors 'none' / X-Frame-Options DENY): no console, no docs inside" },
