@@ -36,7 +36,12 @@ export interface SystemOptions {
   tap?: { scriptPath: string; agents: string[] };
   /** Test instrumentation: host the VAULT class from another script. */
   vault?: { scriptPath: string; className: string };
+  /** Test: run the proxy as deployed, without the local-development defaults (offline model, local outbox). */
+  asDeployed?: boolean;
 }
+
+/** Set only here, by the local launcher: lets the proxy fall back to its embedded fakes. */
+const LOCAL_DEV = { SILOOS_LOCAL_DEV: "1" } as const;
 
 export interface System {
   mf: Miniflare;
@@ -89,7 +94,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       modules: [{ type: "ESModule", path: proxy!.path, contents: proxy!.contents }],
       d1Databases: { DB: D1_ID },
       durableObjects: { VAULT: opts.vault ? { className: opts.vault.className, scriptName: "test-vault" } : "Vault" },
-      bindings: { SILOOS_VERIFY_JWKS: opts.secrets.SILOOS_VERIFY_JWKS, ...opts.proxyVars },
+      bindings: { SILOOS_VERIFY_JWKS: opts.secrets.SILOOS_VERIFY_JWKS, ...(opts.asDeployed ? {} : LOCAL_DEV), ...opts.proxyVars },
     },
     {
       ...common,

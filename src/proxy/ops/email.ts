@@ -21,6 +21,8 @@ export const emailSend: OpDefinition<"email.send"> = {
     if (!cap?.templates.includes(args.template)) throw new SiloError("template_denied", `template ${args.template} is not granted`);
     const template = findTemplate(ctx.registry, args.template);
     if (!template) throw new SiloError("template_denied", `template ${args.template} is not approved`);
+    // Before any write: no provider means no outbox row claiming a message.
+    const provider = mailProvider(ctx.env);
     const idem = requireIdempotencyKey(ctx);
     const sent = await ctx.db
       .select({ id: outbox.id })
@@ -43,7 +45,7 @@ export const emailSend: OpDefinition<"email.send"> = {
       [outboxInsert(ctx.db, mail)],
       [{ taskId: ctx.auth.task.tid, actor: ctx.auth.principal, event: "proxy.call", op: "email.send", decision: "allowed", detail }],
     );
-    const delivery = await deliverQueued(ctx.db, mailProvider(ctx.env), mail);
+    const delivery = await deliverQueued(ctx.db, provider, mail);
     return { result: { messageId, delivery, replayed: false }, detail, audited: true };
   },
 };

@@ -15,10 +15,11 @@ export const llmChat: OpDefinition<"llm.chat"> = {
   async run(ctx, req) {
     const cap = findCapability(ctx.auth.base.caps, "llm.chat");
     if (!cap?.models.includes(req.model)) throw new SiloError("model_denied", `model ${req.model} is not granted`);
+    // Before the budget is touched: no configured model, no call.
+    const route = llmRoute(ctx.env);
     const pre = await ctx.vault.llmPreflight(promptText(req), cap.tokenBudget);
     if (!pre.ok && pre.code === "budget_exhausted") throw new SiloError("budget_exhausted", `the task's model budget of ${cap.tokenBudget} tokens is spent`);
     if (!pre.ok) throw new SiloError("pii_in_prompt", `the prompt contains real values of this task (${pre.kinds.join(", ")}); send tokens instead`);
-    const route = llmRoute(ctx.env);
     const res = await route.provider.chat({ ...req, model: req.model === "default" ? route.model : req.model });
     const message = await settle(ctx.vault, res);
     const last = req.messages.at(-1);
