@@ -9,6 +9,7 @@ import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions as WorkerOpt
 import type { Registry } from "../registry/schema.ts";
 import { bundleWorker } from "./bundle.ts";
 import { applyMigrations, applySqlFile } from "./migrate.ts";
+import { prepareDatabase } from "./prepare-db.ts";
 import { agentDirs, compileRegistry } from "./registry.ts";
 import type { LocalSecrets } from "./secrets.ts";
 
@@ -60,6 +61,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     bundleWorker(join(ROOT, "src/egress/index.ts"), registry),
     ...dirs.map((d) => bundleWorker(join(d, "main.ts"), registry)),
   ]);
+  // Persisted state: migrated and seeded before the router listens (ready means ready).
+  if (opts.persistTo) await prepareDatabase({ root: ROOT, persistTo: opts.persistTo, d1Id: D1_ID, compatibilityDate: COMPATIBILITY_DATE, seed: opts.seed !== false });
   const tapped = new Set(opts.tap?.agents ?? []);
   const instruments = await instrumentWorkers(opts, registry);
   const common = { compatibilityDate: COMPATIBILITY_DATE } as const;
@@ -120,8 +123,11 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   );
   const url = await mf.ready;
   const db = () => mf.getD1Database("DB", "siloos-router") as unknown as Promise<D1Database>;
-  await applyMigrations(await db(), join(ROOT, "migrations"));
-  if (opts.seed !== false) await applySqlFile(await db(), join(ROOT, "seed/demo.sql"));
+  if (!opts.persistTo) {
+    // In memory there is nothing to prepare ahead; callers get the URL only after this.
+    await applyMigrations(await db(), join(ROOT, "migrations"));
+    if (opts.seed !== false) await applySqlFile(await db(), join(ROOT, "seed/demo.sql"));
+  }
   return { mf, url, registry, db, dispose: () => mf.dispose() };
 }
 
