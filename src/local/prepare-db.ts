@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { applyMigrations, applySqlFile } from "./migrate.ts";
 
-export async function prepareDatabase(o: { root: string; persistTo: string; d1Id: string; compatibilityDate: string; seed: boolean }): Promise<void> {
+export async function prepareDatabase(o: { root: string; migrations: string; persistTo: string; d1Id: string; compatibilityDate: string; seed: boolean }): Promise<void> {
   const mf = new Miniflare(
     convertV4MiniflareOptions({
       workers: [{ name: "siloos-prepare-db", compatibilityDate: o.compatibilityDate, modules: true, script: "export default {}", d1Databases: { DB: o.d1Id } }],
@@ -20,7 +20,7 @@ export async function prepareDatabase(o: { root: string; persistTo: string; d1Id
   try {
     await mf.ready;
     const db = (await mf.getD1Database("DB", "siloos-prepare-db")) as unknown as D1Database;
-    await applyMigrations(db, join(o.root, "migrations"));
+    await applyMigrations(db, o.migrations);
     if (o.seed) await applySqlFile(db, join(o.root, "seed/demo.sql"));
   } finally {
     await mf.dispose();
