@@ -6,6 +6,7 @@
  *   4. the router (binds the proxy and every agent).
  *
  *   npm run deploy -- --env staging|production   deploy everything to that wrangler environment
+ *                                                (one Cloudflare account each: CLOUDFLARE_ACCOUNT_ID)
  *   npm run deploy -- --dry-run [--env …]        build every Worker in that order, print sizes; no network
  *   npm run deploy -- --agent NAME [--env …]     deploy that one agent alone
  *   --fixtures (with --dry-run)                  also build the test fixture agents (CI does)
@@ -23,6 +24,8 @@ const { values: opts } = parseArgs({
 });
 if (opts.env !== undefined && !["staging", "production"].includes(opts.env)) fail(`--env must be staging or production, not ${opts.env}`);
 const envArgs = opts.env ? ["--env", opts.env] : [];
+/** Agents declare no environments (their only binding is the proxy, by name): --env goes to those that do. */
+const envArgsFor = async (w: WorkerConfig) => (opts.env && (await readFile(w.config, "utf8")).includes(`[env.${opts.env}]`) ? envArgs : []);
 
 // The router's grant comes from the committed registry: refuse to ship a stale one.
 const compiled = await compileRegistry(await agentDirs(join(ROOT, "agents")));
@@ -43,11 +46,12 @@ async function dryRun(list: WorkerConfig[]): Promise<void> {
   if (!opts.agent) console.log(`  plan: wrangler d1 migrations apply DB --remote -c wrangler.toml ${envArgs.join(" ")}`.trimEnd());
   const rows: Array<WorkerConfig & Built> = [];
   for (const w of list) {
-    const built = await wrangler.build(w, envArgs);
+    const args = await envArgsFor(w);
+    const built = await wrangler.build(w, args);
     rows.push({ ...w, ...built });
     // Fixture agents are built to prove they build; they are never deployed.
     const step = w.kind === "fixture" ? "build only" : "plan: wrangler deploy";
-    console.log(`  ${step} -c ${relative(ROOT, w.config)} ${envArgs.join(" ")}`.trimEnd() + `   (${w.kind}, ${kib(built.rawKiB)} raw, ${kib(built.gzipKiB)} gzip)`);
+    console.log(`  ${step} -c ${relative(ROOT, w.config)} ${args.join(" ")}`.trimEnd() + `   (${w.kind}, ${kib(built.rawKiB)} raw, ${kib(built.gzipKiB)} gzip)`);
   }
   console.log(`\n${"worker".padEnd(18)} ${"kind".padEnd(8)} ${"raw".padStart(12)} ${"gzip".padStart(12)}`);
   for (const r of rows) console.log(`${r.name.padEnd(18)} ${r.kind.padEnd(8)} ${kib(r.rawKiB).padStart(12)} ${kib(r.gzipKiB).padStart(12)}`);
@@ -59,7 +63,7 @@ async function dryRun(list: WorkerConfig[]): Promise<void> {
 async function deploy(list: WorkerConfig[]): Promise<void> {
   if (!opts.env) fail("say where: --env staging or --env production (or --dry-run)");
   if (!opts.agent) await wrangler.run(["d1", "migrations", "apply", "DB", "--remote", "-c", join(ROOT, "wrangler.toml"), ...envArgs]);
-  for (const w of list) await wrangler.run(["deploy", "-c", w.config, ...envArgs]);
+  for (const w of list) await wrangler.run(["deploy", "-c", w.config, ...(await envArgsFor(w))]);
   console.log(`Deployed to ${opts.env}: ${list.map((w) => w.name).join(", ")}.`);
 }
 
