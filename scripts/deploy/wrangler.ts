@@ -9,7 +9,7 @@ import { ROOT } from "../../src/local/system.ts";
 import type { WorkerConfig } from "../../src/local/workers.ts";
 
 // The exports map hides bin/: find the package by its package.json.
-const BIN = join(dirname(createRequire(join(ROOT, "package.json")).resolve("wrangler/package.json")), "bin/wrangler.js");
+export const wranglerBin = join(dirname(createRequire(join(ROOT, "package.json")).resolve("wrangler/package.json")), "bin/wrangler.js");
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 
 export interface Built {
@@ -39,7 +39,7 @@ export const wrangler = {
 
 function exec(args: string[], stdio: "inherit" | "pipe"): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], { cwd: ROOT, env: ENV, stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [wranglerBin, ...args], { cwd: ROOT, env: ENV, stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"] });
     let output = "";
     child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (output += d.toString()));
