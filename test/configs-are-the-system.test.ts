@@ -11,8 +11,9 @@ import { useSystem } from "./support/system.ts";
  * runs has exactly what its wrangler.toml says (compatibility date and flags,
  * vars, D1, Durable Objects, service bindings, assets, crons, migrations),
  * plus only the local layer: its secrets (.dev.vars.example names which
- * Worker holds each), the local-development flag, fixture agents' bindings in
- * the router, and the egress guard as the agents' outbound service.
+ * Worker holds each), the local-development flag and agent mode, fixture
+ * agents' bindings in the router, and, for agents, the egress guard as
+ * outbound service and no cache.
  */
 const t = useSystem();
 const configs = (await workerConfigs({ fixtures: true })).filter((w) => w.kind !== "fixture" || ["hostile-agent", "puppet-agent"].includes(w.name));
@@ -28,12 +29,15 @@ const FROM_CONFIG = ["compatibilityDate", "compatibilityFlags", "d1Databases", "
 describe("each Worker runs as its wrangler config says", () => {
   it.each(configs.map((c) => [c.name, c]))("%s", async (name, cfg) => {
     const fromConfig = unstable_getMiniflareWorkerOptions(cfg.config).workerOptions as Record<string, any>;
+    // Vars as written in the config (wrangler's options would add any .dev.vars beside it).
+    fromConfig.bindings = unstable_readConfig({ config: cfg.config }).vars;
     const running = t.sys.workers.find((w) => w.name === name) as Record<string, any> | undefined;
     expect(running, `${name} is not running`).toBeDefined();
     for (const key of FROM_CONFIG) expect(running![key], `${name}: ${key}`).toEqual(fromConfig[key]);
 
     // Vars: the config's, with the config's values; extra plain bindings only the local layer's.
-    const localOnly = cfg.kind === "router" ? await secretsOf("router") : cfg.kind === "proxy" ? [...(await secretsOf("proxy")), "SILOOS_LOCAL_DEV"] : [];
+    // The router is told the local agent mode (src/local/cells.ts); the proxy, that it runs locally.
+    const localOnly = cfg.kind === "router" ? [...(await secretsOf("router")), "SILOOS_AGENT_MODE"] : cfg.kind === "proxy" ? [...(await secretsOf("proxy")), "SILOOS_LOCAL_DEV"] : [];
     const vars = running!.bindings ?? {};
     expect(vars).toMatchObject(fromConfig.bindings ?? {});
     expect(Object.keys(vars).filter((k) => !(k in (fromConfig.bindings ?? {})) && !localOnly.includes(k))).toEqual([]);
@@ -51,8 +55,10 @@ describe("each Worker runs as its wrangler config says", () => {
     expect(Object.keys(env).sort()).toEqual(expected.sort());
 
     // Agents: the proxy and nothing else; outbound fetch() goes to the egress guard (local only).
-    if (cfg.kind === "agent" || cfg.kind === "fixture") expect(running!.outboundService).toEqual({ name: "siloos-egress", props: { agent: name } });
-    else expect(running!.outboundService).toBeUndefined();
+    if (cfg.kind === "agent" || cfg.kind === "fixture") {
+      expect(running!.outboundService).toEqual({ name: "siloos-egress", props: { agent: name } });
+      expect(running!.cacheAPI).toBe(false);
+    } else expect(running!.outboundService).toBeUndefined();
   });
 
   it("D1 holds exactly the migrations the configs name, and every Durable Object class is in a SQLite migration", async () => {

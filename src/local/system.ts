@@ -8,8 +8,10 @@
  */
 import { join, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions as WorkerOptions } from "miniflare";
+import type { AgentMode } from "../contracts/cell.ts";
 import type { Registry } from "../registry/schema.ts";
 import { bundleWorker, type Bundle } from "./bundle.ts";
+import { cellWiring } from "./cells.ts";
 import { applyMigrations, applySqlFile } from "./migrate.ts";
 import { prepareDatabase } from "./prepare-db.ts";
 import { agentDirs, compileRegistry } from "./registry.ts";
@@ -45,6 +47,10 @@ export interface SystemOptions {
   vault?: { scriptPath: string; className: string };
   /** Test: run the proxy as deployed, without the local-development defaults (offline model, local outbox). */
   asDeployed?: boolean;
+  /** How agents run (SILOOS_AGENT_MODE): service (default), loader or namespace. See src/local/cells.ts. */
+  agentMode?: AgentMode;
+  /** Test instrumentation: a Worker with the router's cell bindings (scriptPath), to drive agents through the same seam. */
+  cellDriver?: string;
 }
 
 /** Set only here, by the local launcher: lets the proxy fall back to its embedded fakes. */
@@ -56,6 +62,7 @@ export interface System {
   registry: Registry;
   /** The options every Worker runs with (the configs' plus the local layer). */
   workers: WorkerOptions[];
+  agentMode: AgentMode;
   db(): Promise<D1Database>;
   dispose(): Promise<void>;
 }
@@ -65,6 +72,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   const registry = await compileRegistry(dirs);
   // Every Worker as its wrangler config describes it; the entry is the config's main.
   const [routerCfg, proxyCfg, egressCfg, ...agentCfgs] = [ROUTER_CONFIG, PROXY_CONFIG, EGRESS_CONFIG, ...dirs.map((d) => join(d, "wrangler.toml"))].map(readWorkerConfig);
+  const cells = await cellWiring(opts.agentMode ?? "service", dirs, registry, { root: ROOT, compatibilityDate: COMPATIBILITY_DATE });
   const [router, proxy, egress, ...agents] = await Promise.all([routerCfg!, proxyCfg!, egressCfg!, ...agentCfgs].map((w) => bundleWorker(w.main, registry)));
   const d1Id = d1IdOf(routerCfg!);
   const migrations = routerCfg!.migrationsDir ?? join(ROOT, "migrations");
@@ -74,7 +82,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   const instruments = await instrumentWorkers(opts, registry, d1Id);
   const module = (b: Bundle) => ({ modules: [{ type: "ESModule" as const, path: b.path, contents: b.contents }] });
   const workers: WorkerOptions[] = [
-    {
+    cells.apply({
       ...routerCfg!.options,
       ...module(router!),
       serviceBindings: {
@@ -97,7 +105,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         SILOOS_AUDIT_KEY: opts.secrets.SILOOS_AUDIT_KEY,
         ...opts.routerVars,
       },
-    },
+    }),
     {
       ...proxyCfg!.options,
       ...module(proxy!),
@@ -105,10 +113,12 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       bindings: { ...proxyCfg!.options.bindings, SILOOS_VERIFY_JWKS: opts.secrets.SILOOS_VERIFY_JWKS, ...(opts.asDeployed ? {} : LOCAL_DEV), ...opts.proxyVars },
     },
     { ...egressCfg!.options, ...module(egress!) },
-    ...agentCfgs.map((cfg, i): WorkerOptions => {
+    ...agentCfgs.filter(() => cells.mode === "service").map((cfg, i): WorkerOptions => {
       const cell = cellOptions(cfg, agents[i]!);
       return tapped.has(cfg.name) ? { ...cell, serviceBindings: { PROXY: { name: `tap-${cfg.name}`, entrypoint: "ProxyTap" } } } : cell;
     }),
+    ...cells.workers,
+    ...(opts.cellDriver ? [cells.apply(await testDriver(opts.cellDriver, registry))] : []),
     ...instruments,
   ];
   // Miniflare 5 takes a new options shape; the v4 shape is the documented one.
@@ -127,7 +137,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     await applyMigrations(await db(), migrations);
     if (opts.seed !== false) await applySqlFile(await db(), join(ROOT, "seed/demo.sql"));
   }
-  return { mf, url, registry, workers, db, dispose: () => mf.dispose() };
+  await cells.publish(mf);
+  return { mf, url, registry, workers, agentMode: cells.mode, db, dispose: () => mf.dispose() };
 }
 
 /** The D1 database id the Worker's DB binding names (all three share one database). */
@@ -165,6 +176,17 @@ async function instrumentWorkers(opts: SystemOptions, registry: Registry, d1Id: 
   return out;
 }
 
+/** Test-only: a Worker that opens cells exactly as the router does (it gets the router's cell bindings). */
+async function testDriver(scriptPath: string, registry: Registry): Promise<WorkerOptions> {
+  const driver = await bundleWorker(scriptPath, registry);
+  return {
+    name: "test-cell-driver",
+    compatibilityDate: COMPATIBILITY_DATE,
+    modules: [{ type: "ESModule", path: driver.path, contents: driver.contents }],
+    serviceBindings: { PROXY: { name: "siloos-proxy", entrypoint: "KernelGate" } },
+  };
+}
+
 /**
  * A padded cell: the agent's config gives it only the proxy, labelled with
  * its name (test/cell-config.test.ts holds that); locally, every outbound
@@ -175,5 +197,7 @@ export function cellOptions(cfg: ConfiguredWorker, bundle: Bundle): WorkerOption
     ...cfg.options,
     modules: [{ type: "ESModule", path: bundle.path, contents: bundle.contents }],
     outboundService: { name: "siloos-egress", props: { agent: cfg.name } },
+    // No shared cache: one agent must not leave data for another, or for its own next task.
+    cacheAPI: false,
   };
 }
