@@ -1,3 +1,4 @@
+import { auditableText } from "../audit/agent-text.ts";
 import { batchWithAudit, type AuditEvent } from "../audit/index.ts";
 import { AgentResultSchema, type AgentInvocation, type AgentResult } from "../contracts/agent.ts";
 import { findCapability } from "../contracts/capabilities.ts";
@@ -80,7 +81,7 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
       // A failed run is not a lost request: the task waits for a human.
       await queueForHuman(env, db, task.id, "human:support", "failed", [
         finished,
-        { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_failed", detail: { from: principal, to: "human:support", reason: result.reason.slice(0, 200) } },
+        { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_failed", detail: { from: principal, to: "human:support", reason: await tokenizeSummary(env, task.id, result.reason, 200) } },
       ]);
       return { outcome: "failed", assignee: "human:support", hops };
     }
@@ -100,7 +101,9 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
       finished,
       { taskId: task.id, actor: "router", event: "task.escalated", detail: { from: principal, to: `agent:${target}`, reason } },
     ]);
-    ctx = { ...ctx, escalatedFrom: current.name, escalationReason: reason, summary: summary ?? "" };
+    // The next agent reads the summary and reason exactly as written: re-tokenized,
+    // they told which guessed value was real (issue 9, item 5). The stored copies are tokenized.
+    ctx = { ...ctx, escalatedFrom: current.name, escalationReason: result.reason, summary: "summary" in result ? result.summary : "" };
     current = next;
   }
   await queueForHuman(env, db, task.id, "human:support", "escalated", [{ taskId: task.id, actor: "router", event: "task.queued_human", detail: { reason: "escalation chain too long" } }]);
@@ -135,8 +138,9 @@ async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocati
   return parsed.success ? parsed.data : { status: "failed", reason: "agent_error: malformed result" };
 }
 
-async function tokenizeSummary(env: RouterEnv, taskId: string, text: string): Promise<string> {
-  return unwrap(await env.PROXY.tokenize(taskId, text)).text;
+/** Agent text kept by the router (task row, audit): tokenized by the vault, opaque runs cut, capped. */
+async function tokenizeSummary(env: RouterEnv, taskId: string, text: string, max = 1000): Promise<string> {
+  return auditableText(unwrap(await env.PROXY.tokenize(taskId, text)).text, max);
 }
 
 async function latestCustomerMessage(env: RouterEnv, taskId: string): Promise<string> {

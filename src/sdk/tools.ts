@@ -13,7 +13,7 @@ export interface Identity {
   taskId: string;
   scope: { customer: string; case?: string };
   capabilities: Capability[];
-  templates: Array<{ name: string; variables: string[] }>;
+  templates: Array<{ name: string; variables: string[]; types?: Record<string, string> }>;
 }
 
 /**
