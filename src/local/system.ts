@@ -158,5 +158,7 @@ export function cellOptions(name: string, path: string, contents: string): Worke
     modules: [{ type: "ESModule", path, contents }],
     serviceBindings: { PROXY: { name: "siloos-proxy", props: { agent: name } } },
     outboundService: { name: "siloos-egress", props: { agent: name } },
+    // No Cache API: a cache shared between cells would be a covert channel.
+    cacheAPI: false,
   };
 }

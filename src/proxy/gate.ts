@@ -94,3 +94,9 @@ async function refuse(db: Db, c: RefusalContext, err: unknown): Promise<ProxyRes
 function keyIds(auth: Authenticated): Record<string, string> {
   return { base: auth.base.jti, task: auth.task.jti };
 }
+
+/** PROXY.fetch(): the proxy has no HTTP door; a knock on it is refused and audited like a call. */
+export async function refuseFetch(env: ProxyEnv, agent: string | undefined): Promise<Response> {
+  const res = await refuse(database(env.DB), { actor: agent ? `agent:${agent}` : "agent:?", taskId: null, op: "fetch" }, new SiloError("not_found", "the proxy has no public route; use call()"));
+  return Response.json(res.ok ? {} : { error: res.error, message: res.message }, { status: res.ok ? 200 : res.error === "audit_unavailable" ? 503 : 404 });
+}

@@ -3,10 +3,12 @@
  * with the hostile fixture agent registered beside the shipped agents.
  */
 import { join } from "node:path";
+import { decodeJwt } from "jose";
 import { afterAll, beforeAll } from "vitest";
 import { activeSigner } from "../../src/keys/keyring.ts";
 import { mintBaseKey, mintTaskKey } from "../../src/keys/sign.ts";
 import type { Capability } from "../../src/contracts/capabilities.ts";
+import type { Scope } from "../../src/keys/claims.ts";
 import { generateSecrets, type LocalSecrets } from "../../src/local/secrets.ts";
 import { ROOT, startSystem, type System, type SystemOptions } from "../../src/local/system.ts";
 
@@ -55,6 +57,31 @@ export function useSystem(opts: Partial<SystemOptions> = {}): Harness {
   return h;
 }
 
+/**
+ * Drive the hostile or the puppet agent. A run's keys die when it returns,
+ * so "replay" is a new step of the agent's task: while the agent still holds
+ * the task, the harness mints it fresh keys with the same grant and scope and
+ * admits them in the vault, as the router does for a run. Once the task has
+ * moved on (another holder, closed) the stashed keys are sent as they are.
+ */
+async function drive(sys: System, secrets: LocalSecrets, agent: string, attack: Record<string, unknown>): Promise<any> {
+  const worker = await sys.mf.getWorker(agent);
+  const send = async (body: Record<string, unknown>) => (await worker.fetch(`http://${agent}/`, { method: "POST", body: JSON.stringify(body) })).json();
+  if (attack.attack !== "replay") return send(attack);
+  const stashed = (await send({ attack: "keys" })) as { baseKey: string; taskKey: string } | null;
+  if (!stashed) return send(attack);
+  const base = decodeJwt(stashed.baseKey) as { sub: string; tid: string; caps: Capability[] };
+  const task = decodeJwt(stashed.taskKey) as { scope: Scope };
+  const ns = await sys.mf.getDurableObjectNamespace("VAULT", "siloos-proxy");
+  const vault = ns.get(ns.idFromName(base.tid)) as unknown as { meta(): Promise<{ principal: string } | null>; handoff(p: string, j: string[]): Promise<boolean> };
+  if ((await vault.meta())?.principal !== base.sub) return send({ ...attack, attack: "call", ...stashed });
+  const signer = await activeSigner(secrets.SILOOS_SIGNING_KEYS);
+  const common = { signer, principal: base.sub, taskId: base.tid, ttlSeconds: 300 };
+  const [b, t] = await Promise.all([mintBaseKey({ ...common, caps: base.caps }), mintTaskKey({ ...common, scope: task.scope })]);
+  await vault.handoff(base.sub, [b.jti, t.jti]);
+  return send({ ...attack, attack: "call", baseKey: b.token, taskKey: t.token });
+}
+
 function harness(sys: System, secrets: LocalSecrets): Harness {
   const api: Harness["api"] = async (path, init = {}) => {
     const headers: Record<string, string> = { ...init.headers };
@@ -97,14 +124,10 @@ function harness(sys: System, secrets: LocalSecrets): Harness {
       return res.body.entries as AuditEntry[];
     },
     async hostile(attack) {
-      const worker = await sys.mf.getWorker("hostile-agent");
-      const res = await worker.fetch("http://hostile/", { method: "POST", body: JSON.stringify(attack) });
-      return res.json();
+      return drive(sys, secrets, "hostile-agent", attack);
     },
     async puppet(attack) {
-      const worker = await sys.mf.getWorker("puppet-agent");
-      const res = await worker.fetch("http://puppet/", { method: "POST", body: JSON.stringify(attack) });
-      return res.json();
+      return drive(sys, secrets, "puppet-agent", attack);
     },
     async tapped(agent) {
       const worker = await sys.mf.getWorker(`tap-${agent}`);

@@ -62,7 +62,8 @@ export const caseRead: OpDefinition<"case.read"> = {
 };
 
 export const transcriptRead: OpDefinition<"transcript.read"> = {
-  capability: undefined,
+  // A capability like any read: the conversation is the task's most personal record.
+  capability: "transcript.read",
   async run(ctx) {
     const entries = await ctx.vault.transcript();
     return { result: entries.map(({ role, by, text }) => ({ role, by, text })), detail: { entries: entries.length } };

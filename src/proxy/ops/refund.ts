@@ -3,6 +3,7 @@ import { batchWithAudit } from "../../audit/index.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import { refunds } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
+import { assertRefundGrounded } from "../grounding.ts";
 import type { OpContext, OpDefinition } from "./context.ts";
 
 /**
@@ -32,6 +33,7 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
     if (order.currency !== args.currency) throw new SiloError("currency_denied", "the order was paid in another currency");
     const refundable = Math.round(order.total * 100) - (await ctx.crm.refundedCents(order.id));
     if (cents > refundable) throw new SiloError("limit_exceeded", "refund exceeds the order's refundable amount");
+    await assertRefundGrounded(ctx, order, cents);
 
     const reservation = await ctx.vault.reserveSpend(cents, Math.round(cap.perTaskLimit * 100));
     if (!reservation.ok) {

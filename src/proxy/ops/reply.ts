@@ -1,4 +1,5 @@
 import { SiloError } from "../../errors/index.ts";
+import { assertLinksAllowed, parseLinkDomains } from "../links.ts";
 import type { OpDefinition } from "./context.ts";
 import { requireIdempotencyKey } from "./refund.ts";
 
@@ -9,6 +10,7 @@ import { requireIdempotencyKey } from "./refund.ts";
 export const replySend: OpDefinition<"reply.send"> = {
   capability: "reply.send",
   async run(ctx, { text }) {
+    assertLinksAllowed(text, parseLinkDomains(ctx.env.SILOOS_LINK_DOMAINS));
     const { unknown } = await ctx.vault.hydrate(text);
     if (unknown.length > 0) throw new SiloError("validation_failed", "the reply holds a token this task did not issue");
     // Re-tokenize: an agent must not smuggle a raw value it guessed into a reply.
