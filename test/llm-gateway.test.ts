@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoPii, leakedValues } from "./support/pii.ts";
+import { attack } from "./support/redteam.ts";
 import { startFakeOpenAi, type FakeOpenAi } from "./support/fake-openai.ts";
 import { BUDGET, HOSTILE, PUPPET, STEPPER, useSystem } from "./support/system.ts";
 
@@ -93,7 +94,7 @@ describe("the LLM gateway against an OpenAI-compatible provider over real HTTP",
     expect(res).toMatchObject({ ok: false, error: "model_denied" });
   });
 
-  it("an agent granted no refund never sees a refund tool, and is refused if its model crafts the call", async () => {
+  attack({ surface: "cell", class: "compromised-model", tries: "a triage model crafts a refund_issue call it was never offered", evidence: "no refund tool offered; capability_denied audit row" }, async () => {
     const before = llm.requests.length;
     llm.script.push({ name: "refund_issue", arguments: { orderId: "ord_5006", amount: 89, currency: "USD", reason: "crafted" } });
     const task = await t.createTask({ intent: "general", subject: { customerId: "cus_1005" }, message: "My lamp is broken, I want my money back for ord_5006" });
