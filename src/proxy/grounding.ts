@@ -6,30 +6,31 @@ import type { OpContext } from "./ops/context.ts";
 
 /**
  * An agent's words are data, never authority (the CaMeL rule). Once a task
- * has passed from one agent to another, a refund above the lowest refund
- * limit among the agents that escalated (0 for one with no refund grant)
- * must be grounded where no agent wrote: the customer's own messages and the
- * records (the task's case). There the proxy must find a request for money
- * back, the order's id, and the amount (or, if no amount is there, the
- * order's total). A summary, a reason or a reply is never a ground, so a
- * 500 USD agent cannot buy a 700 USD refund with a sentence.
+ * has passed from one agent to another, a refund must be grounded where no
+ * agent wrote: the customer's own messages and the records (the task's
+ * case). There the proxy must find a request for money back, the order's
+ * id, and the amount (or, if no amount is there, the order's total). A
+ * summary, a reason or a reply is never a ground, so a 500 USD agent cannot
+ * buy a 700 USD refund with a sentence, nor a triage agent any refund at all.
+ * This is stricter than "above the escalating agent's limit": amounts under
+ * it are held too, so an invented refund cannot be split into pieces that
+ * each stay under the limit (and no per-task tally has to be raced).
  * People are not held to it: an operator reads the customer for themselves.
  */
 export async function assertRefundGrounded(ctx: OpContext, order: OrderRecord, cents: number): Promise<void> {
   if (!ctx.auth.principal.startsWith("agent:")) return;
   const chain = await ctx.vault.escalations();
   if (chain.length === 0) return;
-  const ceiling = Math.min(...chain.map((e) => Math.round((findCapability(e.caps, "refund.issue")?.limit ?? 0) * 100)));
-  if (cents <= ceiling) return;
   const grounds = await groundsOf(ctx);
   const missing: string[] = [];
   if (!REFUND_INTENT.test(grounds)) missing.push("a refund request");
   if (!new RegExp(`\\b${order.id}\\b`).test(grounds)) missing.push("the order");
   if (!amountGrounded(grounds, cents, Math.round(order.total * 100))) missing.push("the amount");
   if (missing.length > 0) {
+    const by = chain.map((e) => `${e.from} (refund limit ${findCapability(e.caps, "refund.issue")?.limit ?? 0})`).join(", ");
     throw new SiloError(
       "ungrounded_action",
-      `a refund above ${ceiling / 100} (the limit of the agent that escalated) must be grounded in the customer's messages or the records; missing there: ${missing.join(", ")}`,
+      `after an escalation by ${by}, a refund must be grounded in the customer's messages or the records; missing there: ${missing.join(", ")}`,
     );
   }
 }
