@@ -6,11 +6,11 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ProxyResult } from "../contracts/proxy.ts";
 import type { ProxyEnv } from "./env.ts";
+import type { Escalation } from "../vault/vault.ts";
 import { handleCall, refuseFetch } from "./gate.ts";
 import * as kernel from "./kernel.ts";
 
 export { Vault } from "../vault/vault.ts";
-import type { Escalation } from "../vault/vault.ts";
 
 interface CallerProps {
   /** Set by the binding in the caller's config, never by the caller's code. */

@@ -1,5 +1,5 @@
 import type { ChatRequest, ToolSpec } from "../../contracts/llm.ts";
-import { AGENT_WRITTEN_MARKER, CONTEXT_MARKER, REFUND_INTENT } from "../../contracts/prompt.ts";
+import { AGENT_WRITTEN_MARKER, CONTEXT_MARKER, HANDED_OVER, REFUND_INTENT } from "../../contracts/prompt.ts";
 
 /** What the offline model reads from a request: its tools, the calls so far and their results. */
 export interface Conversation {
@@ -53,7 +53,7 @@ export function readConversation(req: ChatRequest): Conversation {
   // arguments: the agent-written block (replies, a hand-off note) is never read for them.
   const users = req.messages.filter((m) => m.role === "user").map((m) => m.content);
   const userText = users.filter((t) => !t.startsWith(AGENT_WRITTEN_MARKER)).join("\n");
-  const handedOver = /^Handed to you by /m.test(context);
+  const handedOver = context.split("\n").some((line) => line.startsWith(HANDED_OVER));
   const notes = String(results.get("case_read")?.notes ?? "");
   const talk = `${userText}\n${notes}`;
   const c: Conversation = {
