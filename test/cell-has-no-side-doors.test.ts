@@ -8,9 +8,10 @@ import { attack } from "./support/redteam.ts";
 import { useSystem, type AuditEntry } from "./support/system.ts";
 
 /**
- * The smaller gaps of issue 9 (item 9): no covert channel between cells, no
- * unaudited door, no read without a grant, no reveal in an agent's grant, no
- * free-form tool schemas, no silent escalation, no foreign links in replies.
+ * The smaller gaps of issue 9 (item 9): no unaudited door, no read without a
+ * grant, no reveal in an agent's grant, no free-form tool schemas, no silent
+ * escalation, no foreign links in replies. (No shared Cache API: the agent
+ * modes' test in test/agent-cannot-reach-beyond-the-proxy.test.ts.)
  */
 const t = useSystem({ extraAgents: STEER_AGENTS, proxyVars: { SILOOS_LINK_DOMAINS: "shop.example, help.shop.example" } });
 let n = 0;
@@ -24,13 +25,6 @@ function lastCall(rows: AuditEntry[], op: string): AuditEntry | undefined {
 }
 
 describe("the cell has no side doors", () => {
-  attack({ surface: "cell", class: "rpc-surface", tries: "pass a message to another agent through the Cache API", evidence: "the other cell finds nothing" }, async () => {
-    await drive(t, "steer-agent", { attack: "cache-put", key: "drop", value: "tokens and plans for later" });
-    expect(await drive(t, "steer-triage-agent", { attack: "cache-get", key: "drop" })).toEqual({ found: null });
-    // Not even the same cell keeps it: an agent has no cache at all.
-    expect(await drive(t, "steer-agent", { attack: "cache-get", key: "drop" })).toEqual({ found: null });
-  });
-
   attack({ surface: "cell", class: "rpc-surface", tries: "probe the proxy through PROXY.fetch() instead of call()", evidence: "404 not_found and a refused audit row" }, async () => {
     const res = await drive(t, "steer-agent", { attack: "proxy-fetch" });
     expect(res.status).toBe(404);

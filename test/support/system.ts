@@ -18,6 +18,7 @@ export const TAP = join(ROOT, "test/fixtures/tap/main.ts");
 export const BUDGET = join(ROOT, "test/fixtures/agents/budget-agent");
 export const STEPPER = join(ROOT, "test/fixtures/agents/stepper-agent");
 export const FLAKY_VAULT = join(ROOT, "test/fixtures/flaky-vault/main.ts");
+export const CELL_DRIVER = join(ROOT, "test/fixtures/cell-driver/main.ts");
 
 export interface AuditEntry {
   seq: number;
@@ -36,7 +37,8 @@ export interface Harness {
   api(path: string, init?: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
   createTask(body: Record<string, unknown>): Promise<any>;
   audit(taskId?: string): Promise<AuditEntry[]>;
-  hostile(attack: Record<string, unknown>): Promise<any>;
+  /** An attack from inside the hostile agent; outside service mode, through the router's cell seam for `taskId`. */
+  hostile(attack: Record<string, unknown>, taskId?: string, agent?: string): Promise<any>;
   puppet(attack: Record<string, unknown>): Promise<any>;
   /** Everything that crossed into a tapped agent (requires the tap option). */
   tapped(agent: string): Promise<Array<{ direction: string; payload: unknown }>>;
@@ -48,7 +50,8 @@ export function useSystem(opts: Partial<SystemOptions> = {}): Harness {
   const h = {} as Harness;
   beforeAll(async () => {
     const secrets = await generateSecrets();
-    const sys = await startSystem({ secrets, extraAgents: [HOSTILE, PUPPET], ...opts });
+    const driver = opts.agentMode && opts.agentMode !== "service" ? { cellDriver: CELL_DRIVER } : {};
+    const sys = await startSystem({ secrets, extraAgents: [HOSTILE, PUPPET], ...driver, ...opts });
     Object.assign(h, harness(sys, secrets));
   });
   afterAll(async () => {
@@ -64,9 +67,16 @@ export function useSystem(opts: Partial<SystemOptions> = {}): Harness {
  * admits them in the vault, as the router does for a run. Once the task has
  * moved on (another holder, closed) the stashed keys are sent as they are.
  */
-async function drive(sys: System, secrets: LocalSecrets, agent: string, attack: Record<string, unknown>): Promise<any> {
-  const worker = await sys.mf.getWorker(agent);
-  const send = async (body: Record<string, unknown>) => (await worker.fetch(`http://${agent}/`, { method: "POST", body: JSON.stringify(body) })).json();
+async function drive(sys: System, secrets: LocalSecrets, agent: string, attack: Record<string, unknown>, taskId = "tsk_000000000000"): Promise<any> {
+  const send = async (body: Record<string, unknown>): Promise<any> => {
+    if (sys.agentMode !== "service") {
+      // Outside service mode the cell exists only for a hop: the driver opens it through the router's seam.
+      const driver = await sys.mf.getWorker("test-cell-driver");
+      return (await driver.fetch("http://driver/", { method: "POST", body: JSON.stringify({ agent, taskId, method: "attack", arg: body }) })).json();
+    }
+    const worker = await sys.mf.getWorker(agent);
+    return (await worker.fetch(`http://${agent}/`, { method: "POST", body: JSON.stringify(body) })).json();
+  };
   if (attack.attack !== "replay") return send(attack);
   const stashed = (await send({ attack: "keys" })) as { baseKey: string; taskKey: string } | null;
   if (!stashed) return send(attack);
@@ -123,8 +133,8 @@ function harness(sys: System, secrets: LocalSecrets): Harness {
       if (res.status !== 200) throw new Error(`audit read failed: ${res.status}`);
       return res.body.entries as AuditEntry[];
     },
-    async hostile(attack) {
-      return drive(sys, secrets, "hostile-agent", attack);
+    async hostile(attack, taskId = "tsk_000000000000", agent = "hostile-agent") {
+      return drive(sys, secrets, agent, attack, taskId);
     },
     async puppet(attack) {
       return drive(sys, secrets, "puppet-agent", attack);
