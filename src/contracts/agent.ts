@@ -22,7 +22,11 @@ export interface AgentInvocation {
   taskKey: string;
   /** The customer's message, tokenized by the proxy: the customer's words only. */
   message: string;
-  /** Task context the router adds (channel; on a hand-off, who handed it and their note), tokenized. */
+  /**
+   * Task context the router adds: the channel; on a hand-off, who handed it
+   * and their note (reason and summary exactly as they wrote them, marked as
+   * agent-written: not the customer's words).
+   */
   context: { channel: string; escalatedFrom?: string; handoff?: HandoffNote };
 }
 

@@ -1,3 +1,4 @@
+import { auditableText } from "../audit/agent-text.ts";
 import { batchWithAudit, type AuditEvent } from "../audit/index.ts";
 import { AgentResultSchema, type AgentInvocation, type AgentResult } from "../contracts/agent.ts";
 import type { ProxyResult } from "../contracts/proxy.ts";
@@ -83,7 +84,7 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
       // A failed run is not a lost request: the task waits for a human.
       await queueForHuman(env, db, task.id, "human:support", "failed", [
         finished,
-        { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_failed", detail: { from: principal, to: "human:support", reason: result.reason.slice(0, 200) } },
+        { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_failed", detail: { from: principal, to: "human:support", reason: await tokenizeSummary(env, task.id, result.reason, 200) } },
       ]);
       return { outcome: "failed", assignee: "human:support", hops };
     }
@@ -104,7 +105,9 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
       finished,
       { taskId: task.id, actor: "router", event: "task.escalated", detail: { from: principal, to: `agent:${target}`, reason } },
     ]);
-    ctx = { channel: ctx.channel, escalatedFrom: current.name, handoff: handoffNote(current, reason, summary) };
+    // The next agent reads the summary and reason exactly as written (re-tokenized,
+    // they told which guessed value was real: issue 9, item 5), as an agent-written note.
+    ctx = { channel: ctx.channel, escalatedFrom: current.name, handoff: handoffNote(current, result.reason, "summary" in result ? result.summary : "") };
     escalation = escalationOf(current);
     current = next;
   }
@@ -133,8 +136,9 @@ async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocati
   return parsed.success ? parsed.data : { status: "failed", reason: "agent_error: malformed result" };
 }
 
-async function tokenizeSummary(env: RouterEnv, taskId: string, text: string): Promise<string> {
-  return unwrap(await env.PROXY.tokenize(taskId, text)).text;
+/** Agent text kept by the router (task row, audit): tokenized by the vault, opaque runs cut, capped. */
+async function tokenizeSummary(env: RouterEnv, taskId: string, text: string, max = 1000): Promise<string> {
+  return auditableText(unwrap(await env.PROXY.tokenize(taskId, text)).text, max);
 }
 
 async function latestCustomerMessage(env: RouterEnv, taskId: string): Promise<string> {
