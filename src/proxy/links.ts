@@ -9,7 +9,7 @@ import { SiloError } from "../errors/index.ts";
 const SCHEME_URL = /\b[a-z][a-z0-9+.-]{1,20}:\/\/([^\s<>"'`]+)/gi;
 const WWW = /(?<![\w.-])(www\.[^\s<>"'`/?#]+)/gi;
 // A bare host: labels, a dot, a letters-only top-level label, not part of an email address or a longer word.
-const BARE_HOST = /(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})(?![\w-]|\.[a-z0-9])/gi;
+const BARE_HOST = /(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,24})(?![\w@-]|\.[a-z0-9])/gi;
 const SCRIPT_SCHEME = /\b(?:javascript|data|mailto|vbscript):/i;
 
 export function parseLinkDomains(raw: string | undefined): string[] {
