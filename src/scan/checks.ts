@@ -32,7 +32,8 @@ const IBAN_LEN: ReadonlyMap<string, number> = new Map(
 
 
 /** Length of the IBAN at the start of regex candidate `m`, or 0. */
-export function acceptIban(m: string): number {
+export function acceptIban(raw: string): number {
+  const m = raw.toUpperCase(); // "gb82 west ..." is as good as printed
   const want = IBAN_LEN.get(m.slice(0, 2));
   if (want === undefined) return 0;
   // Walk the candidate until `want` alphanumerics are consumed; a trailing
