@@ -29,6 +29,8 @@ export function shortPhone(text: string, start: number, m: string): boolean {
   const groups = m.split(sep);
   const digits = groups.join("").length;
   if (digits < 7 || digits > 10) return false;
+  // one long group only, in a 10-digit number: Greek "2670 287428"
+  if (groups.some((g) => g.length > 4) && (digits !== 10 || groups.length !== 2)) return false;
   if (groups.length === 2 && (sep === "." || groups.every((g) => YEAR.test(g)))) return false;
   if (groups.length === 3 && groups.some((g) => YEAR.test(g)) && groups.filter((g) => g.length <= 2).length === 2) return false;
   if (sep === "-" && /^\d{3}-\d{2}-\d{4}$/.test(m)) return false;
@@ -37,6 +39,8 @@ export function shortPhone(text: string, start: number, m: string): boolean {
   const before = text.slice(Math.max(0, start - 12), start);
   const after = text.slice(start + m.length, start + m.length + 8);
   if (CURRENCY_BEFORE.test(before) || CURRENCY_AFTER.test(after)) return false;
+  // A postcode before its town: Portuguese "7339-147 Caniço", Japanese "424-6481 北森山村".
+  if (/^\d{3,4}-\d{3,4}$/.test(m) && /^[ \u00a0][\p{Lu}\p{Lo}]/u.test(after)) return false;
   return !idCueBefore(text, start) && !versionCueBefore(text, start);
 }
 

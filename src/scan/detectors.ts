@@ -74,7 +74,7 @@ const NOT_AFTER = "(?!x\\d)\\w|[.\\-]\\d";
 export const ROWS: readonly Row[] = [
   // +CC then 7-15 more digits, single separators, optional "(0)"/"(415)" groups.
   { name: "phone-intl", kind: "PHONE",
-    src: `\\+\\d(?<![\\w+]\\+\\d)(?:${SEP}?(?:\\(\\d{1,4}\\)|\\d)){6,16}(?!\\d)`,
+    src: `(?:\\(\\+\\d{1,3}\\)|\\+\\d(?<![\\w+]\\+\\d))(?:(?:${SEP}|/)?(?:\\(\\d{1,4}\\)|\\d)){6,16}(?!\\d)`,
     accept: (_t, _s, m) => longestGroupPrefix(m, len(8, 15)) },
 
   // "(415) 555-0132", "(020) 7946 0958", "(11) 91234-5678", "(07) 9661 9454",
@@ -111,21 +111,32 @@ export const ROWS: readonly Row[] = [
   // 10-12 digits stand alone; 9 digits ("030 901820") also look like ZIP+4
   // or dates, so they need a phone cue ("call me on ...").
   { name: "phone-trunk", kind: "PHONE",
-    src: `(?<![\\w.+\\-/])0[1-9]\\d{0,3}(?<ts>${SEP})\\d{2,8}(?:\\k<ts>\\d{2,8}){0,3}(?!${NOT_AFTER}|/\\d)`,
+    src: `(?<![\\w.+\\-/])0[1-9]\\d{0,4}(?<ts>${SEP})\\d{2,8}(?:\\k<ts>\\d{2,8}){0,3}(?!${NOT_AFTER}|/\\d)`,
     accept: (t, s, m) => idCueBefore(t, s) ? 0 : longestGroupPrefix(m, (d) =>
       (d.length >= 10 && d.length <= 12) || (d.length === 9 && phoneCueBefore(t, s))) },
 
   // Bare digit runs and "555-0132": only with a phone cue right before.
   { name: "phone-cued", kind: "PHONE",
-    src: String.raw`\d\d\d(?<![\w.+\-#\/$€£]\d\d\d)(?:-\d{4}|\d\d \d{5}|\d{7,8})(?![\w]|[.,\-\/]\d)`,
+    src: String.raw`\d\d\d(?<![\w.+\-#\/$€£]\d\d\d)(?:-\d{4}|\d\d \d{5}|\d{4,10})(?![\w]|[.,\-\/]\d)`,
     accept: (t, s, m) => (phoneCueBefore(t, s) && !idCueBefore(t, s) ? m.length : 0) },
+
+  // International prefix 00 instead of "+": "0041 79 710 96 86", "0036205751324".
+  { name: "phone-00", kind: "PHONE",
+    src: `(?<![\\w.+\\-/])00[1-9](?:${SEP}?\\d){7,13}(?!${NOT_AFTER}|/\\d)`,
+    accept: (t, s, m) => idCueBefore(t, s) ? 0 : longestGroupPrefix(m, len(10, 15)) },
+
+  // Trunk numbers that change separator or have a one-digit group:
+  // Swedish "079-371 16 99", "0359-406 17"; Japanese "05334-1-8500".
+  { name: "phone-trunk-mixed", kind: "PHONE",
+    src: `(?<![\\w.+\\-/])0\\d{1,4}-(?:\\d{1,4}-\\d{4}|\\d{2,3}(?: \\d{2,3}){1,3})(?!${NOT_AFTER}|${SEP}\\d)`,
+    accept: (t, s, m) => idCueBefore(t, s) ? 0 : longestGroupPrefix(m, /^\d+-\d+-\d{4}$/.test(m) ? len(10, 10) : len(8, 10)) },
 
   // Short national numbers without a trunk 0: 7-10 digits in groups of 2-4
   // with one separator ("555-1234", "1234 5678", "46 88 00 18", "804-95-63",
   // "18-189-36-88", "989 368 800"). Dates, year ranges, SSN shapes and amounts
   // are turned away by shortPhone.
   { name: "phone-short", kind: "PHONE",
-    src: `(?<![\\w.,+\\-#\\/$€£:]|\\d${SEP})\\d{2,4}(?<ss>[ .\\-])\\d{2,4}(?:\\k<ss>\\d{2,4}){0,3}(?!${NOT_AFTER}|[,:/]\\d|${SEP}\\d)`,
+    src: `(?<![\\w.,+\\-#\\/$€£:]|\\d${SEP})\\d{2,6}(?<ss>[ .\\-])\\d{2,6}(?:\\k<ss>\\d{2,4}){0,3}(?!${NOT_AFTER}|[,:/]\\d|${SEP}\\d)`,
     accept: (t, s, m) => (shortPhone(t, s, m) ? m.length : 0) },
 
   // CC + 2 check digits + BBAN, compact or in groups of 4; length per country, mod-97.
@@ -147,7 +158,7 @@ export const DETECTORS: readonly Detector[] = [
   rowDetector(row("phone-intl"), "+"),
   rowDetector(row("phone-paren"), "("),
   rowDetector(row("iban")),
-  combined("digits", ["ssn", "ipv4", "card", "phone-nanp", "phone-trunk", "phone-cued", "phone-short"].map(row)),
+  combined("digits", ["ssn", "ipv4", "card", "phone-nanp", "phone-trunk", "phone-cued", "phone-00", "phone-trunk-mixed", "phone-short"].map(row)),
   { name: "address", needs: "", find: findAddresses },
   { name: "name", needs: "", find: findNames },
 ];
