@@ -30,10 +30,10 @@ const PREFIX = alt(PREFIX_WORDS);
 const SUFFIX_EN = alt(SUFFIX_EN_WORDS, true);
 const SUFFIX_XX = alt(SUFFIX_XX_WORDS);
 const COMPOUND = `\\p{Lu}[${L}\\-]{1,40}${alt(COMPOUND_ENDINGS)}`;
-const NUM = `(?:\\d{1,5}(?:${SP}?[A-Za-z](?![${L}]))?(?:[/\\-]\\d{1,4}[A-Za-z]?)?|s/n\\.?)`;
+const NUM = `(?:\\d{1,5}(?:[A-Za-z](?![${L}]))?(?:[/\\-]\\d{1,4}[A-Za-z]?)?|s/n\\.?)`;
 const UNIT = `(?:,?${SP}${alt(UNIT_WORDS)}\\.?${SP}?#?(?:\\d[0-9A-Za-z]{0,4}|[A-Z])(?![${L}\\p{N}])` +
-  `|,?${SP}\\d{1,3}[º°ª.]?${SP}?(?:${alt("izda dcha bajo étage etage hoog tv th mf e er ème og eg dg ug stock em emelet")}\\.?)(?:${SP}\\d{1,3}${SP}?ajtó|${SP}(?:achter|voor))?` +
-  `|${SP}(?:bis|ter|achter|voor|bajo)(?![${L}])|${SP}(?:II|III|IV|I(?=${SP}*(?:[,.;)]|$)))(?![${L}])|${SP}[A-Z](?:${SP}\\d{1,3})?(?![${L}\\p{N}])` +
+  `|,?${SP}\\d{1,3}[º°ª.]?${SP}?(?:${alt("izda dcha bajo étage etage hoog tv th mf e er ème og eg dg ug OG EG DG UG stock em emelet")}\\.?)(?:${SP}\\d{1,3}${SP}?ajtó|${SP}(?:achter|voor))?` +
+  `|${SP}(?:bis|ter|achter|voor|bajo|[Bb]ajo|[Ii]zda|[Dd]cha)\\.?(?![${L}])|${SP}(?:II|III|IV|I(?=${SP}*(?:[,.;)]|$)))(?![${L}])|${SP}[A-Z](?:${SP}\\d{1,3})?(?![${L}\\p{N}])` +
   `|${SP}?[\\p{sc=Han}]{0,4}\\d{1,5}号室|${SP}公寓${SP}?\\d{1,5}|${SP}?\\d{1,5}호|${SP}아파트${SP}?\\d{1,5}동){0,3}`;
 const TOWN = `(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?:${SP}(?:${PART}${SP})?(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}|\\(\\p{Lu}[${L}]{1,30}\\))){0,3}` +
   `|[\\p{sc=Han}\\p{sc=Hangul}]{1,10})`;
@@ -42,14 +42,17 @@ const POSTCODE = `(?:\\d{5}(?:-\\d{3,4})?|\\d{4}(?:-\\d{3}|${SP}?[A-Z]{2}(?![${L
 const PLACE = `(?:,?${SP}${POSTCODE}${SP}${TOWN}` +
   `|,${SP}${TOWN},?${SP}[A-Z]{2}${SP}(?:\\d{5}(?:-\\d{4})?|[A-Z]\\d[A-Z]${SP}?\\d[A-Z]\\d))?`;
 
-const STREET_NAME = `(?:${NW}|${PART})(?:${SP}(?:${NW}|${PART})){0,4}`;
+// A street name's words, but not a unit word followed by its number ("Apt. 889").
+const NOT_UNIT = `(?!${alt(UNIT_WORDS)}\\.?${SP}?\\d)`;
+const STREET_NAME = `(?:${NW}|${PART})(?:${SP}${NOT_UNIT}(?:${NW}|${PART})){0,4}`;
+const LEAD = `(?:(?:van(?:${SP}de[nr]?)?|de|den|ter|'t)${SP})`;
 const HOUSE = `,?${SP}(?:${alt("no nr n[º°] bloc bl")}\\.?${SP}?)?${NUM}`;
 const FORMS = [
   // number first: "12 Main Street", "546 Voie des Saussaies", "43546 Rodovia Maria Helena", "608 수죽대로"
   `${NUM},?${SP}(?:${PREFIX}\\.?${SP}${STREET_NAME}|(?:${NW}${SP}){1,4}(?:${SUFFIX_EN}|${SUFFIX_XX})\\.?` +
     `(?:${SP}(?:North|South|East|West|N|S|E|W|NE|NW|SE|SW)(?![${L}]))?|[\\p{sc=Hangul}\\d]{1,12}(?:길|로|대로)(?![\\p{sc=Hangul}]))`,
   // street word first: "Via Roma 12", "ul. Kwiatowa 5", "Fatih Sokak 5", "вулиця Зелена, 54", "van den Broeklaan 364a"
-  `(?:(?:${NW}${SP})?${PREFIX}\\.?${SP}${STREET_NAME}|(?:${NW}${SP}){1,3}${SUFFIX_XX}\\.?|(?:${PART}${SP}){0,2}(?:${NW}${SP}){0,2}${COMPOUND})${HOUSE}`,
+  `(?:(?:${NW}${SP})?${PREFIX}\\.?${SP}${STREET_NAME}|(?:${NW}${SP}){1,3}${SUFFIX_XX}\\.?|${LEAD}?(?:${NW}${SP}){0,2}${COMPOUND})${HOUSE}`,
   // Japanese and Chinese block addresses: "2丁目4番4号", "杜侬728号"
   "\\d{1,2}丁目\\d{1,3}番(?:地)?\\d{1,3}号?|[\\p{sc=Han}]{1,6}\\d{1,5}号(?!室)",
 ];
@@ -59,8 +62,8 @@ const ADDRESS = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS.join("|")})${TAIL}
 // After an address cue, any street name with a house number will do.
 const CUE = /(?:\b(?:address(?:\s+is)?|live at|lives at|living at|moved to|ship(?:ped)?(?: it)? to|deliver(?:ed)?(?: it)? to|send(?: it)? to|wohne in(?: der| dem)?|wohne am|wohne im|adresse(?: est)?|direcci[óo]n(?: es)?|vivo en|indirizzo(?: è)?|abito in|adres|woon (?:op|aan)|endere[çc]o(?: é)?|moro na|mieszkam przy|adresa|c[íi]m)\s*:?[ \u00a0]+)/giu;
 // ... but not a postcode, a box or a product after the cue ("ship to ZIP 94107").
-const NOT_STREET = `(?!${alt("zip plz cp postcode box po order ticket room gate terminal platform page flight version windows iphone pixel galaxy")})`;
-const CUED = new RegExp(`${NOT_STREET}(?:(?:${PART}${SP}){0,2}(?:${NW}${SP}){0,2}${NW}${HOUSE}|${NUM}${SP}(?:${NW}${SP}){0,2}${NW})${TAIL}`, "uy");
+const NOT_STREET = `(?!${alt("zip ZIP PLZ CP PO plz cp postcode box po order ticket room gate terminal platform page flight version windows iphone pixel galaxy")})`;
+const CUED = new RegExp(`${NOT_STREET}(?:${LEAD}?(?:${NW}${SP}){0,2}${NW}${SP}(?:${alt("no nr n[º°]")}\\.?${SP}?)?${NUM}|${NUM}${SP}(?:${NW}${SP}){0,2}${NW})${TAIL}`, "uy");
 
 /** Append ADDRESS guesses in `text` to `out`, in text order. */
 export function findAddresses(text: string, out: Span[]): void {
