@@ -11,7 +11,7 @@ const UNCASED = "[\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\p{sc=Hangul}\\p{s
 const NON_LATIN = /[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0e7f\u3040-\u9fff\uac00-\ud7af]/;
 const LOWER = "\\p{Ll}[\\p{Ll}\\p{M}]{1,19}";
 const NAMES_UNCASED = `(?:${UNCASED}+)(?:[ \u00a0]${UNCASED}+){0,2}`;
-const CUED = new RegExp(
+export const CUED = new RegExp(
   // "my name is anna", "My name is 王伟": a lower-case or uncased name after a strong cue
   `\\b(?i:my name is|my name's|name is|i am called)[,:]?[ \u00a0]+(${NAMES_UNCASED}|${LOWER}(?:[ \u00a0]${LOWER})?)(?![\\p{L}\\p{M}])` +
   // "hi its karson again", "this is deneval here"
@@ -23,8 +23,7 @@ const CUED = new RegExp(
 /** Append cued lower-case and uncased names to `out` (not sorted). */
 export function findCuedUncased(text: string, out: Span[], lex: Lexicon): void {
   // Cheap native prefilters: most messages have none of the cues' tell-tale parts.
-  if (!text.includes("ame") && !text.includes(" again") && !text.includes(" here") && !text.includes(" speaking") &&
-    !NON_LATIN.test(text)) return;
+  if (!text.includes("ame") && !text.includes(" again") && !text.includes(" here") && !NON_LATIN.test(text)) return;
   CUED.lastIndex = 0;
   for (let m = CUED.exec(text); m !== null; m = CUED.exec(text)) {
     const name = m[1] ?? m[2] ?? m[3] ?? "";

@@ -85,6 +85,7 @@ export function findNames(text: string, out: Span[]): void {
   CAND.lastIndex = 0;
   while (CAND.test(text)) {
     const i = CAND.lastIndex - (isLowSurrogate(text.charCodeAt(CAND.lastIndex - 1)) ? 2 : 1);
+    if (ordinaryAlone(text, i, lex)) continue;
     RUN.lastIndex = i;
     if (!RUN.test(text)) continue;
     const runEnd = RUN.lastIndex;
@@ -97,6 +98,24 @@ export function findNames(text: string, out: Span[]): void {
   out.push(...found);
 }
 
+/**
+ * Fast path: an ordinary word ("Monday", "Thanks") not followed by another
+ * capitalised word is no name, whatever the cue. Saves the regex and the
+ * context for most candidates.
+ */
+function ordinaryAlone(text: string, i: number, lex: Lexicon): boolean {
+  let j = i + 1;
+  for (let c = text.charCodeAt(j); (c >= 97 && c <= 122) || (c >= 65 && c <= 90); c = text.charCodeAt(++j));
+  const c = text.charCodeAt(j);
+  if (c >= 0xc0 || c === 39 || c === 0x2019 || c === 45) return false; // non-ASCII or compound: the slow path decides
+  if (c === 32 || c === 0xa0) {
+    const d = text.charCodeAt(j + 1);
+    if ((d >= 65 && d <= 90) || d >= 0xc0 || (d >= 97 && d <= 122 && PARTICLES.has(text.slice(j + 1, text.indexOf(" ", j + 1))))) return false;
+  }
+  const w = text.slice(i, j).toLowerCase();
+  return lex.common.has(w) || NOT_NAMES.has(w);
+}
+const PARTICLES = new Set(PARTICLE.slice(3, -1).split("|"));
 const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 const LOWER_START = /^\p{Ll}/u;
 
