@@ -65,9 +65,17 @@ const CUE = /(?:\b(?:address(?:\s+is)?|live at|lives at|living at|moved to|ship(
 const NOT_STREET = `(?!${alt("zip ZIP PLZ CP PO plz cp postcode box po order ticket room gate terminal platform page flight version windows iphone pixel galaxy")})`;
 const CUED = new RegExp(`${NOT_STREET}(?:${LEAD}?(?:${NW}${SP}){0,2}${NW}${SP}(?:${alt("no nr n[º°]")}\\.?${SP}?)?${NUM}|${NUM}${SP}(?:${NW}${SP}){0,2}${NW})${TAIL}`, "uy");
 
+// A cheap first test: the street words, unit-free, as literals (no Unicode
+// classes, no lookarounds). Most messages with numbers have none of them,
+// and skip the expensive regexes.
+const HINT = new RegExp(`(?:${PREFIX}|${SUFFIX_XX}|${alt(COMPOUND_ENDINGS.replace(/\\\\\./g, ""))}|` +
+  `${SUFFIX_EN_WORDS.split(" ").map((w) => w[0]?.toUpperCase() + w.slice(1)).join("|")}|` +
+  "address|live|lives|living|moved|ship|deliver|send|wohne|adress|direcci|vivo|indirizzo|abito|woon|endere|moro|mieszkam|cím|丁目|号|길|로)");
+const DIGIT = /\d/;
+
 /** Append ADDRESS guesses in `text` to `out`, in text order. */
 export function findAddresses(text: string, out: Span[]): void {
-  if (!/\d/.test(text)) return;
+  if (!DIGIT.test(text) || !HINT.test(text)) return;
   const found: Span[] = [];
   ADDRESS.lastIndex = 0;
   for (let m = ADDRESS.exec(text); m !== null; m = ADDRESS.exec(text)) push(found, m.index, m[0]);
