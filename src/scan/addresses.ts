@@ -24,18 +24,22 @@ const alt = (words: string, plural = false) => `(?:${words.trim().split(/\s+/).m
 // A word of a street name: capitalised, a number word ("5th"), or in a script
 // without capitals in the usual sense (Cyrillic, Greek and Arabic street names
 // are often written in lower case or abbreviated).
-const NW = `(?:\\p{Lu}[${L}'\u2019.\\-]{0,30}|\\d{1,3}(?:st|nd|rd|th|e|er)(?![${L}])|[\\p{sc=Cyrillic}\\p{sc=Greek}\\p{sc=Arabic}]{2,30}\\.?)`;
+// Each word ends where the letters end ("(?![...])"): without it, a failed
+// match backtracks through every shorter length of every word (~30^4 paths).
+const NW = `(?:\\p{Lu}[${L}'\u2019.\\-]{0,30}(?![${L}'\u2019.\\-])|\\d{1,3}(?:st|nd|rd|th|e|er)(?![${L}])|[\\p{sc=Cyrillic}\\p{sc=Greek}\\p{sc=Arabic}]{2,30}(?![${L}])\\.?)`;
 const PART = `(?:(?:de|del|de la|des|du|di|da|dei|della|dos|das|do|la|le|les|of|the|y|van|von|der|den|am|an|im|auf|lui|e)(?![${L}])|d['\u2019])`;
 const PREFIX = alt(PREFIX_WORDS);
 const SUFFIX_EN = alt(SUFFIX_EN_WORDS, true);
 const SUFFIX_XX = alt(SUFFIX_XX_WORDS);
-const COMPOUND = `\\p{Lu}[${L}\\-]{1,40}${alt(COMPOUND_ENDINGS)}`;
+// The whole word first, then a look back at its ending: trying ~60 endings at
+// each of 40 lengths of every capitalised word was the detector's main cost.
+const COMPOUND = `\\p{Lu}[${L}\\-]{1,40}(?![${L}\\-])(?<=${alt(COMPOUND_ENDINGS.replace("str\\.", "str"))})\\.?`;
 const NUM = `(?:\\d{1,5}(?:[A-Za-z](?![${L}]))?(?:[/\\-]\\d{1,4}[A-Za-z]?)?|s/n\\.?)`;
 const UNIT = `(?:,?${SP}${alt(UNIT_WORDS)}\\.?${SP}?#?(?:\\d[0-9A-Za-z]{0,4}|[A-Z])(?![${L}\\p{N}])` +
   `|,?${SP}\\d{1,3}[º°ª.]?${SP}?(?:${alt("izda dcha bajo étage etage hoog tv th mf e er ème og eg dg ug OG EG DG UG stock em emelet")}\\.?)(?:${SP}\\d{1,3}${SP}?ajtó|${SP}(?:achter|voor))?` +
   `|${SP}(?:bis|ter|achter|voor|bajo|[Bb]ajo|[Ii]zda|[Dd]cha)\\.?(?![${L}])|${SP}(?:II|III|IV|I(?=${SP}*(?:[,.;)]|$)))(?![${L}])|${SP}[A-Z](?:${SP}\\d{1,3})?(?![${L}\\p{N}])` +
   `|${SP}?[\\p{sc=Han}]{0,4}\\d{1,5}号室|${SP}公寓${SP}?\\d{1,5}|${SP}?\\d{1,5}호|${SP}아파트${SP}?\\d{1,5}동){0,3}`;
-const TOWN = `(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?:${SP}(?:${PART}${SP})?(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}|\\(\\p{Lu}[${L}]{1,30}\\))){0,3}` +
+const TOWN = `(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?![${L}'\u2019.\\-])(?:${SP}(?:${PART}${SP})?(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?![${L}'\u2019.\\-])|\\(\\p{Lu}[${L}]{1,30}\\))){0,3}` +
   `|[\\p{sc=Han}\\p{sc=Hangul}]{1,10})`;
 const POSTCODE = `(?:\\d{5}(?:-\\d{3,4})?|\\d{4}(?:-\\d{3}|${SP}?[A-Z]{2}(?![${L}]))?|\\d{3}${SP}\\d{2,3}|\\d{2}-\\d{3}|\\d{3}-\\d{3,4}|\\d{6}` +
   `|[A-Z]{1,2}\\d[A-Z\\d]?${SP}[A-Z\\d]{3,4})`;
@@ -56,39 +60,104 @@ const FORMS = [
   // Japanese and Chinese block addresses: "2丁目4番4号", "杜侬728号"
   "\\d{1,2}丁目\\d{1,3}番(?:地)?\\d{1,3}号?|[\\p{sc=Han}]{1,6}\\d{1,5}号(?!室)",
 ];
-const TAIL = `${UNIT}${PLACE}(?![\\p{N}])`;
-const ADDRESS = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS.join("|")})${TAIL}`, "gu");
+// The unit, postcode and town after a street: a sticky regex of its own, run
+// after a hit (one regex with everything is too slow for V8 to run well).
+const TAIL = new RegExp(`${UNIT}${PLACE}(?![\\p{N}])`, "uy");
+// Forms that start with the number or a Han street: one global regex.
+const NUMBER_FIRST = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS[0]}|${FORMS[2]})`, "gu");
+// Street word first: a big alternation that, tried at every letter, cost
+// ~5 us per message. It is tried (sticky) only at the starts of the few
+// words before a house number when one of them is a street word.
+const STREET_FIRST = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS[1]})`, "uy");
+const STREET_WORDS: ReadonlySet<string> = new Set(expand(`${PREFIX_WORDS} ${SUFFIX_XX_WORDS}`));
+const COMPOUND_END = new RegExp(`(?:${expand(COMPOUND_ENDINGS.replace("str\\.", "str")).join("|")})$`);
 
 // After an address cue, any street name with a house number will do.
 const CUE = /(?:\b(?:address(?:\s+is)?|live at|lives at|living at|moved to|ship(?:ped)?(?: it)? to|deliver(?:ed)?(?: it)? to|send(?: it)? to|wohne in(?: der| dem)?|wohne am|wohne im|adresse(?: est)?|direcci[óo]n(?: es)?|vivo en|indirizzo(?: è)?|abito in|adres|woon (?:op|aan)|endere[çc]o(?: é)?|moro na|mieszkam przy|adresa|c[íi]m)\s*:?[ \u00a0]+)/giu;
 // ... but not a postcode, a box or a product after the cue ("ship to ZIP 94107").
 const NOT_STREET = `(?!${alt("zip ZIP PLZ CP PO plz cp postcode box po order ticket room gate terminal platform page flight version windows iphone pixel galaxy")})`;
-const CUED = new RegExp(`${NOT_STREET}(?:${LEAD}?(?:${NW}${SP}){0,2}${NW}${SP}(?:${alt("no nr n[º°]")}\\.?${SP}?)?${NUM}|${NUM}${SP}(?:${NW}${SP}){0,2}${NW})${TAIL}`, "uy");
-
-// A cheap first test: the street words, unit-free, as literals (no Unicode
-// classes, no lookarounds). Most messages with numbers have none of them,
-// and skip the expensive regexes.
-const HINT = new RegExp(`(?:${PREFIX}|${SUFFIX_XX}|${alt(COMPOUND_ENDINGS.replace(/\\\\\./g, ""))}|` +
-  `${SUFFIX_EN_WORDS.split(" ").map((w) => w[0]?.toUpperCase() + w.slice(1)).join("|")}|` +
-  "address|live|lives|living|moved|ship|deliver|send|wohne|adress|direcci|vivo|indirizzo|abito|woon|endere|moro|mieszkam|cím|丁目|号|길|로)");
-const DIGIT = /\d/;
+const CUED = new RegExp(`${NOT_STREET}(?:${LEAD}?(?:${NW}${SP}){0,2}${NW}${SP}(?:${alt("no nr n[º°]")}\\.?${SP}?)?${NUM}|${NUM}${SP}(?:${NW}${SP}){0,2}${NW})`, "uy");
 
 /** Append ADDRESS guesses in `text` to `out`, in text order. */
 export function findAddresses(text: string, out: Span[]): void {
-  if (!DIGIT.test(text) || !HINT.test(text)) return;
+  if (!DIGIT.test(text)) return;
   const found: Span[] = [];
-  ADDRESS.lastIndex = 0;
-  for (let m = ADDRESS.exec(text); m !== null; m = ADDRESS.exec(text)) push(found, m.index, m[0]);
+  NUMBER_FIRST.lastIndex = 0;
+  for (let m = NUMBER_FIRST.exec(text); m !== null; m = NUMBER_FIRST.exec(text)) {
+    NUMBER_FIRST.lastIndex = withTail(found, text, m.index, m[0]);
+  }
+  streetFirst(text, found);
+  if (!CUE_HINT.test(text)) {
+    if (found.length > 1) found.sort((x, y) => x.start - y.start);
+    out.push(...found);
+    return;
+  }
   CUE.lastIndex = 0;
   for (let c = CUE.exec(text); c !== null; c = CUE.exec(text)) {
     const at = c.index + c[0].length;
     if (found.some((f) => f.start <= at && at < f.end)) continue;
     CUED.lastIndex = at;
     const m = CUED.exec(text);
-    if (m) push(found, at, m[0]);
+    if (m) withTail(found, text, at, m[0]);
   }
-  found.sort((a, b) => a.start - b.start);
+  if (found.length > 1) found.sort((x, y) => x.start - y.start);
   out.push(...found);
+}
+const DIGIT = /\d/;
+// A case-sensitive literal test before the case-insensitive CUE scan (which costs ~1 us a message).
+const CUE_HINT = /ddress|DDRESS|ive at|ived at|oved to|hip|eliver|end |ohne|dresse|irecci|ivo en|ndirizzo|bito in|dres|oon |ndere|oro na|ieszkam|c[íi]m/;
+
+const isDigitC = (c: number) => c >= 48 && c <= 57;
+const isWordC = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 46 || c === 45 || c === 39 || c === 0x2019 ||
+  (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x206f));
+
+/** "Via Roma 12": at each number with a street word among the 6 words before it, try STREET_FIRST at those words. */
+function streetFirst(text: string, found: Span[]): void {
+  for (let k = 0; k < text.length; k++) {
+    if (!isDigitC(text.charCodeAt(k)) || (k > 0 && isDigitC(text.charCodeAt(k - 1)))) continue;
+    if (found.some((f) => f.start <= k && k < f.end)) continue;
+    const starts: number[] = [];
+    let street = false;
+    let i = k - 1;
+    for (let w = 0; w < 7 && i >= 0; w++) {
+      while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 0xa0 || text.charCodeAt(i) === 44)) i--;
+      const e = i + 1;
+      while (i >= 0 && isWordC(text.charCodeAt(i))) i--;
+      if (e === i + 1) break;
+      const word = text.slice(i + 1, e).toLowerCase().replace(/\.$/, "");
+      starts.push(i + 1);
+      if (STREET_WORDS.has(word) || COMPOUND_END.test(word)) street = true;
+    }
+    if (!street) continue;
+    for (let j = starts.length - 1; j >= 0; j--) {
+      STREET_FIRST.lastIndex = starts[j] as number;
+      const m = STREET_FIRST.exec(text);
+      if (m && m.index + m[0].length > k) {
+        withTail(found, text, m.index, m[0]);
+        break;
+      }
+    }
+  }
+}
+
+/** Expand "[xy]" classes of the word lists into plain words: "all[ée]e" -> "allée", "allee". */
+function expand(words: string): string[] {
+  const out: string[] = [];
+  const one = (w: string): void => {
+    const m = /\[([^\]]+)\]/.exec(w);
+    if (!m) { out.push(w.replace(/\\/g, "")); return; }
+    for (const ch of m[1] ?? "") one(w.slice(0, m.index) + ch + w.slice(m.index + m[0].length));
+  };
+  for (const w of words.trim().split(/\s+/)) one(w.toLowerCase());
+  return out;
+}
+
+/** Push the street found at `start` grown by its tail; returns where the tail ends. */
+function withTail(found: Span[], text: string, start: number, street: string): number {
+  TAIL.lastIndex = start + street.length;
+  const tail = TAIL.exec(text)?.[0] ?? "";
+  push(found, start, street + tail);
+  return start + street.length + tail.length;
 }
 
 function push(out: Span[], start: number, raw: string): void {

@@ -89,7 +89,7 @@ export function findNames(text: string, out: Span[]): void {
     RUN.lastIndex = i;
     if (!RUN.test(text)) continue;
     const runEnd = RUN.lastIndex;
-    const keep = decide(text, splitRun(text, i, runEnd), runEnd, lex);
+    const keep = decide(text, splitRun(text, i, runEnd), lex);
     if (keep) found.push({ start: keep.start, end: keep.end, kind: "NAME", value: text.slice(keep.start, keep.end) });
     CAND.lastIndex = runEnd;
   }
@@ -143,7 +143,7 @@ function splitRun(text: string, from: number, to: number): Word[] {
 
 const span = (ws: Word[]) => ({ start: (ws[0] as Word).start, end: (ws[ws.length - 1] as Word).end });
 
-function decide(text: string, words: Word[], runEnd: number, lex: Lexicon): { start: number; end: number } | null {
+function decide(text: string, words: Word[], lex: Lexicon): { start: number; end: number } | null {
   const { given, surnames, common } = lex;
   const isGiven = (w: Word) => given.has(w.f);
   const isSurname = (w: Word) => surnames.has(w.f);
@@ -169,7 +169,9 @@ function decide(text: string, words: Word[], runEnd: number, lex: Lexicon): { st
   if (!head) return null;
   const lead = words.slice(0, i);
   const c = context(text, head.start);
-  const after = end === words.length ? text.slice(runEnd, runEnd + 14) : " ";
+  // what follows the name itself (a trimmed "Thanks" after it counts)
+  const tailAt = (core[core.length - 1] as Word).end;
+  const after = text.slice(tailAt, tailAt + 14);
   if ((has(STRONG, c) && (c.sep === "" || c.sep === ":")) || (TITLES.has(c.w1) && (c.sep === "" || c.sep === "."))) {
     return notName(head) && !isGiven(head) ? null : span(core);
   }
