@@ -182,7 +182,8 @@ function decide(text: string, words: Word[], lex: Lexicon): { start: number; end
   const cued = (has(MEDIUM, c) && /^[,!]?$/.test(c.sep)) || (c.sep === ":" && has(LABELS, c)) ||
     (c.dash && AT_END.test(after)) || MEDIUM_AFTER.test(after) || (c.lineStart && /^[ \t.,!]*(?:\n|$)/.test(after));
   if (cued && (isName(head) || !ordinary(head))) return span(core);
-  if (c.sep === "" && (PLACE_PREP.has(c.w1) || PLACE_PREP.has(c.w2))) return null;
+  const weak = c.sep === "" && has(WEAK, c);
+  if (!weak && c.sep === "" && (PLACE_PREP.has(c.w1) || PLACE_PREP.has(c.w2))) return null;
   const rest = core.slice(1);
   if (core.length >= 2) {
     if (rest.some(ordinary) && !keepLast(end)) return null;
@@ -190,7 +191,7 @@ function decide(text: string, words: Word[], lex: Lexicon): { start: number; end
     // No cue: "Trenton Zieme" (a given name first). After "by", "for", "and"...
     // also "Kaelyn Marvin" and two unknown words ("Dildâr Demirbaş").
     if (isGiven(head)) return span(core);
-    if (c.sep === "" && has(WEAK, c) && !ordinary(head)) return span(core);
+    if (weak && !ordinary(head)) return span(core);
     return (isSurname(last) || isGiven(last)) && isName(head) && !ordinary(head) ? span(core) : null;
   }
   // A lone given name mid-sentence: "please ask Aaliyah to call".
