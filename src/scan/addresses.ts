@@ -71,7 +71,12 @@ const NUMBER_FIRST = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS[0]}|${FORMS[2
 // big has a fixed setup cost of ~0.4 us, so one exec beats one per word.)
 const STREET_FIRST = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS[1]})`, "gu");
 const STREET_WORDS: ReadonlySet<string> = new Set(expand(`${PREFIX_WORDS} ${SUFFIX_XX_WORDS}`));
-const COMPOUND_END = new RegExp(`(?:${expand(COMPOUND_ENDINGS.replace("str\\.", "str")).join("|")})$`);
+const ENDINGS: ReadonlySet<string> = new Set(expand(COMPOUND_ENDINGS.replace("str\\.", "str")));
+/** "hauptstraße", "kerkstraat", "kyrkgatan": a word ending in a street word (Set lookups, no regex). */
+function compoundEnd(word: string): boolean {
+  for (let n = 2; n <= 9 && n < word.length; n++) if (ENDINGS.has(word.slice(word.length - n))) return true;
+  return false;
+}
 
 // After an address cue, any street name with a house number will do.
 const CUE = /(?:(?<![\p{L}])(?:address(?:\s+is)?|live at|lives at|living at|moved to|ship(?:ped)?(?: it)? to|deliver(?:ed)?(?: it)? to|send(?: it)? to|wohne in(?: der| dem)?|wohne am|wohne im|adresse(?: est)?|direcci[óo]n(?: es)?|vivo en|indirizzo(?: è)?|abito in|adres|woon (?:op|aan)|endere[çc]o(?: é)?|moro na|mieszkam przy|adresa|c[íi]m)\s*:?[ \u00a0]+)/gu; // run on the lower-cased text: an "i" flag with "u" is slow in V8
@@ -126,9 +131,10 @@ function streetFirst(text: string, found: Span[]): void {
       const e = i + 1;
       while (i >= 0 && isWordC(text.charCodeAt(i))) i--;
       if (e === i + 1) break;
-      const word = text.slice(i + 1, e).toLowerCase().replace(/\.$/, "");
+      const end = text.charCodeAt(e - 1) === 46 ? e - 1 : e; // "Moselstr." -> "moselstr"
+      const word = text.slice(i + 1, end).toLowerCase();
       starts.push(i + 1);
-      if (STREET_WORDS.has(word) || COMPOUND_END.test(word)) street = true;
+      if (STREET_WORDS.has(word) || compoundEnd(word)) street = true;
     }
     if (!street) continue;
     STREET_FIRST.lastIndex = starts[starts.length - 1] as number;
