@@ -1,26 +1,37 @@
 /**
- * The egress guard. Every outbound fetch() of an agent lands here instead of
- * the network; nothing is forwarded. May touch: D1 (audit log) only.
- * The agent's name comes from the outbound binding's props, set by the
- * platform configuration, not by the agent.
+ * The egress guard. Every outbound fetch() or connect() of an agent lands
+ * here instead of the network; nothing is forwarded. May touch: D1 (audit
+ * log) only. Who is calling (agent, task) comes from how the platform wired
+ * the agent, never from the agent:
+ * - service mode: the outbound binding's props (`props.agent`);
+ * - loader mode: a stub the router asks EgressKernel for (`props.agent`,
+ *   `props.task`) and sets as the dynamic Worker's `globalOutbound`;
+ * - namespace mode: the dispatch namespace's outbound parameters, which
+ *   Workers for Platforms hands the outbound Worker as env (`agent`, `task`).
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { digestText } from "../audit/agent-text.ts";
 import { appendAudit } from "../audit/index.ts";
 import { database } from "../db/index.ts";
 
 interface EgressEnv {
   DB: D1Database;
+  /** Outbound parameters of a dispatch namespace (namespace mode). */
+  agent?: string;
+  task?: string;
 }
 
-interface EgressProps {
+export interface EgressProps {
   agent?: string;
+  task?: string;
 }
 
 export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps> {
   override async fetch(request: Request): Promise<Response> {
     const url = safeUrl(request.url);
-    // Host and method only: a query string may carry exfiltrated data.
-    await this.#deny({ method: request.method, host: url?.host ?? "unparseable", scheme: url?.protocol ?? null });
+    // Method, scheme and a digest of the host: the agent chose the host, and a
+    // hostname can carry exfiltrated data as well as a query string can.
+    await this.#deny({ method: STANDARD_METHODS.has(request.method) ? request.method : "other", host: url ? await digestText(url.host) : "unparseable", scheme: url?.protocol.slice(0, 16) ?? null });
     return Response.json(
       { error: "egress_denied", message: "agents may reach only the SiloOS proxy" },
       { status: 403 },
@@ -34,9 +45,12 @@ export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps
   }
 
   async #deny(detail: Record<string, unknown>): Promise<void> {
+    const agent = this.ctx.props?.agent ?? this.env.agent;
+    const task = this.ctx.props?.task ?? this.env.task;
     try {
       await appendAudit(database(this.env.DB), {
-        actor: `agent:${this.ctx.props?.agent ?? "unknown"}`,
+        taskId: task ?? null,
+        actor: `agent:${agent ?? "unknown"}`,
         event: "egress.denied",
         decision: "refused",
         reason: "egress_denied",
@@ -45,6 +59,20 @@ export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps
     } catch {
       // Deny regardless: the audit failure must not open the door.
     }
+  }
+}
+
+const STANDARD_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"]);
+
+/**
+ * The router's door to the guard (loader mode): a guard labelled with the
+ * agent and the task of one hop, to hand a dynamic Worker as its only
+ * outbound. Only the router binds this entrypoint.
+ */
+export class EgressKernel extends WorkerEntrypoint<EgressEnv> {
+  guardFor(agent: string, task: string): Fetcher {
+    const exports = this.ctx.exports as unknown as { default: (o: { props: EgressProps }) => Fetcher };
+    return exports.default({ props: { agent, task } });
   }
 }
 

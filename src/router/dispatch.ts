@@ -1,3 +1,4 @@
+import { auditableText } from "../audit/agent-text.ts";
 import { batchWithAudit, type AuditEvent } from "../audit/index.ts";
 import { AgentResultSchema, type AgentInvocation, type AgentResult } from "../contracts/agent.ts";
 import { findCapability } from "../contracts/capabilities.ts";
@@ -6,6 +7,7 @@ import type { Db } from "../db/index.ts";
 import { SiloError } from "../errors/index.ts";
 import type { Scope } from "../keys/claims.ts";
 import { findAgent, registry, type AgentEntry } from "../registry/index.ts";
+import { openCell, type CellOpening } from "./cells/index.ts";
 import type { RouterConfig, RouterEnv } from "./env.ts";
 import { keysMintedEvent, mintKeyPair } from "./keys.ts";
 import { agentOnline, queueForHuman } from "./queue.ts";
@@ -79,7 +81,7 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
       // A failed run is not a lost request: the task waits for a human.
       await queueForHuman(env, db, task.id, "human:support", "failed", [
         finished,
-        { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_failed", detail: { from: principal, to: "human:support", reason: result.reason.slice(0, 200) } },
+        { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_failed", detail: { from: principal, to: "human:support", reason: await tokenizeSummary(env, task.id, result.reason, 200) } },
       ]);
       return { outcome: "failed", assignee: "human:support", hops };
     }
@@ -99,7 +101,9 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
       finished,
       { taskId: task.id, actor: "router", event: "task.escalated", detail: { from: principal, to: `agent:${target}`, reason } },
     ]);
-    ctx = { ...ctx, escalatedFrom: current.name, escalationReason: reason, summary: summary ?? "" };
+    // The next agent reads the summary and reason exactly as written: re-tokenized,
+    // they told which guessed value was real (issue 9, item 5). The stored copies are tokenized.
+    ctx = { ...ctx, escalatedFrom: current.name, escalationReason: result.reason, summary: "summary" in result ? result.summary : "" };
     current = next;
   }
   await queueForHuman(env, db, task.id, "human:support", "escalated", [{ taskId: task.id, actor: "router", event: "task.queued_human", detail: { reason: "escalation chain too long" } }]);
@@ -114,14 +118,15 @@ function allowedTarget(agent: AgentEntry, target: string): string {
 }
 
 async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocation): Promise<AgentResult> {
-  const binding = env[agent.binding as `AGENT_${string}`];
-  if (!binding) return { status: "failed", reason: "agent_unavailable: no binding for this agent" };
+  // The mode (service, loader, namespace) is chosen in one place: src/router/cells/.
+  const opening = await openCell(env, agent, inv.taskId).catch((): CellOpening => ({ ok: false, reason: "agent_unavailable: the agent's cell could not be opened" }));
+  if (!opening.ok) return { status: "failed", reason: opening.reason };
   let raw: unknown;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     // An agent that never answers must not hold the request (its keys die in minutes anyway).
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("agent_timeout")), AGENT_TIMEOUT_MS)));
-    raw = await Promise.race([binding.run(inv), timeout]);
+    raw = await Promise.race([opening.cell.invoke("run", inv), timeout]);
   } catch (err) {
     // Never echo an agent's error text: it is untrusted.
     const timedOut = err instanceof Error && err.message === "agent_timeout";
@@ -133,8 +138,9 @@ async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocati
   return parsed.success ? parsed.data : { status: "failed", reason: "agent_error: malformed result" };
 }
 
-async function tokenizeSummary(env: RouterEnv, taskId: string, text: string): Promise<string> {
-  return unwrap(await env.PROXY.tokenize(taskId, text)).text;
+/** Agent text kept by the router (task row, audit): tokenized by the vault, opaque runs cut, capped. */
+async function tokenizeSummary(env: RouterEnv, taskId: string, text: string, max = 1000): Promise<string> {
+  return auditableText(unwrap(await env.PROXY.tokenize(taskId, text)).text, max);
 }
 
 async function latestCustomerMessage(env: RouterEnv, taskId: string): Promise<string> {
