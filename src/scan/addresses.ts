@@ -92,20 +92,22 @@ export function findAddresses(text: string, out: Span[]): void {
   for (let m = NUMBER_FIRST.exec(text); m !== null; m = NUMBER_FIRST.exec(text)) {
     NUMBER_FIRST.lastIndex = withTail(found, text, m.index, m[0]);
   }
-  streetFirst(text, found);
+  const numberFirst = found.slice(); // sorted: for the binary searches below
+  streetFirst(text, found, numberFirst);
   if (!CUE_HINT.test(text)) {
     if (found.length > 1) found.sort((x, y) => x.start - y.start);
     out.push(...found);
     return;
   }
   const lower = text.toLowerCase();
+  let cueFloor = streetEnd;
   CUE.lastIndex = 0;
   for (let c = lower.length === text.length ? CUE.exec(lower) : null; c !== null; c = CUE.exec(lower)) {
     const at = c.index + c[0].length;
-    if (found.some((f) => f.start <= at && at < f.end)) continue;
+    if (at < cueFloor || covered(numberFirst, at)) continue;
     CUED.lastIndex = at;
     const m = CUED.exec(text);
-    if (m) withTail(found, text, at, m[0]);
+    if (m) cueFloor = withTail(found, text, at, m[0]);
   }
   if (found.length > 1) found.sort((x, y) => x.start - y.start);
   out.push(...found);
@@ -119,10 +121,27 @@ const isWordC = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || 
   (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x206f));
 
 /** "Via Roma 12": at each number with a street word among the 6 words before it, try STREET_FIRST at those words. */
-function streetFirst(text: string, found: Span[]): void {
+let streetEnd = 0; // where the last street-first address ended (set by streetFirst)
+
+/** Some span of the start-sorted, disjoint list covers position `at` (binary search). */
+function covered(list: readonly Span[], at: number): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = list[mid] as Span;
+    if (at < s.start) hi = mid - 1;
+    else if (at >= s.end) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]): void {
+  streetEnd = 0;
   for (let k = 0; k < text.length; k++) {
     if (!isDigitC(text.charCodeAt(k)) || (k > 0 && isDigitC(text.charCodeAt(k - 1)))) continue;
-    if (found.some((f) => f.start <= k && k < f.end)) continue;
+    if (k < streetEnd || covered(numberFirst, k)) continue;
     const starts: number[] = [];
     let street = false;
     let i = k - 1;
@@ -139,7 +158,10 @@ function streetFirst(text: string, found: Span[]): void {
     if (!street) continue;
     STREET_FIRST.lastIndex = starts[starts.length - 1] as number;
     const m = STREET_FIRST.exec(text);
-    if (m && m.index <= k && m.index + m[0].length > k) k = withTail(found, text, m.index, m[0]) - 1;
+    if (m && m.index <= k && m.index + m[0].length > k) {
+      streetEnd = withTail(found, text, m.index, m[0]);
+      k = streetEnd - 1;
+    }
   }
 }
 
