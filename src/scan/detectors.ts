@@ -159,6 +159,6 @@ export const DETECTORS: readonly Detector[] = [
   rowDetector(row("phone-paren"), "("),
   rowDetector(row("iban")),
   combined("digits", ["ssn", "ipv4", "card", "phone-nanp", "phone-trunk", "phone-cued", "phone-00", "phone-trunk-mixed", "phone-short"].map(row)),
-  { name: "address", needs: "", find: findAddresses },
-  { name: "name", needs: "", find: findNames },
+  { name: "address", needs: "", find: findAddresses, guess: true },
+  { name: "name", needs: "", find: findNames, guess: true },
 ];

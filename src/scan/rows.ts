@@ -10,6 +10,8 @@ export interface Detector {
   readonly needs: string;
   /** Append every accepted hit in `text` to `out` (in text order). */
   readonly find: (text: string, out: Span[]) => void;
+  /** A guess (names, addresses) rather than a format: a known value inside it yields to it. */
+  readonly guess?: boolean;
 }
 
 /** Accepted length of candidate `m` found at `start` (may trim), 0 to reject. */
