@@ -20,6 +20,12 @@ export const CapabilitySchema = z.discriminatedUnion("capability", [
       limit: z.number().positive().finite(),
       /** Cumulative ceiling for one task, so many small refunds cannot beat `limit`. */
       perTaskLimit: z.number().positive().finite(),
+      /** Refunds by this principal over 24 hours, across tasks: a per-task limit multiplies with tasks. */
+      perAgentDailyLimit: z.number().positive().finite(),
+      /** Refunds to one customer over 24 hours, by anyone, across tasks. */
+      perCustomerDailyLimit: z.number().positive().finite(),
+      /** Order statuses a refund is allowed for (e.g. delivered; never returned or in transit). */
+      orderStatuses: z.array(z.string().regex(/^[a-z][a-z_]{1,30}$/)).min(1),
       currency: z.string().regex(/^[A-Z]{3}$/),
     })
     .strict(),
@@ -40,9 +46,4 @@ export type Capability = z.infer<typeof CapabilitySchema>;
 export type CapabilityName = Capability["capability"];
 export type CapabilityOf<N extends CapabilityName> = Extract<Capability, { capability: N }>;
 
-export function findCapability<N extends CapabilityName>(
-  caps: readonly Capability[],
-  name: N,
-): CapabilityOf<N> | undefined {
-  return caps.find((c): c is CapabilityOf<N> => c.capability === name);
-}
+export { findCapability } from "./find-capability.ts";

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CapabilitySchema, escalationTarget } from "../contracts/capabilities.ts";
+import { RateLimitsSchema } from "../contracts/limits.ts";
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/);
 
@@ -12,6 +13,8 @@ export const AgentConfigSchema = z
     model: z.string().min(1).default("default"),
     base_keys: z.array(CapabilitySchema).min(1),
     escalation: z.array(escalationTarget).default([]),
+    /** In-cell rate limits (src/contracts/limits.ts); the defaults apply when absent. */
+    rate_limits: RateLimitsSchema.optional(),
   })
   .strict();
 
@@ -24,6 +27,7 @@ export const AgentEntrySchema = z.object({
   model: z.string(),
   caps: z.array(CapabilitySchema),
   escalation: z.array(escalationTarget),
+  rateLimits: RateLimitsSchema.optional(),
   instructions: z.string(),
 });
 export type AgentEntry = z.infer<typeof AgentEntrySchema>;
@@ -57,10 +61,20 @@ export const RoleConfigSchema = z
 export const RoleEntrySchema = z.object({ name, description: z.string(), caps: z.array(CapabilitySchema) });
 export type RoleEntry = z.infer<typeof RoleEntrySchema>;
 
+/** A proxy operation as a model tool, its JSON Schema computed at build time (src/registry/tools.ts). */
+export const ToolEntrySchema = z.object({
+  op: z.string(),
+  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/),
+  description: z.string(),
+  parameters: z.record(z.string(), z.unknown()),
+});
+export type ToolEntry = z.infer<typeof ToolEntrySchema>;
+
 export const RegistrySchema = z.object({
   agents: z.array(AgentEntrySchema),
   templates: z.array(TemplateSchema),
   roles: z.array(RoleEntrySchema),
+  tools: z.array(ToolEntrySchema),
 });
 export type Registry = z.infer<typeof RegistrySchema>;
 

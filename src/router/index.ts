@@ -12,14 +12,21 @@ import { publicJwks, parseSigningKeys } from "../keys/keyring.ts";
 import { bearerKey } from "./auth.ts";
 import { routerConfig, type RouterEnv } from "./env.ts";
 import { errorResponse, notFound } from "./errors.ts";
+import { missingTables } from "./readiness.ts";
 import { consoleApi } from "./console/routes.ts";
 import { openApiDocument } from "./openapi/document.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { widgetRoutes } from "./routes/widget.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { sessionAdminRoutes } from "./routes/sessions.ts";
+import { workerSecurityHeaders } from "./edge/headers.ts";
+import { flushEdgeRefusals, pruneEdgeState, recordEdgeRefusal } from "./edge/refusals.ts";
 
 const app = new Hono<{ Bindings: RouterEnv }>();
+
+// CSP, frame-ancestors/X-Frame-Options, nosniff, Referrer-Policy on every Worker response.
+app.use("*", workerSecurityHeaders);
 
 app.use(
   "*",
@@ -31,10 +38,13 @@ app.use(
 
 app.get("/healthz", async (c) => {
   routerConfig(c.env);
-  const checks = await Promise.allSettled([c.env.DB.prepare("SELECT 1").first(), c.env.PROXY.ping()]);
-  const [db, proxy] = checks.map((r) => r.status === "fulfilled");
-  if (db && proxy) return c.json({ ok: true, checks: { db, proxy } });
-  return c.json({ error: "unavailable", message: "a part of SiloOS is down", checks: { db, proxy } }, 503);
+  const [tables, ping] = await Promise.allSettled([missingTables(c.env.DB), c.env.PROXY.ping()]);
+  const db = tables.status === "fulfilled";
+  const schema = db && tables.value.length === 0;
+  const proxy = ping.status === "fulfilled";
+  if (schema && proxy) return c.json({ ok: true, checks: { db, schema, proxy } });
+  const message = db && !schema ? "the database is not migrated yet" : "a part of SiloOS is down";
+  return c.json({ error: "unavailable", message, checks: { db, schema, proxy } }, 503);
 });
 
 app.get("/.well-known/jwks.json", (c) => {
@@ -42,7 +52,8 @@ app.get("/.well-known/jwks.json", (c) => {
   return c.json(publicJwks(parseSigningKeys(routerConfig(c.env).SILOOS_SIGNING_KEYS)));
 });
 
-app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
+// The servers entry comes from configuration: a Host header is the caller's to choose.
+app.get("/openapi.json", (c) => c.json(openApiDocument(c.env.SILOOS_PUBLIC_URL)));
 
 app.use("/v1/tasks/*", bearerKey("SILOOS_API_KEY"));
 app.use("/v1/tasks", bearerKey("SILOOS_API_KEY"));
@@ -55,13 +66,20 @@ app.use("/v1/audit", bearerKey("SILOOS_ADMIN_KEY"));
 app.use("/v1/audit/*", bearerKey("SILOOS_ADMIN_KEY"));
 app.use("/v1/agents", bearerKey("SILOOS_ADMIN_KEY"));
 app.use("/v1/agents/*", bearerKey("SILOOS_ADMIN_KEY"));
+app.use("/v1/operators/*", bearerKey("SILOOS_ADMIN_KEY"));
+app.use("/v1/widget-sessions/*", bearerKey("SILOOS_ADMIN_KEY"));
 app.route("/v1", adminRoutes);
+app.route("/v1", sessionAdminRoutes);
 
 app.route("/console/api", consoleApi);
 app.route("/v1/widget", widgetRoutes);
 
 app.notFound(notFound);
-app.onError((err, c) => errorResponse(c, err));
+app.onError(async (err, c) => {
+  // Refusals at the edge are counted and audited (aggregated), then answered as usual.
+  await recordEdgeRefusal(c, err);
+  return errorResponse(c, err);
+});
 
 export { app };
 
@@ -69,6 +87,9 @@ export default {
   fetch: app.fetch,
   /** Cron: seal new audit rows into the hash chain even when nobody reads the log. */
   async scheduled(_controller: ScheduledController, env: RouterEnv): Promise<void> {
+    // Edge bookkeeping never stands in the way of sealing.
+    await flushEdgeRefusals(env).catch((e: unknown) => console.error("router: edge refusals not flushed", e instanceof Error ? e.message.slice(0, 200) : typeof e));
+    await pruneEdgeState(env).catch(() => undefined);
     await sealAudit(database(env.DB), routerConfig(env).SILOOS_AUDIT_KEY);
   },
 } satisfies ExportedHandler<RouterEnv>;

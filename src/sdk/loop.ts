@@ -1,5 +1,5 @@
 import type { AgentResult } from "../contracts/agent.ts";
-import { findCapability } from "../contracts/capabilities.ts";
+import { findCapability } from "../contracts/find-capability.ts";
 import type { ChatMessage, ChatResponse, ToolCall } from "../contracts/llm.ts";
 import type { AgentContext } from "./index.ts";
 import { opForTool, toolsFor, type Identity } from "./tools.ts";
@@ -92,6 +92,16 @@ async function finishWithText(ctx: AgentContext, text: string | null): Promise<A
 function handOff(me: Identity, reason: string): AgentResult {
   const human = findCapability(me.capabilities, "escalate")?.targets.find((t) => t.startsWith("human:"));
   return human ? { status: "escalate", target: human, reason, summary: reason } : { status: "failed", reason };
+}
+
+/**
+ * The SDK's default idempotency key: namespaced by the action (label = op +
+ * argument fingerprint) and mixed with the task; deterministic, so a retried
+ * or resumed run never acts twice. The proxy scopes keys to the principal and
+ * the op and checks the arguments' hash, so guessing one gains nothing.
+ */
+export function actionKey(taskId: string, label: string): string {
+  return `${label.slice(0, 60)}.${fingerprint(`${taskId}|${label}`)}`;
 }
 
 /** FNV-1a over the JSON of the arguments: a short, stable idempotency suffix. */

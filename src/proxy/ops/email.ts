@@ -1,7 +1,5 @@
-import { and, eq } from "drizzle-orm";
 import { batchWithAudit } from "../../audit/index.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
-import { outbox } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findTemplate } from "../../registry/index.ts";
 import { deliverQueued, mailProvider } from "../mail.ts";
@@ -23,13 +21,10 @@ export const emailSend: OpDefinition<"email.send"> = {
     if (!cap?.templates.includes(args.template)) throw new SiloError("template_denied", `template ${args.template} is not granted`);
     const template = findTemplate(ctx.registry, args.template);
     if (!template) throw new SiloError("template_denied", `template ${args.template} is not approved`);
-    const idem = requireIdempotencyKey(ctx);
-    const sent = await ctx.db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(and(eq(outbox.taskId, ctx.auth.task.tid), eq(outbox.idempotencyKey, idem)))
-      .get();
-    if (sent) return { result: { messageId: sent.id, replayed: true }, detail: { messageId: sent.id, replayed: true } };
+    // Before any write: no provider means no outbox row claiming a message.
+    const provider = mailProvider(ctx.env);
+    // Replays and key reuse are the gate's (ledger/effects.ts); the outbox key is namespaced by principal.
+    const idem = `${ctx.auth.principal}|${requireIdempotencyKey(ctx)}`;
 
     const to = await assertRecipient(ctx, args.to);
     assertVariablesDeclared(template, args.variables);
@@ -44,7 +39,7 @@ export const emailSend: OpDefinition<"email.send"> = {
       [outboxInsert(ctx.db, mail)],
       [{ taskId: ctx.auth.task.tid, actor: ctx.auth.principal, event: "proxy.call", op: "email.send", decision: "allowed", detail }],
     );
-    const delivery = await deliverQueued(ctx.db, mailProvider(ctx.env), mail);
+    const delivery = await deliverQueued(ctx.db, provider, mail);
     return { result: { messageId, delivery, replayed: false }, detail, audited: true };
   },
 };
