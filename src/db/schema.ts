@@ -6,7 +6,7 @@ import { integer, sqliteTable, text, uniqueIndex, index } from "drizzle-orm/sqli
  * proxy's D1 connector and are never bound to an agent.
  */
 
-export const TASK_STATUSES = ["open", "queued_human", "completed", "failed"] as const;
+export const TASK_STATUSES = ["open", "queued_human", "completed", "failed", "expired"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const tasks = sqliteTable("tasks", {

@@ -66,6 +66,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       // The console and the widget: static assets served before the Worker runs.
       assets: { directory: join(ROOT, "src/router/public"), binding: "ASSETS", routerConfig: { has_user_worker: true } },
       d1Databases: { DB: D1_ID },
+      durableObjects: { TASK_RUN: "TaskRun" },
       serviceBindings: {
         PROXY: { name: "siloos-proxy", entrypoint: "KernelGate" },
         ...Object.fromEntries(

@@ -18,6 +18,9 @@ import { adminRoutes } from "./routes/admin.ts";
 import { widgetRoutes } from "./routes/widget.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { expireDueTasks } from "./expiry.ts";
+
+export { TaskRun } from "./run/task-run.ts";
 
 const app = new Hono<{ Bindings: RouterEnv }>();
 
@@ -67,8 +70,9 @@ export { app };
 
 export default {
   fetch: app.fetch,
-  /** Cron: seal new audit rows into the hash chain even when nobody reads the log. */
+  /** Cron: end tasks past their TTL; seal new audit rows into the hash chain even when nobody reads the log. */
   async scheduled(_controller: ScheduledController, env: RouterEnv): Promise<void> {
+    await expireDueTasks(env);
     await sealAudit(database(env.DB), routerConfig(env).SILOOS_AUDIT_KEY);
   },
 } satisfies ExportedHandler<RouterEnv>;

@@ -11,6 +11,7 @@ import { originAllowed, widgetSites, type Site } from "../../widget/sites.ts";
 import type { RouterEnv } from "../env.ts";
 import { jsonBody } from "../errors.ts";
 import { continueTask, startTask } from "../lifecycle.ts";
+import { runOf } from "../run/index.ts";
 import { getTask, newTaskId } from "../tasks.ts";
 import { parseOr400 } from "../validate.ts";
 import { conversationStream, SSE_HEADERS } from "../widget-stream.ts";
@@ -68,25 +69,29 @@ widgetRoutes.post("/messages", async (c) => {
   const existing = row.taskId ? await getTask(db, row.taskId) : undefined;
   let taskId: string;
   let since = 0;
-  let run: Promise<unknown>;
-  if (!existing || existing.status === "completed" || existing.status === "failed") {
+  let started: Promise<unknown>;
+  if (!existing || existing.status === "completed" || existing.status === "failed" || existing.status === "expired") {
     taskId = newTaskId();
     await db.update(widgetSessions).set({ taskId }).where(eq(widgetSessions.id, row.id));
     const site = sites(c.env)[row.site]!;
-    // Start the run on the next turn of the event loop, so the response (and its
-    // stream) leaves first: replies then reach the visitor while the run goes on.
-    run = nextTurn().then(() => startTask(c.env, { taskId, intent: site.intent, subject: { customerId: row.customerId }, message, channel: "widget" }));
+    // The run is durable (its own Durable Object): a closed tab stops the stream, never the run.
+    started = startTask(c.env, { taskId, intent: site.intent, subject: { customerId: row.customerId }, message, channel: "widget" }, "async");
   } else {
     taskId = existing.id;
     const res = await c.env.PROXY.conversation(taskId, 0);
     since = res.ok ? res.result.next : 0;
     // A person holds the task: the message joins the conversation for them to answer.
     const agentHolds = existing.status === "open" && existing.assignee.startsWith("agent:");
-    run = nextTurn().then((): Promise<unknown> => (agentHolds ? continueTask(c.env, existing, message) : c.env.PROXY.addMessage(taskId, message)));
+    started = agentHolds ? continueTask(c.env, existing, message, "async") : c.env.PROXY.addMessage(taskId, message);
   }
-  c.executionCtx.waitUntil(run.catch(() => undefined));
-  return new Response(conversationStream({ env: c.env, taskId, since, until: run }), { headers: SSE_HEADERS });
+  // Accepted before the stream begins: the message is in the vault and the run is on its way.
+  await started;
+  const until = runOf(c.env, taskId).wait(RUN_STREAM_MS);
+  return new Response(conversationStream({ env: c.env, taskId, since, until }), { headers: SSE_HEADERS });
 });
+
+/** How long the stream of one message follows its run; the widget then reconnects to /events. */
+const RUN_STREAM_MS = 120_000;
 
 /** While a person holds the conversation: stream their replies for up to a minute, then the widget reconnects. */
 widgetRoutes.get("/events", async (c) => {
@@ -96,8 +101,6 @@ widgetRoutes.get("/events", async (c) => {
   const until = new Promise((r) => setTimeout(r, 50));
   return new Response(conversationStream({ env: c.env, taskId: row.taskId, since: Number.isFinite(since) ? since : 0, until, linger: 55_000 }), { headers: SSE_HEADERS });
 });
-
-const nextTurn = () => new Promise<void>((r) => setTimeout(r, 0));
 
 function sites(env: RouterEnv): Record<string, Site> {
   return widgetSites(env.SILOOS_WIDGET_SITES);
