@@ -90,6 +90,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       modules: [{ type: "ESModule", path: proxy!.path, contents: proxy!.contents }],
       d1Databases: { DB: D1_ID },
       durableObjects: { VAULT: opts.vault ? { className: opts.vault.className, scriptName: "test-vault" } : "Vault" },
+      queueProducers: { OUTBOX_QUEUE: { queueName: "siloos-outbox" } },
+      queueConsumers: { "siloos-outbox": { maxBatchSize: 10, maxBatchTimeout: 1, maxRetries: 10 } },
       bindings: { SILOOS_VERIFY_JWKS: opts.secrets.SILOOS_VERIFY_JWKS, ...opts.proxyVars },
     },
     {

@@ -8,6 +8,7 @@ import type { ProxyResult } from "../contracts/proxy.ts";
 import type { ProxyEnv } from "./env.ts";
 import { handleCall } from "./gate.ts";
 import * as kernel from "./kernel.ts";
+import { deadLetters, drainOutbox, sweepOutbox, type OutboxMessage } from "./outbox-consumer.ts";
 
 export { Vault } from "../vault/vault.ts";
 
@@ -26,6 +27,11 @@ export default class AgentGate extends WorkerEntrypoint<ProxyEnv, CallerProps> {
 
   override async fetch(): Promise<Response> {
     return Response.json({ error: "not_found", message: "the proxy has no public route" }, { status: 404 });
+  }
+
+  /** The outbox queue's consumer (a handler, not an RPC method: agents cannot call it). */
+  override async queue(batch: MessageBatch<OutboxMessage>): Promise<void> {
+    await drainOutbox(this.env, batch);
   }
 }
 
@@ -72,6 +78,14 @@ export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
   }
   closeTask(taskId: string, reason: string) {
     return kernel.closeTask(this.env, taskId, reason);
+  }
+  /** The outbox's dead letters, for the console: codes and ids, no address, no body. */
+  deadLetters() {
+    return deadLetters(this.env);
+  }
+  /** Cron: enqueue again the outbox rows whose queue message was lost. */
+  sweepOutbox() {
+    return sweepOutbox(this.env);
   }
   /** A human operator's call: the router vouches for who the human is. */
   callAs(principal: string, request: unknown): Promise<ProxyResult> {

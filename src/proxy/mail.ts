@@ -1,13 +1,12 @@
-import { eq } from "drizzle-orm";
-import type { Db } from "../db/index.ts";
-import { outbox } from "../db/schema.ts";
+import { httpMail } from "./mail-http.ts";
 import type { OutboundEmail } from "./outbox.ts";
 
 /**
- * Delivery behind one interface. Locally the D1 outbox row is the delivery
+ * Delivery behind one interface. Locally the D1 outbox row is the mailbox
  * (inspect it, or read it in tests). In production, bind Cloudflare Email
- * Service (`[[send_email]] name = "EMAIL"`) and set SILOOS_MAIL_FROM: the
- * proxy sends right after the outbox row and its audit row are committed.
+ * Service (`[[send_email]] name = "EMAIL"`) or set SILOOS_MAIL_URL and its
+ * key, with SILOOS_MAIL_FROM: the outbox queue's consumer
+ * (src/proxy/outbox-consumer.ts) sends each committed row, with retries.
  */
 export interface MailProvider {
   readonly name: string;
@@ -40,18 +39,15 @@ export function cloudflareEmail(binding: SendEmailBinding, from: string): MailPr
   };
 }
 
-export function mailProvider(env: { EMAIL?: SendEmailBinding; SILOOS_MAIL_FROM?: string }): MailProvider {
-  return env.EMAIL && env.SILOOS_MAIL_FROM ? cloudflareEmail(env.EMAIL, env.SILOOS_MAIL_FROM) : localOutbox();
+export interface MailEnv {
+  EMAIL?: SendEmailBinding;
+  SILOOS_MAIL_FROM?: string;
+  /** A Resend-compatible mail API (src/proxy/mail-http.ts) and its key. */
+  SILOOS_MAIL_URL?: string;
+  SILOOS_MAIL_API_KEY?: string;
 }
 
-/** Send a committed outbox row; a failure leaves it queued for a retry, never lost. */
-export async function deliverQueued(db: Db, provider: MailProvider, mail: OutboundEmail): Promise<string> {
-  if (provider.name === "local-outbox") return "queued";
-  try {
-    await provider.deliver(mail);
-    await db.update(outbox).set({ status: "sent" }).where(eq(outbox.id, mail.id));
-    return "sent";
-  } catch {
-    return "queued";
-  }
+export function mailProvider(env: MailEnv): MailProvider {
+  if (env.SILOOS_MAIL_URL && env.SILOOS_MAIL_API_KEY && env.SILOOS_MAIL_FROM) return httpMail(env.SILOOS_MAIL_URL, env.SILOOS_MAIL_API_KEY, env.SILOOS_MAIL_FROM);
+  return env.EMAIL && env.SILOOS_MAIL_FROM ? cloudflareEmail(env.EMAIL, env.SILOOS_MAIL_FROM) : localOutbox();
 }

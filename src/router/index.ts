@@ -15,6 +15,7 @@ import { errorResponse, notFound } from "./errors.ts";
 import { consoleApi } from "./console/routes.ts";
 import { openApiDocument } from "./openapi/document.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { outboxRoutes } from "./routes/outbox.ts";
 import { widgetRoutes } from "./routes/widget.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
@@ -59,6 +60,8 @@ app.use("/v1/audit/*", bearerKey("SILOOS_ADMIN_KEY"));
 app.use("/v1/agents", bearerKey("SILOOS_ADMIN_KEY"));
 app.use("/v1/agents/*", bearerKey("SILOOS_ADMIN_KEY"));
 app.route("/v1", adminRoutes);
+app.use("/v1/outbox/*", bearerKey("SILOOS_ADMIN_KEY"));
+app.route("/v1/outbox", outboxRoutes);
 
 app.route("/console/api", consoleApi);
 app.route("/v1/widget", widgetRoutes);
@@ -73,6 +76,7 @@ export default {
   /** Cron: end tasks past their TTL; seal new audit rows into the hash chain even when nobody reads the log. */
   async scheduled(_controller: ScheduledController, env: RouterEnv): Promise<void> {
     await expireDueTasks(env);
+    await env.PROXY.sweepOutbox();
     await sealAudit(database(env.DB), routerConfig(env).SILOOS_AUDIT_KEY);
   },
 } satisfies ExportedHandler<RouterEnv>;

@@ -4,7 +4,7 @@ import { findCapability } from "../../contracts/capabilities.ts";
 import { outbox } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findTemplate } from "../../registry/index.ts";
-import { deliverQueued, mailProvider } from "../mail.ts";
+import { enqueueDelivery } from "../outbox-consumer.ts";
 import { outboxInsert } from "../outbox.ts";
 import { renderTemplate } from "../templates.ts";
 import type { OpContext, OpDefinition } from "./context.ts";
@@ -43,7 +43,8 @@ export const emailSend: OpDefinition<"email.send"> = {
       [outboxInsert(ctx.db, mail)],
       [{ taskId: ctx.auth.task.tid, actor: ctx.auth.principal, event: "proxy.call", op: "email.send", decision: "allowed", detail }],
     );
-    const delivery = await deliverQueued(ctx.db, mailProvider(ctx.env), mail);
+    // Committed with its audit row: the outbox consumer delivers it, with retries and a dead letter.
+    const delivery = await enqueueDelivery(ctx.env, messageId);
     return { result: { messageId, delivery, replayed: false }, detail, audited: true };
   },
 };

@@ -58,6 +58,9 @@ consoleApi.get("/agents", async (c) => {
   return c.json({ agents: online.filter((n): n is string => n !== null) });
 });
 
+/** Mail that could not be delivered after its last retry: an operator follows it up. */
+consoleApi.get("/outbox/dead", async (c) => c.json({ messages: await c.env.PROXY.deadLetters() }));
+
 consoleApi.get("/queue", async (c) => {
   const s = c.get("session");
   const queues = s.role === "supervisor" ? registry.roles.map((r) => `human:${r.name}`) : [`human:${s.role}`];

@@ -50,6 +50,8 @@ export const ROUTES: RouteSpec[] = [
   { method: "get", path: "/console/api/me", tag: "console", summary: "The signed-in operator and the role's grant", auth: "operatorSession", responses: { 200: { description: "Operator" } } },
   { method: "get", path: "/console/api/agents", tag: "console", summary: "Online agents a task can be handed back to", auth: "operatorSession", responses: { 200: { description: "Agent names" } } },
   { method: "get", path: "/console/api/queue", tag: "console", summary: "Tasks waiting for a person", auth: "operatorSession", responses: { 200: { description: "Queue", schema: R.QueueSchema } } },
+  { method: "get", path: "/v1/outbox/dead", tag: "admin", summary: "The mail outbox's dead letters (no address, no body)", auth: "adminKey", responses: { 200: { description: "Dead letters" } } },
+  { method: "get", path: "/console/api/outbox/dead", tag: "console", summary: "The mail outbox's dead letters, for operators", auth: "operatorSession", responses: { 200: { description: "Dead letters" } } },
   { method: "post", path: "/console/api/tasks/:id/take", tag: "console", summary: "Take a task: keys are minted for human:<operator>", auth: "operatorSession", responses: { 200: { description: "The task and this operator's keys" } } },
   { method: "get", path: "/console/api/tasks/:id", tag: "console", summary: "A held task: tokenized conversation, instructions, tools", auth: "operatorSession", responses: { 200: { description: "Task view" } } },
   { method: "post", path: "/console/api/tasks/:id/call", tag: "console", summary: "Call a proxy operation as the operator", auth: "operatorSession", body: ConsoleCallSchema, responses: { 200: { description: "The proxy's answer", schema: R.ProxyResultSchema } } },
