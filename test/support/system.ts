@@ -15,6 +15,7 @@ export const PUPPET = join(ROOT, "test/fixtures/agents/puppet-agent");
 export const TAP = join(ROOT, "test/fixtures/tap/main.ts");
 export const BUDGET = join(ROOT, "test/fixtures/agents/budget-agent");
 export const STEPPER = join(ROOT, "test/fixtures/agents/stepper-agent");
+export const FAULTY = join(ROOT, "test/fixtures/agents/faulty-agent");
 export const FLAKY_VAULT = join(ROOT, "test/fixtures/flaky-vault/main.ts");
 
 export interface AuditEntry {
