@@ -104,16 +104,18 @@ export async function enqueueDelivery(env: ProxyEnv, messageId: string): Promise
 
 /**
  * Rows still queued a while after their last change (an enqueue that failed,
- * a queue message lost) are enqueued again; the claim makes a duplicate harmless.
+ * a queue message lost in a crash) and claims older than the lease are
+ * enqueued again; the claim makes a duplicate message harmless.
  */
-export async function sweepOutbox(env: ProxyEnv, olderThanMs = 5 * 60_000): Promise<number> {
+export async function sweepOutbox(env: ProxyEnv, olderThanMs = 60_000): Promise<number> {
   const db = database(env.DB);
-  const cutoff = Date.now() - olderThanMs;
+  const now = Date.now();
+  const changed = sql`coalesce(${outbox.updatedAt}, ${outbox.createdAt})`;
   const stale = await db
     .select({ id: outbox.id })
     .from(outbox)
-    .where(and(eq(outbox.status, "queued"), lt(sql`coalesce(${outbox.updatedAt}, ${outbox.createdAt})`, cutoff)))
-    .limit(100);
+    .where(or(and(eq(outbox.status, "queued"), lt(changed, now - olderThanMs)), and(eq(outbox.status, "sending"), lt(changed, now - LEASE_MS))))
+    .limit(500);
   for (const { id } of stale) await enqueueDelivery(env, id);
   return stale.length;
 }
