@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { attack } from "./support/redteam.ts";
 import { eventually } from "./support/eventually.ts";
 import { FAULTY, HOSTILE, PUPPET, useSystem } from "./support/system.ts";
 
@@ -38,7 +39,8 @@ describe("a durable run under faults", () => {
     expect(JSON.stringify(audit)).not.toContain("faulty agent crashed");
   });
 
-  it("a crash between a refund and its reply: the retried hop replays the refund (same key) and replies once", async () => {
+  // The durable run retries a hop that crashed: an agent must not turn that retry into a second effect.
+  attack({ surface: "cell", class: "idempotency", tries: "crash right after a refund so the retried hop refunds again", evidence: "one refund row; the retry's refund.issue audited as a replay; one reply; one run_finished" }, async () => {
     const id = await start("refund-then-crash ord_5003 25");
     expect(await settled(id)).toMatchObject({ status: "open", outcome: "completed", replies: ["Refunded 25 USD for ord_5003."] });
     expect(await count("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?", id)).toBe(1);
