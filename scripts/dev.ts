@@ -6,12 +6,19 @@
 import { readFile, rm } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
+import { AgentModeSchema } from "../src/contracts/cell.ts";
 import { startDemoSite } from "../src/local/demo-site.ts";
 import { startFakeCarrier } from "../src/local/fake-carrier.ts";
 import { loadOrCreateDevVars, parseDevVars } from "../src/local/secrets.ts";
 import { ROOT, startSystem } from "../src/local/system.ts";
 
 const port = Number(process.env.PORT ?? 8787);
+// How agents run (docs/egress.md): service (a Worker each, the default), loader (Worker Loader) or namespace (a stand-in dispatch namespace).
+const agentMode = AgentModeSchema.safeParse(process.env.SILOOS_AGENT_MODE ?? "service");
+if (!agentMode.success) {
+  console.error("SILOOS_AGENT_MODE must be service, loader or namespace");
+  process.exit(1);
+}
 if (process.argv.includes("--reset")) {
   await rm(join(ROOT, ".wrangler/state"), { recursive: true, force: true });
   console.log("Local state wiped (.wrangler/state).");
@@ -45,11 +52,18 @@ const system = await startSystem({
   persistTo: join(ROOT, ".wrangler/state"),
   proxyVars: { SHIPPING_API_URL: carrier.url, SHIPPING_API_KEY: carrierKey, ...llm },
   routerVars: { SILOOS_WIDGET_SITES: widgetSites },
+  agentMode: agentMode.data,
 });
+const MODE_LINE = {
+  service: "service (each agent its own Worker; egress through the local outbound service)",
+  loader: "loader (each hop a dynamic Worker from its published build via the Worker Loader; globalOutbound = the egress guard)",
+  namespace: "namespace (a local stand-in dispatch namespace; outbound Worker = the egress guard)",
+} as const;
 const base = `http://localhost:${port}`;
 const shop = await startDemoSite({ routerUrl: base, site: "demo", siteSecret, customerId: "cus_1001", port: sitePort, host: "localhost" });
 console.log(`
 SiloOS is up: router ${base}  (agents: ${system.registry.agents.map((a) => a.name).join(", ")}; model: ${llm.SILOOS_LLM ?? "offline"})
+  Agent mode: ${MODE_LINE[system.agentMode]}
 
   curl ${base}/healthz
 

@@ -2,6 +2,7 @@ import { readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
+import { CELL_LIMITS } from "../src/contracts/cell.ts";
 import { agentDirs, compileRegistry } from "../src/local/registry.ts";
 import { ROOT } from "../src/local/system.ts";
 import { routerAgentBindings } from "../src/local/wrangler-bindings.ts";
@@ -10,7 +11,7 @@ import { HOSTILE } from "./support/system.ts";
 /** Every kind of binding wrangler can give a Worker, besides services. */
 const OTHER_BINDINGS = [
   "d1_databases", "kv_namespaces", "r2_buckets", "queues", "analytics_engine_datasets", "vectorize", "hyperdrive",
-  "send_email", "mtls_certificates", "workflows", "dispatch_namespaces", "secrets_store_secrets", "pipelines",
+  "send_email", "mtls_certificates", "workflows", "dispatch_namespaces", "secrets_store_secrets", "pipelines", "worker_loaders",
 ] as const;
 
 /** undefined, [], {} or an object of only empty things (e.g. queues: { producers: [], consumers: [] }). */
@@ -27,7 +28,7 @@ describe("every agent's wrangler.toml is a padded cell", () => {
   it.each(dirs.map((d) => [basename(d), d]))("%s binds the proxy, labelled with its own name, and nothing else", (name, dir) => {
     const config = unstable_readConfig({ config: join(dir, "wrangler.toml") }) as unknown as Record<string, unknown> & {
       name: string; services: unknown[]; vars: Record<string, unknown>; durable_objects: { bindings: unknown[] };
-      ai?: unknown; browser?: unknown; images?: unknown; assets?: unknown;
+      ai?: unknown; browser?: unknown; images?: unknown; assets?: unknown; limits?: { cpu_ms?: number; subrequests?: number };
     };
     expect(config.name).toBe(name);
     expect(config.services).toEqual([{ binding: "PROXY", service: "siloos-proxy", props: { agent: name } }]);
@@ -35,6 +36,11 @@ describe("every agent's wrangler.toml is a padded cell", () => {
     expect(config.durable_objects.bindings).toEqual([]);
     expect(config.vars).toEqual({});
     expect([config.ai, config.browser, config.images, config.assets]).toEqual([undefined, undefined, undefined, undefined]);
+    // CPU and subrequests are capped in every mode (the loader and the dispatch pass the same ceiling).
+    expect(config.limits?.cpu_ms).toBeGreaterThan(0);
+    expect(config.limits!.cpu_ms).toBeLessThanOrEqual(CELL_LIMITS.cpuMs);
+    expect(config.limits?.subrequests).toBeGreaterThan(0);
+    expect(config.limits!.subrequests).toBeLessThanOrEqual(CELL_LIMITS.subRequests);
   });
 });
 

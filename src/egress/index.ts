@@ -1,8 +1,13 @@
 /**
- * The egress guard. Every outbound fetch() of an agent lands here instead of
- * the network; nothing is forwarded. May touch: D1 (audit log) only.
- * The agent's name comes from the outbound binding's props, set by the
- * platform configuration, not by the agent.
+ * The egress guard. Every outbound fetch() or connect() of an agent lands
+ * here instead of the network; nothing is forwarded. May touch: D1 (audit
+ * log) only. Who is calling (agent, task) comes from how the platform wired
+ * the agent, never from the agent:
+ * - service mode: the outbound binding's props (`props.agent`);
+ * - loader mode: a stub the router asks EgressKernel for (`props.agent`,
+ *   `props.task`) and sets as the dynamic Worker's `globalOutbound`;
+ * - namespace mode: the dispatch namespace's outbound parameters, which
+ *   Workers for Platforms hands the outbound Worker as env (`agent`, `task`).
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { appendAudit } from "../audit/index.ts";
@@ -10,10 +15,14 @@ import { database } from "../db/index.ts";
 
 interface EgressEnv {
   DB: D1Database;
+  /** Outbound parameters of a dispatch namespace (namespace mode). */
+  agent?: string;
+  task?: string;
 }
 
-interface EgressProps {
+export interface EgressProps {
   agent?: string;
+  task?: string;
 }
 
 export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps> {
@@ -34,9 +43,12 @@ export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps
   }
 
   async #deny(detail: Record<string, unknown>): Promise<void> {
+    const agent = this.ctx.props?.agent ?? this.env.agent;
+    const task = this.ctx.props?.task ?? this.env.task;
     try {
       await appendAudit(database(this.env.DB), {
-        actor: `agent:${this.ctx.props?.agent ?? "unknown"}`,
+        taskId: task ?? null,
+        actor: `agent:${agent ?? "unknown"}`,
         event: "egress.denied",
         decision: "refused",
         reason: "egress_denied",
@@ -45,6 +57,18 @@ export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps
     } catch {
       // Deny regardless: the audit failure must not open the door.
     }
+  }
+}
+
+/**
+ * The router's door to the guard (loader mode): a guard labelled with the
+ * agent and the task of one hop, to hand a dynamic Worker as its only
+ * outbound. Only the router binds this entrypoint.
+ */
+export class EgressKernel extends WorkerEntrypoint<EgressEnv> {
+  guardFor(agent: string, task: string): Fetcher {
+    const exports = this.ctx.exports as unknown as { default: (o: { props: EgressProps }) => Fetcher };
+    return exports.default({ props: { agent, task } });
   }
 }
 

@@ -6,8 +6,10 @@
  */
 import { basename, join, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions as WorkerOptions } from "miniflare";
+import type { AgentMode } from "../contracts/cell.ts";
 import type { Registry } from "../registry/schema.ts";
 import { bundleWorker } from "./bundle.ts";
+import { cellWiring } from "./cells.ts";
 import { applyMigrations, applySqlFile } from "./migrate.ts";
 import { agentDirs, compileRegistry } from "./registry.ts";
 import type { LocalSecrets } from "./secrets.ts";
@@ -36,12 +38,17 @@ export interface SystemOptions {
   tap?: { scriptPath: string; agents: string[] };
   /** Test instrumentation: host the VAULT class from another script. */
   vault?: { scriptPath: string; className: string };
+  /** How agents run (SILOOS_AGENT_MODE): service (default), loader or namespace. See src/local/cells.ts. */
+  agentMode?: AgentMode;
+  /** Test instrumentation: a Worker with the router's cell bindings (scriptPath), to drive agents through the same seam. */
+  cellDriver?: string;
 }
 
 export interface System {
   mf: Miniflare;
   url: URL;
   registry: Registry;
+  agentMode: AgentMode;
   db(): Promise<D1Database>;
   dispose(): Promise<void>;
 }
@@ -49,6 +56,7 @@ export interface System {
 export async function startSystem(opts: SystemOptions): Promise<System> {
   const dirs = [...(await agentDirs(join(ROOT, "agents"))), ...(opts.extraAgents ?? [])];
   const registry = await compileRegistry(dirs);
+  const cells = await cellWiring(opts.agentMode ?? "service", dirs, registry, { root: ROOT, compatibilityDate: COMPATIBILITY_DATE });
   const [router, proxy, egress, ...agents] = await Promise.all([
     bundleWorker(join(ROOT, "src/router/index.ts"), registry),
     bundleWorker(join(ROOT, "src/proxy/index.ts"), registry),
@@ -59,7 +67,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   const instruments = await instrumentWorkers(opts, registry);
   const common = { compatibilityDate: COMPATIBILITY_DATE } as const;
   const workers: WorkerOptions[] = [
-    {
+    cells.apply({
       ...common,
       name: "siloos-router",
       modules: [{ type: "ESModule", path: router!.path, contents: router!.contents }],
@@ -83,7 +91,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         SILOOS_TASK_TTL_SECONDS: "900",
         ...opts.routerVars,
       },
-    },
+    }),
     {
       ...common,
       name: "siloos-proxy",
@@ -100,11 +108,13 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       modules: [{ type: "ESModule", path: egress!.path, contents: egress!.contents }],
       d1Databases: { DB: D1_ID },
     },
-    ...dirs.map((dir, i): WorkerOptions => {
+    ...dirs.filter(() => cells.mode === "service").map((dir, i): WorkerOptions => {
       const name = basename(dir);
       const cell = cellOptions(name, agents[i]!.path, agents[i]!.contents);
       return tapped.has(name) ? { ...cell, serviceBindings: { PROXY: { name: `tap-${name}`, entrypoint: "ProxyTap" } } } : cell;
     }),
+    ...cells.workers,
+    ...(opts.cellDriver ? [cells.apply(await testDriver(opts.cellDriver, registry))] : []),
     ...instruments,
   ];
   // Miniflare 5 takes a new options shape; the v4 shape is the documented one.
@@ -120,7 +130,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   const db = () => mf.getD1Database("DB", "siloos-router") as unknown as Promise<D1Database>;
   await applyMigrations(await db(), join(ROOT, "migrations"));
   if (opts.seed !== false) await applySqlFile(await db(), join(ROOT, "seed/demo.sql"));
-  return { mf, url, registry, db, dispose: () => mf.dispose() };
+  await cells.publish(mf);
+  return { mf, url, registry, agentMode: cells.mode, db, dispose: () => mf.dispose() };
 }
 
 /** Test-only Workers: wiretaps and a replacement vault host. Never used by dev. */
@@ -150,6 +161,17 @@ async function instrumentWorkers(opts: SystemOptions, registry: Registry): Promi
   return out;
 }
 
+/** Test-only: a Worker that opens cells exactly as the router does (it gets the router's cell bindings). */
+async function testDriver(scriptPath: string, registry: Registry): Promise<WorkerOptions> {
+  const driver = await bundleWorker(scriptPath, registry);
+  return {
+    name: "test-cell-driver",
+    compatibilityDate: COMPATIBILITY_DATE,
+    modules: [{ type: "ESModule", path: driver.path, contents: driver.contents }],
+    serviceBindings: { PROXY: { name: "siloos-proxy", entrypoint: "KernelGate" } },
+  };
+}
+
 /**
  * A padded cell: the agent's only binding is the proxy, labelled with the
  * agent's name; every outbound fetch() goes to the egress guard.
@@ -161,5 +183,7 @@ export function cellOptions(name: string, path: string, contents: string): Worke
     modules: [{ type: "ESModule", path, contents }],
     serviceBindings: { PROXY: { name: "siloos-proxy", props: { agent: name } } },
     outboundService: { name: "siloos-egress", props: { agent: name } },
+    // No shared cache: one agent must not leave data for another, or for its own next task.
+    cacheAPI: false,
   };
 }

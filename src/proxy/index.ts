@@ -5,6 +5,7 @@
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ProxyResult } from "../contracts/proxy.ts";
+import { registry } from "../registry/index.ts";
 import type { ProxyEnv } from "./env.ts";
 import { handleCall } from "./gate.ts";
 import * as kernel from "./kernel.ts";
@@ -86,6 +87,18 @@ export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
   /** Cron: enqueue again the outbox rows whose queue message was lost. */
   sweepOutbox() {
     return sweepOutbox(this.env);
+  }
+  /**
+   * The agent door for one hop in loader and namespace modes: this proxy's
+   * own AgentGate, labelled with the agent's name exactly as a service
+   * binding's `props.agent` labels it in service mode. The router names the
+   * agent from its registry; the agent only ever holds the labelled stub.
+   */
+  agentDoor(agent: string): Fetcher {
+    // Only a registered agent gets a door: a typo in the router must not mint a new identity.
+    if (!registry.agents.some((a) => a.name === agent)) throw new Error(`agentDoor: ${agent} is not a registered agent`);
+    const exports = this.ctx.exports as unknown as { default: (o: { props: CallerProps }) => Fetcher };
+    return exports.default({ props: { agent } });
   }
   /** A human operator's call: the router vouches for who the human is. */
   callAs(principal: string, request: unknown): Promise<ProxyResult> {

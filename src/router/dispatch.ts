@@ -6,6 +6,7 @@ import type { Db } from "../db/index.ts";
 import { SiloError } from "../errors/index.ts";
 import type { Scope } from "../keys/claims.ts";
 import { findAgent, registry, type AgentEntry } from "../registry/index.ts";
+import { openCell, type CellOpening } from "./cells/index.ts";
 import type { RouterConfig, RouterEnv } from "./env.ts";
 import { keysMintedEvent, mintKeyPair } from "./keys.ts";
 import { agentOnline, queueForHuman } from "./queue.ts";
@@ -159,14 +160,15 @@ function allowedTarget(agent: AgentEntry, target: string): string {
 }
 
 async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocation, timeoutMs: number): Promise<AgentResult> {
-  const binding = env[agent.binding as `AGENT_${string}`];
-  if (!binding) return { status: "failed", reason: "agent_unavailable: no binding for this agent" };
+  // The mode (service, loader, namespace) is chosen in one place: src/router/cells/.
+  const opening = await openCell(env, agent, inv.taskId).catch((): CellOpening => ({ ok: false, reason: "agent_unavailable: the agent's cell could not be opened" }));
+  if (!opening.ok) return { status: "failed", reason: opening.reason };
   let raw: unknown;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     // An agent that never answers must not hold the request (its keys die in minutes anyway).
     const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("agent_timeout")), timeoutMs)));
-    raw = await Promise.race([binding.run(inv), timeout]);
+    raw = await Promise.race([opening.cell.invoke("run", inv), timeout]);
   } catch (err) {
     // Never echo an agent's error text: it is untrusted.
     const timedOut = err instanceof Error && err.message === "agent_timeout";

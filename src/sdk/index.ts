@@ -46,8 +46,12 @@ export type AgentHandler = (ctx: AgentContext) => Promise<AgentResult>;
 
 export function defineAgent(handler: AgentHandler) {
   return class Agent extends WorkerEntrypoint<AgentEnv> {
-    async run(invocation: AgentInvocation): Promise<AgentResult> {
-      return handler(agentContext(this.env.PROXY, invocation));
+    /**
+     * `proxy` is given only in namespace mode, where the router hands the
+     * agent its labelled proxy door with the call instead of a binding.
+     */
+    async run(invocation: AgentInvocation, proxy?: ProxyBinding): Promise<AgentResult> {
+      return handler(agentContext(proxy ?? this.env.PROXY, invocation));
     }
   };
 }

@@ -1,19 +1,19 @@
 /**
- * Real headless Chromium (Debian's package), driven by playwright-core.
+ * Real headless Chromium (see chromium.ts for which one), driven by playwright-core.
  * Screenshots go to test-artifacts/ (kept by CI as artifacts).
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { ROOT } from "../../src/local/system.ts";
+import { chromiumExecutable } from "./chromium.ts";
 
 export const ARTIFACTS = join(ROOT, "test-artifacts");
-const EXECUTABLE = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 
 export async function launchBrowser(): Promise<Browser> {
   await mkdir(ARTIFACTS, { recursive: true });
   return chromium.launch({
-    executablePath: EXECUTABLE,
+    executablePath: await chromiumExecutable(),
     headless: true,
     // The machine has no network beyond loopback: keep Chromium from trying.
     args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],

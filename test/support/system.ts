@@ -17,6 +17,7 @@ export const BUDGET = join(ROOT, "test/fixtures/agents/budget-agent");
 export const STEPPER = join(ROOT, "test/fixtures/agents/stepper-agent");
 export const FAULTY = join(ROOT, "test/fixtures/agents/faulty-agent");
 export const FLAKY_VAULT = join(ROOT, "test/fixtures/flaky-vault/main.ts");
+export const CELL_DRIVER = join(ROOT, "test/fixtures/cell-driver/main.ts");
 
 export interface AuditEntry {
   seq: number;
@@ -35,7 +36,8 @@ export interface Harness {
   api(path: string, init?: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
   createTask(body: Record<string, unknown>): Promise<any>;
   audit(taskId?: string): Promise<AuditEntry[]>;
-  hostile(attack: Record<string, unknown>): Promise<any>;
+  /** An attack from inside the hostile agent; outside service mode, through the router's cell seam for `taskId`. */
+  hostile(attack: Record<string, unknown>, taskId?: string, agent?: string): Promise<any>;
   puppet(attack: Record<string, unknown>): Promise<any>;
   /** Everything that crossed into a tapped agent (requires the tap option). */
   tapped(agent: string): Promise<Array<{ direction: string; payload: unknown }>>;
@@ -47,7 +49,8 @@ export function useSystem(opts: Partial<SystemOptions> = {}): Harness {
   const h = {} as Harness;
   beforeAll(async () => {
     const secrets = await generateSecrets();
-    const sys = await startSystem({ secrets, extraAgents: [HOSTILE, PUPPET], ...opts });
+    const driver = opts.agentMode && opts.agentMode !== "service" ? { cellDriver: CELL_DRIVER } : {};
+    const sys = await startSystem({ secrets, extraAgents: [HOSTILE, PUPPET], ...driver, ...opts });
     Object.assign(h, harness(sys, secrets));
   });
   afterAll(async () => {
@@ -97,8 +100,13 @@ function harness(sys: System, secrets: LocalSecrets): Harness {
       if (res.status !== 200) throw new Error(`audit read failed: ${res.status}`);
       return res.body.entries as AuditEntry[];
     },
-    async hostile(attack) {
-      const worker = await sys.mf.getWorker("hostile-agent");
+    async hostile(attack, taskId = "tsk_000000000000", agent = "hostile-agent") {
+      if (sys.agentMode !== "service") {
+        const driver = await sys.mf.getWorker("test-cell-driver");
+        const res = await driver.fetch("http://driver/", { method: "POST", body: JSON.stringify({ agent, taskId, method: "attack", arg: attack }) });
+        return res.json();
+      }
+      const worker = await sys.mf.getWorker(agent);
       const res = await worker.fetch("http://hostile/", { method: "POST", body: JSON.stringify(attack) });
       return res.json();
     },

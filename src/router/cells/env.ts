@@ -1,0 +1,24 @@
+import type { AgentService } from "../../contracts/agent.ts";
+import type { EgressKernel } from "../../egress/index.ts";
+import type { KernelGate } from "../../proxy/index.ts";
+
+/**
+ * What the router needs to open an agent's cell, per mode. Every binding but
+ * PROXY is optional: a mode whose bindings are missing fails closed
+ * (agent_unavailable), it never falls back to another mode.
+ */
+export interface CellEnv {
+  PROXY: Service<KernelGate>;
+  /** service | loader | namespace; service when unset. */
+  SILOOS_AGENT_MODE?: string;
+  /** service mode: one binding per agent (AGENT_<NAME>). */
+  [binding: `AGENT_${string}`]: Service<AgentService & Rpc.WorkerEntrypointBranded> | undefined;
+  /** loader mode: the Worker Loader. */
+  LOADER?: WorkerLoader;
+  /** loader mode: published agent builds (src/contracts/cell.ts cellCodeKeys). */
+  CELL_CODE?: KVNamespace;
+  /** loader mode: the egress guard's kernel door, which labels a guard per hop. */
+  EGRESS?: Service<EgressKernel>;
+  /** namespace mode: the Workers for Platforms dispatch namespace holding the agents. */
+  DISPATCHER?: DispatchNamespace;
+}
