@@ -13,6 +13,7 @@ export type AuditEventName =
   | "task.completed"
   | "task.failed"
   | "task.expired"
+  | "task.hop_retried"
   | "mail.sent"
   | "mail.retry"
   | "mail.dead_letter"

@@ -44,12 +44,13 @@ export function conversationStream(opts: StreamOptions): ReadableStream<Uint8Arr
   };
   (async () => {
     await send("accepted", { taskId: opts.taskId });
-    const failure = await followUntil(opts, emit);
+    const followed = { vaultClosed: false };
+    const failure = await followUntil(opts, emit, followed);
     // Catch up on anything the live stream had not delivered yet.
     const start = next;
     const rest = await opts.env.PROXY.conversation(opts.taskId, start);
     if (rest.ok) for (const [i, e] of rest.result.entries.entries()) await emit({ index: start + i, ...e });
-    const row = await getTask(database(opts.env.DB), opts.taskId);
+    const row = await settledRow(opts, followed.vaultClosed);
     if (row) await send("status", { status: row.status, human: row.assignee.startsWith("human:") });
     if (failure) await send("error", { error: failure });
     await send("done", { next });
@@ -59,8 +60,23 @@ export function conversationStream(opts: StreamOptions): ReadableStream<Uint8Arr
   return readable;
 }
 
+/**
+ * The task's row for the closing `status` event. A vault that closed under
+ * the stream means the task is ending: its vault goes first and its row a
+ * moment later, so wait (briefly) for the row to say how it ended.
+ */
+async function settledRow(opts: StreamOptions, vaultClosed: boolean) {
+  const db = database(opts.env.DB);
+  let row = await getTask(db, opts.taskId);
+  for (let i = 0; vaultClosed && i < 40 && (row?.status === "open" || row?.status === "queued_human"); i++) {
+    await new Promise((r) => setTimeout(r, 50));
+    row = await getTask(db, opts.taskId);
+  }
+  return row;
+}
+
 /** Read the vault's live lines until the run is over (plus linger) or the vault closes. */
-async function followUntil(opts: StreamOptions, emit: (l: Line) => Promise<void>): Promise<string | null> {
+async function followUntil(opts: StreamOptions, emit: (l: Line) => Promise<void>, out: { vaultClosed: boolean }): Promise<string | null> {
   let failure: string | null = null;
   const over = opts.until.then(
     () => null,
@@ -72,7 +88,11 @@ async function followUntil(opts: StreamOptions, emit: (l: Line) => Promise<void>
   let buffer = "";
   for (;;) {
     const step = await Promise.race([reader.read(), deadline.then(() => "stop" as const)]);
-    if (step === "stop" || step.done) break;
+    if (step === "stop") break;
+    if (step.done) {
+      out.vaultClosed = true;
+      break;
+    }
     buffer += step.value;
     let cut: number;
     while ((cut = buffer.indexOf("\n")) >= 0) {

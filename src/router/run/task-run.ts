@@ -1,4 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
+import { appendAudit } from "../../audit/index.ts";
 import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findAgent, registry } from "../../registry/index.ts";
@@ -144,6 +145,7 @@ export class TaskRun extends DurableObject<RouterEnv> {
       const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context);
       // An agent that crashed or hung gets one more try (same idempotency keys), then a person.
       if (step.result?.status === "failed" && isRetryableAgentFailure(step.result.reason) && st.attempts < 2) {
+        await appendAudit(db, { taskId: task.id, actor: "router", event: "task.hop_retried", reason: step.result.reason.split(":")[0], detail: { agent: step.principal, hop: st.hop, attempt: st.attempts } });
         throw new SiloError("agent_failed", step.result.reason);
       }
       return { ...st, phase: "settle", attempts: 0, step, hops: step.result ? [...st.hops, step.principal] : st.hops };
