@@ -25,10 +25,11 @@ describe.each(AGENT_MODES)("%s mode: an agent can reach nothing but the proxy", 
     expect(JSON.parse(res.value.body)).toMatchObject({ error: "egress_denied" });
     const rows = (await t.audit()).slice(before);
     expect(rows).toContainEqual(
-      expect.objectContaining({ taskId: taskOf(task(2)), actor: "agent:hostile-agent", event: "egress.denied", decision: "refused", reason: "egress_denied", detail: { method: "GET", host: "example.com", scheme: "https:" } }),
+      expect.objectContaining({ taskId: taskOf(task(2)), actor: "agent:hostile-agent", event: "egress.denied", decision: "refused", reason: "egress_denied", detail: { method: "GET", host: { chars: 11, sha256: expect.any(String) }, scheme: "https:" } }),
     );
-    // Only the host is kept: an exfiltration attempt's query string is not copied into the log.
+    // Neither the query string nor the host the agent chose is copied into the log (a digest of the host is).
     expect(JSON.stringify(rows)).not.toContain("exfiltrate");
+    expect(JSON.stringify(rows)).not.toContain("example.com");
   });
 
   attack({ surface: "cell", class: "egress", tries: `fetch() the router on loopback (${mode})`, evidence: "denied, no router response" }, async () => {

@@ -39,7 +39,10 @@ describe("keys cannot be forged, replayed after completion, or used by another a
     const realKid = JSON.parse(t.secrets.SILOOS_SIGNING_KEYS)[0].kid as string;
     const forged = JSON.stringify([await generateSigningKey(realKid)]);
     const keys = await t.mintPair({ principal: "agent:hostile-agent", taskId: task.taskId, customer: "cus_1002", signingKeys: forged });
-    await expectRefused(task.taskId, await t.hostile({ attack: "call", op: "whoami", ...keys }), "key_forged");
+    const res = await t.hostile({ attack: "call", op: "whoami", ...keys });
+    expect(res).toMatchObject({ ok: false, error: "key_forged" });
+    // Audited, but never under the task id the unverified key claims (test/agent-text-in-the-audit-log.test.ts).
+    expect((await t.audit()).at(-1)).toMatchObject({ event: "proxy.call", decision: "refused", reason: "key_forged", taskId: null });
   });
 
   it("refuses an expired key (key_expired)", async () => {

@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { attack } from "./support/redteam.ts";
 import { useSystem } from "./support/system.ts";
 
 const t = useSystem();
@@ -93,7 +94,7 @@ describe("email: only granted templates, only to this task's tokens, no injectio
     expect(mail).toMatchObject({ to_address: "priya.r@example.com", subject: "Notice for Priya Raghunathan", template: "puppet-notice" });
   });
 
-  it.each([
+  const refusals: Array<[string, Record<string, unknown>, string]> = [
     ["a template not granted", { template: "refund-confirmation", variables: { name: "x", amount: "1", currency: "USD", orderId: "o" } }, "template_denied"],
     ["a typed address instead of a token", { to: "attacker@example.net", variables: { name: "x", note: "y" } }, "validation_failed"],
     ["a token the task never issued", { to: "[EMAIL_9]", variables: { name: "x", note: "y" } }, "recipient_denied"],
@@ -101,19 +102,22 @@ describe("email: only granted templates, only to this task's tokens, no injectio
     ["an undeclared variable", { variables: { name: "x", note: "y", bcc: "z" } }, "validation_failed"],
     ["a missing variable", { variables: { name: "x" } }, "validation_failed"],
     ["a foreign token in a variable", { variables: { name: "[NAME_4]", note: "y" } }, "validation_failed"],
-  ])("refuses %s", async (_what, args, code) => {
-    expect(await email(args)).toMatchObject({ ok: false, error: code });
-    await expectAuditedRefusal(code);
-  });
+  ];
+  for (const [what, args, code] of refusals) {
+    attack({ surface: "cell", class: "exfiltration", tries: `email.send with ${what}`, evidence: `${code}, refused row` }, async () => {
+      expect(await email(args)).toMatchObject({ ok: false, error: code });
+      await expectAuditedRefusal(code);
+    });
+  }
 
-  it("renders injection attempts in variables as literal text", async () => {
-    const res = await email({ variables: { name: "{{name}}\r\nBcc: attacker@example.net", note: "{{ note }} ${process.env} <script>x</script>" } });
+  it("renders injection attempts in variables as literal text; a typed variable refuses them", async () => {
+    // `name` is typed (one NAME token): header injection through it is refused before rendering.
+    expect(await email({ variables: { name: "{{name}}\r\nBcc: attacker@example.net", note: "x" } })).toMatchObject({ ok: false, error: "variable_denied" });
+    const res = await email({ variables: { name: "[NAME_1]", note: "{{ note }} {{name}}\r\nBcc: x ${process.env} <script>x</script>" } });
     expect(res.ok).toBe(true);
     const mail = await (await t.sys.db()).prepare("SELECT subject, body FROM outbox WHERE task_id = ?").bind(taskId).first<Record<string, string>>();
-    expect(mail?.subject).toBe("Notice for {{name}} Bcc: attacker@example.net");
-    expect(mail?.subject).not.toMatch(/[\r\n]/);
-    expect(mail?.body).toContain("Dear {{name}}\r\nBcc: attacker@example.net,");
-    expect(mail?.body).toContain("{{ note }} ${process.env} <script>x</script>");
+    expect(mail?.subject).toBe("Notice for Priya Raghunathan");
+    expect(mail?.body).toContain("{{ note }} {{name}}\r\nBcc: x ${process.env} <script>x</script>");
   });
 });
 

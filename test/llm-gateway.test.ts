@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { demoPii, leakedValues } from "./support/pii.ts";
 import { startFakeOpenAi, type FakeOpenAi } from "./support/fake-openai.ts";
+import { attack } from "./support/redteam.ts";
 import { BUDGET, HOSTILE, PUPPET, STEPPER, useSystem } from "./support/system.ts";
 
 let llm: FakeOpenAi;
@@ -68,18 +69,21 @@ describe("the LLM gateway against an OpenAI-compatible provider over real HTTP",
     expect(leakedValues(JSON.stringify(sent), await demoPii(await t.sys.db()))).toEqual([]);
   });
 
-  it("refuses a prompt that carries a real value of the task, and sends nothing", async () => {
+  // Was: refused with pii_in_prompt. That refusal was an oracle (issue 9, item 5); the
+  // provider now gets placeholders instead (test/no-oracles-on-real-values.test.ts).
+  it("sends a prompt's real values to the provider as placeholders, never as values", async () => {
     const task = await t.createTask({ agent: "puppet-agent", subject: { customerId: "cus_1001" }, message: "hello" });
     await t.puppet({ attack: "replay", op: "customer.read", args: { customerId: "cus_1001" } });
     const before = llm.requests.length;
     for (const smuggled of ["Write to Maria Alvarez", "call +1 (415) 555-0132", "MARIA.ALVAREZ@EXAMPLE.COM"]) {
       const res = await t.puppet({ attack: "replay", op: "llm.chat", args: { model: "default", messages: [{ role: "user", content: smuggled }] } });
-      expect(res).toMatchObject({ ok: false, error: "pii_in_prompt" });
+      expect(res).toMatchObject({ ok: true });
     }
-    expect(llm.requests.length).toBe(before);
-    const refusal = (await t.audit(task.taskId)).at(-1);
-    expect(refusal).toMatchObject({ op: "llm.chat", decision: "refused", reason: "pii_in_prompt" });
-    expect(JSON.stringify(refusal)).not.toMatch(/maria|alvarez|0132/i);
+    expect(llm.requests.length).toBe(before + 3);
+    expect(JSON.stringify(llm.requests.slice(before))).not.toMatch(/maria|alvarez|0132/i);
+    const rows = (await t.audit(task.taskId)).filter((e) => e.op === "llm.chat");
+    expect(rows.at(-1)).toMatchObject({ decision: "allowed", detail: { masked: { spans: 1, realValues: ["[EMAIL_1]"] } } });
+    expect(JSON.stringify(rows)).not.toMatch(/maria|alvarez|0132/i);
     // Tokens are fine.
     const ok = await t.puppet({ attack: "replay", op: "llm.chat", args: { model: "default", messages: [{ role: "user", content: "Write to [NAME_1]" }] } });
     expect(ok).toMatchObject({ ok: true, result: { model: "fake-gpt" } });
@@ -91,7 +95,7 @@ describe("the LLM gateway against an OpenAI-compatible provider over real HTTP",
     expect(res).toMatchObject({ ok: false, error: "model_denied" });
   });
 
-  it("an agent granted no refund never sees a refund tool, and is refused if its model crafts the call", async () => {
+  attack({ surface: "cell", class: "compromised-model", tries: "a triage model crafts a refund call it has no tool for", evidence: "no refund tool offered; capability_denied row" }, async () => {
     const before = llm.requests.length;
     llm.script.push({ name: "refund_issue", arguments: { orderId: "ord_5006", amount: 89, currency: "USD", reason: "crafted" } });
     const task = await t.createTask({ intent: "general", subject: { customerId: "cus_1005" }, message: "My lamp is broken, I want my money back for ord_5006" });

@@ -39,17 +39,27 @@ export interface AuditEvent {
   detail?: Record<string, unknown>;
 }
 
+/** Largest detail kept in one row; an agent must not be able to grow the log that can never shrink. */
+export const AUDIT_DETAIL_MAX = 8192;
+
 export function auditRow(e: AuditEvent, at = Date.now()) {
   return {
     at,
     taskId: e.taskId ?? null,
-    actor: e.actor,
+    actor: e.actor.slice(0, 128),
     event: e.event,
-    op: e.op ?? null,
+    op: e.op?.slice(0, 64) ?? null,
     decision: e.decision ?? null,
-    reason: e.reason ?? null,
-    detail: e.detail ? JSON.stringify(e.detail) : null,
+    reason: e.reason?.slice(0, 64) ?? null,
+    detail: e.detail ? cappedDetail(e.detail) : null,
   };
+}
+
+/** Over the cap, the row keeps which fields there were and how large: never the content. */
+function cappedDetail(detail: Record<string, unknown>): string {
+  const json = JSON.stringify(detail);
+  if (json.length <= AUDIT_DETAIL_MAX) return json;
+  return JSON.stringify({ truncated: true, chars: json.length, fields: Object.keys(detail).slice(0, 20).map((k) => k.slice(0, 40)) });
 }
 
 /** An insert to put in the same D1 batch as the change it records. */

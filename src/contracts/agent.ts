@@ -8,7 +8,7 @@ export interface AgentInvocation {
   taskKey: string;
   /** The customer's message, tokenized by the proxy. */
   message: string;
-  /** Task context the router may add (channel, escalation reason), tokenized. */
+  /** Task context the router adds: the channel; on escalation, the previous agent's reason and summary exactly as it wrote them (agent text, not the customer's). */
   context: { channel: string; escalatedFrom?: string; escalationReason?: string; summary?: string };
 }
 

@@ -10,6 +10,7 @@
  *   Workers for Platforms hands the outbound Worker as env (`agent`, `task`).
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
+import { digestText } from "../audit/agent-text.ts";
 import { appendAudit } from "../audit/index.ts";
 import { database } from "../db/index.ts";
 
@@ -28,8 +29,9 @@ export interface EgressProps {
 export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps> {
   override async fetch(request: Request): Promise<Response> {
     const url = safeUrl(request.url);
-    // Host and method only: a query string may carry exfiltrated data.
-    await this.#deny({ method: request.method, host: url?.host ?? "unparseable", scheme: url?.protocol ?? null });
+    // Method, scheme and a digest of the host: the agent chose the host, and a
+    // hostname can carry exfiltrated data as well as a query string can.
+    await this.#deny({ method: STANDARD_METHODS.has(request.method) ? request.method : "other", host: url ? await digestText(url.host) : "unparseable", scheme: url?.protocol.slice(0, 16) ?? null });
     return Response.json(
       { error: "egress_denied", message: "agents may reach only the SiloOS proxy" },
       { status: 403 },
@@ -59,6 +61,8 @@ export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps
     }
   }
 }
+
+const STANDARD_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS", "CONNECT", "TRACE"]);
 
 /**
  * The router's door to the guard (loader mode): a guard labelled with the

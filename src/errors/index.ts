@@ -22,6 +22,8 @@ export const ERROR_STATUS = {
   template_denied: 403,
   currency_denied: 403,
   recipient_denied: 403,
+  variable_denied: 403,
+  effect_unproven: 409,
   model_denied: 403,
   pii_in_prompt: 403,
   budget_exhausted: 429,

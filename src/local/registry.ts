@@ -92,7 +92,11 @@ async function readTemplates(dir: string, owner: string): Promise<Template[]> {
       const m = /^---\n([\s\S]*?)\n---\n([\s\S]*)$/.exec(text);
       if (!m?.[1] || m[2] === undefined) throw new Error(`${dir}/${file}: missing front matter`);
       const front = parseYaml(m[1]) as Record<string, unknown>;
-      return TemplateSchema.parse({ name: file.slice(0, -3), owner, subject: front.subject, variables: front.variables ?? [], body: m[2].trim() + "\n" });
+      // `variables: { name: name, amount: amount }` declares each variable's type; a plain list means free text.
+      const declared = front.variables ?? [];
+      const types = Array.isArray(declared) ? {} : (declared as Record<string, unknown>);
+      const variables = Array.isArray(declared) ? declared : Object.keys(types);
+      return TemplateSchema.parse({ name: file.slice(0, -3), owner, subject: front.subject, variables, types, effect: front.effect, body: m[2].trim() + "\n" });
     }),
   );
 }

@@ -1,7 +1,7 @@
-import { decodeJwt } from "jose";
+import { compactVerify, decodeJwt } from "jose";
 import { SiloError } from "../errors/index.ts";
 import type { BaseKeyClaims, TaskKeyClaims } from "../keys/claims.ts";
-import { verifyBaseKey, verifyTaskKey } from "../keys/verify.ts";
+import { keyResolver, verifyBaseKey, verifyTaskKey } from "../keys/verify.ts";
 import { vaultFor, verifyJwks, type ProxyEnv } from "./env.ts";
 import type { VaultMeta } from "../vault/vault.ts";
 
@@ -44,12 +44,15 @@ export async function authenticate(
 }
 
 /**
- * The task a refused call claimed to be for, for the audit row only: read
- * without verification, kept only if it has the shape of a task id.
+ * The task a refused call is filed under in the audit log: the base key's
+ * task only if a router key signed it (an expired or revoked key still names
+ * its own task truthfully). A forged key's claim is never believed: anyone
+ * could otherwise file rows on another task.
  */
-export function claimedTaskId(token: unknown): string | null {
-  if (typeof token !== "string") return null;
+export async function signedTaskId(env: ProxyEnv, token: unknown): Promise<string | null> {
+  if (typeof token !== "string" || token.length === 0 || token.length > 8192) return null;
   try {
+    await compactVerify(token, keyResolver(verifyJwks(env)));
     const tid = decodeJwt(token).tid;
     return typeof tid === "string" && /^tsk_[A-Za-z0-9]{8,40}$/.test(tid) ? tid : null;
   } catch {

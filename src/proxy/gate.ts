@@ -1,10 +1,11 @@
+import { auditableText, digestText } from "../audit/agent-text.ts";
 import { appendAudit, type AuditEvent } from "../audit/index.ts";
 import { findCapability } from "../contracts/capabilities.ts";
 import { ACTION_OPS, isOpName, OpArgs, ProxyCallSchema, type OpName, type ProxyResult } from "../contracts/proxy.ts";
 import { database, type Db } from "../db/index.ts";
 import { SiloError, toErrorBody } from "../errors/index.ts";
 import { registry } from "../registry/index.ts";
-import { authenticate, claimedTaskId, type Authenticated } from "./authenticate.ts";
+import { authenticate, signedTaskId, type Authenticated } from "./authenticate.ts";
 import { d1Crm } from "./connectors/d1-crm.ts";
 import { vaultFor, type ProxyEnv } from "./env.ts";
 import type { OpContext, OpDefinition } from "./ops/context.ts";
@@ -21,14 +22,14 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
   const rawCall = (raw ?? {}) as { baseKey?: unknown; op?: unknown };
   const actor = caller ?? "unknown";
   if (!parsed.success) {
-    return refuse(db, { actor, taskId: claimedTaskId(rawCall.baseKey), op: String(rawCall.op ?? "").slice(0, 64) }, new SiloError("validation_failed", "malformed proxy call"));
+    return refuse(db, { actor, taskId: await signedTaskId(env, rawCall.baseKey), op: rawCall.op, raw }, new SiloError("validation_failed", "malformed proxy call"));
   }
   const call = parsed.data;
   const op = call.op;
   let auth: Authenticated | undefined;
   try {
     auth = await authenticate(env, caller, call.baseKey, call.taskKey);
-    if (!isOpName(op)) throw new SiloError("unknown_operation", `unknown operation ${op}`);
+    if (!isOpName(op)) throw new SiloError("unknown_operation", "unknown operation");
     const outcome = await runOp(env, db, auth, op, call.args, call.idempotencyKey);
     if (!outcome.audited) {
       await appendAudit(db, {
@@ -42,8 +43,8 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
     }
     return { ok: true, result: outcome.result };
   } catch (err) {
-    const taskId = auth?.task.tid ?? claimedTaskId(call.baseKey);
-    return refuse(db, { actor: auth?.principal ?? actor, taskId, op, keys: auth ? keyIds(auth) : undefined }, err);
+    const taskId = auth?.task.tid ?? (await signedTaskId(env, call.baseKey));
+    return refuse(db, { actor: auth?.principal ?? actor, taskId, op, raw, keys: auth ? keyIds(auth) : undefined }, err);
   }
 }
 
@@ -67,21 +68,30 @@ async function runOp(env: ProxyEnv, db: Db, auth: Authenticated, op: OpName, raw
 
 interface RefusalContext {
   actor: string;
+  /** Only a task id a router key signed (signedTaskId), never an unverified claim. */
   taskId: string | null;
-  op: string;
+  /** The op as the caller sent it: agent-chosen, so filed verbatim only if it names a real op. */
+  op: unknown;
+  /** The raw call, to cut anything it chose out of the refusal message. */
+  raw: unknown;
   keys?: Record<string, string> | undefined;
 }
 
 async function refuse(db: Db, c: RefusalContext, err: unknown): Promise<ProxyResult> {
   const body = toErrorBody(err);
+  const known = typeof c.op === "string" && isOpName(c.op);
   const event: AuditEvent = {
     taskId: c.taskId,
     actor: c.actor,
     event: "proxy.call",
-    op: c.op,
+    op: known ? (c.op as string) : "unknown",
     decision: "refused",
     reason: body.error,
-    detail: { message: body.message, ...(c.keys ? { keys: c.keys } : { verified: false }) },
+    detail: {
+      message: auditableText(withoutEchoes(body.message, c.raw), 300),
+      ...(known || c.op === undefined ? {} : { opName: await digestText(String(c.op)) }),
+      ...(c.keys ? { keys: c.keys } : { verified: false }),
+    },
   };
   try {
     await appendAudit(db, event);
@@ -93,4 +103,36 @@ async function refuse(db: Db, c: RefusalContext, err: unknown): Promise<ProxyRes
 
 function keyIds(auth: Authenticated): Record<string, string> {
   return { base: auth.base.jti, task: auth.task.jti };
+}
+
+/** Argument names the schemas declare: quoting them in a message carries nothing the caller chose. */
+const ARG_NAMES = new Set(["args", "idempotencyKey", "role", "content", "toolCalls", "toolCallId", "name", "arguments", "id", "description", "parameters", ...Object.values(OpArgs).flatMap((s) => ("shape" in s ? Object.keys(s.shape) : []))]);
+
+/**
+ * A refusal message may quote what the caller sent (a model name, a template,
+ * a variable, an unknown key): every string of the call, keys included, is
+ * cut from the copy that goes into the append-only log.
+ */
+function withoutEchoes(message: string, raw: unknown): string {
+  const chosen = new Set<string>();
+  const walk = (v: unknown, depth: number) => {
+    if (depth > 6 || chosen.size > 200) return;
+    if (typeof v === "string") chosen.add(v);
+    else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
+    else if (v && typeof v === "object") {
+      for (const [k, x] of Object.entries(v)) {
+        if (!ARG_NAMES.has(k)) chosen.add(k);
+        walk(x, depth + 1);
+      }
+    }
+  };
+  const { baseKey: _b, taskKey: _t, op, ...rest } = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  walk(rest, 0);
+  if (typeof op === "string" && !isOpName(op)) chosen.add(op);
+  let out = message;
+  // Longest first, so a value is cut whole before a shorter string inside it.
+  for (const s of [...chosen].filter((x) => x.length >= 4).sort((a, b) => b.length - a.length)) {
+    if (out.includes(s)) out = out.split(s).join("[caller text]");
+  }
+  return out;
 }

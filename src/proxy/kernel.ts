@@ -64,7 +64,7 @@ export async function openTask(env: ProxyEnv, req: OpenTask): Promise<ProxyResul
     const vault = vaultFor(env, req.taskId);
     const { message, ...meta } = req;
     await vault.open({ ...meta, known: knownValuesOf(customer) });
-    const tokenized = await vault.tokenize(message);
+    const tokenized = await vault.tokenize(message, "customer");
     await vault.appendTranscript({ role: "customer", by: "customer", text: tokenized });
     await appendAudit(database(env.DB), { taskId: req.taskId, actor: "proxy", event: "vault.created", detail: { scope: req.scope, knownValues: knownValuesOf(customer).length } });
     return { message: tokenized };
@@ -75,7 +75,7 @@ export async function addMessage(env: ProxyEnv, taskId: string, text: string): P
   return guarded(async () => {
     const vault = vaultFor(env, taskId);
     if (!(await vault.meta())) throw new SiloError("task_closed", "the task is closed");
-    const tokenized = await vault.tokenize(text);
+    const tokenized = await vault.tokenize(text, "customer");
     await vault.appendTranscript({ role: "customer", by: "customer", text: tokenized });
     return { message: tokenized };
   });
@@ -90,7 +90,7 @@ export async function handoff(env: ProxyEnv, taskId: string, principal: string, 
 
 /** Scan text that an agent handed back (a summary, a reason) before the router stores it. */
 export async function tokenize(env: ProxyEnv, taskId: string, text: string): Promise<ProxyResult<{ text: string }>> {
-  return guarded(async () => ({ text: await vaultFor(env, taskId).tokenize(text) }));
+  return guarded(async () => ({ text: await vaultFor(env, taskId).tokenize(text, "agent") }));
 }
 
 export async function lastCustomerMessage(env: ProxyEnv, taskId: string): Promise<ProxyResult<{ message: string }>> {

@@ -28,12 +28,24 @@ export const AgentEntrySchema = z.object({
 });
 export type AgentEntry = z.infer<typeof AgentEntrySchema>;
 
+/**
+ * What a template variable may hold (src/proxy/hydrate.ts): a token of one
+ * PII kind from the customer's record or message, a value of a fixed shape,
+ * or free text. Declared with the template; undeclared means `text`.
+ */
+export const TEMPLATE_VAR_TYPES = ["name", "email", "phone", "address", "amount", "currency", "order_id", "refund_id", "date", "text"] as const;
+export type TemplateVarType = (typeof TEMPLATE_VAR_TYPES)[number];
+const varName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,30}$/);
+
 export const TemplateSchema = z.object({
   name,
   owner: name,
   subject: z.string().min(1).max(200),
   body: z.string().min(1).max(20_000),
-  variables: z.array(z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,30}$/)),
+  variables: z.array(varName),
+  types: z.record(varName, z.enum(TEMPLATE_VAR_TYPES)).default({}),
+  /** An email that claims an effect is sent only when that effect exists in the same task. */
+  effect: z.enum(["refund"]).optional(),
 });
 export type Template = z.infer<typeof TemplateSchema>;
 

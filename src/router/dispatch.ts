@@ -1,3 +1,4 @@
+import { auditableText } from "../audit/agent-text.ts";
 import { batchWithAudit, type AuditEvent } from "../audit/index.ts";
 import { AgentResultSchema, type AgentInvocation, type AgentResult } from "../contracts/agent.ts";
 import { findCapability } from "../contracts/capabilities.ts";
@@ -118,7 +119,7 @@ export async function settleHop(env: RouterEnv, db: Db, task: TaskRow, current: 
     // A failed run is not a lost request: the task waits for a human.
     await queueForHuman(env, db, task.id, "human:support", "failed", [
       finished,
-      { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_failed", detail: { from: principal, to: "human:support", reason: result.reason.slice(0, 200) } },
+      { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_failed", detail: { from: principal, to: "human:support", reason: await tokenizeSummary(env, task.id, result.reason, 200) } },
     ]);
     return { done: { outcome: "failed", assignee: "human:support", hops: [] } };
   }
@@ -138,7 +139,9 @@ export async function settleHop(env: RouterEnv, db: Db, task: TaskRow, current: 
     finished,
     { taskId: task.id, actor: "router", event: "task.escalated", detail: { from: principal, to: `agent:${target}`, reason } },
   ]);
-  return { next, context: { ...ctx, escalatedFrom: current.name, escalationReason: reason, summary: summary ?? "" } };
+  // The next agent reads the summary and reason exactly as written: re-tokenized,
+  // they told which guessed value was real (issue 9, item 5). The stored copies are tokenized.
+  return { next, context: { ...ctx, escalatedFrom: current.name, escalationReason: result.reason, summary: "summary" in result ? result.summary : "" } };
 }
 
 /** An escalation chain that does not end is a person's job. */
@@ -180,8 +183,9 @@ async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocati
   return parsed.success ? parsed.data : { status: "failed", reason: "agent_error: malformed result" };
 }
 
-async function tokenizeSummary(env: RouterEnv, taskId: string, text: string): Promise<string> {
-  return unwrap(await env.PROXY.tokenize(taskId, text)).text;
+/** Agent text kept by the router (task row, audit): tokenized by the vault, opaque runs cut, capped. */
+async function tokenizeSummary(env: RouterEnv, taskId: string, text: string, max = 1000): Promise<string> {
+  return auditableText(unwrap(await env.PROXY.tokenize(taskId, text)).text, max);
 }
 
 async function latestCustomerMessage(env: RouterEnv, taskId: string): Promise<string> {

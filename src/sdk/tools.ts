@@ -9,7 +9,7 @@ export interface Identity {
   taskId: string;
   scope: { customer: string; case?: string };
   capabilities: Capability[];
-  templates: Array<{ name: string; variables: string[] }>;
+  templates: Array<{ name: string; variables: string[]; types?: Record<string, string> }>;
 }
 
 const DESCRIPTIONS: Partial<Record<OpName, string>> = {

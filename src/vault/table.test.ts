@@ -13,8 +13,8 @@ describe("TokenTable", () => {
 
   it("hydrates only its own tokens and reports foreign ones", () => {
     const t = new TokenTable();
-    t.assign("NAME", "Maria Alvarez");
-    expect(t.hydrate("Hi [NAME_1], see [NAME_2]")).toEqual({ text: "Hi Maria Alvarez, see [NAME_2]", unknown: ["[NAME_2]"] });
+    t.assign("NAME", "Maria Alvarez", "record");
+    expect(t.hydrate("Hi [NAME_1], see [NAME_2]")).toEqual({ text: "Hi Maria Alvarez, see [NAME_2]", unknown: ["[NAME_2]"], withheld: [] });
   });
 
   it("rebuilds counters from storage so new values never reuse a token", () => {

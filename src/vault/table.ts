@@ -1,9 +1,12 @@
 import { findPii, tokenizeText, type KnownValue, type PiiKind } from "../scan/index.ts";
-import { formatToken, TOKEN_PATTERN, valueKey } from "./tokens.ts";
+import { hydrateOutbound, mergeProvenance, provenanceOf, type OutboundHydration, type Provenance } from "./provenance.ts";
+import { formatToken, valueKey } from "./tokens.ts";
 
 export interface TokenEntry {
   kind: PiiKind;
   value: string;
+  /** Where the value came from (src/vault/provenance.ts); absent in entries written before it existed. */
+  source?: Provenance;
 }
 
 /**
@@ -26,22 +29,45 @@ export class TokenTable {
     this.#counters.set(entry.kind, Math.max(this.#counters.get(entry.kind) ?? 0, n));
   }
 
-  /** The token for a value: the same value (in any spelling) always gets the same one. */
-  assign(kind: PiiKind, value: string): string {
+  /**
+   * The token for a value: the same value (in any spelling) always gets the
+   * same one, and keeps the most trusted provenance it was seen with.
+   */
+  assign(kind: PiiKind, value: string, source: Provenance = "agent"): string {
     const key = valueKey(kind, value);
     const existing = this.#byValue.get(key);
-    if (existing) return existing;
+    if (existing) {
+      const entry = this.byToken.get(existing)!;
+      const merged = mergeProvenance(provenanceOf(entry), source);
+      if (merged !== entry.source) {
+        const upgraded = { ...entry, source: merged };
+        this.byToken.set(existing, upgraded);
+        this.#pending[`t:${existing}`] = upgraded;
+      }
+      return existing;
+    }
     const n = (this.#counters.get(kind) ?? 0) + 1;
     this.#counters.set(kind, n);
     const token = formatToken(kind, n);
     this.#byValue.set(key, token);
-    this.byToken.set(token, { kind, value });
-    this.#pending[`t:${token}`] = { kind, value };
+    this.byToken.set(token, { kind, value, source });
+    this.#pending[`t:${token}`] = { kind, value, source };
     return token;
   }
 
-  tokenize(text: string): string {
-    return tokenizeText(text, this.known, (kind, value) => this.assign(kind, value));
+  /**
+   * Tokenize free text written by `source`. A span equal to a value the system
+   * of record holds for this customer (the known list) is that record's value,
+   * whoever wrote it.
+   */
+  tokenize(text: string, source: Provenance = "agent"): string {
+    const known = new Set(this.known.map((k) => valueKey(k.kind, k.value)));
+    return tokenizeText(text, this.known, (kind, value) => this.assign(kind, value, known.has(valueKey(kind, value)) ? "record" : source));
+  }
+
+  /** The token a value already has, without minting one (minting is observable). */
+  tokenOf(kind: PiiKind, value: string): string | undefined {
+    return this.#byValue.get(valueKey(kind, value));
   }
 
   /**
@@ -67,14 +93,9 @@ export class TokenTable {
     return true;
   }
 
-  hydrate(text: string): { text: string; unknown: string[] } {
-    const unknown: string[] = [];
-    const hydrated = text.replace(TOKEN_PATTERN, (token) => {
-      const entry = this.byToken.get(token);
-      if (!entry) unknown.push(token);
-      return entry ? entry.value : token;
-    });
-    return { text: hydrated, unknown };
+  /** Outbound text under the hydration policy (hydrateOutbound): never an agent-written value, cards masked. */
+  hydrate(text: string): OutboundHydration {
+    return hydrateOutbound(text, (token) => this.byToken.get(token));
   }
 
   /** New entries since the last drain, keyed for storage. */

@@ -4,6 +4,8 @@ import { database } from "../db/index.ts";
 import type { ErrorCode } from "../errors/index.ts";
 import type { Scope } from "../keys/claims.ts";
 import type { KnownValue, PiiKind } from "../scan/index.ts";
+import { maskForModel, type ModelMask } from "./masking.ts";
+import type { OutboundHydration, Provenance } from "./provenance.ts";
 import { TokenTable, type TokenEntry } from "./table.ts";
 
 /**
@@ -30,6 +32,8 @@ export interface TranscriptEntry {
   role: "customer" | "agent" | "system";
   by: string;
   text: string;
+  /** An agent's entry exactly as it wrote it: what agents read back, so the transcript is no oracle on guesses. */
+  wrote?: string;
   at: number;
   /** The idempotency key of the reply that wrote it, so a retry adds nothing. */
   key?: string;
@@ -86,9 +90,10 @@ export class Vault extends DurableObject<VaultEnv> {
     return (await this.#state()).meta ?? null;
   }
 
-  async tokenize(text: string): Promise<string> {
+  /** Tokenize free text; `source` says who wrote it (src/vault/provenance.ts). */
+  async tokenize(text: string, source: Provenance = "agent"): Promise<string> {
     const { table } = await this.#openState();
-    const out = table.tokenize(text);
+    const out = table.tokenize(text, source);
     await this.#flush(table);
     return out;
   }
@@ -104,9 +109,10 @@ export class Vault extends DurableObject<VaultEnv> {
     for (const [field, value] of Object.entries(record)) {
       const kind = pii[field];
       if (kind === undefined || typeof value !== "string") out[field] = value;
-      else if (kind === "FREE_TEXT") out[field] = table.tokenize(value);
+      // Free text of a record is text, not a declared field: customer-grade, never a record contact.
+      else if (kind === "FREE_TEXT") out[field] = table.tokenize(value, "customer");
       else {
-        out[field] = table.assign(kind, value);
+        out[field] = table.assign(kind, value, "record");
         learned = table.learn(kind, value) || learned;
       }
     }
@@ -115,13 +121,22 @@ export class Vault extends DurableObject<VaultEnv> {
     return out;
   }
 
-  /** Replace this task's tokens by their values. Foreign tokens are reported, not guessed. */
-  async hydrate(text: string): Promise<{ text: string; unknown: string[] }> {
+  /** Outbound text under the hydration policy (src/vault/provenance.ts). Foreign tokens are reported, not guessed. */
+  async hydrate(text: string): Promise<OutboundHydration> {
     return (await this.#state()).table.hydrate(text);
   }
 
   async resolve(token: string): Promise<TokenEntry | null> {
     return (await this.#state()).table.byToken.get(token) ?? null;
+  }
+
+  /**
+   * An agent-written prompt on its way to the model: every PII-looking value in
+   * it is replaced by a one-call placeholder (real or not, so the agent cannot
+   * tell which), mapped back to the agent's own spelling in the completion.
+   */
+  async llmMask(texts: string[]): Promise<ModelMask> {
+    return maskForModel(texts, (await this.#openState()).table);
   }
 
   /**
@@ -141,7 +156,7 @@ export class Vault extends DurableObject<VaultEnv> {
   async llmSettle(tokens: number, texts: string[]): Promise<{ used: number; texts: string[] }> {
     const { table } = await this.#openState();
     const used = ((await this.ctx.storage.get<number>("llm_tokens")) ?? 0) + tokens;
-    const out = texts.map((t) => table.tokenize(t));
+    const out = texts.map((t) => table.tokenize(t, "agent"));
     await this.ctx.storage.put("llm_tokens", used);
     await this.#flush(table);
     return { used, texts: out };

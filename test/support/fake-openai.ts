@@ -13,7 +13,8 @@ import type { ChatRequest } from "../../src/contracts/llm.ts";
 export interface FakeOpenAi {
   url: string;
   requests: Array<{ authorization: string | undefined; body: any }>;
-  script: Array<{ name: string; arguments: Record<string, unknown> }>;
+  /** Scripted tool calls; `arguments` may be computed from the request (an echo, an injected instruction). */
+  script: Array<{ name: string; arguments: Record<string, unknown> | ((body: any) => Record<string, unknown>) }>;
   close(): Promise<void>;
 }
 
@@ -28,7 +29,8 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       res.writeHead(404).end();
       return;
     }
-    const call = fake.script.shift() ?? nextStep(readConversation(fromWire(body)));
+    const scripted = fake.script.shift();
+    const call = scripted ? { name: scripted.name, arguments: typeof scripted.arguments === "function" ? scripted.arguments(body) : scripted.arguments } : nextStep(readConversation(fromWire(body)));
     res.writeHead(200, { "content-type": "application/json" });
     res.end(
       JSON.stringify({

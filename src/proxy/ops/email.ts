@@ -6,13 +6,15 @@ import { SiloError } from "../../errors/index.ts";
 import { findTemplate } from "../../registry/index.ts";
 import { enqueueDelivery } from "../outbox-consumer.ts";
 import { outboxInsert } from "../outbox.ts";
-import { renderTemplate } from "../templates.ts";
+import { assertEffect, assertRecipient, hydrateVariables } from "../hydrate.ts";
+import { assertVariablesDeclared, renderTemplate } from "../templates.ts";
 import type { OpContext, OpDefinition } from "./context.ts";
 import { requireIdempotencyKey } from "./refund.ts";
 
 /**
- * email.send: only templates the base key names, only to an email token this
- * task's vault issued (never a typed address), rendered and hydrated here.
+ * email.send: only templates the base key names, only to the customer's email
+ * from their record, each variable of its declared type, rendered and
+ * hydrated here under the policy of src/proxy/hydrate.ts.
  */
 export const emailSend: OpDefinition<"email.send"> = {
   capability: "email.send",
@@ -29,15 +31,14 @@ export const emailSend: OpDefinition<"email.send"> = {
       .get();
     if (sent) return { result: { messageId: sent.id, replayed: true }, detail: { messageId: sent.id, replayed: true } };
 
-    const recipient = await ctx.vault.resolve(args.to);
-    if (!recipient || recipient.kind !== "EMAIL") {
-      throw new SiloError("recipient_denied", "the recipient must be an email token issued in this task");
-    }
-    const values = await hydrateValues(ctx, args.variables);
+    const to = await assertRecipient(ctx, args.to);
+    assertVariablesDeclared(template, args.variables);
+    const { values, audited } = await hydrateVariables(ctx, template, args.variables);
     const rendered = renderTemplate(template, values);
+    await assertEffect(ctx, template, values);
     const messageId = `msg_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
-    const detail = { messageId, template: args.template, to: args.to, variables: args.variables };
-    const mail = { id: messageId, taskId: ctx.auth.task.tid, to: recipient.value, ...rendered, template: args.template, idempotencyKey: idem };
+    const detail = { messageId, template: args.template, to: args.to, variables: audited };
+    const mail = { id: messageId, taskId: ctx.auth.task.tid, to, ...rendered, template: args.template, idempotencyKey: idem };
     await batchWithAudit(
       ctx.db,
       [outboxInsert(ctx.db, mail)],
@@ -48,14 +49,3 @@ export const emailSend: OpDefinition<"email.send"> = {
     return { result: { messageId, delivery, replayed: false }, detail, audited: true };
   },
 };
-
-/** Tokens in variable values become real values; a token from elsewhere is refused. */
-async function hydrateValues(ctx: OpContext, variables: Record<string, string>): Promise<Record<string, string>> {
-  const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(variables)) {
-    const { text, unknown } = await ctx.vault.hydrate(value);
-    if (unknown.length > 0) throw new SiloError("validation_failed", `variable ${key} holds a token this task did not issue`);
-    out[key] = text;
-  }
-  return out;
-}

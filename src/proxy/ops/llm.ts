@@ -1,48 +1,96 @@
+import { auditableText } from "../../audit/agent-text.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import type { ChatRequest, ChatResponse } from "../../contracts/llm.ts";
 import { SiloError } from "../../errors/index.ts";
+import { unmask, type MaskedSpan } from "../../vault/masking.ts";
 import { llmRoute } from "../llm/provider.ts";
 import type { OpDefinition } from "./context.ts";
 
 /**
- * llm.chat, the LLM gateway: the model must be on the key's allow-list, the
- * task's token budget must not be spent, and no real value the task knows may
- * be in the prompt (the vault checks, in any spelling). The completion is
- * tokenized before the agent sees it.
+ * llm.chat, the LLM gateway: the model must be on the key's allow-list and
+ * the task's token budget must not be spent. Every PII-looking value the agent
+ * wrote in the request (messages, tool calls, tool specs) goes to the provider
+ * as a placeholder and comes back to the agent in its own spelling, so the
+ * model never receives a real value and the agent's answer does not depend on
+ * whether it guessed one (no pii_in_prompt oracle). People see the masking in
+ * the audit row. The rest of the completion is tokenized before the agent sees it.
  */
 export const llmChat: OpDefinition<"llm.chat"> = {
   capability: "llm.chat",
   async run(ctx, req) {
     const cap = findCapability(ctx.auth.base.caps, "llm.chat");
     if (!cap?.models.includes(req.model)) throw new SiloError("model_denied", `model ${req.model} is not granted`);
-    const pre = await ctx.vault.llmPreflight(promptText(req), cap.tokenBudget);
+    const { request, masked } = await maskRequest(ctx.vault, req);
+    // The vault's check still runs on what will leave: a real value the masking missed is refused, never sent.
+    const pre = await ctx.vault.llmPreflight(promptText(request), cap.tokenBudget);
     if (!pre.ok && pre.code === "budget_exhausted") throw new SiloError("budget_exhausted", `the task's model budget of ${cap.tokenBudget} tokens is spent`);
     if (!pre.ok) throw new SiloError("pii_in_prompt", `the prompt contains real values of this task (${pre.kinds.join(", ")}); send tokens instead`);
     const route = llmRoute(ctx.env);
-    const res = await route.provider.chat({ ...req, model: req.model === "default" ? route.model : req.model });
-    const message = await settle(ctx.vault, res);
-    const last = req.messages.at(-1);
+    const res = await route.provider.chat({ ...request, model: req.model === "default" ? route.model : req.model });
+    const settled = await settle(ctx.vault, res);
+    const forAgent = restore(settled.message, masked, (m) => m.literal);
+    const forPeople = restore(settled.message, masked, (m) => m.shown);
+    const last = request.messages.at(-1);
+    const input = last && "content" in last ? unmask(String(last.content ?? ""), masked, (m) => m.shown) : null;
     return {
-      result: { message: message.message, usage: res.usage, model: res.model, budget: { used: message.used, limit: cap.tokenBudget } },
+      result: { message: forAgent, usage: res.usage, model: res.model, budget: { used: settled.used, limit: cap.tokenBudget } },
       detail: {
         provider: route.provider.name,
         model: res.model,
         usage: res.usage,
         messages: req.messages.length,
-        input: last && "content" in last ? String(last.content ?? "").slice(0, 1000) : null,
-        completion: message.message.content?.slice(0, 1000) ?? null,
-        toolCalls: message.message.toolCalls.map((c) => ({ name: c.name, arguments: c.arguments })),
+        input: input === null ? null : auditableText(input, 1000),
+        completion: forPeople.content === null ? null : auditableText(forPeople.content, 1000),
+        toolCalls: forPeople.toolCalls.map((c) => ({ name: c.name, arguments: auditableText(JSON.stringify(c.arguments), 1000) })),
+        ...(masked.length ? { masked: { spans: masked.length, realValues: masked.filter((m) => m.real).map((m) => m.shown) } } : {}),
       },
     };
   },
 };
+
+type VaultStub = Parameters<OpDefinition<"llm.chat">["run"]>[0]["vault"];
+
+/** Every string of the request (keys included), masked in one vault call, in a fixed walk order. */
+async function maskRequest(vault: VaultStub, req: ChatRequest): Promise<{ request: ChatRequest; masked: MaskedSpan[] }> {
+  const body = { messages: req.messages, tools: req.tools };
+  const strings: string[] = [];
+  mapStrings(body, (s) => (strings.push(s), s));
+  const { texts, masked } = await vault.llmMask(strings);
+  let i = 0;
+  const out = mapStrings(body, () => texts[i++]!) as typeof body;
+  return { request: { ...req, ...out }, masked };
+}
+
+/** Walk a JSON value, mapping every string and every object key. */
+function mapStrings(value: unknown, fn: (s: string) => string): unknown {
+  if (typeof value === "string") return fn(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const key = fn(k);
+      out[key] = mapStrings(v, fn);
+    }
+    return out;
+  }
+  return value;
+}
+
+function restore(message: ChatResponse["message"], masked: readonly MaskedSpan[], pick: (m: MaskedSpan) => string): ChatResponse["message"] {
+  if (masked.length === 0) return message;
+  const back = (s: string) => unmask(s, masked, pick);
+  return {
+    content: message.content === null ? null : back(message.content),
+    toolCalls: message.toolCalls.map((c) => ({ ...c, arguments: mapStrings(c.arguments, back) as Record<string, unknown> })),
+  };
+}
 
 function promptText(req: ChatRequest): string {
   return req.messages.map((m) => [("content" in m ? m.content : "") ?? "", m.role === "assistant" ? JSON.stringify(m.toolCalls ?? []) : ""].join("\n")).join("\n");
 }
 
 /** Count the tokens and tokenize content and tool arguments in one vault call. */
-async function settle(vault: Parameters<OpDefinition<"llm.chat">["run"]>[0]["vault"], res: ChatResponse) {
+async function settle(vault: VaultStub, res: ChatResponse) {
   const spent = res.usage.promptTokens + res.usage.completionTokens;
   const texts = [res.message.content ?? "", ...res.message.toolCalls.map((c) => JSON.stringify(c.arguments))];
   const { used, texts: safe } = await vault.llmSettle(spent, texts);

@@ -20,7 +20,8 @@ export const whoami: OpDefinition<"whoami"> = {
         taskId: auth.task.tid,
         scope: auth.task.scope,
         capabilities: auth.base.caps,
-        templates: registry.templates.filter((t) => granted.includes(t.name)).map((t) => ({ name: t.name, variables: t.variables })),
+        // Each variable's type tells the agent what it may hold (a NAME token, an amount…): src/proxy/hydrate.ts.
+        templates: registry.templates.filter((t) => granted.includes(t.name)).map((t) => ({ name: t.name, variables: t.variables, types: t.types })),
         expiresAt: new Date(Math.min(auth.base.exp, auth.task.exp) * 1000).toISOString(),
       },
     };
@@ -65,6 +66,7 @@ export const transcriptRead: OpDefinition<"transcript.read"> = {
   capability: undefined,
   async run(ctx) {
     const entries = await ctx.vault.transcript();
-    return { result: entries.map(({ role, by, text }) => ({ role, by, text })), detail: { entries: entries.length } };
+    // An agent's entry comes back as the agent wrote it (re-tokenizing it told which guess was real).
+    return { result: entries.map(({ role, by, text, wrote }) => ({ role, by, text: wrote ?? text })), detail: { entries: entries.length } };
   },
 };

@@ -1,4 +1,5 @@
 import { and, eq } from "drizzle-orm";
+import { digestText } from "../../audit/agent-text.ts";
 import { batchWithAudit } from "../../audit/index.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import { refunds } from "../../db/schema.ts";
@@ -55,7 +56,7 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
             createdAt: Date.now(),
           }),
         ],
-        [{ taskId: ctx.auth.task.tid, actor: ctx.auth.principal, event: "proxy.call", op: "refund.issue", decision: "allowed", detail: { ...detail, args: { ...args } } }],
+        [{ taskId: ctx.auth.task.tid, actor: ctx.auth.principal, event: "proxy.call", op: "refund.issue", decision: "allowed", detail: { ...detail, args: { ...args, reason: await digestText(args.reason) } } }],
       );
     } catch (err) {
       await ctx.vault.releaseSpend(cents);

@@ -1,3 +1,4 @@
+import { auditableText } from "../../audit/agent-text.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { OpDefinition } from "./context.ts";
 import { requireIdempotencyKey } from "./refund.ts";
@@ -11,10 +12,13 @@ export const replySend: OpDefinition<"reply.send"> = {
   async run(ctx, { text }) {
     const { unknown } = await ctx.vault.hydrate(text);
     if (unknown.length > 0) throw new SiloError("validation_failed", "the reply holds a token this task did not issue");
-    // Re-tokenize: an agent must not smuggle a raw value it guessed into a reply.
-    const tokenized = await ctx.vault.tokenize(text);
+    // Tokenized for the customer's channel, the console and the audit: a raw value
+    // it guessed never leaves as such, and a value only it wrote never hydrates.
+    // Agents read back `wrote`, the text exactly as written: no oracle on guesses.
+    // An operator is a person, not a model: their words go back to the customer like the customer's own.
+    const tokenized = await ctx.vault.tokenize(text, ctx.auth.principal.startsWith("human:") ? "customer" : "agent");
     const key = requireIdempotencyKey(ctx);
-    const { replayed } = await ctx.vault.appendTranscript({ role: "agent", by: ctx.auth.principal, text: tokenized, key });
-    return { result: { delivered: true, replayed }, detail: { text: tokenized, replayed } };
+    const { replayed } = await ctx.vault.appendTranscript({ role: "agent", by: ctx.auth.principal, text: tokenized, wrote: text, key });
+    return { result: { delivered: true, replayed }, detail: { text: auditableText(tokenized, 1000), replayed } };
   },
 };

@@ -94,6 +94,10 @@ export class TaskRun extends DurableObject<RouterEnv> {
         if (!st) return null;
         if (st.phase === "done") {
           if (!st.pending) {
+            // A finished run keeps ids and its report only: no agent text outlives the run.
+            if (st.step || st.context.summary !== undefined || st.context.escalationReason !== undefined) {
+              await this.ctx.storage.put("run", { ...st, step: undefined, context: { channel: st.context.channel } });
+            }
             await this.ctx.storage.deleteAlarm();
             return st.report ?? null;
           }
