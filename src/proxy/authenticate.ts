@@ -10,6 +10,8 @@ export interface Authenticated {
   base: BaseKeyClaims;
   task: TaskKeyClaims;
   meta: VaultMeta;
+  /** Tokens the task's vault holds now, for the vault growth limit (ledger/rates.ts). */
+  vaultTokens: number;
 }
 
 /**
@@ -40,7 +42,7 @@ export async function authenticate(
   if (!gate.ok) {
     throw new SiloError(gate.code, gate.code === "task_closed" ? "the task is closed or expired" : "these keys are no longer admitted for this task");
   }
-  return { principal: base.sub, base, task, meta: gate.meta };
+  return { principal: base.sub, base, task, meta: gate.meta, vaultTokens: gate.tokens ?? 0 };
 }
 
 /**

@@ -9,12 +9,15 @@ import { authenticate, signedTaskId, type Authenticated } from "./authenticate.t
 import { d1Crm } from "./connectors/d1-crm.ts";
 import { vaultFor, type ProxyEnv } from "./env.ts";
 import type { OpContext, OpDefinition } from "./ops/context.ts";
+import { argsHash, claimEffect, runClaimed } from "./ledger/effects.ts";
+import { admitCall, RateLimited, rateLimitsFor } from "./ledger/rates.ts";
 import { OPS } from "./ops/index.ts";
 
 /**
  * One proxy call: parse, authenticate both keys, check the capability, run
  * the operation (which checks scope and limits), audit the decision. Every
- * path ends in exactly one audit row or in audit_unavailable.
+ * path ends in exactly one audit row or in audit_unavailable, except a
+ * repeated rate-limit refusal, which is counted and audited in aggregate.
  */
 export async function handleCall(env: ProxyEnv, caller: string | undefined, raw: unknown): Promise<ProxyResult> {
   const db = database(env.DB);
@@ -29,6 +32,8 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
   let auth: Authenticated | undefined;
   try {
     auth = await authenticate(env, caller, call.baseKey, call.taskKey);
+    // Counted before anything else runs, unknown ops included (ledger/rates.ts).
+    await admitCall(env.DB, { taskId: auth.task.tid, principal: auth.principal, op, vaultTokens: auth.vaultTokens, limits: rateLimitsFor(registry, auth.principal) });
     if (!isOpName(op)) throw new SiloError("unknown_operation", "unknown operation");
     const outcome = await runOp(env, db, auth, op, call.args, call.idempotencyKey);
     if (!outcome.audited) {
@@ -58,7 +63,12 @@ async function runOp(env: ProxyEnv, db: Db, auth: Authenticated, op: OpName, raw
   if (!args.success) throw new SiloError("validation_failed", `invalid arguments for ${op}: ${args.error.issues.map((i) => i.path.join(".") || i.message).join(", ")}`);
   const ctx: OpContext = { env, db, auth, vault: vaultFor(env, auth.task.tid), crm: d1Crm(db), registry, idempotencyKey };
   try {
-    return await def.run(ctx, args.data as never);
+    if (!ACTION_OPS.has(op) || !idempotencyKey) return await def.run(ctx, args.data as never);
+    // Effects run once per (task, principal, op, key) and only with the same arguments (ledger/effects.ts).
+    const claimed = await claimEffect(env.DB, { taskId: auth.task.tid, principal: auth.principal, op, key: idempotencyKey, hash: await argsHash(args.data) });
+    if (claimed.kind === "replay") return { result: { ...claimed.result, replayed: true }, detail: { replayed: true } };
+    ctx.effect = claimed.claim;
+    return await runClaimed(env.DB, claimed.claim, () => def.run(ctx, args.data as never));
   } catch (err) {
     if (err instanceof SiloError) throw err;
     // A storage failure inside an operation: nothing may proceed.
@@ -79,6 +89,8 @@ interface RefusalContext {
 
 async function refuse(db: Db, c: RefusalContext, err: unknown): Promise<ProxyResult> {
   const body = toErrorBody(err);
+  // Past its first refusal a rate limit is audited in aggregate (every 10x), not once a call.
+  if (err instanceof RateLimited && !err.audited) return { ok: false, ...body };
   const known = typeof c.op === "string" && isOpName(c.op);
   const event: AuditEvent = {
     taskId: c.taskId,

@@ -39,7 +39,7 @@ export interface TranscriptEntry {
   key?: string;
 }
 
-type Gate = { ok: true; meta: VaultMeta } | { ok: false; code: ErrorCode };
+type Gate = { ok: true; meta: VaultMeta; tokens?: number } | { ok: false; code: ErrorCode };
 
 interface Loaded {
   meta: VaultMeta | undefined;
@@ -69,12 +69,13 @@ export class Vault extends DurableObject<VaultEnv> {
 
   /** Is this principal, holding these key ids, allowed to act on the task now? */
   async gate(principal: string, jtis: readonly string[]): Promise<Gate> {
-    const { meta } = await this.#state();
+    const { meta, table } = await this.#state();
     if (!meta) return { ok: false, code: "task_closed" };
     if (Date.now() >= meta.expiresAt) return { ok: false, code: "task_closed" };
     if (meta.principal !== principal) return { ok: false, code: "key_revoked" };
     if (!jtis.every((j) => meta.jtis.includes(j))) return { ok: false, code: "key_revoked" };
-    return { ok: true, meta };
+    // The token count feeds the vault growth limit (src/proxy/ledger/rates.ts).
+    return { ok: true, meta, tokens: table.byToken.size };
   }
 
   /** Hand the task to a new principal: only its freshly minted keys work from now on. */
@@ -160,20 +161,6 @@ export class Vault extends DurableObject<VaultEnv> {
     await this.ctx.storage.put("llm_tokens", used);
     await this.#flush(table);
     return { used, texts: out };
-  }
-
-  /** Reserve part of the task's cumulative refund budget atomically (single-threaded object). */
-  async reserveSpend(cents: number, limitCents: number): Promise<{ ok: boolean; spentCents: number }> {
-    await this.#openState();
-    const spent = ((await this.ctx.storage.get<number>("spent")) ?? 0) + cents;
-    if (spent > limitCents) return { ok: false, spentCents: spent - cents };
-    await this.ctx.storage.put("spent", spent);
-    return { ok: true, spentCents: spent };
-  }
-
-  async releaseSpend(cents: number): Promise<void> {
-    const spent = (await this.ctx.storage.get<number>("spent")) ?? 0;
-    await this.ctx.storage.put("spent", Math.max(0, spent - cents));
   }
 
   /** Append to the conversation; an entry whose key is already there is not added again. */

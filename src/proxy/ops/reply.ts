@@ -17,7 +17,8 @@ export const replySend: OpDefinition<"reply.send"> = {
     // Agents read back `wrote`, the text exactly as written: no oracle on guesses.
     // An operator is a person, not a model: their words go back to the customer like the customer's own.
     const tokenized = await ctx.vault.tokenize(text, ctx.auth.principal.startsWith("human:") ? "customer" : "agent");
-    const key = requireIdempotencyKey(ctx);
+    // Namespaced by principal: the transcript's own dedup cannot be squatted either.
+    const key = `${ctx.auth.principal}|${requireIdempotencyKey(ctx)}`;
     const { replayed } = await ctx.vault.appendTranscript({ role: "agent", by: ctx.auth.principal, text: tokenized, wrote: text, key });
     return { result: { delivered: true, replayed }, detail: { text: auditableText(tokenized, 1000), replayed } };
   },
