@@ -21,7 +21,12 @@ export type AuditEventName =
   | "pii.revealed"
   | "task.assigned"
   | "task.handed_back"
-  | "agent.status_changed";
+  | "agent.status_changed"
+  | "approval.held"
+  | "approval.approved"
+  | "approval.rejected"
+  | "approval.expired"
+  | "task.awaiting_approval";
 
 export interface AuditEvent {
   taskId?: string | null;

@@ -39,6 +39,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   idempotency_conflict: 409,
   order_not_refundable: 409,
+  approval_expired: 410,
   payload_too_large: 413,
   rate_limited: 429,
   unsupported_media_type: 415,

@@ -62,11 +62,29 @@ export async function continueTask(env: RouterEnv, row: TaskRow, message: string
 /** End a task: the vault goes first, so a task is never reported done while its data lives. */
 export async function completeTask(env: RouterEnv, row: TaskRow, actor = "router") {
   if (row.status === "completed") throw new SiloError("task_closed", "the task is already completed");
+  if (unwrap(await env.PROXY.pendingCount(row.id)).pending > 0) return awaitApproval(env, row, actor);
   unwrap(await env.PROXY.closeTask(row.id, "task completed"));
   const db = database(env.DB);
   await batchWithAudit(db, [updateTask(db, row.id, { status: "completed" })], [
     { taskId: row.id, actor, event: "task.completed", detail: { previousStatus: row.status } },
   ]);
+  return taskView((await getTask(db, row.id)) ?? row);
+}
+
+/**
+ * An action of this task waits for a person: the task does not complete (its
+ * vault holds the tokens the decision and the customer's message need) but
+ * waits as `awaiting_approval`, every key of it revoked; the last decision
+ * completes it (console/approvals.ts), the task's expiry ends it either way.
+ */
+async function awaitApproval(env: RouterEnv, row: TaskRow, actor: string) {
+  unwrap(await env.PROXY.handoff(row.id, "router", []));
+  const db = database(env.DB);
+  if (row.outcome !== "awaiting_approval") {
+    await batchWithAudit(db, [updateTask(db, row.id, { outcome: "awaiting_approval" })], [
+      { taskId: row.id, actor, event: "task.awaiting_approval", detail: { previousStatus: row.status } },
+    ]);
+  }
   return taskView((await getTask(db, row.id)) ?? row);
 }
 
