@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { operator } from "./support/console.ts";
 import { attack } from "./support/redteam.ts";
-import { APPROVAL_PUPPET, HOSTILE, PUPPET, useSystem } from "./support/system.ts";
+import { APPROVAL, APPROVAL_PUPPET, HOSTILE, PUPPET, useSystem } from "./support/system.ts";
 
 /**
  * Approve later, not stop now (docs/approvals.md). approval-puppet's grant:
@@ -9,7 +9,7 @@ import { APPROVAL_PUPPET, HOSTILE, PUPPET, useSystem } from "./support/system.ts
  * refused. carol is a supervisor, alice is support. Every test opens its own
  * task and order (ord_9xxx, 2000 USD, delivered), so their ledgers are apart.
  */
-const t = useSystem({ extraAgents: [HOSTILE, PUPPET, APPROVAL_PUPPET] });
+const t = useSystem({ extraAgents: [HOSTILE, PUPPET, APPROVAL, APPROVAL_PUPPET] });
 const AGENT = "approval-puppet";
 
 beforeAll(async () => {
@@ -137,6 +137,32 @@ describe("a refund above the limit is held, then approved or rejected by a perso
     expect(await statusOf(id)).toBe("pending");
     expect((await carol.call("/approvals/decide", { ids: [id], decision: "approve" })).body.outcomes[0]).toMatchObject({ status: "approved" });
     expect((await refundsOf(taskId)).map((r) => r.amount_cents)).toEqual([70000]);
+  });
+});
+
+describe("the README story: a 700 USD refund held for approval, approved in the console, the customer told", () => {
+  it("the refund agent's code and procedure under an approval grant: asks, is held, tells the customer; carol approves; the customer is told", async () => {
+    const task = await t.createTask({ agent: "approval-agent", subject: { customerId: "cus_1001", caseId: "cas_2001" }, message: "Hi, Maria Alvarez here. My desk arrived cracked: please refund the 700 USD for ord_5001." });
+    expect(task).toMatchObject({ status: "open", outcome: "completed" });
+    expect(task.reply).toBe("Hello Maria Alvarez, your refund of 700.00 USD for order ord_5001 needs a supervisor's approval. You will hear the outcome here as soon as it is decided.");
+    expect(await refundsOf(task.taskId)).toEqual([]);
+
+    const carol = await operator(t, "carol");
+    const action = (await carol.call("/approvals")).body.actions.find((a: { taskId: string }) => a.taskId === task.taskId);
+    expect(action).toMatchObject({ proposedBy: "agent:approval-agent", args: { orderId: "ord_5001", amount: 700, currency: "USD" } });
+    expect(JSON.stringify(action)).not.toMatch(/Maria|Alvarez|4111/);
+    expect(action.procedure).toContain("Refund agent: operating procedure");
+    expect((await carol.call("/approvals/decide", { ids: [action.id], decision: "approve" })).body.outcomes[0]).toMatchObject({ status: "approved" });
+
+    expect(await refundsOf(task.taskId)).toEqual([{ order_id: "ord_5001", amount_cents: 70000, actor: "agent:approval-agent", idempotency_key: expect.stringMatching(/^agent:approval-agent\|refund\.issue\./) }]);
+    expect((await replies(task.taskId)).at(-1)).toBe("Good news: your refund of 700.00 USD for order ord_5001 has been approved. You will see it within 5 to 10 business days.");
+    const story = (await t.audit(task.taskId)).filter((e) => e.event.startsWith("approval.") || (e.event === "proxy.call" && ["refund.issue", "reply.send"].includes(e.op ?? "")));
+    expect(story.map((e) => `${e.actor} ${e.event} ${e.op}`)).toEqual([
+      "agent:approval-agent approval.held refund.issue",
+      "agent:approval-agent proxy.call reply.send",
+      "human:op_carol approval.approved refund.issue",
+      "human:op_carol proxy.call refund.issue",
+    ]);
   });
 });
 

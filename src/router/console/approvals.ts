@@ -1,5 +1,5 @@
 import { Hono } from "hono";
-import { z } from "zod";
+import { ApprovalDecisionSchema } from "../../contracts/api.ts";
 import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import { unwrap } from "../dispatch.ts";
@@ -19,8 +19,6 @@ import type { ConsoleEnv } from "./session.ts";
  */
 export const approvalsApi = new Hono<ConsoleEnv>();
 
-const DecideBody = z.object({ ids: z.array(z.string()).min(1).max(50), decision: z.enum(["approve", "reject"]) }).strict();
-
 approvalsApi.get("/", async (c) => {
   const s = c.get("session");
   return c.json({ role: s.role, actions: unwrap(await c.env.PROXY.pendingActions(s.role)) });
@@ -28,7 +26,7 @@ approvalsApi.get("/", async (c) => {
 
 approvalsApi.post("/decide", async (c) => {
   const s = c.get("session");
-  const { ids, decision } = parseOr400(DecideBody, await jsonBody(c));
+  const { ids, decision } = parseOr400(ApprovalDecisionSchema, await jsonBody(c));
   const by = `human:${s.sub}`;
   const { outcomes, tasks } = unwrap(await c.env.PROXY.decideActions({ ids, decision, by, role: s.role }));
   for (const taskId of tasks) await finishIfDecided(c.env, taskId, by);

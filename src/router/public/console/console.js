@@ -70,6 +70,8 @@ async function boot() {
   $("#who-role").textContent = state.me.role;
   show("app");
   await loadQueue();
+  // The approvals view (approvals.js) loads for the signed-in role.
+  document.dispatchEvent(new CustomEvent("console:ready", { detail: state.me }));
 }
 
 async function loadQueue() {
@@ -191,3 +193,5 @@ $("#export").addEventListener("click", async () => {
 });
 
 boot();
+
+export { api, el, renderMarkdown };
