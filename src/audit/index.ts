@@ -22,6 +22,12 @@ export type AuditEventName =
   | "task.assigned"
   | "task.handed_back"
   | "agent.status_changed"
+  // The public edges (src/router/edge/, src/router/console/): refusals, sign-ins, sessions.
+  | "edge.refused"
+  | "console.signin_failed"
+  | "console.signed_in"
+  | "session.revoked"
+  | "operator.role_changed"
   | "approval.held"
   | "approval.approved"
   | "approval.rejected"

@@ -40,6 +40,8 @@ export const ERROR_STATUS = {
   idempotency_conflict: 409,
   order_not_refundable: 409,
   approval_expired: 410,
+  /** An operator account locked after too many failed sign-ins. */
+  locked: 423,
   payload_too_large: 413,
   rate_limited: 429,
   unsupported_media_type: 415,
