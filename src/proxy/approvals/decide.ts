@@ -74,6 +74,7 @@ async function decide(env: ProxyEnv, id: string, decision: Decision, by: string,
   const row = await env.DB.prepare("SELECT * FROM pending_actions WHERE id = ?").bind(id).first<PendingRow>();
   if (!row) return refused(id, new SiloError("not_found", "no such pending action"));
   if (row.role !== role) return refused(id, new SiloError("forbidden", `this action needs a person with the role ${row.role}`));
+  if (row.status === "expired") return refused(id, new SiloError("approval_expired", "the task this action belongs to has ended; nothing was done"));
   if (row.status !== "pending") return refused(id, new SiloError("conflict", `the action is already ${row.status}`));
   // An approval never outlives its task: past the task's life, or with its vault gone, it expires.
   if (row.expires_at <= Date.now() || !(await vaultFor(env, row.task_id).meta())) {
