@@ -62,7 +62,11 @@ export async function continueTask(env: RouterEnv, row: TaskRow, message: string
 /** End a task: the vault goes first, so a task is never reported done while its data lives. */
 export async function completeTask(env: RouterEnv, row: TaskRow, actor = "router") {
   if (row.status === "completed") throw new SiloError("task_closed", "the task is already completed");
-  if (unwrap(await env.PROXY.pendingCount(row.id)).pending > 0) return awaitApproval(env, row, actor);
+  if (unwrap(await env.PROXY.pendingCount(row.id)).pending > 0) {
+    const waiting = await awaitApproval(env, row, actor);
+    // A decision that landed while this ran found no awaiting task to finish: look again.
+    if (unwrap(await env.PROXY.pendingCount(row.id)).pending > 0) return waiting;
+  }
   unwrap(await env.PROXY.closeTask(row.id, "task completed"));
   const db = database(env.DB);
   await batchWithAudit(db, [updateTask(db, row.id, { status: "completed" })], [
