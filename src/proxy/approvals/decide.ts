@@ -73,6 +73,8 @@ export async function decideOne(env: ProxyEnv, id: string, decision: Decision, b
 async function decide(env: ProxyEnv, id: string, decision: Decision, by: string, role: string): Promise<DecisionOutcome> {
   const row = await env.DB.prepare("SELECT * FROM pending_actions WHERE id = ?").bind(id).first<PendingRow>();
   if (!row) return refused(id, new SiloError("not_found", "no such pending action"));
+  // Four eyes: whoever asked (a person whose own grant has a band) never decides their own action.
+  if (row.principal === by) return refused(id, new SiloError("forbidden", "nobody decides an action they asked for"));
   if (row.role !== role) return refused(id, new SiloError("forbidden", `this action needs a person with the role ${row.role}`));
   if (row.status === "expired") return refused(id, new SiloError("approval_expired", "the task this action belongs to has ended; nothing was done"));
   if (row.status !== "pending") return refused(id, new SiloError("conflict", `the action is already ${row.status}`));
