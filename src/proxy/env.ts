@@ -16,6 +16,8 @@ export interface ProxyEnv extends LlmEnv {
   /** Cloudflare Email Service binding and sender; absent locally (the outbox is the mailbox). */
   EMAIL?: SendEmailBinding;
   SILOOS_MAIL_FROM?: string;
+  /** The organisation's domains: the only hosts an agent-written reply may link to. */
+  SILOOS_LINK_DOMAINS?: string;
 }
 
 const jwksCache = new Map<string, JSONWebKeySet>();

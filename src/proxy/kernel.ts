@@ -10,6 +10,7 @@ import { d1Crm } from "./connectors/d1-crm.ts";
 import type { CustomerRecord } from "./connectors/types.ts";
 import { expireTask } from "./approvals/decide.ts";
 import { vaultFor, type ProxyEnv } from "./env.ts";
+import type { Escalation } from "../vault/vault.ts";
 
 export interface OpenTask {
   taskId: string;
@@ -82,9 +83,18 @@ export async function addMessage(env: ProxyEnv, taskId: string, text: string): P
   });
 }
 
-export async function handoff(env: ProxyEnv, taskId: string, principal: string, jtis: string[]): Promise<ProxyResult<null>> {
+export async function handoff(env: ProxyEnv, taskId: string, principal: string, jtis: string[], escalation?: Escalation): Promise<ProxyResult<null>> {
   return guarded(async () => {
-    if (!(await vaultFor(env, taskId).handoff(principal, jtis))) throw new SiloError("task_closed", "the task is closed");
+    if (!(await vaultFor(env, taskId).handoff(principal, jtis, escalation))) throw new SiloError("task_closed", "the task is closed");
+    return null;
+  });
+}
+
+/** A run returned: its keys die before the router acts on its result. Audited with key ids only. */
+export async function revokeKeys(env: ProxyEnv, taskId: string, principal: string, jtis: string[]): Promise<ProxyResult<null>> {
+  return guarded(async () => {
+    await vaultFor(env, taskId).revoke(jtis);
+    await appendAudit(database(env.DB), { taskId, actor: "router", event: "keys.revoked", detail: { principal, keys: jtis, reason: "run returned" } });
     return null;
   });
 }

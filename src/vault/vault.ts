@@ -3,6 +3,7 @@ import { appendAudit } from "../audit/index.ts";
 import { expireTask } from "../proxy/approvals/decide.ts";
 import { database } from "../db/index.ts";
 import type { ErrorCode } from "../errors/index.ts";
+import type { Capability } from "../contracts/capabilities.ts";
 import type { Scope } from "../keys/claims.ts";
 import type { KnownValue, PiiKind } from "../scan/index.ts";
 import { maskForModel, type ModelMask } from "./masking.ts";
@@ -42,6 +43,12 @@ export interface TranscriptEntry {
 
 type Gate = { ok: true; meta: VaultMeta; tokens?: number } | { ok: false; code: ErrorCode };
 
+/** Who handed the task to another agent, with which grant: what its words may not raise. */
+export interface Escalation {
+  from: string;
+  caps: Capability[];
+}
+
 interface Loaded {
   meta: VaultMeta | undefined;
   table: TokenTable;
@@ -79,13 +86,32 @@ export class Vault extends DurableObject<VaultEnv> {
     return { ok: true, meta, tokens: table.byToken.size };
   }
 
-  /** Hand the task to a new principal: only its freshly minted keys work from now on. */
-  async handoff(principal: string, jtis: string[]): Promise<boolean> {
+  /**
+   * Hand the task to a new principal: only its freshly minted keys work from
+   * now on. An escalation also records who escalated and with which grant,
+   * in the same write, so the proxy can hold the next agent's actions to it.
+   */
+  async handoff(principal: string, jtis: string[], escalation?: Escalation): Promise<boolean> {
     const state = await this.#state();
     if (!state.meta) return false;
     state.meta = { ...state.meta, principal, jtis };
+    const chain = escalation ? [...(await this.escalations()), escalation] : undefined;
+    await this.ctx.storage.put(chain ? { meta: state.meta, escalations: chain } : { meta: state.meta });
+    return true;
+  }
+
+  /** A run returned: its keys die now, whatever the agent left running (waitUntil) or kept. */
+  async revoke(jtis: readonly string[]): Promise<boolean> {
+    const state = await this.#state();
+    if (!state.meta) return false;
+    state.meta = { ...state.meta, jtis: state.meta.jtis.filter((j) => !jtis.includes(j)) };
     await this.ctx.storage.put("meta", state.meta);
     return true;
+  }
+
+  /** Every escalation between agents in this task, oldest first. */
+  async escalations(): Promise<Escalation[]> {
+    return (await this.ctx.storage.get<Escalation[]>("escalations")) ?? [];
   }
 
   async meta(): Promise<VaultMeta | null> {

@@ -63,7 +63,8 @@ export const caseRead: OpDefinition<"case.read"> = {
 };
 
 export const transcriptRead: OpDefinition<"transcript.read"> = {
-  capability: undefined,
+  // A capability like any read: the conversation is the task's most personal record.
+  capability: "transcript.read",
   async run(ctx) {
     const entries = await ctx.vault.transcript();
     // An agent's entry comes back as the agent wrote it (re-tokenizing it told which guess was real).

@@ -3,6 +3,7 @@ import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { commitRefund, refundLimitBreached, type RefundLimits, type RefundRow } from "../ledger/refunds.ts";
 import { holdRefund } from "../approvals/hold.ts";
+import { assertRefundGrounded } from "../grounding.ts";
 import type { OpContext, OpDefinition } from "./context.ts";
 
 /**
@@ -36,6 +37,7 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
     if (!cap.orderStatuses.includes(order.status)) {
       throw new SiloError("order_not_refundable", `orders in status ${order.status} are not refundable under this grant`);
     }
+    await assertRefundGrounded(ctx, order, cents);
 
     const row: RefundRow = {
       id: `ref_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`,

@@ -1,5 +1,6 @@
 import { auditableText } from "../../audit/agent-text.ts";
 import { SiloError } from "../../errors/index.ts";
+import { assertLinksAllowed, parseLinkDomains } from "../links.ts";
 import type { OpDefinition } from "./context.ts";
 import { requireIdempotencyKey } from "./refund.ts";
 
@@ -10,6 +11,7 @@ import { requireIdempotencyKey } from "./refund.ts";
 export const replySend: OpDefinition<"reply.send"> = {
   capability: "reply.send",
   async run(ctx, { text }) {
+    assertLinksAllowed(text, parseLinkDomains(ctx.env.SILOOS_LINK_DOMAINS));
     const { unknown } = await ctx.vault.hydrate(text);
     if (unknown.length > 0) throw new SiloError("validation_failed", "the reply holds a token this task did not issue");
     // Tokenized for the customer's channel, the console and the audit: a raw value

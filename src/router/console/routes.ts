@@ -145,7 +145,11 @@ consoleApi.post("/tasks/:id/handback", async (c) => {
   if (!(await agentOnline(db, agent.name))) throw new SiloError("conflict", `${agent.name} is offline`);
   await updateTask(db, row.id, { status: "open" });
   await appendAudit(db, { taskId: row.id, actor: principalOf(s), event: "task.handed_back", detail: { to: `agent:${agent.name}` } });
-  const report = await runTask(c.env, db, routerConfig(c.env), { ...row, status: "open" }, agent, null, { channel: row.channel, escalatedFrom: principalOf(s), escalationReason: "handed back by a person" });
+  const report = await runTask(c.env, db, routerConfig(c.env), { ...row, status: "open" }, agent, null, {
+    channel: row.channel,
+    escalatedFrom: principalOf(s),
+    handoff: { from: principalOf(s), provenance: "operator-written", reason: "handed back by a person", summary: "" },
+  });
   return c.json(await taskResponse(c.env, row.id, 0, report.hops));
 });
 
