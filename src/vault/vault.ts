@@ -1,5 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { appendAudit } from "../audit/index.ts";
+import { expireTask } from "../proxy/approvals/decide.ts";
 import { database } from "../db/index.ts";
 import type { ErrorCode } from "../errors/index.ts";
 import type { Capability } from "../contracts/capabilities.ts";
@@ -251,6 +252,8 @@ export class Vault extends DurableObject<VaultEnv> {
         event: "vault.expired",
         detail: { reason: "task outlived its maximum lifetime" },
       });
+      // What waited for approval in this task expires with it (docs/approvals.md).
+      await expireTask(this.env, meta.taskId, "the task outlived its maximum lifetime");
     }
   }
 
