@@ -71,10 +71,23 @@ const NUMBER_FIRST = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS[0]}|${FORMS[2
 // big has a fixed setup cost of ~0.4 us, so one exec beats one per word.)
 const STREET_FIRST = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS[1]})`, "gu");
 const STREET_WORDS: ReadonlySet<string> = new Set(expand(`${PREFIX_WORDS} ${SUFFIX_XX_WORDS}`));
-const ENDINGS: ReadonlySet<string> = new Set(expand(COMPOUND_ENDINGS.replace("str\\.", "str")));
+// Endings of 2 to 9 letters, grouped by their last two letters: one slice and
+// a few endsWith per word instead of eight slices and Set lookups.
+const ENDINGS_BY_TAIL: ReadonlyMap<string, readonly string[]> = (() => {
+  const m = new Map<string, string[]>();
+  for (const e of expand(COMPOUND_ENDINGS.replace("str\\.", "str"))) {
+    if (e.length < 2 || e.length > 9) continue;
+    const k = e.slice(-2);
+    m.set(k, [...(m.get(k) ?? []), e]);
+  }
+  return m;
+})();
 /** "hauptstraße", "kerkstraat", "kyrkgatan": a word ending in a street word (Set lookups, no regex). */
 function compoundEnd(word: string): boolean {
-  for (let n = 2; n <= 9 && n < word.length; n++) if (ENDINGS.has(word.slice(word.length - n))) return true;
+  if (word.length < 3) return false;
+  const list = ENDINGS_BY_TAIL.get(word.slice(-2));
+  if (list === undefined) return false;
+  for (const e of list) if (e.length < word.length && word.endsWith(e)) return true;
   return false;
 }
 
@@ -139,24 +152,37 @@ function covered(list: readonly Span[], at: number): boolean {
 
 function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]): void {
   streetEnd = 0;
+  // Each word is read once: the walks back from neighbouring numbers meet the
+  // same words. Key: the word's end; value: 2 * start + (street word ? 1 : 0).
+  let words: Map<number, number> | null = null;
   for (let k = 0; k < text.length; k++) {
     if (!isDigitC(text.charCodeAt(k)) || (k > 0 && isDigitC(text.charCodeAt(k - 1)))) continue;
     if (k < streetEnd || covered(numberFirst, k)) continue;
-    const starts: number[] = [];
     let street = false;
+    let first = -1;
     let i = k - 1;
     for (let w = 0; w < 7 && i >= 0; w++) {
       while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 0xa0 || text.charCodeAt(i) === 44)) i--;
       const e = i + 1;
-      while (i >= 0 && isWordC(text.charCodeAt(i))) i--;
-      if (e === i + 1) break;
-      const end = text.charCodeAt(e - 1) === 46 ? e - 1 : e; // "Moselstr." -> "moselstr"
-      const word = text.slice(i + 1, end).toLowerCase();
-      starts.push(i + 1);
-      if (STREET_WORDS.has(word) || compoundEnd(word)) street = true;
+      words ??= new Map();
+      let v = words.get(e);
+      if (v === undefined) {
+        while (i >= 0 && isWordC(text.charCodeAt(i))) i--;
+        if (e === i + 1) v = -1;
+        else {
+          const end = text.charCodeAt(e - 1) === 46 ? e - 1 : e; // "Moselstr." -> "moselstr"
+          const word = text.slice(i + 1, end).toLowerCase();
+          v = 2 * (i + 1) + (STREET_WORDS.has(word) || compoundEnd(word) ? 1 : 0);
+        }
+        words.set(e, v);
+      }
+      if (v === -1) break;
+      i = (v >> 1) - 1;
+      first = v >> 1;
+      if ((v & 1) === 1) street = true;
     }
     if (!street) continue;
-    STREET_FIRST.lastIndex = starts[starts.length - 1] as number;
+    STREET_FIRST.lastIndex = first;
     const m = STREET_FIRST.exec(text);
     if (m && m.index <= k && m.index + m[0].length > k) {
       streetEnd = withTail(found, text, m.index, m[0]);
