@@ -152,37 +152,24 @@ function covered(list: readonly Span[], at: number): boolean {
 
 function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]): void {
   streetEnd = 0;
-  // Each word is read once: the walks back from neighbouring numbers meet the
-  // same words. Key: the word's end; value: 2 * start + (street word ? 1 : 0).
-  let words: Map<number, number> | null = null;
   for (let k = 0; k < text.length; k++) {
     if (!isDigitC(text.charCodeAt(k)) || (k > 0 && isDigitC(text.charCodeAt(k - 1)))) continue;
     if (k < streetEnd || covered(numberFirst, k)) continue;
+    const starts: number[] = [];
     let street = false;
-    let first = -1;
     let i = k - 1;
     for (let w = 0; w < 7 && i >= 0; w++) {
       while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 0xa0 || text.charCodeAt(i) === 44)) i--;
       const e = i + 1;
-      words ??= new Map();
-      let v = words.get(e);
-      if (v === undefined) {
-        while (i >= 0 && isWordC(text.charCodeAt(i))) i--;
-        if (e === i + 1) v = -1;
-        else {
-          const end = text.charCodeAt(e - 1) === 46 ? e - 1 : e; // "Moselstr." -> "moselstr"
-          const word = text.slice(i + 1, end).toLowerCase();
-          v = 2 * (i + 1) + (STREET_WORDS.has(word) || compoundEnd(word) ? 1 : 0);
-        }
-        words.set(e, v);
-      }
-      if (v === -1) break;
-      i = (v >> 1) - 1;
-      first = v >> 1;
-      if ((v & 1) === 1) street = true;
+      while (i >= 0 && isWordC(text.charCodeAt(i))) i--;
+      if (e === i + 1) break;
+      const end = text.charCodeAt(e - 1) === 46 ? e - 1 : e; // "Moselstr." -> "moselstr"
+      const word = text.slice(i + 1, end).toLowerCase();
+      starts.push(i + 1);
+      if (STREET_WORDS.has(word) || compoundEnd(word)) street = true;
     }
     if (!street) continue;
-    STREET_FIRST.lastIndex = first;
+    STREET_FIRST.lastIndex = starts[starts.length - 1] as number;
     const m = STREET_FIRST.exec(text);
     if (m && m.index <= k && m.index + m[0].length > k) {
       streetEnd = withTail(found, text, m.index, m[0]);
