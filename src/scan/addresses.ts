@@ -150,12 +150,28 @@ function covered(list: readonly Span[], at: number): boolean {
   return false;
 }
 
+// The last two letters (lower case) of every street word and ending: most
+// words before a number ("order", "total", "June") fail this integer test,
+// which spares them the slice, toLowerCase and Set lookups.
+const lowerAscii = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+const TAILS: ReadonlySet<number> = new Set([...STREET_WORDS, ...ENDINGS_BY_TAIL.keys()]
+  .filter((w) => w.length >= 2).map((w) => w.charCodeAt(w.length - 2) * 0x10000 + w.charCodeAt(w.length - 1)));
+/** False only when text[from, to) lower-cased is surely neither a street word nor ends in one. */
+function mayBeStreet(text: string, from: number, to: number): boolean {
+  if (to - from < 2) return true;
+  const a = text.charCodeAt(to - 2);
+  const b = text.charCodeAt(to - 1);
+  // Non-ASCII letters may lower-case to more than one character: decide the slow way.
+  if (a > 0x7f || b > 0x7f) return true;
+  return TAILS.has(lowerAscii(a) * 0x10000 + lowerAscii(b));
+}
+
 function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]): void {
   streetEnd = 0;
   for (let k = 0; k < text.length; k++) {
     if (!isDigitC(text.charCodeAt(k)) || (k > 0 && isDigitC(text.charCodeAt(k - 1)))) continue;
     if (k < streetEnd || covered(numberFirst, k)) continue;
-    const starts: number[] = [];
+    let first = -1;
     let street = false;
     let i = k - 1;
     for (let w = 0; w < 7 && i >= 0; w++) {
@@ -163,13 +179,15 @@ function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]):
       const e = i + 1;
       while (i >= 0 && isWordC(text.charCodeAt(i))) i--;
       if (e === i + 1) break;
+      first = i + 1;
+      if (street) continue; // only the start of the 7th word is still wanted
       const end = text.charCodeAt(e - 1) === 46 ? e - 1 : e; // "Moselstr." -> "moselstr"
+      if (!mayBeStreet(text, i + 1, end)) continue;
       const word = text.slice(i + 1, end).toLowerCase();
-      starts.push(i + 1);
       if (STREET_WORDS.has(word) || compoundEnd(word)) street = true;
     }
     if (!street) continue;
-    STREET_FIRST.lastIndex = starts[starts.length - 1] as number;
+    STREET_FIRST.lastIndex = first;
     const m = STREET_FIRST.exec(text);
     if (m && m.index <= k && m.index + m[0].length > k) {
       streetEnd = withTail(found, text, m.index, m[0]);
