@@ -101,7 +101,7 @@ const CUED = new RegExp(`${NOT_STREET}(?:${LEAD}?(?:${NW}${SP}){0,2}${NW}${SP}(?
 export function findAddresses(text: string, out: Span[]): void {
   if (!DIGIT.test(text)) return;
   const found: Span[] = [];
-  NUMBER_FIRST.lastIndex = numberFirstPossible(text) ? 0 : text.length;
+  NUMBER_FIRST.lastIndex = 0;
   for (let m = NUMBER_FIRST.exec(text); m !== null; m = NUMBER_FIRST.exec(text)) {
     NUMBER_FIRST.lastIndex = withTail(found, text, m.index, m[0]);
   }
@@ -194,45 +194,6 @@ function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]):
       k = streetEnd - 1;
     }
   }
-}
-
-// Every word a number-first street can hinge on (its street word), lower
-// case, English plurals too ("harbou?r" as both spellings). Most messages
-// with a number have none of them, and in ASCII text NUMBER_FIRST cannot
-// match without one: a Set lookup per word spares them the big regex.
-const NUMBER_FIRST_WORDS: ReadonlySet<string> = (() => {
-  const out = new Set<string>();
-  const add = (w: string, plural: boolean) => {
-    for (const v of w.includes("?") ? [w.replace(/.\?/, ""), w.replace("?", "")] : [w]) {
-      out.add(v);
-      if (plural) out.add(`${v}s`);
-    }
-  };
-  for (const w of expand(`${PREFIX_WORDS} ${SUFFIX_XX_WORDS}`)) add(w, false);
-  for (const w of expand(SUFFIX_EN_WORDS)) add(w, true);
-  return out;
-})();
-const NF_TAILS: ReadonlySet<number> = new Set([...NUMBER_FIRST_WORDS].filter((w) => w.length >= 2)
-  .map((w) => w.charCodeAt(w.length - 2) * 0x10000 + w.charCodeAt(w.length - 1)));
-const NF_MAX = Math.max(...[...NUMBER_FIRST_WORDS].map((w) => w.length));
-const isAsciiLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-
-/** False only when NUMBER_FIRST surely finds nothing: ASCII text without one of its street words. */
-function numberFirstPossible(text: string): boolean {
-  const n = text.length;
-  for (let i = 0; i < n; ) {
-    const c = text.charCodeAt(i);
-    if (c > 0x7f) return true; // other scripts, Han and Hangul forms: the regex decides
-    if (!isAsciiLetter(c)) { i++; continue; }
-    let j = i + 1;
-    while (j < n && isAsciiLetter(text.charCodeAt(j))) j++;
-    const len = j - i;
-    if (len <= NF_MAX && (len < 2 ||
-      NF_TAILS.has(lowerAscii(text.charCodeAt(j - 2)) * 0x10000 + lowerAscii(text.charCodeAt(j - 1)))) &&
-      NUMBER_FIRST_WORDS.has(text.slice(i, j).toLowerCase())) return true;
-    i = j;
-  }
-  return false;
 }
 
 /** Expand "[xy]" classes of the word lists into plain words: "all[ée]e" -> "allée", "allee". */
