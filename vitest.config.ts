@@ -2,7 +2,7 @@ import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
 /** Unit tests of pure modules that also run inside Workers: same suite, both runtimes. */
-const RUNTIME_NEUTRAL = ["src/keys/**/*.test.ts", "src/scan/**/*.test.ts", "src/vault/**/*.test.ts", "src/widget/**/*.test.ts", "src/proxy/**/*.test.ts"];
+const RUNTIME_NEUTRAL = ["src/crypto/**/*.test.ts", "src/keys/**/*.test.ts", "src/scan/**/*.test.ts", "src/vault/**/*.test.ts", "src/widget/**/*.test.ts", "src/proxy/**/*.test.ts"];
 /** Tests of code that uses Workers-only APIs (e.g. crypto.subtle.timingSafeEqual). */
 const WORKERD_ONLY = "src/**/*.workerd.test.ts";
 

@@ -1,4 +1,5 @@
-import { purposeKey, sign, verify } from "./signing.ts";
+import { fromBase64url, toBase64url } from "../crypto/encoding.ts";
+import { hmacSign, hmacVerify, purposeKey } from "../crypto/hmac.ts";
 
 /**
  * Visitor identity: the company's own backend says which customer is signed
@@ -10,7 +11,7 @@ import { purposeKey, sign, verify } from "./signing.ts";
  */
 export async function mintIdentity(siteSecret: string, customerId: string, ttlSeconds = 3600, now = Date.now()): Promise<string> {
   const body = `v1.${customerId}.${Math.floor(now / 1000) + ttlSeconds}`;
-  return `${body}.${await sign(await purposeKey(siteSecret, "widget-identity"), body)}`;
+  return `${body}.${toBase64url(await hmacSign(await purposeKey(siteSecret, "widget-identity"), body))}`;
 }
 
 export async function verifyIdentity(siteSecret: string, token: string, now = Date.now()): Promise<{ customerId: string } | null> {
@@ -18,6 +19,6 @@ export async function verifyIdentity(siteSecret: string, token: string, now = Da
   if (!m) return null;
   const [, body, customerId, exp, sig] = m;
   if (Number(exp) * 1000 < now) return null;
-  if (!(await verify(await purposeKey(siteSecret, "widget-identity"), body!, sig!))) return null;
+  if (!(await hmacVerify(await purposeKey(siteSecret, "widget-identity"), body!, fromBase64url(sig!)))) return null;
   return { customerId: customerId! };
 }
