@@ -101,6 +101,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         SILOOS_ADMIN_KEY: opts.secrets.SILOOS_ADMIN_KEY,
         SILOOS_SIGNING_KEYS: opts.secrets.SILOOS_SIGNING_KEYS,
         SILOOS_OPERATOR_SECRET: opts.secrets.SILOOS_OPERATOR_SECRET,
+        SILOOS_WIDGET_SECRET: opts.secrets.SILOOS_WIDGET_SECRET,
         SILOOS_WEBHOOK_SECRETS: opts.secrets.SILOOS_WEBHOOK_SECRETS,
         SILOOS_AUDIT_KEY: opts.secrets.SILOOS_AUDIT_KEY,
         ...opts.routerVars,

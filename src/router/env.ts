@@ -12,8 +12,10 @@ export interface RouterEnv {
   SILOOS_SIGNING_KEYS: string;
   /** Keys the audit log's hash chain (src/audit/seal.ts). */
   SILOOS_AUDIT_KEY: string;
-  /** Signs operator session cookies. */
+  /** Signs operator session cookies, and nothing else. */
   SILOOS_OPERATOR_SECRET: string;
+  /** Signs widget session tokens, and nothing else (required once SILOOS_WIDGET_SITES is set). */
+  SILOOS_WIDGET_SECRET?: string;
   SILOOS_TASK_TTL_SECONDS?: string;
   /** How long one agent invocation may take (default 120). */
   SILOOS_AGENT_TIMEOUT_SECONDS?: string;
@@ -45,6 +47,17 @@ const ConfigSchema = z.object({
   SILOOS_SIGNING_KEYS: z.string().min(1, "SILOOS_SIGNING_KEYS is not set"),
   SILOOS_AUDIT_KEY: z.string().min(32, "SILOOS_AUDIT_KEY must be at least 32 characters"),
   SILOOS_TASK_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  SILOOS_OPERATOR_SECRET: z.string().optional(),
+  SILOOS_WIDGET_SITES: z.string().optional(),
+  SILOOS_WIDGET_SECRET: z.string().min(32, "SILOOS_WIDGET_SECRET must be at least 32 characters").optional(),
+}).superRefine((env, ctx) => {
+  // One secret per purpose: a widget without its own secret is refused, never signed with another.
+  if (env.SILOOS_WIDGET_SITES && !env.SILOOS_WIDGET_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["SILOOS_WIDGET_SECRET"], message: "SILOOS_WIDGET_SECRET must be set when SILOOS_WIDGET_SITES is" });
+  }
+  if (env.SILOOS_WIDGET_SECRET && env.SILOOS_WIDGET_SECRET === env.SILOOS_OPERATOR_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["SILOOS_WIDGET_SECRET"], message: "SILOOS_WIDGET_SECRET must differ from SILOOS_OPERATOR_SECRET" });
+  }
 });
 export type RouterConfig = z.infer<typeof ConfigSchema>;
 

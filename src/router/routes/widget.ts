@@ -9,7 +9,7 @@ import { verifyIdentity } from "../../widget/identity.ts";
 import { readSession, signSession, SESSION_TTL_SECONDS, type WidgetSession } from "../../widget/session.ts";
 import { findSite, originAllowed, widgetSites, type Site } from "../../widget/sites.ts";
 import { identityDigest, openWithinQuota } from "../../widget/quota.ts";
-import type { RouterEnv } from "../env.ts";
+import { routerConfig, type RouterEnv } from "../env.ts";
 import { jsonBody } from "../errors.ts";
 import { continueTask, startTask } from "../lifecycle.ts";
 import { runOf } from "../run/index.ts";
@@ -124,8 +124,11 @@ function sites(env: RouterEnv): Record<string, Site> {
   return widgetSites(env.SILOOS_WIDGET_SITES);
 }
 
+/** Widget sessions have their own secret; without one the widget is closed (routerConfig says why). */
 function secret(env: RouterEnv): string {
-  return env.SILOOS_OPERATOR_SECRET;
+  const key = routerConfig(env).SILOOS_WIDGET_SECRET;
+  if (!key) throw new SiloError("internal", "the widget is not configured: SILOOS_WIDGET_SECRET is not set");
+  return key;
 }
 
 function assertOrigin(site: Site, origin: string | undefined): void {
