@@ -1,4 +1,5 @@
 import { compactVerify, decodeJwt } from "jose";
+import { isTaskId } from "../contracts/ids.ts";
 import { SiloError } from "../errors/index.ts";
 import type { BaseKeyClaims, TaskKeyClaims } from "../keys/claims.ts";
 import { keyResolver, verifyBaseKey, verifyTaskKey } from "../keys/verify.ts";
@@ -56,7 +57,7 @@ export async function signedTaskId(env: ProxyEnv, token: unknown): Promise<strin
   try {
     await compactVerify(token, keyResolver(verifyJwks(env)));
     const tid = decodeJwt(token).tid;
-    return typeof tid === "string" && /^tsk_[A-Za-z0-9]{8,40}$/.test(tid) ? tid : null;
+    return isTaskId(tid) ? tid : null;
   } catch {
     return null;
   }

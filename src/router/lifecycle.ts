@@ -1,5 +1,6 @@
 import { batchWithAudit } from "../audit/index.ts";
 import type { CreateTask } from "../contracts/api.ts";
+import { isTaskId } from "../contracts/ids.ts";
 import { database } from "../db/index.ts";
 import { tasks } from "../db/schema.ts";
 import { SiloError } from "../errors/index.ts";
@@ -126,7 +127,7 @@ async function awaitApproval(env: RouterEnv, row: TaskRow, actor: string) {
 }
 
 export async function requireTask(env: RouterEnv, id: string): Promise<TaskRow> {
-  if (!/^tsk_[A-Za-z0-9]{8,40}$/.test(id)) throw new SiloError("unknown_task", "no such task");
+  if (!isTaskId(id)) throw new SiloError("unknown_task", "no such task");
   const row = await getTask(database(env.DB), id);
   if (!row) throw new SiloError("unknown_task", "no such task");
   // A TTL that passed shows as expired at once, not at the next sweep.

@@ -1,7 +1,7 @@
 import { randomHex } from "../crypto/encoding.ts";
 import { findPii } from "../scan/index.ts";
 import type { TokenTable } from "./table.ts";
-import { valueKey } from "./tokens.ts";
+import { valueKey } from "../contracts/tokens.ts";
 
 /**
  * The gateway's answer must not depend on whether an agent guessed a real

@@ -1,3 +1,4 @@
+import { recordIdSource } from "../contracts/ids.ts";
 import { fromBase64url, toBase64url } from "../crypto/encoding.ts";
 import { hmacSign, hmacVerify, purposeKey } from "../crypto/hmac.ts";
 
@@ -14,8 +15,10 @@ export async function mintIdentity(siteSecret: string, customerId: string, ttlSe
   return `${body}.${toBase64url(await hmacSign(await purposeKey(siteSecret, "widget-identity"), body))}`;
 }
 
+const IDENTITY_TOKEN = new RegExp(String.raw`^(v1\.(${recordIdSource("cus")})\.(\d{9,12}))\.([A-Za-z0-9_-]{20,100})$`);
+
 export async function verifyIdentity(siteSecret: string, token: string, now = Date.now()): Promise<{ customerId: string } | null> {
-  const m = /^(v1\.(cus_[A-Za-z0-9]{4,32})\.(\d{9,12}))\.([A-Za-z0-9_-]{20,100})$/.exec(token);
+  const m = IDENTITY_TOKEN.exec(token);
   if (!m) return null;
   const [, body, customerId, exp, sig] = m;
   if (Number(exp) * 1000 < now) return null;
