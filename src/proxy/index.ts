@@ -10,7 +10,7 @@ import type { ProxyEnv } from "./env.ts";
 import type { Escalation } from "../vault/vault.ts";
 import { handleCall, refuseFetch } from "./gate.ts";
 import * as approvals from "./approvals/index.ts";
-import * as kernel from "./kernel.ts";
+import * as kernel from "./router-api.ts";
 import { deadLetters, drainOutbox, sweepOutbox, type OutboxMessage } from "./outbox-consumer.ts";
 
 export { Vault } from "../vault/vault.ts";

@@ -3,7 +3,7 @@ import { auditRow } from "../audit/index.ts";
 import { database } from "../db/index.ts";
 import { tasks } from "../db/schema.ts";
 import type { RouterEnv } from "./env.ts";
-import type { TaskRow } from "./tasks.ts";
+import type { TaskRow } from "./task-rows.ts";
 
 /** States a task's TTL can end: an unattended task must not stay open forever. */
 const EXPIRABLE = ["open", "queued_human"] as const;

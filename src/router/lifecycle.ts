@@ -10,7 +10,7 @@ import { routerConfig, type RouterEnv } from "./env.ts";
 import { expireIfDue } from "./expiry.ts";
 import { runOf } from "./run/index.ts";
 import type { RunStart } from "./run/state.ts";
-import { getTask, newTaskId, taskView, updateTask, type TaskRow } from "./tasks.ts";
+import { getTask, newTaskId, taskView, updateTask, type TaskRow } from "./task-rows.ts";
 
 /**
  * The task lifecycle, shared by every channel (API, webhooks, widget,

@@ -3,7 +3,7 @@ import { SiloError } from "../errors/index.ts";
 import { unwrap } from "../router/dispatch.ts";
 import { webhookSecrets, type RouterEnv } from "../router/env.ts";
 import { startTask } from "../router/lifecycle.ts";
-import { getTask, newTaskId } from "../router/tasks.ts";
+import { getTask, newTaskId } from "../router/task-rows.ts";
 import { claimDelivery, findDelivery, releaseDelivery } from "./deliveries.ts";
 import { verifySignature } from "./signature.ts";
 import { WEBHOOK_SOURCES } from "./sources/index.ts";

@@ -6,7 +6,7 @@ import { unwrap } from "../dispatch.ts";
 import type { RouterEnv } from "../env.ts";
 import { jsonBody } from "../errors.ts";
 import { completeTask } from "../lifecycle.ts";
-import { getTask } from "../tasks.ts";
+import { getTask } from "../task-rows.ts";
 import { parseOr400 } from "../validate.ts";
 import type { ConsoleEnv } from "./session.ts";
 

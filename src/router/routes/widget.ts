@@ -13,7 +13,7 @@ import { routerConfig, type RouterEnv } from "../env.ts";
 import { jsonBody } from "../errors.ts";
 import { continueTask, startTask } from "../lifecycle.ts";
 import { runOf } from "../run/index.ts";
-import { getTask, newTaskId } from "../tasks.ts";
+import { getTask, newTaskId } from "../task-rows.ts";
 import { parseOr400 } from "../validate.ts";
 import { conversationStream, SSE_HEADERS } from "../widget-stream.ts";
 
