@@ -1,6 +1,5 @@
 /**
- * The manager agent's tools, generated from its grant: whoami, customer.read,
- * orders.list, case.read, refund.issue (up to 5000), email.send
- * (refund-approved), reply.send, escalate (to human:support), finish.
+ * How many model calls one invocation may make: review, decide, act, reply,
+ * finish, with room to spare. (Its tools come from its grant in config.yaml.)
  */
 export const STEP_BUDGET = 14;
