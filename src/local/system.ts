@@ -184,7 +184,7 @@ async function testDriver(scriptPath: string, registry: Registry): Promise<Worke
     name: "test-cell-driver",
     compatibilityDate: COMPATIBILITY_DATE,
     modules: [{ type: "ESModule", path: driver.path, contents: driver.contents }],
-    serviceBindings: { PROXY: { name: "siloos-proxy", entrypoint: "KernelGate" } },
+    serviceBindings: { PROXY: { name: "siloos-proxy", entrypoint: "RouterGate" } },
   };
 }
 

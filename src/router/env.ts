@@ -1,12 +1,12 @@
 import { z } from "zod";
 import type { AgentService } from "../contracts/agent.ts";
-import type { KernelGate } from "../proxy/index.ts";
+import type { RouterGate } from "../proxy/index.ts";
 import type { TaskRun } from "./run/task-run.ts";
 
 /** Everything the router can touch. */
 export interface RouterEnv {
   DB: D1Database;
-  PROXY: Service<KernelGate>;
+  PROXY: Service<RouterGate>;
   SILOOS_API_KEY: string;
   SILOOS_ADMIN_KEY: string;
   SILOOS_SIGNING_KEYS: string;

@@ -6,7 +6,7 @@ import { requireIdempotencyKey } from "./refund.ts";
 
 /**
  * reply.send: the reply is kept tokenized in the task transcript; the router
- * hydrates it for the customer's channel only (KernelGate.replies).
+ * hydrates it for the customer's channel only (RouterGate.replies).
  */
 export const replySend: OpDefinition<"reply.send"> = {
   capability: "reply.send",
