@@ -11,7 +11,7 @@ import { findSite, originAllowed, widgetSites, type Site } from "../../widget/si
 import { identityDigest, openWithinQuota } from "../../widget/quota.ts";
 import type { RouterEnv } from "../env.ts";
 import { jsonBody } from "../errors.ts";
-import { continueTask, startTask } from "../lifecycle.ts";
+import { customerTurn, startTask } from "../lifecycle/index.ts";
 import { runOf } from "../run/index.ts";
 import { getTask, newTaskId } from "../tasks.ts";
 import { parseOr400 } from "../validate.ts";
@@ -97,8 +97,7 @@ widgetRoutes.post("/messages", async (c) => {
     const res = await c.env.PROXY.conversation(taskId, 0);
     since = res.ok ? res.result.next : 0;
     // A person holds the task: the message joins the conversation for them to answer.
-    const agentHolds = existing.status === "open" && existing.assignee.startsWith("agent:");
-    started = agentHolds ? continueTask(c.env, existing, message, "async") : c.env.PROXY.addMessage(taskId, message);
+    started = customerTurn(c.env, existing, message);
   }
   // Accepted before the stream begins: the message is in the vault and the run is on its way.
   await started;
