@@ -12,10 +12,11 @@
  *   complete  completeTask   vault first, then task.completed (or awaiting_approval)
  *   fail      failTask       a task that could not run is closed with its reason
  *   expire    expireIfDue    vault wiped, then status and task.expired in one guarded batch
+ *   read      requireTask, taskResponse, runEnded (what a stream follows)
  */
 export { completeTask, finishIfDecided } from "./complete.ts";
 export { expireDueTasks, expireIfDue } from "./expire.ts";
 export { handBackTask, takeTask, type Person } from "./human.ts";
-export { requireTask, taskResponse } from "./read.ts";
+export { requireTask, runEnded, taskResponse } from "./read.ts";
 export { failTask, startTask, type RunMode, type StartTask } from "./start.ts";
 export { continueTask, customerTurn } from "./turn.ts";

@@ -1,6 +1,7 @@
 import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { RouterEnv } from "../env.ts";
+import { runOf } from "../run/index.ts";
 import { getTask, taskView, type TaskRow } from "../tasks.ts";
 import { expireIfDue } from "./expire.ts";
 
@@ -20,4 +21,9 @@ export async function taskResponse(env: RouterEnv, taskId: string, since: number
   const res = row.status === "completed" || row.status === "expired" ? null : await env.PROXY.replies(taskId, since);
   const replies = res?.ok ? res.result.replies : [];
   return { ...taskView(row), reply: replies.at(-1) ?? null, replies, ...(hops ? { hops } : {}) };
+}
+
+/** Resolves with the report when the task's current run ends, or null after maxMs: what a stream of replies follows. */
+export function runEnded(env: RouterEnv, taskId: string, maxMs: number) {
+  return runOf(env, taskId).wait(maxMs);
 }

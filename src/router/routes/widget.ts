@@ -11,8 +11,7 @@ import { findSite, originAllowed, widgetSites, type Site } from "../../widget/si
 import { identityDigest, openWithinQuota } from "../../widget/quota.ts";
 import type { RouterEnv } from "../env.ts";
 import { jsonBody } from "../errors.ts";
-import { customerTurn, startTask } from "../lifecycle/index.ts";
-import { runOf } from "../run/index.ts";
+import { customerTurn, runEnded, startTask } from "../lifecycle/index.ts";
 import { getTask, newTaskId } from "../tasks.ts";
 import { parseOr400 } from "../validate.ts";
 import { conversationStream, SSE_HEADERS } from "../widget-stream.ts";
@@ -101,7 +100,7 @@ widgetRoutes.post("/messages", async (c) => {
   }
   // Accepted before the stream begins: the message is in the vault and the run is on its way.
   await started;
-  const until = runOf(c.env, taskId).wait(RUN_STREAM_MS);
+  const until = runEnded(c.env, taskId, RUN_STREAM_MS);
   return new Response(conversationStream({ env: c.env, taskId, since, until }), { headers: SSE_HEADERS });
 });
 
