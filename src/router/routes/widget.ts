@@ -95,7 +95,7 @@ widgetRoutes.post("/messages", async (c) => {
     taskId = existing.id;
     const res = await c.env.PROXY.conversation(taskId, 0);
     since = res.ok ? res.result.next : 0;
-    // A person holds the task: the message joins the conversation for them to answer.
+    // An agent's task runs again; a task a person holds gets the message for them to answer.
     started = customerTurn(c.env, existing, message);
   }
   // Accepted before the stream begins: the message is in the vault and the run is on its way.
