@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { ORDER_ID } from "../../contracts/ids.ts";
-import { defineSource } from "../source.ts";
+import { defineSource } from "./source.ts";
 
 /**
  * A helpdesk "ticket created" event (Zendesk/Freshdesk-like). Strict and
