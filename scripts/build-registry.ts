@@ -5,9 +5,9 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { agentDirs, compileRegistry } from "../src/local/registry.ts";
-import { ROOT } from "../src/local/system.ts";
-import { routerAgentBindings } from "../src/local/wrangler-bindings.ts";
+import { agentDirs, compileRegistry } from "../tools/local/registry.ts";
+import { ROOT } from "../tools/local/system.ts";
+import { routerAgentBindings } from "../tools/local/wrangler-bindings.ts";
 
 const registry = await compileRegistry(await agentDirs(join(ROOT, "agents")));
 await writeFile(join(ROOT, "src/registry/registry.generated.json"), `${JSON.stringify(registry, null, 2)}\n`);
