@@ -31,7 +31,18 @@ const check = process.argv.includes("--check");
 const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_INCLUDE_PROCESS_ENV: "false" };
 
 for (const w of GENERATED_ENV) {
-  const args = ["types", w.out, "-c", w.config, "--env-interface", w.name, "--include-runtime=false", "--include-main-module=false", "--strict-vars=false", "--env-file=/dev/null"];
+  const args = [
+    "types",
+    w.out,
+    "-c",
+    w.config,
+    "--env-interface",
+    w.name,
+    "--include-runtime=false",
+    "--include-main-module=false",
+    "--strict-vars=false",
+    "--env-file=/dev/null",
+  ];
   const r = spawnSync(process.execPath, [wranglerBin, ...args], { cwd: ROOT, env, encoding: "utf8" });
   if (r.status !== 0) {
     console.error(r.stdout, r.stderr);

@@ -14,12 +14,16 @@ import { ROOT } from "../tools/local/system.ts";
 const NODE_ONLY_IN_SRC = ["src/scan/lexicon/build.ts"];
 
 function parse(config: string): ts.ParsedCommandLine {
-  const parsed = ts.getParsedCommandLineOfConfigFile(join(ROOT, config), {}, {
-    ...ts.sys,
-    onUnRecoverableConfigFileDiagnostic: (d) => {
-      throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    join(ROOT, config),
+    {},
+    {
+      ...ts.sys,
+      onUnRecoverableConfigFileDiagnostic: (d) => {
+        throw new Error(ts.flattenDiagnosticMessageText(d.messageText, "\n"));
+      },
     },
-  });
+  );
   if (!parsed) throw new Error(`${config}: unreadable`);
   return parsed;
 }
@@ -30,11 +34,14 @@ function check(config: string, source: string): number[] {
   const file = join(ROOT, "src/__probe__.ts");
   const host = ts.createCompilerHost(options);
   const getSourceFile = host.getSourceFile.bind(host);
-  host.getSourceFile = (name, lang, ...rest) => (name === file ? ts.createSourceFile(name, source, lang) : getSourceFile(name, lang, ...rest));
+  host.getSourceFile = (name, lang, ...rest) =>
+    name === file ? ts.createSourceFile(name, source, lang) : getSourceFile(name, lang, ...rest);
   const fileExists = host.fileExists.bind(host);
   host.fileExists = (name) => name === file || fileExists(name);
   const program = ts.createProgram([file], options, host);
-  return [...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics()].filter((d) => d.file?.fileName === file).map((d) => d.code);
+  return [...program.getSyntacticDiagnostics(), ...program.getSemanticDiagnostics()]
+    .filter((d) => d.file?.fileName === file)
+    .map((d) => d.code);
 }
 
 // Node's modules, by both spellings. (`process` and `Buffer` are declared, as
@@ -63,7 +70,9 @@ describe("Worker code has no Node types", () => {
 
   it("every Worker source file is in the Workers program (none escapes to the Node one)", () => {
     const included = new Set(parse("tsconfig.workers.json").fileNames.map((f) => relative(ROOT, f)));
-    const workerFiles = [...tsFiles("src"), ...tsFiles("agents"), ...tsFiles("test/fixtures")].filter((f) => !NODE_ONLY_IN_SRC.includes(f));
+    const workerFiles = [...tsFiles("src"), ...tsFiles("agents"), ...tsFiles("test/fixtures")].filter(
+      (f) => !NODE_ONLY_IN_SRC.includes(f),
+    );
     expect(workerFiles.filter((f) => !included.has(f))).toEqual([]);
     expect(workerFiles.length).toBeGreaterThan(50);
   });
