@@ -27,37 +27,42 @@ export const GENERATED_ENV = [
   { config: "src/egress/wrangler.toml", out: "src/egress/worker-env.generated.d.ts", name: "EgressBindings" },
 ] as const;
 
-const check = process.argv.includes("--check");
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_INCLUDE_PROCESS_ENV: "false" };
+const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_INCLUDE_PROCESS_ENV: "false" };
 
-for (const w of GENERATED_ENV) {
-  const args = [
-    "types",
-    w.out,
-    "-c",
-    w.config,
-    "--env-interface",
-    w.name,
-    "--include-runtime=false",
-    "--include-main-module=false",
-    "--strict-vars=false",
-    "--env-file=/dev/null",
-  ];
-  const r = spawnSync(process.execPath, [wranglerBin, ...args], { cwd: ROOT, env, encoding: "utf8" });
-  if (r.status !== 0) {
-    console.error(r.stdout, r.stderr);
-    throw new Error(`wrangler types -c ${w.config} failed`);
+/** Writes every Worker's generated Env file (build:registry calls it too: the router's bindings change). */
+export function generateEnvTypes(): void {
+  for (const w of GENERATED_ENV) {
+    const args = [
+      "types",
+      w.out,
+      "-c",
+      w.config,
+      "--env-interface",
+      w.name,
+      "--include-runtime=false",
+      "--include-main-module=false",
+      "--strict-vars=false",
+      "--env-file=/dev/null",
+    ];
+    const r = spawnSync(process.execPath, [wranglerBin, ...args], { cwd: ROOT, env: ENV, encoding: "utf8" });
+    if (r.status !== 0) {
+      console.error(r.stdout, r.stderr);
+      throw new Error(`wrangler types -c ${w.config} failed`);
+    }
+    console.log(`${w.out}: ${w.name} from ${w.config}`);
   }
-  console.log(`${w.out}: ${w.name} from ${w.config}`);
 }
 
-if (check) {
-  const files = GENERATED_ENV.map((w) => w.out);
-  const diff = spawnSync("git", ["status", "--porcelain", "--", ...files], { cwd: ROOT, encoding: "utf8" });
-  if (diff.status !== 0 || diff.stdout.trim()) {
-    console.error(`Env types are stale: a wrangler config changed without \`npm run types\`.\n${diff.stdout}`);
-    spawnSync("git", ["diff", "--", ...files], { cwd: ROOT, stdio: "inherit" });
-    process.exit(1);
+if (import.meta.main) {
+  generateEnvTypes();
+  if (process.argv.includes("--check")) {
+    const files = GENERATED_ENV.map((w) => w.out);
+    const diff = spawnSync("git", ["status", "--porcelain", "--", ...files], { cwd: ROOT, encoding: "utf8" });
+    if (diff.status !== 0 || diff.stdout.trim()) {
+      console.error(`Env types are stale: a wrangler config changed without \`npm run types\`.\n${diff.stdout}`);
+      spawnSync("git", ["diff", "--", ...files], { cwd: ROOT, stdio: "inherit" });
+      process.exit(1);
+    }
+    console.log("Env types match the wrangler configs.");
   }
-  console.log("Env types match the wrangler configs.");
 }
