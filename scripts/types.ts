@@ -14,8 +14,8 @@
  *   `secrets.required` would type them, but it also makes `wrangler dev` drop
  *   every optional secret of .dev.vars and a first deploy refuse to run
  *   without a secrets file.
- * - Agents are not listed: every agent's config binds only PROXY (test/
- *   cell-has-no-side-doors.test.ts), typed once by the SDK (AgentEnv).
+ * - Agents are not listed: every agent's config binds only PROXY
+ *   (test/cell-config.test.ts), typed once by the SDK (AgentEnv).
  */
 import { spawnSync } from "node:child_process";
 import { ROOT } from "../tools/local/system.ts";
