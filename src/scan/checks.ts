@@ -125,7 +125,18 @@ export function versionCueBefore(text: string, start: number): boolean {
   return VERSION_CUE.test(before(text, start, 20));
 }
 
-/** ASCII digits of s, everything else dropped. */
+/** ASCII digits of s, everything else dropped (a loop: called per candidate number, cheaper than a regex replace). */
 export function digitsOf(s: string): string {
-  return s.replace(/\D+/g, "");
+  let out = "";
+  let run = -1; // start of the current run of digits
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 0;
+    if (c >= 48 && c <= 57) {
+      if (run < 0) run = i;
+    } else if (run >= 0) {
+      out += run === 0 && i === s.length ? s : s.slice(run, i);
+      run = -1;
+    }
+  }
+  return out;
 }
