@@ -50,11 +50,15 @@ export function digitAnchor(kind: PiiKind, v: string): string {
   return kind === "PHONE" ? phoneParts(v).core : digitsOf(v);
 }
 
-/** The text may hold one of the values whose anchors are given ("" holds always). */
-export function mayHold(text: string, anchors: readonly string[], digits: boolean): boolean {
+/**
+ * The text may hold one of the values whose anchors are given ("" holds
+ * always). `hasDigit` false: the caller knows the text has no ASCII digit.
+ */
+export function mayHold(text: string, anchors: readonly string[], digits: boolean, hasDigit = true): boolean {
   if (anchors.includes("")) return true;
   let hay: string;
   if (digits) {
+    if (!hasDigit) return false;
     hay = digitsOf(text);
     if (hay === "") return false;
   } else {

@@ -134,14 +134,14 @@ function sameValues(a: readonly KnownValue[], b: readonly KnownValue[]): boolean
 }
 
 /** Append the occurrences of known values in `text` to `out`: sorted, disjoint. */
-export function findKnown(text: string, known: readonly KnownValue[], out: Span[]): void {
+export function findKnown(text: string, known: readonly KnownValue[], out: Span[], hasDigit = true): void {
   if (known.length === 0) return;
   const m = matcherFor(known);
   if (m === null) return;
   const at = out.length;
   if (m.words && mayHold(text, m.words.anchors, false)) scan(text, m.words, out);
   const mid = out.length;
-  if (m.digits && mayHold(text, m.digits.anchors, true)) scan(text, m.digits, out);
+  if (m.digits && mayHold(text, m.digits.anchors, true, hasDigit)) scan(text, m.digits, out);
   // Each list is sorted; merge only when they interleave.
   const last = out[mid - 1];
   const next = out[mid];
