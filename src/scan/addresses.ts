@@ -98,14 +98,12 @@ const NOT_STREET = `(?!${alt("zip ZIP PLZ CP PO plz cp postcode box po order tic
 const CUED = new RegExp(`${NOT_STREET}(?:${LEAD}?(?:${NW}${SP}){0,2}${NW}${SP}(?:${alt("no nr n[º°]")}\\.?${SP}?)?${NUM}|${NUM}${SP}(?:${NW}${SP}){0,2}${NW})`, "uy");
 
 /** Append ADDRESS guesses in `text` to `out`, in text order. */
-// (Every address has a digit: findPii calls this only on text with one.)
 export function findAddresses(text: string, out: Span[]): void {
+  if (!DIGIT.test(text)) return;
   const found: Span[] = [];
-  if (mayBeNumberFirst(text)) {
-    NUMBER_FIRST.lastIndex = 0;
-    for (let m = NUMBER_FIRST.exec(text); m !== null; m = NUMBER_FIRST.exec(text)) {
-      NUMBER_FIRST.lastIndex = withTail(found, text, m.index, m[0]);
-    }
+  NUMBER_FIRST.lastIndex = 0;
+  for (let m = NUMBER_FIRST.exec(text); m !== null; m = NUMBER_FIRST.exec(text)) {
+    NUMBER_FIRST.lastIndex = withTail(found, text, m.index, m[0]);
   }
   const numberFirst = found.slice(); // sorted: for the binary searches below
   streetFirst(text, found, numberFirst);
@@ -127,50 +125,13 @@ export function findAddresses(text: string, out: Span[]): void {
   if (found.length > 1) found.sort((x, y) => x.start - y.start);
   out.push(...found);
 }
+const DIGIT = /\d/;
 // A case-sensitive literal test before the case-insensitive CUE scan (which costs ~1 us a message).
 const CUE_HINT = /ddress|DDRESS|ive at|ived at|oved to|hip|eliver|end |ohne|dresse|irecci|ivo en|ndirizzo|bito in|dres|oon |ndere|oro na|ieszkam|c[íi]m/;
 
 const isDigitC = (c: number) => c >= 48 && c <= 57;
 const isWordC = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 46 || c === 45 || c === 39 || c === 0x2019 ||
   (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x206f));
-
-// NUMBER_FIRST compiles to ~2 MB of machine code; run on every message with
-// a digit, it pushed the other detectors' code out of the CPU's caches. Every
-// match has, right after a space, a street word (a PREFIX word after the
-// number, or a SUFFIX word after the name) that ends where its letters end,
-// or a Han or Hangul character. This loop looks for one: a word of ASCII
-// letters is checked by the integer code of its last two letters, then in a
-// Set; a word with any other letter, or Han/Hangul anywhere, lets the regex
-// decide. So it never skips a text the regex would match.
-const AFTER_NUMBER: ReadonlySet<string> = new Set([
-  ...expand(PREFIX_WORDS), ...expand(SUFFIX_XX_WORDS),
-  ...expand(SUFFIX_EN_WORDS).flatMap(optional).flatMap((w) => [w, `${w}s`]),
-]);
-const AFTER_NUMBER_TAILS: ReadonlySet<number> = new Set([...AFTER_NUMBER].filter((w) => w.length >= 2)
-  .map((w) => w.charCodeAt(w.length - 2) * 0x10000 + w.charCodeAt(w.length - 1)));
-const isAsciiLetter = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90);
-
-function mayBeNumberFirst(text: string): boolean {
-  for (let p = 0; p < text.length; p++) {
-    const c = text.charCodeAt(p);
-    if (c >= 0x2e80) return true; // Han, Kana, Hangul (and surrogates): FORMS[2], Korean streets
-    if ((c !== 32 && c !== 0xa0) || p + 1 >= text.length) continue;
-    const s = p + 1;
-    let e = s;
-    while (e < text.length && isAsciiLetter(text.charCodeAt(e))) e++;
-    if (e < text.length && text.charCodeAt(e) >= 0x80) return true; // another letter may follow: the regex decides
-    if (e === s) continue; // no word here (or one starting with another letter: seen as p advances)
-    if (e - s >= 2 && !AFTER_NUMBER_TAILS.has(lowerAscii(text.charCodeAt(e - 2)) * 0x10000 + lowerAscii(text.charCodeAt(e - 1)))) continue;
-    if (AFTER_NUMBER.has(text.slice(s, e).toLowerCase())) return true;
-  }
-  return false;
-}
-
-/** "harbou?r" -> "harbour", "harbor". */
-function optional(w: string): string[] {
-  const q = w.indexOf("?");
-  return q < 1 ? [w] : [...optional(w.slice(0, q - 1) + w.slice(q + 1)), ...optional(w.slice(0, q) + w.slice(q + 1))];
-}
 
 /** "Via Roma 12": at each number with a street word among the 6 words before it, try STREET_FIRST at those words. */
 let streetEnd = 0; // where the last street-first address ended (set by streetFirst)

@@ -125,18 +125,7 @@ export function versionCueBefore(text: string, start: number): boolean {
   return VERSION_CUE.test(before(text, start, 20));
 }
 
-/** ASCII digits of s, everything else dropped (a loop: called per candidate number, cheaper than a regex replace). */
+/** ASCII digits of s, everything else dropped. */
 export function digitsOf(s: string): string {
-  let out = "";
-  let run = -1; // start of the current run of digits
-  for (let i = 0; i <= s.length; i++) {
-    const c = i < s.length ? s.charCodeAt(i) : 0;
-    if (c >= 48 && c <= 57) {
-      if (run < 0) run = i;
-    } else if (run >= 0) {
-      out += run === 0 && i === s.length ? s : s.slice(run, i);
-      run = -1;
-    }
-  }
-  return out;
+  return s.replace(/\D+/g, "");
 }

@@ -48,9 +48,6 @@ const EXT = /[ \u00a0]?(?:x|ext\.?|extension)[ \u00a0]?\d{1,5}(?![\w])/iy;
 
 /** Length of a phone extension ("x1234", " ext. 12") starting at `at`, or 0. */
 export function extensionAt(text: string, at: number): number {
-  // Most numbers are followed by something else: skip the regex exec.
-  const c = text.charCodeAt(at);
-  if (c !== 32 && c !== 0xa0 && c !== 120 && c !== 88 && c !== 101 && c !== 69) return 0; // " ", nbsp, x, X, e, E
   EXT.lastIndex = at;
   const m = EXT.exec(text);
   return m ? m[0].length : 0;

@@ -39,8 +39,7 @@ export function context(text: string, at: number): Context {
     const e = i + 1;
     while (i >= 0 && isWordChar(text.charCodeAt(i))) i--;
     if (e - i - 1 === 0) break;
-    const w = text.slice(i + 1, e).toLowerCase();
-    words.push(w.includes("\u2019") ? w.replaceAll("\u2019", "'") : w);
+    words.push(text.slice(i + 1, e).toLowerCase().replace(/\u2019/g, "'"));
     // only spaces may separate the words of a cue phrase
     let j = i;
     while (j >= 0 && isSpace(text.charCodeAt(j))) j--;
@@ -49,26 +48,14 @@ export function context(text: string, at: number): Context {
     if (!gapOk) break;
   }
   const [a = "", b, c] = words;
-  // Plain string and character tests rather than small regexes: this runs
-  // for every candidate name, and each regex exec has a fixed cost.
-  const lead = sep.includes("\n") ? sep.replaceAll("\n", "") : sep;
-  const last = lead.charCodeAt(lead.length - 1);
+  const lead = sep.replace(/\n/g, "");
   return {
     w1: a,
     w2: b === undefined ? "" : `${b} ${a}`,
     w3: b === undefined || c === undefined ? "" : `${c} ${b} ${a}`,
     sep: lead,
-    sentenceStart: a === "" || hasSentenceMark(sep),
+    sentenceStart: a === "" || /[.!?:;"“(\n]/.test(sep),
     lineStart: lineStart || (at === 0),
-    dash: last === 45 || last === 0x2013 || last === 0x2014 || last === 126, // - – — ~
+    dash: /[-\u2013\u2014~]$/.test(lead),
   };
-}
-
-/** `s` holds one of . ! ? : ; " “ ( or a line break. */
-function hasSentenceMark(s: string): boolean {
-  for (let k = 0; k < s.length; k++) {
-    const c = s.charCodeAt(k);
-    if (c === 46 || c === 33 || c === 63 || c === 58 || c === 59 || c === 34 || c === 0x201c || c === 40 || c === 10) return true;
-  }
-  return false;
 }

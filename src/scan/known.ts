@@ -3,13 +3,11 @@
 // beats "Ann" at the same position) and cached, since the same task sends
 // the same known list with every message.
 import type { KnownValue, PiiKind, Span } from "./types.ts";
-import { digitAnchor, mayHold, phoneParts, wordAnchor } from "./anchors.ts";
+import { digitsOf } from "./checks.ts";
 
 interface Alternation {
   re: RegExp;
   kinds: PiiKind[]; // kinds[i] belongs to capture group i + 1
-  /** The regex can match only a text holding one of these (anchors.ts). */
-  anchors: readonly string[];
 }
 // Word-like values (names, addresses, emails) and digit-like ones (phones,
 // cards...) go into separate regexes: mixed together, the phone patterns'
@@ -43,9 +41,17 @@ function textPattern(v: string): string {
 /** Marks a pattern that needs a word boundary on both sides (stripped by compile). */
 const BOUNDED = "\u0000B";
 
+// ITU country-code length from its leading digits (1 and 7 are one digit;
+// the listed two-digit codes; everything else three).
+const CC2 = /^(?:2[07]|3[0-469]|4[013-9]|5[1-8]|6[0-6]|8[1246]|9[0-58])/;
+const ccLength = (d: string) => (/^[17]/.test(d) ? 1 : CC2.test(d) ? 2 : 3);
+
 /** Digits only, so "+1 (415) 555-0132", "415.555.0132" and "0044 ..." all match. */
 function phonePattern(v: string): string | null {
-  const { d, core, intl } = phoneParts(v);
+  let d = digitsOf(v);
+  const intl = /^\s*(?:\+|00)/.test(v);
+  if (intl && d.startsWith("00")) d = d.slice(2);
+  const core = intl ? d.slice(ccLength(d)) : d.replace(/^0+/, "");
   if (core.length < 7) return null;
   const join = (s: string) => s.split("").join(SEP);
   // Known country code: "+" optional. Unknown: any "+cc"/"00cc", or NANP "1".
@@ -77,13 +83,12 @@ function patternFor(k: KnownValue): string | null {
 
 function compile(known: readonly KnownValue[]): Matcher | null {
   const seen = new Set<string>();
-  const rows: { p: string; kind: PiiKind; n: number; anchor: string }[] = [];
+  const rows: { p: string; kind: PiiKind; n: number }[] = [];
   for (const k of known) {
     const p = patternFor(k);
     if (p === null || seen.has(p)) continue;
     seen.add(p);
-    const v = k.value.trim();
-    rows.push({ p, kind: k.kind, n: v.length, anchor: NUMERIC.has(k.kind) ? digitAnchor(k.kind, v) : wordAnchor(v) });
+    rows.push({ p, kind: k.kind, n: k.value.trim().length });
   }
   rows.sort((a, b) => b.n - a.n);
   const alternation = (rs: typeof rows): Alternation | null => {
@@ -95,8 +100,7 @@ function compile(known: readonly KnownValue[]): Matcher | null {
     const parts: string[] = [];
     if (bounded.length) parts.push(`(?<!${WORD})(?:${bounded.map((r) => `(${r.p.slice(BOUNDED.length)})`).join("|")})(?!${WORD})`);
     parts.push(...rest.map((r) => `(${r.p})`));
-    const order = [...bounded, ...rest];
-    return { re: new RegExp(parts.join("|"), "giu"), kinds: order.map((r) => r.kind), anchors: order.map((r) => r.anchor) };
+    return { re: new RegExp(parts.join("|"), "giu"), kinds: [...bounded, ...rest].map((r) => r.kind) };
   };
   if (rows.length === 0) return null;
   return {
@@ -134,14 +138,14 @@ function sameValues(a: readonly KnownValue[], b: readonly KnownValue[]): boolean
 }
 
 /** Append the occurrences of known values in `text` to `out`: sorted, disjoint. */
-export function findKnown(text: string, known: readonly KnownValue[], out: Span[], hasDigit = true): void {
+export function findKnown(text: string, known: readonly KnownValue[], out: Span[]): void {
   if (known.length === 0) return;
   const m = matcherFor(known);
   if (m === null) return;
   const at = out.length;
-  if (m.words && mayHold(text, m.words.anchors, false)) scan(text, m.words, out);
+  if (m.words) scan(text, m.words, out);
   const mid = out.length;
-  if (m.digits && mayHold(text, m.digits.anchors, true, hasDigit)) scan(text, m.digits, out);
+  if (m.digits) scan(text, m.digits, out);
   // Each list is sorted; merge only when they interleave.
   const last = out[mid - 1];
   const next = out[mid];
