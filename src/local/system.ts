@@ -4,6 +4,7 @@
  * the same bindings their wrangler.toml files declare. `npm run dev`, the
  * integration tests and the benchmark all start the system through here.
  */
+import type { LatencyModel } from "./latency.ts";
 import { basename, join, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions as WorkerOptions } from "miniflare";
 import type { AgentMode } from "../contracts/cell.ts";
@@ -40,6 +41,8 @@ export interface SystemOptions {
   vault?: { scriptPath: string; className: string };
   /** How agents run (SILOOS_AGENT_MODE): service (default), loader or namespace. See src/local/cells.ts. */
   agentMode?: AgentMode;
+  /** Bench only: a fixed delay per D1 and Durable Object call (src/local/latency.ts). */
+  latency?: LatencyModel;
   /** Test instrumentation: a Worker with the router's cell bindings (scriptPath), to drive agents through the same seam. */
   cellDriver?: string;
 }
@@ -58,9 +61,9 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   const registry = await compileRegistry(dirs);
   const cells = await cellWiring(opts.agentMode ?? "service", dirs, registry, { root: ROOT, compatibilityDate: COMPATIBILITY_DATE });
   const [router, proxy, egress, ...agents] = await Promise.all([
-    bundleWorker(join(ROOT, "src/router/index.ts"), registry),
-    bundleWorker(join(ROOT, "src/proxy/index.ts"), registry),
-    bundleWorker(join(ROOT, "src/egress/index.ts"), registry),
+    bundleWorker(join(ROOT, "src/router/index.ts"), registry, opts.latency),
+    bundleWorker(join(ROOT, "src/proxy/index.ts"), registry, opts.latency),
+    bundleWorker(join(ROOT, "src/egress/index.ts"), registry, opts.latency),
     ...dirs.map((d) => bundleWorker(join(d, "main.ts"), registry)),
   ]);
   const tapped = new Set(opts.tap?.agents ?? []);
@@ -96,7 +99,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       name: "siloos-proxy",
       modules: [{ type: "ESModule", path: proxy!.path, contents: proxy!.contents }],
       d1Databases: { DB: D1_ID },
-      durableObjects: { VAULT: opts.vault ? { className: opts.vault.className, scriptName: "test-vault" } : "Vault" },
+      // SQLite-backed, as the proxy's wrangler.toml migration declares (new_sqlite_classes): the audit journal needs it.
+      durableObjects: { VAULT: opts.vault ? { className: opts.vault.className, scriptName: "test-vault", useSQLite: true } : { className: "Vault", useSQLite: true } },
       bindings: { SILOOS_VERIFY_JWKS: opts.secrets.SILOOS_VERIFY_JWKS, ...opts.proxyVars },
     },
     {
@@ -152,7 +156,7 @@ async function instrumentWorkers(opts: SystemOptions, registry: Registry): Promi
       compatibilityDate: COMPATIBILITY_DATE,
       modules: [{ type: "ESModule", path: host.path, contents: host.contents }],
       d1Databases: { DB: D1_ID },
-      durableObjects: { VAULT: opts.vault.className },
+      durableObjects: { VAULT: { className: opts.vault.className, useSQLite: true } },
     });
   }
   return out;

@@ -16,6 +16,8 @@ export interface ProxyEnv extends LlmEnv {
   /** Cloudflare Email Service binding and sender; absent locally (the outbox is the mailbox). */
   EMAIL?: SendEmailBinding;
   SILOOS_MAIL_FROM?: string;
+  /** How long (ms) a vault's audit journal waits before its alarm ships it to D1 (src/vault/journal.ts); default 1000. */
+  SILOOS_AUDIT_SHIP_MS?: string;
 }
 
 const jwksCache = new Map<string, JSONWebKeySet>();

@@ -8,13 +8,17 @@ import { registry } from "../registry/index.ts";
 import { authenticate, signedTaskId, type Authenticated } from "./authenticate.ts";
 import { d1Crm } from "./connectors/d1-crm.ts";
 import { vaultFor, type ProxyEnv } from "./env.ts";
+import { admissionError, CallVault } from "./call-vault.ts";
+import type { CallFrame } from "../vault/admission.ts";
 import type { OpContext, OpDefinition } from "./ops/context.ts";
 import { OPS } from "./ops/index.ts";
 
 /**
  * One proxy call: parse, authenticate both keys, check the capability, run
  * the operation (which checks scope and limits), audit the decision. Every
- * path ends in exactly one audit row or in audit_unavailable.
+ * path ends in exactly one audit row or in audit_unavailable. With verified
+ * keys the row goes to the task vault's journal (src/vault/journal.ts) in the
+ * same vault RPC that admits the keys; otherwise to D1.
  */
 export async function handleCall(env: ProxyEnv, caller: string | undefined, raw: unknown): Promise<ProxyResult> {
   const db = database(env.DB);
@@ -22,33 +26,35 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
   const rawCall = (raw ?? {}) as { baseKey?: unknown; op?: unknown };
   const actor = caller ?? "unknown";
   if (!parsed.success) {
-    return refuse(db, { actor, taskId: await signedTaskId(env, rawCall.baseKey), op: rawCall.op, raw }, new SiloError("validation_failed", "malformed proxy call"));
+    return refuse(env, db, { actor, taskId: await signedTaskId(env, rawCall.baseKey), op: rawCall.op, raw }, new SiloError("validation_failed", "malformed proxy call"));
   }
   const call = parsed.data;
   const op = call.op;
   let auth: Authenticated | undefined;
+  let frame: CallFrame | undefined;
   try {
     auth = await authenticate(env, caller, call.baseKey, call.taskKey);
+    frame = { principal: auth.principal, jtis: [auth.base.jti, auth.task.jti], op: isOpName(op) ? op : "unknown", keys: keyIds(auth) };
     if (!isOpName(op)) throw new SiloError("unknown_operation", "unknown operation");
-    const outcome = await runOp(env, db, auth, op, call.args, call.idempotencyKey);
-    if (!outcome.audited) {
-      await appendAudit(db, {
-        taskId: auth.task.tid,
-        actor: auth.principal,
-        event: "proxy.call",
-        op,
-        decision: "allowed",
-        detail: { ...outcome.detail, keys: keyIds(auth) },
-      });
-    }
+    const vault = new CallVault(vaultFor(env, auth.task.tid), frame);
+    const outcome = await runOp(env, db, auth, vault, op, call.args, call.idempotencyKey);
+    // The allowed row: journaled by the op's last vault step, by the op with its effect (D1), or here.
+    if (!outcome.audited && !vault.audited) await vault.finish(outcome.detail);
     return { ok: true, result: outcome.result };
   } catch (err) {
     const taskId = auth?.task.tid ?? (await signedTaskId(env, call.baseKey));
-    return refuse(db, { actor: auth?.principal ?? actor, taskId, op, raw, keys: auth ? keyIds(auth) : undefined }, err);
+    return refuse(env, db, { actor: auth?.principal ?? actor, taskId, op, raw, keys: auth ? keyIds(auth) : undefined, frame }, err);
   }
 }
 
-async function runOp(env: ProxyEnv, db: Db, auth: Authenticated, op: OpName, rawArgs: unknown, idempotencyKey: string | undefined) {
+/**
+ * Ops whose effect or request leaves the vault (a refund in D1, mail, a
+ * carrier): the keys are admitted before it happens. The others are admitted
+ * by their own vault RPC, before the vault does anything for them.
+ */
+const ADMIT_FIRST: ReadonlySet<OpName> = new Set(["refund.issue", "email.send", "shipment.track"]);
+
+async function runOp(env: ProxyEnv, db: Db, auth: Authenticated, vault: CallVault, op: OpName, rawArgs: unknown, idempotencyKey: string | undefined) {
   const def = OPS[op] as OpDefinition<OpName>;
   if (def.capability && !findCapability(auth.base.caps, def.capability)) {
     throw new SiloError("capability_denied", `the base key does not grant ${def.capability}`);
@@ -56,7 +62,8 @@ async function runOp(env: ProxyEnv, db: Db, auth: Authenticated, op: OpName, raw
   if (ACTION_OPS.has(op) && !idempotencyKey) throw new SiloError("validation_failed", "actions need an idempotencyKey");
   const args = OpArgs[op].safeParse(rawArgs);
   if (!args.success) throw new SiloError("validation_failed", `invalid arguments for ${op}: ${args.error.issues.map((i) => i.path.join(".") || i.message).join(", ")}`);
-  const ctx: OpContext = { env, db, auth, vault: vaultFor(env, auth.task.tid), crm: d1Crm(db), registry, idempotencyKey };
+  if (ADMIT_FIRST.has(op)) await vault.admit();
+  const ctx: OpContext = { env, db, auth, vault, crm: d1Crm(db), registry, idempotencyKey };
   try {
     return await def.run(ctx, args.data as never);
   } catch (err) {
@@ -75,10 +82,12 @@ interface RefusalContext {
   /** The raw call, to cut anything it chose out of the refusal message. */
   raw: unknown;
   keys?: Record<string, string> | undefined;
+  /** The verified caller, for the vault's journal and admission. */
+  frame?: CallFrame | undefined;
 }
 
-async function refuse(db: Db, c: RefusalContext, err: unknown): Promise<ProxyResult> {
-  const body = toErrorBody(err);
+async function refuse(env: ProxyEnv, db: Db, c: RefusalContext, err: unknown): Promise<ProxyResult> {
+  let body = toErrorBody(err);
   const known = typeof c.op === "string" && isOpName(c.op);
   const event: AuditEvent = {
     taskId: c.taskId,
@@ -93,6 +102,21 @@ async function refuse(db: Db, c: RefusalContext, err: unknown): Promise<ProxyRes
       ...(c.keys ? { keys: c.keys } : { verified: false }),
     },
   };
+  // A task a router key signed: the row goes to the task's journal, in order with
+  // its other calls; with verified keys, admission's refusal (closed, revoked) takes precedence.
+  if (c.taskId) {
+    try {
+      const { recorded, gate } = await vaultFor(env, c.taskId).record(c.frame ?? null, event);
+      if (gate && !gate.ok && gate.code !== body.error) {
+        body = toErrorBody(admissionError(gate.code));
+        event.reason = body.error;
+        event.detail = { ...event.detail, message: body.message };
+      }
+      if (recorded) return { ok: false, ...body };
+    } catch {
+      // The vault is unavailable: the row goes straight to D1.
+    }
+  }
   try {
     await appendAudit(db, event);
   } catch {

@@ -71,6 +71,10 @@ export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
   transcript(taskId: string) {
     return kernel.transcript(this.env, taskId);
   }
+  /** Before the audit log is read: the rows of these running tasks reach D1. */
+  shipAudit(taskIds: string[]) {
+    return kernel.shipAudit(this.env, taskIds);
+  }
   closeTask(taskId: string, reason: string) {
     return kernel.closeTask(this.env, taskId, reason);
   }

@@ -135,6 +135,18 @@ export async function replies(env: ProxyEnv, taskId: string, since: number): Pro
   });
 }
 
+/**
+ * Ship these tasks' audit journals to D1 now, so a reader of the audit log
+ * sees the rows of running tasks too (src/vault/journal.ts).
+ */
+export async function shipAudit(env: ProxyEnv, taskIds: readonly string[]): Promise<ProxyResult<{ shipped: number }>> {
+  return guarded(async () => {
+    const counts = await Promise.all(taskIds.map((id) => vaultFor(env, id).shipAudit()));
+    return { shipped: counts.reduce((a, b) => a + b, 0) };
+  });
+}
+
+/** The vault ships its journal before it is wiped; a journal D1 cannot take yet keeps the vault (vault_unavailable). */
 export async function closeTask(env: ProxyEnv, taskId: string, reason: string): Promise<ProxyResult<null>> {
   return guarded(async () => {
     await vaultFor(env, taskId).close();

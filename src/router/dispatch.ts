@@ -10,6 +10,7 @@ import { findAgent, registry, type AgentEntry } from "../registry/index.ts";
 import { openCell, type CellOpening } from "./cells/index.ts";
 import type { RouterConfig, RouterEnv } from "./env.ts";
 import { keysMintedEvent, mintKeyPair } from "./keys.ts";
+import { shipTaskAudit } from "./audit-ship.ts";
 import { agentOnline, queueForHuman } from "./queue.ts";
 import { updateTask, type TaskRow } from "./tasks.ts";
 
@@ -70,6 +71,8 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
       { taskId: task.id, actor: "router", event: "task.dispatched", detail: { to: principal, hop } },
     ]);
     const result = await invokeAgent(env, current, { taskId: task.id, baseKey: keys.base.token, taskKey: keys.task.token, message, context: ctx });
+    // The run's proxy-call rows (in the vault's journal) reach D1 before the router's rows about the run.
+    await shipTaskAudit(env, task.id);
     const summary = "summary" in result ? await tokenizeSummary(env, task.id, result.summary) : null;
     const finished: AuditEvent = { taskId: task.id, actor: principal, event: "task.run_finished", detail: { status: result.status } };
 

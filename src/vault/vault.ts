@@ -1,9 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import { appendAudit } from "../audit/index.ts";
+import { auditableText } from "../audit/agent-text.ts";
+import { appendAudit, type AuditEvent } from "../audit/index.ts";
 import { database } from "../db/index.ts";
 import type { ErrorCode } from "../errors/index.ts";
 import type { Scope } from "../keys/claims.ts";
 import type { KnownValue, PiiKind } from "../scan/index.ts";
+import { ADMISSION_MESSAGES, admit, allowedRow, type CallFrame, type Gate } from "./admission.ts";
+import { AuditJournal, shipJournal } from "./journal.ts";
 import { maskForModel, type ModelMask } from "./masking.ts";
 import type { OutboundHydration, Provenance } from "./provenance.ts";
 import { TokenTable, type TokenEntry } from "./table.ts";
@@ -39,7 +42,13 @@ export interface TranscriptEntry {
   key?: string;
 }
 
-type Gate = { ok: true; meta: VaultMeta } | { ok: false; code: ErrorCode };
+/** Vault methods a proxy call may run through step(): admitted first, audited after. */
+const STEPS = new Set(["tokenizeRecord", "tokenizeRecords", "tokenize", "hydrate", "resolve", "appendTranscript", "transcript", "reply", "llmMask", "llmPreflight", "llmSettle", "reserveSpend"] as const);
+export type StepMethod = typeof STEPS extends Set<infer M> ? M : never;
+export type StepResult<T> = { ok: true; result: T; audited: boolean } | { ok: false; code: ErrorCode };
+
+/** How long a journal row may wait in the vault before the alarm ships it to D1 (SILOOS_AUDIT_SHIP_MS). */
+const SHIP_AFTER_MS = 1000;
 
 interface Loaded {
   meta: VaultMeta | undefined;
@@ -48,6 +57,8 @@ interface Loaded {
 
 interface VaultEnv {
   DB: D1Database;
+  /** How long (ms) a journal row may wait before the alarm ships it to D1; default 1000. */
+  SILOOS_AUDIT_SHIP_MS?: string;
 }
 
 export class Vault extends DurableObject<VaultEnv> {
@@ -55,6 +66,9 @@ export class Vault extends DurableObject<VaultEnv> {
   #loaded: Loaded | undefined;
   // Live listeners of the conversation (a chat widget): channels, not state.
   #watchers = new Set<WritableStreamDefaultWriter<Uint8Array>>();
+  readonly #journal = new AuditJournal(this.ctx.storage.sql);
+  #shipAt: number | undefined;
+  #shipping: Promise<number> | undefined;
 
   async open(init: VaultOpen): Promise<void> {
     const state = await this.#state();
@@ -69,12 +83,56 @@ export class Vault extends DurableObject<VaultEnv> {
 
   /** Is this principal, holding these key ids, allowed to act on the task now? */
   async gate(principal: string, jtis: readonly string[]): Promise<Gate> {
+    return admit((await this.#state()).meta, principal, jtis);
+  }
+
+  /**
+   * One proxy call's vault work: admit the keys, run the method, and (with
+   * `detail`) journal the call's allowed row, all in this one RPC. A call
+   * whose keys are not admitted runs nothing here. `ship`: the journal goes
+   * to D1 first (an effect whose row is written to D1 with it comes next).
+   */
+  async step(frame: CallFrame, method: StepMethod | null, args: unknown[], detail?: Record<string, unknown>, ship = false): Promise<StepResult<unknown>> {
+    const gate = admit((await this.#state()).meta, frame.principal, frame.jtis);
+    if (!gate.ok) return gate;
+    // Before an effect that writes its own row to D1: the rows before it get there first, in order.
+    if (ship) {
+      const shipped = await this.shipAudit().then(() => true, () => false);
+      if (!shipped) return { ok: false, code: "audit_unavailable" };
+    }
+    if (method !== null && !STEPS.has(method)) throw new Error(`vault: ${String(method)} is not a step`);
+    const result = method === null ? null : await (this[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+    if (!detail) return { ok: true, result, audited: false };
+    const extra = stepDetail(method, result);
+    if (extra === null) return { ok: true, result, audited: false };
+    await this.#journalRow(allowedRow(frame, { ...detail, ...extra }));
+    return { ok: true, result, audited: true };
+  }
+
+  /**
+   * Journal a call's row (a refusal, or an allowed call whose vault work was
+   * elsewhere). With a frame, the keys are admitted first and a call they do
+   * not admit is filed as refused with the admission's code (the code the
+   * caller gets). A closed vault journals nothing: the caller writes to D1.
+   */
+  async record(frame: CallFrame | null, event: AuditEvent): Promise<{ recorded: boolean; gate: Gate | null }> {
     const { meta } = await this.#state();
-    if (!meta) return { ok: false, code: "task_closed" };
-    if (Date.now() >= meta.expiresAt) return { ok: false, code: "task_closed" };
-    if (meta.principal !== principal) return { ok: false, code: "key_revoked" };
-    if (!jtis.every((j) => meta.jtis.includes(j))) return { ok: false, code: "key_revoked" };
-    return { ok: true, meta };
+    if (!meta) return { recorded: false, gate: frame ? { ok: false, code: "task_closed" } : null };
+    const gate = frame ? admit(meta, frame.principal, frame.jtis) : null;
+    // Admission comes first, as if checked before anything else: its code and message replace the call's own.
+    const row = gate && !gate.ok ? { ...event, decision: "refused" as const, reason: gate.code, detail: { ...event.detail, message: ADMISSION_MESSAGES[gate.code] } } : event;
+    await this.#journalRow(row);
+    return { recorded: true, gate };
+  }
+
+  /** Ship every journal row to D1 now (before the audit log is read). */
+  async shipAudit(): Promise<number> {
+    const meta = (await this.#state()).meta;
+    if (!meta) return 0;
+    // One shipment at a time: a second caller waits for the first, then ships what is left.
+    const run = (this.#shipping ?? Promise.resolve(0)).catch(() => 0).then(() => shipJournal(this.#journal, this.env.DB, meta.taskId));
+    this.#shipping = run;
+    return run;
   }
 
   /** Hand the task to a new principal: only its freshly minted keys work from now on. */
@@ -119,6 +177,29 @@ export class Vault extends DurableObject<VaultEnv> {
     if (learned) await this.ctx.storage.put("known", table.known);
     await this.#flush(table);
     return out;
+  }
+
+  /** Several records in one call (a list read): one RPC, not one per record. */
+  async tokenizeRecords(
+    records: Record<string, unknown>[],
+    pii: Readonly<Record<string, PiiKind | "FREE_TEXT">>,
+  ): Promise<Record<string, unknown>[]> {
+    const out = [];
+    for (const r of records) out.push(await this.tokenizeRecord(r, pii));
+    return out;
+  }
+
+  /**
+   * reply.send's vault work in one call: refuse a token this task did not
+   * issue, tokenize the reply (a raw value it guessed never leaves as such),
+   * append it to the transcript once per idempotency key.
+   */
+  async reply(entry: { text: string; by: string; key: string; source: Provenance }): Promise<{ ok: false } | { ok: true; tokenized: string; replayed: boolean }> {
+    const { unknown } = await this.hydrate(entry.text);
+    if (unknown.length > 0) return { ok: false };
+    const tokenized = await this.tokenize(entry.text, entry.source);
+    const { replayed } = await this.appendTranscript({ role: "agent", by: entry.by, text: tokenized, wrote: entry.text, key: entry.key });
+    return { ok: true, tokenized, replayed };
   }
 
   /** Outbound text under the hydration policy (src/vault/provenance.ts). Foreign tokens are reported, not guessed. */
@@ -219,17 +300,35 @@ export class Vault extends DurableObject<VaultEnv> {
     return { open: state.meta !== undefined, tokens: state.table.byToken.size, keys };
   }
 
-  /** The task is over: forget everything. */
+  /** Audit rows in this vault's journal, not yet in D1 (tests, diagnostics). */
+  async journalSize(): Promise<number> {
+    return this.#journal.size();
+  }
+
+  /** The task is over: ship the journal, then forget everything. A journal D1 cannot take yet keeps the vault (throws). */
   async close(): Promise<void> {
+    await this.shipAudit();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.#journal.forget();
+    this.#shipAt = undefined;
     this.#loaded = undefined;
     for (const w of this.#watchers) void w.close().catch(() => undefined);
     this.#watchers.clear();
   }
 
+  /** One alarm, two jobs: ship the journal when rows wait, and end the task at its maximum lifetime. */
   override async alarm(): Promise<void> {
-    const meta = await this.ctx.storage.get<VaultMeta>("meta");
+    const meta = (await this.#state()).meta;
+    // A failed shipment throws: the runtime retries the alarm, the rows stay.
+    await this.shipAudit();
+    this.#shipAt = undefined;
+    if (meta && Date.now() < meta.expiresAt) {
+      // Rows journaled while this shipment was on its way get a shipment of their own.
+      if (this.#journal.pending(1).length > 0) await this.#armShipment();
+      else await this.ctx.storage.setAlarm(meta.expiresAt);
+      return;
+    }
     await this.close();
     if (meta) {
       await appendAudit(database(this.env.DB), {
@@ -239,6 +338,20 @@ export class Vault extends DurableObject<VaultEnv> {
         detail: { reason: "task outlived its maximum lifetime" },
       });
     }
+  }
+
+  /** Journal a row (durable when this returns) and make sure the alarm will ship it. */
+  async #journalRow(event: AuditEvent): Promise<void> {
+    this.#journal.append(event);
+    if (this.#shipAt === undefined) await this.#armShipment();
+  }
+
+  async #armShipment(): Promise<void> {
+    const after = Number(this.env.SILOOS_AUDIT_SHIP_MS ?? SHIP_AFTER_MS);
+    const at = Date.now() + (Number.isFinite(after) && after >= 0 ? after : SHIP_AFTER_MS);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    this.#shipAt = at;
   }
 
   async #flush(table: TokenTable): Promise<void> {
@@ -265,6 +378,16 @@ export class Vault extends DurableObject<VaultEnv> {
     this.#loaded = loaded;
     return loaded;
   }
+}
+
+/** Audit detail a step's own result adds; null = the step refused, so no allowed row. */
+function stepDetail(method: StepMethod | null, result: unknown): Record<string, unknown> | null {
+  if (method === "transcript") return { entries: (result as unknown[]).length };
+  if (method === "reply") {
+    const r = result as Awaited<ReturnType<Vault["reply"]>>;
+    return r.ok ? { text: auditableText(r.tokenized, 1000), replayed: r.replayed } : null;
+  }
+  return {};
 }
 
 function watchLine(index: number, e: Omit<TranscriptEntry, "at">, table: TokenTable): Uint8Array {

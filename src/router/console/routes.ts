@@ -2,6 +2,7 @@ import { Hono } from "hono";
 import { and, asc, eq, inArray } from "drizzle-orm";
 import { ConsoleCallSchema, ConsoleLoginSchema, HandBackSchema } from "../../contracts/api.ts";
 import { appendAudit } from "../../audit/index.ts";
+import { shipTaskAudit } from "../audit-ship.ts";
 import { database } from "../../db/index.ts";
 import { auditLog, operators, tasks } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
@@ -118,6 +119,8 @@ consoleApi.post("/tasks/:id/handback", async (c) => {
   const db = database(c.env.DB);
   if (!(await agentOnline(db, agent.name))) throw new SiloError("conflict", `${agent.name} is offline`);
   await updateTask(db, row.id, { status: "open" });
+  // The person's calls (journaled in the vault) reach the log before the hand-back row.
+  await shipTaskAudit(c.env, row.id);
   await appendAudit(db, { taskId: row.id, actor: principalOf(s), event: "task.handed_back", detail: { to: `agent:${agent.name}` } });
   const report = await runTask(c.env, db, routerConfig(c.env), { ...row, status: "open" }, agent, null, { channel: row.channel, escalatedFrom: principalOf(s), escalationReason: "handed back by a person" });
   return c.json(await taskResponse(c.env, row.id, 0, report.hops));
