@@ -1,17 +1,19 @@
 import { describe, expect, it } from "vitest";
 import { useSystem } from "./support/system.ts";
+import { attack } from "./support/redteam.ts";
 
 const t = useSystem();
 
 const valid = { agent: "refund-agent", subject: { customerId: "cus_1001" }, message: "Refund ord_5002 please" };
 
 async function taskCount(): Promise<number> {
-  const row = await (await t.sys.db()).prepare("SELECT COUNT(*) AS n FROM tasks").first<{ n: number }>();
-  return row?.n ?? -1;
+  const once = async () => (await (await t.sys.db()).prepare("SELECT COUNT(*) AS n FROM tasks").first<{ n: number }>())?.n ?? -1;
+  // After a 413 answered before the body was read, Node's client may reuse the closed socket once (EPIPE).
+  return once().catch(once);
 }
 
 describe("bad input gets a clear error and writes nothing", () => {
-  it.each([
+  for (const [what, init, status, code] of [
     ["no Authorization header", { key: null }, 401, "unauthorized"],
     ["a wrong API key", { key: "sk_wrong_key_of_enough_length" }, 401, "unauthorized"],
     ["the admin key on the task API", { key: "ADMIN" }, 401, "unauthorized"],
@@ -29,14 +31,16 @@ describe("bad input gets a clear error and writes nothing", () => {
     ["an unknown intent", { body: { ...valid, agent: undefined, intent: "teleport" } }, 404, "unknown_agent"],
     ["an unknown customer", { body: { ...valid, subject: { customerId: "cus_9999" } } }, 404, "unknown_record"],
     ["a case of another customer", { body: { ...valid, subject: { customerId: "cus_1001", caseId: "cas_2002" } } }, 404, "unknown_record"],
-  ])("POST /v1/tasks with %s → %i %s", async (_what, init, status, code) => {
-    const before = await taskCount();
-    const key = (init as { key?: string | null }).key === "ADMIN" ? t.secrets.SILOOS_ADMIN_KEY : (init as { key?: string | null }).key;
-    const res = await t.api("/v1/tasks", { method: "POST", body: valid, ...init, key });
-    expect(res.status).toBe(status);
-    expect(res.body).toMatchObject({ error: code, message: expect.any(String) });
-    expect(await taskCount()).toBe(before);
-  });
+  ] as Array<[string, Record<string, unknown>, number, string]>) {
+    attack({ surface: "edge", class: code === "unauthorized" ? "auth" : "input", tries: `POST /v1/tasks with ${what}`, evidence: `${status} ${code}, no task written` }, async () => {
+      const before = await taskCount();
+      const key = (init as { key?: string | null }).key === "ADMIN" ? t.secrets.SILOOS_ADMIN_KEY : (init as { key?: string | null }).key;
+      const res = await t.api("/v1/tasks", { method: "POST", body: valid, ...init, key });
+      expect(res.status).toBe(status);
+      expect(res.body).toMatchObject({ error: code, message: expect.any(String) });
+      expect(await taskCount()).toBe(before);
+    });
+  }
 
   it("GET /v1/tasks/:id: unknown, malformed, unauthenticated", async () => {
     expect(await t.api("/v1/tasks/tsk_doesnotexist00")).toMatchObject({ status: 404, body: { error: "unknown_task" } });
@@ -51,7 +55,7 @@ describe("bad input gets a clear error and writes nothing", () => {
     expect(await t.api(`/v1/tasks/${task.taskId}/messages`, { body: { text: "hi" } })).toMatchObject({ status: 400, body: { error: "validation_failed" } });
   });
 
-  it("GET /v1/audit: admin key only, validated query", async () => {
+  attack({ surface: "edge", class: "auth", tries: "read the audit log with the API key, or with SQL in its query", evidence: "401 unauthorized; 400 validation_failed" }, async () => {
     expect(await t.api("/v1/audit")).toMatchObject({ status: 401, body: { error: "unauthorized" } });
     expect(await t.api("/v1/audit?taskId=robert');--", { key: t.secrets.SILOOS_ADMIN_KEY })).toMatchObject({ status: 400, body: { error: "validation_failed" } });
     expect(await t.api("/v1/audit?limit=99999", { key: t.secrets.SILOOS_ADMIN_KEY })).toMatchObject({ status: 400, body: { error: "validation_failed" } });

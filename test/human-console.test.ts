@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { operator, setAgentStatus } from "./support/console.ts";
 import { useSystem } from "./support/system.ts";
+import { attack } from "./support/redteam.ts";
 
 const t = useSystem();
 
@@ -38,7 +39,7 @@ describe("agent status and the human queue", () => {
 });
 
 describe("the console: same tools, same keys-and-proxy path, audited as human:<id>", () => {
-  it("refuses the console API without a session, and state changes without the console header", async () => {
+  attack({ surface: "edge", class: "console", tries: "the console API without a session, with a forged cookie, or a state change without the console header (CSRF)", evidence: "401 unauthorized, 403 forbidden" }, async () => {
     for (const path of ["/me", "/queue", "/tasks/tsk_000000000000/take"]) {
       const res = await t.sys.mf.dispatchFetch(new URL(`/console/api${path}`, t.sys.url).href, { method: path.endsWith("take") ? "POST" : "GET" });
       expect(res.status).toBe(401);
@@ -85,7 +86,7 @@ describe("the console: same tools, same keys-and-proxy path, audited as human:<i
     expect(draft.body).not.toMatch(/Kwame|Mensah|example\.org/);
   });
 
-  it("one operator cannot act on a task assigned to another, even with the other's keys", async () => {
+  attack({ surface: "edge", class: "console", tries: "an operator acts on another operator's task, even with that operator's keys", evidence: "403 forbidden on call, take and complete" }, async () => {
     const task = await queuedRefundTask();
     const alice = await operator(t, "alice");
     const bob = await operator(t, "bob");
@@ -95,7 +96,7 @@ describe("the console: same tools, same keys-and-proxy path, audited as human:<i
     expect(await bob.call(`/tasks/${task.taskId}/complete`, {})).toMatchObject({ status: 403 });
   });
 
-  it("reveal needs pii.reveal: refused for support, allowed and audited for a supervisor", async () => {
+  attack({ surface: "edge", class: "console", tries: "a support operator reveals a token's real value", evidence: "capability_denied; a supervisor's reveal is audited with the token, never the value" }, async () => {
     const task = await queuedRefundTask("cus_1002", "It's Kwame, write to kwame.mensah@example.org");
     const alice = await operator(t, "alice");
     const { keys } = (await alice.call(`/tasks/${task.taskId}/take`, {})).body;

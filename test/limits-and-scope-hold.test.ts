@@ -27,21 +27,21 @@ async function expectAuditedRefusal(code: string) {
 }
 
 describe("limits hold", () => {
-  it("500 with a 500 limit is allowed; 501 is refused (limit_exceeded)", async () => {
+  attack({ surface: "cell", class: "limits", tries: "refund 501 with a 500 limit", evidence: "limit_exceeded, audited; 500 allowed, one row" }, async () => {
     expect(await refund({ amount: 501 })).toMatchObject({ ok: false, error: "limit_exceeded" });
     await expectAuditedRefusal("limit_exceeded");
     expect(await refund({ amount: 500 })).toMatchObject({ ok: true, result: { amount: 500, replayed: false } });
     expect(await refundRows()).toBe(1);
   });
 
-  it("many small refunds cannot beat the per-task limit", async () => {
+  attack({ surface: "cell", class: "limits", tries: "many small refunds to beat the per-task limit", evidence: "the sixth 100 and a 0.01 refused limit_exceeded; 5 rows" }, async () => {
     for (let i = 0; i < 5; i++) expect((await refund({ amount: 100 })).ok).toBe(true);
     expect(await refund({ amount: 100 })).toMatchObject({ ok: false, error: "limit_exceeded" });
     expect(await refund({ amount: 0.01 })).toMatchObject({ ok: false, error: "limit_exceeded" });
     expect(await refundRows()).toBe(5);
   });
 
-  it("a retried call with the same idempotency key refunds once", async () => {
+  attack({ surface: "cell", class: "idempotency", tries: "retry a refund with the same key", evidence: "same refundId, replayed: true, one row" }, async () => {
     const first = await refund({ amount: 120 }, "retry-key-0001");
     const again = await refund({ amount: 120 }, "retry-key-0001");
     expect(first.result.replayed).toBe(false);

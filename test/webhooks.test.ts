@@ -3,6 +3,7 @@ import { describe, expect, it } from "vitest";
 import { webhookSecrets, type RouterEnv } from "../src/router/env.ts";
 import { demoPii, leakedValues } from "./support/pii.ts";
 import { TAP, useSystem } from "./support/system.ts";
+import { attack } from "./support/redteam.ts";
 
 const t = useSystem({ tap: { scriptPath: TAP, agents: ["triage-agent", "refund-agent"] } });
 
@@ -82,7 +83,9 @@ describe("signed, idempotent webhooks", () => {
     expect(await count("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?", taskId)).toBe(1);
   });
 
-  it("a redelivery (same id, freshly signed) or a replay under a forged id returns the original task and acts no more", async () => {
+  attack({ surface: "edge", class: "webhooks", tries: "redeliver a delivery freshly signed, or replay captured bytes under a forged delivery id", evidence: "200 duplicate naming the original task; no task, delivery or refund written" }, async () => {
+    // Run alone (npm run redteam filters to attacks), the original delivery is made here.
+    if (!taskId) taskId = ((await deliver(first)).body as { taskId: string }).taskId;
     const before = await writes();
     const again = await deliver(first);
     expect(again).toMatchObject({ status: 200, body: { taskId, duplicate: true, status: "open" } });
@@ -100,7 +103,7 @@ describe("signed, idempotent webhooks", () => {
     expect(await count("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?", taskId)).toBe(1);
   });
 
-  it("five concurrent copies of one delivery start exactly one task, one refund, one email", async () => {
+  attack({ surface: "edge", class: "webhooks", tries: "5 concurrent copies of one delivery", evidence: "exactly one task, one refund, one email; the rest 200 duplicate or 409 conflict" }, async () => {
     const body = ticket({ requester: { email: "kwame.mensah@example.org", name: "Kwame Mensah" }, ticket: { id: "FD-7001", order_id: "ord_5003", subject: "Leaking machine", description: "My espresso machine leaks, please refund it." } });
     const [tasksBefore] = await writes();
     const results = await Promise.all(Array.from({ length: 5 }, () => deliver({ body, delivery: "dlv_concurrent_1" })));
@@ -129,7 +132,7 @@ describe("signed, idempotent webhooks", () => {
   // Signed when each case runs, so a slow run never turns a case stale.
   const body = JSON.stringify(ticket());
   const good = (stamp = now()) => `t=${stamp},v1=${hmac(helpdeskSecret(), stamp, body)}`;
-  it.each<[string, number, string, () => Delivery]>([
+  for (const [what, status, code, make] of [
     ["no signature header", 401, "bad_signature", () => ({ signature: null })],
     ["a garbage signature header", 401, "bad_signature", () => ({ signature: "sha256=deadbeef" })],
     ["a header without v1", 401, "bad_signature", () => ({ signature: `t=${now()}` })],
@@ -153,29 +156,36 @@ describe("signed, idempotent webhooks", () => {
     ["a malformed order id", 400, "validation_failed", () => ({ body: ticket({ ticket: { order_id: "5002; DROP TABLE" } }) })],
     ["a payload over 64 KiB, validly signed", 413, "payload_too_large", () => ({ body: ticket({ ticket: { description: "a".repeat(70_000) } }) })],
     ["a requester who is no customer", 422, "unknown_requester", () => ({ body: ticket({ requester: { email: "nobody@example.net", name: "No Body" } }) })],
-  ])("%s → %i %s, and nothing is written", async (_what, status, code, make) => {
-    const before = await writes();
-    const res = await deliver(make());
-    expect(res.status).toBe(status);
-    expect(res.body).toMatchObject({ error: code, message: expect.any(String) });
-    expect(await writes()).toEqual(before);
-  });
-
-  it("an oversized streamed body (no Content-Length) is also a JSON 413", async () => {
-    const chunk = new TextEncoder().encode("a".repeat(16 * 1024));
-    let sent = 0;
-    const stream = new ReadableStream<Uint8Array>({
-      pull(ctrl) {
-        if (sent++ < 6) ctrl.enqueue(chunk);
-        else ctrl.close();
-      },
+  ] satisfies Array<[string, number, string, () => Delivery]>) {
+    const cls = /signature|source/.test(code) ? "webhooks" : "input";
+    attack({ surface: "edge", class: cls, tries: `a webhook with ${what}`, evidence: `${status} ${code}, nothing written` }, async () => {
+      const before = await writes();
+      const res = await deliver(make());
+      expect(res.status).toBe(status);
+      expect(res.body).toMatchObject({ error: code, message: expect.any(String) });
+      expect(await writes()).toEqual(before);
     });
-    const res = await t.sys.mf.dispatchFetch(new URL("/v1/webhooks/helpdesk", t.sys.url).href, {
-      method: "POST",
-      headers: { "content-type": "application/json", "x-siloos-signature": good(), "x-siloos-delivery": "dlv_stream" },
-      body: stream,
-      duplex: "half",
-    } as unknown as Parameters<typeof t.sys.mf.dispatchFetch>[1]);
+  }
+
+  attack({ surface: "edge", class: "input", tries: "an oversized streamed webhook body without Content-Length", evidence: "JSON 413 payload_too_large" }, async () => {
+    const chunk = new TextEncoder().encode("a".repeat(16 * 1024));
+    const post = () => {
+      let sent = 0;
+      const stream = new ReadableStream<Uint8Array>({
+        pull(ctrl) {
+          if (sent++ < 6) ctrl.enqueue(chunk);
+          else ctrl.close();
+        },
+      });
+      return t.sys.mf.dispatchFetch(new URL("/v1/webhooks/helpdesk", t.sys.url).href, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-siloos-signature": good(), "x-siloos-delivery": "dlv_stream" },
+        body: stream,
+        duplex: "half",
+      } as unknown as Parameters<typeof t.sys.mf.dispatchFetch>[1]);
+    };
+    // The 413 can close the socket under a client still writing (EPIPE): once more on a fresh connection.
+    const res = await post().catch(post);
     expect(res.status).toBe(413);
     expect(await res.json()).toMatchObject({ error: "payload_too_large" });
   });

@@ -3,6 +3,7 @@ import { mintIdentity } from "../src/widget/identity.ts";
 import { operator } from "./support/console.ts";
 import { useSystem } from "./support/system.ts";
 import { readSse, SITE_SECRET, widgetClient } from "./support/widget.ts";
+import { attack } from "./support/redteam.ts";
 
 const ALLOWED = "https://shop.example";
 const t = useSystem({ routerVars: { SILOOS_WIDGET_SITES: JSON.stringify({ demo: { origins: [ALLOWED], secret: SITE_SECRET, intent: "general" } }) } });
@@ -32,7 +33,7 @@ describe("the chat widget API", () => {
     expect(conv.messages[1].text).toContain("Maria Alvarez");
   });
 
-  it("refuses a disallowed origin, a forged identity, and a session from another site's page", async () => {
+  attack({ surface: "edge", class: "widget", tries: "a disallowed origin, a forged identity token, a session used from another site's page, a tampered session", evidence: "403 origin_denied without CORS headers, 401 unauthorized" }, async () => {
     const identity = await mintIdentity(SITE_SECRET, "cus_1001");
     const evil = widgetClient(t, "https://evil.example");
     const denied = await evil("/sessions", { body: { site: "demo", identity } });
@@ -49,7 +50,7 @@ describe("the chat widget API", () => {
     expect((await w()("/conversation", { session: `${session}x` })).status).toBe(401);
   });
 
-  it("bounds message size and rate-limits a session", async () => {
+  attack({ surface: "edge", class: "widget", tries: "an oversized message, then a sequential message flood on one session", evidence: "400 validation_failed, then 429 rate_limited" }, async () => {
     const session = await openSession("cus_1005");
     const big = await w()("/messages", { body: { message: "x".repeat(2001) }, session });
     expect(big.status).toBe(400);

@@ -21,7 +21,13 @@ export type AuditEventName =
   | "pii.revealed"
   | "task.assigned"
   | "task.handed_back"
-  | "agent.status_changed";
+  | "agent.status_changed"
+  // The public edges (src/router/edge/, src/router/console/): refusals, sign-ins, sessions.
+  | "edge.refused"
+  | "console.signin_failed"
+  | "console.signed_in"
+  | "session.revoked"
+  | "operator.role_changed";
 
 export interface AuditEvent {
   taskId?: string | null;

@@ -20,6 +20,12 @@ export const CapabilitySchema = z.discriminatedUnion("capability", [
       limit: z.number().positive().finite(),
       /** Cumulative ceiling for one task, so many small refunds cannot beat `limit`. */
       perTaskLimit: z.number().positive().finite(),
+      /** Refunds by this principal over 24 hours, across tasks: a per-task limit multiplies with tasks. */
+      perAgentDailyLimit: z.number().positive().finite(),
+      /** Refunds to one customer over 24 hours, by anyone, across tasks. */
+      perCustomerDailyLimit: z.number().positive().finite(),
+      /** Order statuses a refund is allowed for (e.g. delivered; never returned or in transit). */
+      orderStatuses: z.array(z.string().regex(/^[a-z][a-z_]{1,30}$/)).min(1),
       currency: z.string().regex(/^[A-Z]{3}$/),
     })
     .strict(),

@@ -113,6 +113,8 @@ export const operators = sqliteTable("operators", {
   role: text("role").notNull(),
   passwordHash: text("password_hash").notNull(),
   createdAt: integer("created_at").notNull(),
+  /** The operator's Cloudflare Access identity (migration 0040). */
+  email: text("email").unique(),
 });
 
 export const agentStatus = sqliteTable("agent_status", {
@@ -149,6 +151,9 @@ export const widgetSessions = sqliteTable("widget_sessions", {
   createdAt: integer("created_at").notNull(),
   windowStart: integer("window_start").notNull(),
   windowCount: integer("window_count").notNull(),
+  /** Migration 0040: revoked sessions are refused; which identity token opened it (SHA-256). */
+  revokedAt: integer("revoked_at"),
+  identityDigest: text("identity_digest"),
 });
 
 /** The keyed hash chain over audit_log (src/audit/seal.ts); append-only like the log. */

@@ -12,7 +12,11 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { digestText } from "../audit/agent-text.ts";
 import { appendAudit } from "../audit/index.ts";
+import { shouldAudit } from "../audit/throttle.ts";
 import { database } from "../db/index.ts";
+
+/** Rows a minute per agent before denials are audited in aggregate. */
+const EGRESS_AUDIT_PER_MINUTE = 60;
 
 interface EgressEnv {
   DB: D1Database;
@@ -47,14 +51,19 @@ export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps
   async #deny(detail: Record<string, unknown>): Promise<void> {
     const agent = this.ctx.props?.agent ?? this.env.agent;
     const task = this.ctx.props?.task ?? this.env.task;
+    const actor = `agent:${agent ?? "unknown"}`;
     try {
+      // Aggregated past EGRESS_AUDIT_PER_MINUTE, so denials cannot flood the log (src/audit/throttle.ts).
+      // A counter that cannot be written does not silence the row: audit it.
+      const { audit, count } = await shouldAudit(this.env.DB, actor, "egress_audit", EGRESS_AUDIT_PER_MINUTE).catch(() => ({ audit: true, count: 0 }));
+      if (!audit) return;
       await appendAudit(database(this.env.DB), {
         taskId: task ?? null,
-        actor: `agent:${agent ?? "unknown"}`,
+        actor,
         event: "egress.denied",
         decision: "refused",
         reason: "egress_denied",
-        detail,
+        detail: count > EGRESS_AUDIT_PER_MINUTE ? { ...detail, deniedThisMinute: count } : detail,
       });
     } catch {
       // Deny regardless: the audit failure must not open the door.

@@ -37,6 +37,10 @@ export const ERROR_STATUS = {
   unknown_source: 404,
   task_closed: 409,
   conflict: 409,
+  idempotency_conflict: 409,
+  order_not_refundable: 409,
+  /** An operator account locked after too many failed sign-ins. */
+  locked: 423,
   payload_too_large: 413,
   rate_limited: 429,
   unsupported_media_type: 415,

@@ -6,7 +6,7 @@ import { verifyBaseKey, verifyTaskKey } from "./verify.ts";
 
 const T0 = new Date("2026-11-23T12:00:00Z");
 const later = (s: number) => new Date(T0.getTime() + s * 1000);
-const caps = [{ capability: "refund.issue" as const, limit: 500, perTaskLimit: 500, currency: "USD" }];
+const caps = [{ capability: "refund.issue" as const, limit: 500, perTaskLimit: 500, perAgentDailyLimit: 5000, perCustomerDailyLimit: 1000, orderStatuses: ["delivered"], currency: "USD" }];
 
 async function keyring(...kids: string[]) {
   const keys = await Promise.all(kids.map((k) => generateSigningKey(k)));

@@ -63,6 +63,7 @@ async function compileAgent(dir: string): Promise<{ agent: AgentEntry; owned: Te
       model: config.model,
       caps: config.base_keys,
       escalation: config.escalation,
+      ...(config.rate_limits ? { rateLimits: config.rate_limits } : {}),
       instructions,
     },
     owned,

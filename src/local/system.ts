@@ -77,6 +77,12 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       // The console and the widget: static assets served before the Worker runs.
       assets: { directory: join(ROOT, "src/router/public"), binding: "ASSETS", routerConfig: { has_user_worker: true } },
       d1Databases: { DB: D1_ID },
+      // As declared in wrangler.toml's [[ratelimits]].
+      ratelimits: {
+        WIDGET_MESSAGES: { namespace_id: "1001", simple: { limit: 10, period: 60 } },
+        WIDGET_STREAMS: { namespace_id: "1002", simple: { limit: 5, period: 60 } },
+        EDGE_REFUSALS: { namespace_id: "1003", simple: { limit: 100, period: 60 } },
+      },
       serviceBindings: {
         PROXY: { name: "siloos-proxy", entrypoint: "KernelGate" },
         ...Object.fromEntries(

@@ -57,9 +57,6 @@ export class CallVault {
   llmMask = (...a: A<"llmMask">) => this.#step<R<"llmMask">>("llmMask", a);
   llmPreflight = (...a: A<"llmPreflight">) => this.#step<R<"llmPreflight">>("llmPreflight", a);
   llmSettle = (...a: A<"llmSettle">) => this.#step<R<"llmSettle">>("llmSettle", a);
-  reserveSpend = (...a: A<"reserveSpend">) => this.#step<R<"reserveSpend">>("reserveSpend", a);
-  /** Giving back a reservation needs no admission: a revoked key must not keep the budget spent. */
-  releaseSpend = (cents: number) => this.stub.releaseSpend(cents);
 
   async #step<T>(method: StepMethod | null, args: unknown[], ship = false): Promise<T> {
     const detail = this.#detail;

@@ -11,12 +11,16 @@ import { vaultFor, type ProxyEnv } from "./env.ts";
 import { admissionError, CallVault } from "./call-vault.ts";
 import type { CallFrame } from "../vault/admission.ts";
 import type { OpContext, OpDefinition } from "./ops/context.ts";
+import { argsHash, claimEffect, runClaimed } from "./ledger/effects.ts";
+import type { RateLimits } from "../contracts/limits.ts";
+import { admitCall, MINTING_OPS, RateLimited, rateLimitsFor, refuseVaultGrowth } from "./ledger/rates.ts";
 import { OPS } from "./ops/index.ts";
 
 /**
  * One proxy call: parse, authenticate both keys, check the capability, run
  * the operation (which checks scope and limits), audit the decision. Every
- * path ends in exactly one audit row or in audit_unavailable. With verified
+ * path ends in exactly one audit row or in audit_unavailable, except a
+ * repeated rate-limit refusal, which is counted and audited in aggregate. With verified
  * keys the row goes to the task vault's journal (src/vault/journal.ts) in the
  * same vault RPC that admits the keys; otherwise to D1.
  */
@@ -32,16 +36,26 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
   const op = call.op;
   let auth: Authenticated | undefined;
   let frame: CallFrame | undefined;
+  let limits: RateLimits | undefined;
   try {
     auth = await authenticate(env, caller, call.baseKey, call.taskKey);
-    frame = { principal: auth.principal, jtis: [auth.base.jti, auth.task.jti], op: isOpName(op) ? op : "unknown", keys: keyIds(auth) };
+    limits = rateLimitsFor(registry, auth.principal);
+    // The vault growth limit is the vault's own check, in the call's vault RPC (no round trip to read its size).
+    frame = { principal: auth.principal, jtis: [auth.base.jti, auth.task.jti], op: isOpName(op) ? op : "unknown", keys: keyIds(auth), ...(MINTING_OPS.has(op) ? { maxVaultTokens: limits.perTask.vaultTokens } : {}) };
+    // Counted before anything else runs, unknown ops included (ledger/rates.ts).
+    await admitCall(env.DB, { taskId: auth.task.tid, principal: auth.principal, op, limits });
     if (!isOpName(op)) throw new SiloError("unknown_operation", "unknown operation");
     const vault = new CallVault(vaultFor(env, auth.task.tid), frame);
     const outcome = await runOp(env, db, auth, vault, op, call.args, call.idempotencyKey);
     // The allowed row: journaled by the op's last vault step, by the op with its effect (D1), or here.
     if (!outcome.audited && !vault.audited) await vault.finish(outcome.detail);
     return { ok: true, result: outcome.result };
-  } catch (err) {
+  } catch (caught) {
+    let err = caught;
+    // The vault refused to grow: counted and audited in aggregate like every rate limit.
+    if (caught instanceof SiloError && caught.code === "rate_limited" && !(caught instanceof RateLimited) && auth && limits) {
+      err = await refuseVaultGrowth(env.DB, auth.task.tid, limits).catch((e: unknown) => e);
+    }
     const taskId = auth?.task.tid ?? (await signedTaskId(env, call.baseKey));
     return refuse(env, db, { actor: auth?.principal ?? actor, taskId, op, raw, keys: auth ? keyIds(auth) : undefined, frame }, err);
   }
@@ -65,7 +79,12 @@ async function runOp(env: ProxyEnv, db: Db, auth: Authenticated, vault: CallVaul
   if (ADMIT_FIRST.has(op)) await vault.admit();
   const ctx: OpContext = { env, db, auth, vault, crm: d1Crm(db), registry, idempotencyKey };
   try {
-    return await def.run(ctx, args.data as never);
+    if (!ACTION_OPS.has(op) || !idempotencyKey) return await def.run(ctx, args.data as never);
+    // Effects run once per (task, principal, op, key) and only with the same arguments (ledger/effects.ts).
+    const claimed = await claimEffect(env.DB, { taskId: auth.task.tid, principal: auth.principal, op, key: idempotencyKey, hash: await argsHash(args.data) });
+    if (claimed.kind === "replay") return { result: { ...claimed.result, replayed: true }, detail: { replayed: true } };
+    ctx.effect = claimed.claim;
+    return await runClaimed(env.DB, claimed.claim, () => def.run(ctx, args.data as never));
   } catch (err) {
     if (err instanceof SiloError) throw err;
     // A storage failure inside an operation: nothing may proceed.
@@ -88,6 +107,8 @@ interface RefusalContext {
 
 async function refuse(env: ProxyEnv, db: Db, c: RefusalContext, err: unknown): Promise<ProxyResult> {
   let body = toErrorBody(err);
+  // Past its first refusal a rate limit is audited in aggregate (every 10x), not once a call.
+  if (err instanceof RateLimited && !err.audited) return { ok: false, ...body };
   const known = typeof c.op === "string" && isOpName(c.op);
   const event: AuditEvent = {
     taskId: c.taskId,

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CapabilitySchema, escalationTarget } from "../contracts/capabilities.ts";
+import { RateLimitsSchema } from "../contracts/limits.ts";
 
 const name = z.string().regex(/^[a-z][a-z0-9-]{1,40}$/);
 
@@ -12,6 +13,8 @@ export const AgentConfigSchema = z
     model: z.string().min(1).default("default"),
     base_keys: z.array(CapabilitySchema).min(1),
     escalation: z.array(escalationTarget).default([]),
+    /** In-cell rate limits (src/contracts/limits.ts); the defaults apply when absent. */
+    rate_limits: RateLimitsSchema.optional(),
   })
   .strict();
 
@@ -24,6 +27,7 @@ export const AgentEntrySchema = z.object({
   model: z.string(),
   caps: z.array(CapabilitySchema),
   escalation: z.array(escalationTarget),
+  rateLimits: RateLimitsSchema.optional(),
   instructions: z.string(),
 });
 export type AgentEntry = z.infer<typeof AgentEntrySchema>;

@@ -19,6 +19,17 @@ export interface RouterEnv {
   /** Sites allowed to embed the chat widget (JSON, see src/widget/sites.ts). */
   SILOOS_WIDGET_SITES?: string;
   ASSETS?: Fetcher;
+  /** Workers Rate Limiting bindings (wrangler.toml [[ratelimits]]): atomic per-minute limits. */
+  WIDGET_MESSAGES?: RateLimit;
+  WIDGET_STREAMS?: RateLimit;
+  EDGE_REFUSALS?: RateLimit;
+  /** Cloudflare Access for operators: the team domain (https://<team>.cloudflareaccess.com) and the app's audience tag. */
+  SILOOS_ACCESS_TEAM_DOMAIN?: string;
+  SILOOS_ACCESS_AUD?: string;
+  /** The router's public URL, for /openapi.json's servers (never the request's Host). */
+  SILOOS_PUBLIC_URL?: string;
+  /** Window of the edge refusal counts (default 60 s). */
+  SILOOS_EDGE_WINDOW_SECONDS?: string;
   /** Agent bindings, named by the registry (AGENT_<NAME>). */
   [binding: `AGENT_${string}`]: Service<AgentService & Rpc.WorkerEntrypointBranded> | undefined;
 }

@@ -18,8 +18,14 @@ import { adminRoutes } from "./routes/admin.ts";
 import { widgetRoutes } from "./routes/widget.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
+import { sessionAdminRoutes } from "./routes/sessions.ts";
+import { workerSecurityHeaders } from "./edge/headers.ts";
+import { flushEdgeRefusals, pruneEdgeState, recordEdgeRefusal } from "./edge/refusals.ts";
 
 const app = new Hono<{ Bindings: RouterEnv }>();
+
+// CSP, frame-ancestors/X-Frame-Options, nosniff, Referrer-Policy on every Worker response.
+app.use("*", workerSecurityHeaders);
 
 app.use(
   "*",
@@ -42,7 +48,8 @@ app.get("/.well-known/jwks.json", (c) => {
   return c.json(publicJwks(parseSigningKeys(routerConfig(c.env).SILOOS_SIGNING_KEYS)));
 });
 
-app.get("/openapi.json", (c) => c.json(openApiDocument(new URL(c.req.url).origin)));
+// The servers entry comes from configuration: a Host header is the caller's to choose.
+app.get("/openapi.json", (c) => c.json(openApiDocument(c.env.SILOOS_PUBLIC_URL)));
 
 app.use("/v1/tasks/*", bearerKey("SILOOS_API_KEY"));
 app.use("/v1/tasks", bearerKey("SILOOS_API_KEY"));
@@ -55,13 +62,20 @@ app.use("/v1/audit", bearerKey("SILOOS_ADMIN_KEY"));
 app.use("/v1/audit/*", bearerKey("SILOOS_ADMIN_KEY"));
 app.use("/v1/agents", bearerKey("SILOOS_ADMIN_KEY"));
 app.use("/v1/agents/*", bearerKey("SILOOS_ADMIN_KEY"));
+app.use("/v1/operators/*", bearerKey("SILOOS_ADMIN_KEY"));
+app.use("/v1/widget-sessions/*", bearerKey("SILOOS_ADMIN_KEY"));
 app.route("/v1", adminRoutes);
+app.route("/v1", sessionAdminRoutes);
 
 app.route("/console/api", consoleApi);
 app.route("/v1/widget", widgetRoutes);
 
 app.notFound(notFound);
-app.onError((err, c) => errorResponse(c, err));
+app.onError(async (err, c) => {
+  // Refusals at the edge are counted and audited (aggregated), then answered as usual.
+  await recordEdgeRefusal(c, err);
+  return errorResponse(c, err);
+});
 
 export { app };
 
@@ -69,6 +83,9 @@ export default {
   fetch: app.fetch,
   /** Cron: seal new audit rows into the hash chain even when nobody reads the log. */
   async scheduled(_controller: ScheduledController, env: RouterEnv): Promise<void> {
+    // Edge bookkeeping never stands in the way of sealing.
+    await flushEdgeRefusals(env).catch((e: unknown) => console.error("router: edge refusals not flushed", e instanceof Error ? e.message.slice(0, 200) : typeof e));
+    await pruneEdgeState(env).catch(() => undefined);
     await sealAudit(database(env.DB), routerConfig(env).SILOOS_AUDIT_KEY);
   },
 } satisfies ExportedHandler<RouterEnv>;

@@ -44,12 +44,12 @@ export function conversationStream(opts: StreamOptions): ReadableStream<Uint8Arr
   };
   (async () => {
     await send("accepted", { taskId: opts.taskId });
-    const failure = await followUntil(opts, emit);
+    const { failure, vaultClosed } = await followUntil(opts, emit);
     // Catch up on anything the live stream had not delivered yet.
     const start = next;
     const rest = await opts.env.PROXY.conversation(opts.taskId, start);
     if (rest.ok) for (const [i, e] of rest.result.entries.entries()) await emit({ index: start + i, ...e });
-    const row = await getTask(database(opts.env.DB), opts.taskId);
+    const row = await finalRow(opts, vaultClosed);
     if (row) await send("status", { status: row.status, human: row.assignee.startsWith("human:") });
     if (failure) await send("error", { error: failure });
     await send("done", { next });
@@ -59,8 +59,23 @@ export function conversationStream(opts: StreamOptions): ReadableStream<Uint8Arr
   return readable;
 }
 
+/**
+ * The task row to report. A closed vault means the task is being completed:
+ * the router wipes the vault first and writes the row right after, so wait
+ * (briefly, bounded) for the row to say so rather than report a stale status.
+ */
+async function finalRow(opts: StreamOptions, vaultClosed: boolean) {
+  const db = database(opts.env.DB);
+  let row = await getTask(db, opts.taskId);
+  for (let i = 0; vaultClosed && row && (row.status === "open" || row.status === "queued_human") && i < 40; i++) {
+    await new Promise((r) => setTimeout(r, 25));
+    row = await getTask(db, opts.taskId);
+  }
+  return row;
+}
+
 /** Read the vault's live lines until the run is over (plus linger) or the vault closes. */
-async function followUntil(opts: StreamOptions, emit: (l: Line) => Promise<void>): Promise<string | null> {
+async function followUntil(opts: StreamOptions, emit: (l: Line) => Promise<void>): Promise<{ failure: string | null; vaultClosed: boolean }> {
   let failure: string | null = null;
   const over = opts.until.then(
     () => null,
@@ -70,9 +85,14 @@ async function followUntil(opts: StreamOptions, emit: (l: Line) => Promise<void>
   const source = await opts.env.PROXY.watch(opts.taskId, opts.since);
   const reader = source.pipeThrough(new TextDecoderStream()).getReader();
   let buffer = "";
+  let vaultClosed = false;
   for (;;) {
     const step = await Promise.race([reader.read(), deadline.then(() => "stop" as const)]);
-    if (step === "stop" || step.done) break;
+    if (step === "stop") break;
+    if (step.done) {
+      vaultClosed = true;
+      break;
+    }
     buffer += step.value;
     let cut: number;
     while ((cut = buffer.indexOf("\n")) >= 0) {
@@ -82,7 +102,7 @@ async function followUntil(opts: StreamOptions, emit: (l: Line) => Promise<void>
   }
   await reader.cancel().catch(() => undefined);
   await over;
-  return failure;
+  return { failure, vaultClosed };
 }
 
 export const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" };

@@ -7,6 +7,7 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
 import type { OpArgsOf, OpName, ProxyCall, ProxyResult } from "../contracts/proxy.ts";
 import { SiloError, type ErrorCode } from "../errors/index.ts";
+import { actionKey } from "./loop.ts";
 
 export type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
 export { runModelLoop, type ModelLoopOptions } from "./loop.ts";
@@ -38,7 +39,7 @@ export interface AgentContext {
   call<N extends OpName>(op: N, args: OpArgsOf<N>, opts?: { idempotencyKey?: string }): Promise<any>;
   /** Like call, but returns the refusal instead of throwing. */
   tryCall<N extends OpName>(op: N, args: OpArgsOf<N>, opts?: { idempotencyKey?: string }): Promise<ProxyResult>;
-  /** A deterministic idempotency key for an action of this task. */
+  /** A deterministic idempotency key for an action of this task, namespaced by the label. */
   idempotencyKey(label: string): string;
 }
 
@@ -69,6 +70,6 @@ export function agentContext(proxy: ProxyBinding, inv: AgentInvocation): AgentCo
       if (!res.ok) throw new ToolError(res.error, res.message);
       return res.result;
     },
-    idempotencyKey: (label) => `${inv.taskId}.${label}`.slice(0, 80),
+    idempotencyKey: (label) => actionKey(inv.taskId, label),
   };
 }

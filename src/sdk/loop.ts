@@ -94,6 +94,16 @@ function handOff(me: Identity, reason: string): AgentResult {
   return human ? { status: "escalate", target: human, reason, summary: reason } : { status: "failed", reason };
 }
 
+/**
+ * The SDK's default idempotency key: namespaced by the action (label = op +
+ * argument fingerprint) and mixed with the task; deterministic, so a retried
+ * or resumed run never acts twice. The proxy scopes keys to the principal and
+ * the op and checks the arguments' hash, so guessing one gains nothing.
+ */
+export function actionKey(taskId: string, label: string): string {
+  return `${label.slice(0, 60)}.${fingerprint(`${taskId}|${label}`)}`;
+}
+
 /** FNV-1a over the JSON of the arguments: a short, stable idempotency suffix. */
 export function fingerprint(value: unknown): string {
   const text = JSON.stringify(value) ?? "";

@@ -14,6 +14,8 @@ export interface CallFrame {
   op: string;
   /** Key ids, for the audit row. */
   keys: Record<string, string>;
+  /** For ops that can mint tokens: the vault refuses (rate_limited) once it holds this many. */
+  maxVaultTokens?: number;
 }
 
 export type Gate = { ok: true; meta: VaultMeta } | { ok: false; code: ErrorCode };

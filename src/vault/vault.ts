@@ -43,7 +43,7 @@ export interface TranscriptEntry {
 }
 
 /** Vault methods a proxy call may run through step(): admitted first, audited after. */
-const STEPS = new Set(["tokenizeRecord", "tokenizeRecords", "tokenize", "hydrate", "resolve", "appendTranscript", "transcript", "reply", "llmMask", "llmPreflight", "llmSettle", "reserveSpend"] as const);
+const STEPS = new Set(["tokenizeRecord", "tokenizeRecords", "tokenize", "hydrate", "resolve", "appendTranscript", "transcript", "reply", "llmMask", "llmPreflight", "llmSettle"] as const);
 export type StepMethod = typeof STEPS extends Set<infer M> ? M : never;
 export type StepResult<T> = { ok: true; result: T; audited: boolean } | { ok: false; code: ErrorCode };
 
@@ -93,8 +93,11 @@ export class Vault extends DurableObject<VaultEnv> {
    * to D1 first (an effect whose row is written to D1 with it comes next).
    */
   async step(frame: CallFrame, method: StepMethod | null, args: unknown[], detail?: Record<string, unknown>, ship = false): Promise<StepResult<unknown>> {
-    const gate = admit((await this.#state()).meta, frame.principal, frame.jtis);
+    const { meta, table } = await this.#state();
+    const gate = admit(meta, frame.principal, frame.jtis);
     if (!gate.ok) return gate;
+    // The vault growth limit (src/proxy/ledger/rates.ts), checked where the size is known.
+    if (frame.maxVaultTokens !== undefined && table.byToken.size >= frame.maxVaultTokens) return { ok: false, code: "rate_limited" };
     // Before an effect that writes its own row to D1: the rows before it get there first, in order.
     if (ship) {
       const shipped = await this.shipAudit().then(() => true, () => false);
@@ -241,20 +244,6 @@ export class Vault extends DurableObject<VaultEnv> {
     await this.ctx.storage.put("llm_tokens", used);
     await this.#flush(table);
     return { used, texts: out };
-  }
-
-  /** Reserve part of the task's cumulative refund budget atomically (single-threaded object). */
-  async reserveSpend(cents: number, limitCents: number): Promise<{ ok: boolean; spentCents: number }> {
-    await this.#openState();
-    const spent = ((await this.ctx.storage.get<number>("spent")) ?? 0) + cents;
-    if (spent > limitCents) return { ok: false, spentCents: spent - cents };
-    await this.ctx.storage.put("spent", spent);
-    return { ok: true, spentCents: spent };
-  }
-
-  async releaseSpend(cents: number): Promise<void> {
-    const spent = (await this.ctx.storage.get<number>("spent")) ?? 0;
-    await this.ctx.storage.put("spent", Math.max(0, spent - cents));
   }
 
   /** Append to the conversation; an entry whose key is already there is not added again. */

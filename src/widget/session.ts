@@ -8,7 +8,8 @@ import { b64url, purposeKey, sign, unb64url, verify } from "./signing.ts";
 const SessionSchema = z.object({ sid: z.string(), site: z.string(), customer: z.string(), exp: z.number() });
 export type WidgetSession = z.infer<typeof SessionSchema>;
 
-export const SESSION_TTL_SECONDS = 24 * 3600;
+/** Two hours (was 24): a leaked token is useful for less; the page opens a new session with a fresh identity. */
+export const SESSION_TTL_SECONDS = 2 * 3600;
 
 export async function signSession(secret: string, s: WidgetSession): Promise<string> {
   const body = b64url(new TextEncoder().encode(JSON.stringify(s)));

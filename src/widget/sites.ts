@@ -27,5 +27,10 @@ export function widgetSites(raw: string | undefined): Record<string, Site> {
 }
 
 export function originAllowed(site: Site, origin: string | undefined): boolean {
-  return origin !== undefined && site.origins.includes(origin);
+  return origin !== undefined && Array.isArray(site.origins) && site.origins.includes(origin);
+}
+
+/** A configured site by name: own keys only, so `constructor` or `__proto__` is simply unknown. */
+export function findSite(sites: Record<string, Site>, name: string): Site | undefined {
+  return Object.hasOwn(sites, name) ? sites[name] : undefined;
 }

@@ -15,6 +15,8 @@ export const PUPPET = join(ROOT, "test/fixtures/agents/puppet-agent");
 export const TAP = join(ROOT, "test/fixtures/tap/main.ts");
 export const BUDGET = join(ROOT, "test/fixtures/agents/budget-agent");
 export const STEPPER = join(ROOT, "test/fixtures/agents/stepper-agent");
+export const SPENDER = join(ROOT, "test/fixtures/agents/spender-agent");
+export const FLOOD = join(ROOT, "test/fixtures/agents/flood-agent");
 export const FLAKY_VAULT = join(ROOT, "test/fixtures/flaky-vault/main.ts");
 export const CELL_DRIVER = join(ROOT, "test/fixtures/cell-driver/main.ts");
 
@@ -38,6 +40,8 @@ export interface Harness {
   /** An attack from inside the hostile agent; outside service mode, through the router's cell seam for `taskId`. */
   hostile(attack: Record<string, unknown>, taskId?: string, agent?: string): Promise<any>;
   puppet(attack: Record<string, unknown>): Promise<any>;
+  /** Drive any fixture agent built on the hostile agent's code (spender-agent, flood-agent …). */
+  drive(agent: string, attack: Record<string, unknown>): Promise<any>;
   /** Everything that crossed into a tapped agent (requires the tap option). */
   tapped(agent: string): Promise<Array<{ direction: string; payload: unknown }>>;
   vault(taskId: string): Promise<any>;
@@ -112,6 +116,11 @@ function harness(sys: System, secrets: LocalSecrets): Harness {
     async puppet(attack) {
       const worker = await sys.mf.getWorker("puppet-agent");
       const res = await worker.fetch("http://puppet/", { method: "POST", body: JSON.stringify(attack) });
+      return res.json();
+    },
+    async drive(agent, attack) {
+      const worker = await sys.mf.getWorker(agent);
+      const res = await worker.fetch(`http://${agent}/`, { method: "POST", body: JSON.stringify(attack) });
       return res.json();
     },
     async tapped(agent) {

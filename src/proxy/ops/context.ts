@@ -7,6 +7,7 @@ import type { CallVault } from "../call-vault.ts";
 import type { SystemOfRecord } from "../connectors/types.ts";
 import type { ProxyEnv } from "../env.ts";
 import type { Registry } from "../../registry/schema.ts";
+import type { EffectClaim } from "../ledger/effects.ts";
 
 export interface OpContext {
   env: ProxyEnv;
@@ -17,6 +18,8 @@ export interface OpContext {
   crm: SystemOfRecord;
   registry: Registry;
   idempotencyKey: string | undefined;
+  /** For effectful ops: the claim on (task, principal, op, key), held while the op runs. */
+  effect?: EffectClaim;
 }
 
 export interface OpOutcome {
@@ -25,6 +28,8 @@ export interface OpOutcome {
   detail?: Record<string, unknown>;
   /** True when the op wrote its own audit row atomically with its effect. */
   audited?: boolean;
+  /** True when the op marked its idempotency claim done in the same batch as its effect. */
+  effectRecorded?: boolean;
 }
 
 export interface OpDefinition<N extends OpName> {

@@ -1,7 +1,5 @@
-import { and, eq } from "drizzle-orm";
 import { batchWithAudit } from "../../audit/index.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
-import { outbox } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findTemplate } from "../../registry/index.ts";
 import { deliverQueued, mailProvider } from "../mail.ts";
@@ -23,13 +21,8 @@ export const emailSend: OpDefinition<"email.send"> = {
     if (!cap?.templates.includes(args.template)) throw new SiloError("template_denied", `template ${args.template} is not granted`);
     const template = findTemplate(ctx.registry, args.template);
     if (!template) throw new SiloError("template_denied", `template ${args.template} is not approved`);
-    const idem = requireIdempotencyKey(ctx);
-    const sent = await ctx.db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(and(eq(outbox.taskId, ctx.auth.task.tid), eq(outbox.idempotencyKey, idem)))
-      .get();
-    if (sent) return { result: { messageId: sent.id, replayed: true }, detail: { messageId: sent.id, replayed: true } };
+    // Replays and key reuse are the gate's (ledger/effects.ts); the outbox key is namespaced by principal.
+    const idem = `${ctx.auth.principal}|${requireIdempotencyKey(ctx)}`;
 
     const to = await assertRecipient(ctx, args.to);
     assertVariablesDeclared(template, args.variables);

@@ -3,6 +3,7 @@ import { findCapability } from "../../contracts/capabilities.ts";
 import type { ChatRequest, ChatResponse } from "../../contracts/llm.ts";
 import { SiloError } from "../../errors/index.ts";
 import { unmask, type MaskedSpan } from "../../vault/masking.ts";
+import { estimatePromptTokens, reserveTokens, settleTokens } from "../ledger/tokens.ts";
 import { llmRoute } from "../llm/provider.ts";
 import type { OpDefinition } from "./context.ts";
 
@@ -25,19 +26,30 @@ export const llmChat: OpDefinition<"llm.chat"> = {
     const pre = await ctx.vault.llmPreflight(promptText(request), cap.tokenBudget);
     if (!pre.ok && pre.code === "budget_exhausted") throw new SiloError("budget_exhausted", `the task's model budget of ${cap.tokenBudget} tokens is spent`);
     if (!pre.ok) throw new SiloError("pii_in_prompt", `the prompt contains real values of this task (${pre.kinds.join(", ")}); send tokens instead`);
+    // Reserve before the call (ledger/tokens.ts): max_tokens is capped by what the budget has left.
+    const reservation = await reserveTokens(ctx.env.DB, { taskId: ctx.auth.task.tid, principal: ctx.auth.principal, budget: cap.tokenBudget, promptTokens: estimatePromptTokens(req), maxTokens: req.maxTokens });
+    if (!reservation) throw new SiloError("budget_exhausted", `the task's model budget of ${cap.tokenBudget} tokens is spent`);
     const route = llmRoute(ctx.env);
-    const res = await route.provider.chat({ ...request, model: req.model === "default" ? route.model : req.model });
+    let res: ChatResponse;
+    try {
+      res = await route.provider.chat({ ...request, maxTokens: reservation.maxTokens, model: req.model === "default" ? route.model : req.model });
+    } catch (err) {
+      await settleTokens(ctx.env.DB, ctx.auth.task.tid, reservation.id, 0);
+      throw err;
+    }
+    const used = await settleTokens(ctx.env.DB, ctx.auth.task.tid, reservation.id, res.usage.promptTokens + res.usage.completionTokens);
     const settled = await settle(ctx.vault, res);
     const forAgent = restore(settled.message, masked, (m) => m.literal);
     const forPeople = restore(settled.message, masked, (m) => m.shown);
     const last = request.messages.at(-1);
     const input = last && "content" in last ? unmask(String(last.content ?? ""), masked, (m) => m.shown) : null;
     return {
-      result: { message: forAgent, usage: res.usage, model: res.model, budget: { used: settled.used, limit: cap.tokenBudget } },
+      result: { message: forAgent, usage: res.usage, model: res.model, budget: { used, limit: cap.tokenBudget } },
       detail: {
         provider: route.provider.name,
         model: res.model,
         usage: res.usage,
+        maxTokens: reservation.maxTokens,
         messages: req.messages.length,
         input: input === null ? null : auditableText(input, 1000),
         completion: forPeople.content === null ? null : auditableText(forPeople.content, 1000),

@@ -1,15 +1,15 @@
-import { and, eq } from "drizzle-orm";
 import { digestText } from "../../audit/agent-text.ts";
-import { batchWithAudit } from "../../audit/index.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
-import { refunds } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
+import { commitRefund, refundLimitBreached, type RefundLimits, type RefundRow } from "../ledger/refunds.ts";
 import type { OpContext, OpDefinition } from "./context.ts";
 
 /**
- * refund.issue: capability and limits from the base key, the order from the
- * task key's customer, a per-task cumulative ceiling held by the vault, and
- * an idempotency key so a retried call never refunds twice.
+ * refund.issue: capability, single-refund limit, currency and the orders it
+ * may touch (status) from the base key; the order from the task key's
+ * customer; every cumulative limit (order, task, principal per day, customer
+ * per day) reserved atomically by the refund ledger. Idempotency is the
+ * gate's (ledger/effects.ts): this runs at most once per key.
  */
 export const refundIssue: OpDefinition<"refund.issue"> = {
   capability: "refund.issue",
@@ -18,11 +18,9 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
     if (!cap) throw new SiloError("capability_denied", "the base key does not grant refund.issue");
     const idem = requireIdempotencyKey(ctx);
     const cents = toCents(args.amount);
-    const previous = await findRefund(ctx, idem);
-    if (previous) return { result: { ...previous, replayed: true }, detail: { refundId: previous.refundId, replayed: true } };
 
     if (args.currency !== cap.currency) throw new SiloError("currency_denied", `refunds are granted in ${cap.currency} only`);
-    if (cents > Math.round(cap.limit * 100)) {
+    if (cents > toCents(cap.limit)) {
       throw new SiloError("limit_exceeded", `refund of ${args.amount} ${args.currency} exceeds the key's limit of ${cap.limit}`);
     }
     const order = await ctx.crm.getOrder(args.orderId);
@@ -31,38 +29,38 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
       throw new SiloError("scope_denied", "the task key does not name this order");
     }
     if (order.currency !== args.currency) throw new SiloError("currency_denied", "the order was paid in another currency");
-    const refundable = Math.round(order.total * 100) - (await ctx.crm.refundedCents(order.id));
-    if (cents > refundable) throw new SiloError("limit_exceeded", "refund exceeds the order's refundable amount");
+    // A money rule of the grant, not of instructions.md: only orders in a status it names.
+    if (!cap.orderStatuses.includes(order.status)) {
+      throw new SiloError("order_not_refundable", `orders in status ${order.status} are not refundable under this grant`);
+    }
 
-    const reservation = await ctx.vault.reserveSpend(cents, Math.round(cap.perTaskLimit * 100));
-    if (!reservation.ok) {
-      throw new SiloError("limit_exceeded", `refunds in this task would exceed the per-task limit of ${cap.perTaskLimit}`);
-    }
-    const refundId = `ref_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
-    const detail = { refundId, orderId: order.id, amount: args.amount, currency: args.currency, spentInTask: reservation.spentCents / 100 };
-    try {
-      await batchWithAudit(
-        ctx.db,
-        [
-          ctx.db.insert(refunds).values({
-            id: refundId,
-            taskId: ctx.auth.task.tid,
-            orderId: order.id,
-            customerId: order.customerId,
-            amountCents: cents,
-            currency: args.currency,
-            idempotencyKey: idem,
-            actor: ctx.auth.principal,
-            createdAt: Date.now(),
-          }),
-        ],
-        [{ taskId: ctx.auth.task.tid, actor: ctx.auth.principal, event: "proxy.call", op: "refund.issue", decision: "allowed", detail: { ...detail, args: { ...args, reason: await digestText(args.reason) } } }],
-      );
-    } catch (err) {
-      await ctx.vault.releaseSpend(cents);
-      throw err;
-    }
-    return { result: { refundId, orderId: order.id, amount: args.amount, currency: args.currency, replayed: false }, detail, audited: true };
+    const row: RefundRow = {
+      id: `ref_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`,
+      taskId: ctx.auth.task.tid,
+      orderId: order.id,
+      customerId: order.customerId,
+      amountCents: cents,
+      currency: args.currency,
+      idempotencyKey: `${ctx.auth.principal}|${idem}`,
+      actor: ctx.auth.principal,
+      createdAt: Date.now(),
+    };
+    const limits: RefundLimits = {
+      orderTotalCents: Math.round(order.total * 100),
+      perTaskCents: toCents(cap.perTaskLimit),
+      perAgentDayCents: toCents(cap.perAgentDailyLimit),
+      perCustomerDayCents: toCents(cap.perCustomerDailyLimit),
+    };
+    const breached = await refundLimitBreached(ctx.env.DB, row, limits);
+    if (breached) throw new SiloError("limit_exceeded", breached);
+
+    const result = { refundId: row.id, orderId: order.id, amount: args.amount, currency: args.currency, replayed: false };
+    const detail = { refundId: row.id, orderId: order.id, amount: args.amount, currency: args.currency };
+    const audit = { taskId: row.taskId, actor: row.actor, event: "proxy.call" as const, op: "refund.issue", decision: "allowed" as const, detail: { ...detail, args: { ...args, reason: await digestText(args.reason) } } };
+    const written = await commitRefund(ctx.env.DB, row, limits, audit, { claim: requireClaim(ctx), result });
+    // The check above passed but the atomic write did not: a concurrent refund took what was left.
+    if (!written) throw new SiloError("limit_exceeded", "a concurrent refund used the remaining limit; nothing was refunded");
+    return { result, detail, audited: true, effectRecorded: true };
   },
 };
 
@@ -71,18 +69,19 @@ export function requireIdempotencyKey(ctx: OpContext): string {
   return ctx.idempotencyKey;
 }
 
-/** Major units to cents, refusing sub-cent precision rather than rounding money. */
+function requireClaim(ctx: OpContext) {
+  if (!ctx.effect) throw new SiloError("internal", "an action ran without an idempotency claim");
+  return ctx.effect;
+}
+
+/**
+ * Major units to whole cents, refusing sub-cent precision rather than
+ * rounding money, and anything below one cent (which the ledger's CHECK
+ * would refuse): bad input is validation_failed, never a storage error.
+ */
 function toCents(amount: number): number {
   const cents = Math.round(amount * 100);
   if (Math.abs(cents - amount * 100) > 1e-6) throw new SiloError("validation_failed", "amount has more than two decimals");
+  if (cents < 1) throw new SiloError("validation_failed", "amount must be at least 0.01");
   return cents;
-}
-
-async function findRefund(ctx: OpContext, idem: string) {
-  const row = await ctx.db
-    .select()
-    .from(refunds)
-    .where(and(eq(refunds.taskId, ctx.auth.task.tid), eq(refunds.idempotencyKey, idem)))
-    .get();
-  return row ? { refundId: row.id, orderId: row.orderId, amount: row.amountCents / 100, currency: row.currency } : null;
 }

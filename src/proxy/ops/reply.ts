@@ -15,7 +15,8 @@ export const replySend: OpDefinition<"reply.send"> = {
     // it guessed never leaves as such, and a value only it wrote never hydrates.
     // Agents read back `wrote`, the text exactly as written: no oracle on guesses.
     // An operator is a person, not a model: their words go back to the customer like the customer's own.
-    const key = requireIdempotencyKey(ctx);
+    // Namespaced by principal: the transcript's own dedup cannot be squatted either.
+    const key = `${ctx.auth.principal}|${requireIdempotencyKey(ctx)}`;
     const source = ctx.auth.principal.startsWith("human:") ? "customer" : "agent";
     const sent = await ctx.vault.auditNext({}).reply({ text, by: ctx.auth.principal, key, source });
     if (!sent.ok) throw new SiloError("validation_failed", "the reply holds a token this task did not issue");

@@ -19,6 +19,10 @@ import { parseOr400 } from "../validate.ts";
 import { verifyPassword } from "./password.ts";
 import { draftProcedure } from "./procedure.ts";
 import { endSession, requireOperator, startSession, type ConsoleEnv, type Session } from "./session.ts";
+import { accessConfig, ACCESS_HEADER, verifyAccessAssertion } from "./access.ts";
+import { releaseSigninSlot, takeSigninSlot } from "./throttle.ts";
+import { edgeClient, keyedDigest } from "../edge/client.ts";
+import type { Context } from "hono";
 
 /**
  * The console's JSON API (/console/api). A human works a task with the same
@@ -30,17 +34,38 @@ export const consoleApi = new Hono<ConsoleEnv>();
 
 
 consoleApi.post("/login", async (c) => {
+  if (accessConfig(c.env)) throw new SiloError("forbidden", "password sign-in is off here: sign in through Cloudflare Access");
   const { username, password } = parseOr400(ConsoleLoginSchema, await jsonBody(c));
-  const op = await database(c.env.DB).select().from(operators).where(eq(operators.username, username)).get();
+  const client = await edgeClient(c);
+  const keys = { account: await keyedDigest(routerConfig(c.env).SILOOS_AUDIT_KEY, `signin-account:${username.toLowerCase()}`), client: client.id };
+  // A slot is taken before the password is checked: concurrent guesses are counted too.
+  const slot = await takeSigninSlot(c.env, keys);
+  const db = database(c.env.DB);
+  const op = await db.select().from(operators).where(eq(operators.username, username)).get();
   // Same answer and similar work for an unknown user and a wrong password.
   const ok = await verifyPassword(password, op?.passwordHash ?? "pbkdf2$100000$AAAAAAAAAAAAAAAAAAAAAA$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA");
-  if (!op || !ok) throw new SiloError("unauthorized", "unknown username or wrong password");
-  await startSession(c, { sub: op.id, name: op.displayName, role: op.role });
-  return c.json({ id: op.id, name: op.displayName, role: op.role });
+  if (!op || !ok) {
+    // Never the password, nor a typed username that is not an operator's (it may be a password typed in the wrong box).
+    await appendAudit(db, { actor: client.actor, event: "console.signin_failed", decision: "refused", reason: "unauthorized", detail: { operator: op?.id ?? null, client: client.id, attempt: slot.accountAttempts } });
+    throw new SiloError("unauthorized", "unknown username or wrong password");
+  }
+  await releaseSigninSlot(c.env, keys);
+  return c.json(await signIn(c, op, "password", client.id));
 });
 
-consoleApi.post("/logout", (c) => {
-  endSession(c);
+/** Production: Cloudflare Access in front of /console; its signed assertion is the sign-in. */
+consoleApi.post("/login/access", async (c) => {
+  const config = accessConfig(c.env);
+  if (!config) throw new SiloError("not_found", "Cloudflare Access sign-in is not configured");
+  const { email } = await verifyAccessAssertion(config, c.req.header(ACCESS_HEADER));
+  const op = await database(c.env.DB).select().from(operators).where(eq(operators.email, email)).get();
+  if (!op) throw new SiloError("forbidden", "this Access identity is not a SiloOS operator");
+  return c.json(await signIn(c, op, "access", (await edgeClient(c)).id));
+});
+
+consoleApi.post("/logout", async (c) => {
+  const ended = await endSession(c);
+  if (ended) await appendAudit(database(c.env.DB), { actor: `human:${ended.sub}`, event: "session.revoked", detail: { session: ended.sid, by: "sign-out" } });
   return c.json({ ok: true });
 });
 
@@ -136,6 +161,12 @@ consoleApi.get("/tasks/:id/procedure", async (c) => {
 });
 
 const principalOf = (s: Session) => `human:${s.sub}`;
+
+async function signIn(c: Context<ConsoleEnv>, op: typeof operators.$inferSelect, method: "password" | "access", client: string) {
+  const sid = await startSession(c, op.id);
+  await appendAudit(database(c.env.DB), { actor: `human:${op.id}`, event: "console.signed_in", detail: { session: sid, method, client } });
+  return { id: op.id, name: op.displayName, role: op.role };
+}
 const scopeOf = (row: TaskRow) => ({ customer: row.customerId, ...(row.caseId ? { case: row.caseId } : {}) });
 
 function roleOf(s: Session) {

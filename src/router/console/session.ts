@@ -7,14 +7,23 @@ import { fromB64url, toB64url } from "./password.ts";
 
 /**
  * Operator sessions: a signed cookie (HMAC-SHA256 with SILOOS_OPERATOR_SECRET),
- * HttpOnly, SameSite=Strict, path /console, 8 hours. Mutating requests must
- * also carry X-SiloOS-Console, which a cross-site form cannot send.
+ * HttpOnly, SameSite=Strict, path /console, 8 hours, that names a row of
+ * operator_sessions. Each request reads that row and the operator's current
+ * role: sign-out or an admin revokes a session at once, and a role change
+ * applies to the next request (the cookie carries no role). Mutating requests
+ * must also carry X-SiloOS-Console, which a cross-site form cannot send.
  */
 export const SESSION_COOKIE = "siloos_console";
 const TTL_SECONDS = 8 * 3600;
 
-const SessionSchema = z.object({ sub: z.string(), name: z.string(), role: z.string(), exp: z.number() });
-export type Session = z.infer<typeof SessionSchema>;
+const CookieSchema = z.object({ sid: z.string().regex(/^ops_[0-9a-f]{32}$/), exp: z.number() });
+
+export interface Session {
+  sid: string;
+  sub: string;
+  name: string;
+  role: string;
+}
 export type ConsoleEnv = { Bindings: RouterEnv; Variables: { session: Session } };
 
 const enc = new TextEncoder();
@@ -24,8 +33,12 @@ async function hmacKey(secret: string | undefined): Promise<CryptoKey> {
   return crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
 }
 
-export async function startSession(c: Context<ConsoleEnv>, who: Omit<Session, "exp">): Promise<void> {
-  const payload = toB64url(enc.encode(JSON.stringify({ ...who, exp: Math.floor(Date.now() / 1000) + TTL_SECONDS })));
+export async function startSession(c: Context<ConsoleEnv>, operatorId: string): Promise<string> {
+  const sid = `ops_${crypto.randomUUID().replace(/-/g, "")}`;
+  const now = Date.now();
+  const exp = Math.floor(now / 1000) + TTL_SECONDS;
+  await c.env.DB.prepare("INSERT INTO operator_sessions (id, operator_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)").bind(sid, operatorId, now, exp * 1000).run();
+  const payload = toB64url(enc.encode(JSON.stringify({ sid, exp })));
   const sig = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(c.env.SILOOS_OPERATOR_SECRET), enc.encode(payload)));
   setCookie(c, SESSION_COOKIE, `${payload}.${toB64url(sig)}`, {
     httpOnly: true,
@@ -34,29 +47,52 @@ export async function startSession(c: Context<ConsoleEnv>, who: Omit<Session, "e
     secure: new URL(c.req.url).protocol === "https:",
     maxAge: TTL_SECONDS,
   });
+  return sid;
 }
 
-export function endSession(c: Context<ConsoleEnv>): void {
+/** Sign-out: the session row is revoked, so a copy of the cookie is dead too. */
+export async function endSession(c: Context<ConsoleEnv>): Promise<Session | null> {
+  const session = await readSession(c);
+  if (session) await revokeSessions(c.env.DB, { sid: session.sid });
   deleteCookie(c, SESSION_COOKIE, { path: "/console" });
+  return session;
+}
+
+/** Revoke one session or every live session of an operator; returns how many. */
+export async function revokeSessions(db: D1Database, which: { sid: string } | { operatorId: string }): Promise<number> {
+  const now = Date.now();
+  const res =
+    "sid" in which
+      ? await db.prepare("UPDATE operator_sessions SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL").bind(now, which.sid).run()
+      : await db.prepare("UPDATE operator_sessions SET revoked_at = ?1 WHERE operator_id = ?2 AND revoked_at IS NULL AND expires_at > ?1").bind(now, which.operatorId).run();
+  return res.meta.changes;
 }
 
 async function readSession(c: Context<ConsoleEnv>): Promise<Session | null> {
   const raw = getCookie(c, SESSION_COOKIE);
   const [payload, sig] = raw?.split(".") ?? [];
-  if (!payload || !sig) return null;
-  let ok = false;
+  if (!payload || !sig || payload.length > 500) return null;
+  let claims: z.infer<typeof CookieSchema>;
   try {
-    ok = await crypto.subtle.verify("HMAC", await hmacKey(c.env.SILOOS_OPERATOR_SECRET), fromB64url(sig), enc.encode(payload));
+    if (!(await crypto.subtle.verify("HMAC", await hmacKey(c.env.SILOOS_OPERATOR_SECRET), fromB64url(sig), enc.encode(payload)))) return null;
+    const parsed = CookieSchema.safeParse(JSON.parse(new TextDecoder().decode(fromB64url(payload))));
+    if (!parsed.success) return null;
+    claims = parsed.data;
   } catch {
     return null;
   }
-  if (!ok) return null;
-  const parsed = SessionSchema.safeParse(JSON.parse(new TextDecoder().decode(fromB64url(payload))));
-  if (!parsed.success || parsed.data.exp * 1000 < Date.now()) return null;
-  return parsed.data;
+  const now = Date.now();
+  if (claims.exp * 1000 < now) return null;
+  // The row, not the cookie, decides: revoked, expired or removed operators are out; the role is today's.
+  const row = await c.env.DB.prepare(
+    "SELECT o.id AS id, o.display_name AS name, o.role AS role FROM operator_sessions s JOIN operators o ON o.id = s.operator_id WHERE s.id = ?1 AND s.revoked_at IS NULL AND s.expires_at > ?2",
+  )
+    .bind(claims.sid, now)
+    .first<{ id: string; name: string; role: string }>();
+  return row ? { sid: claims.sid, sub: row.id, name: row.name, role: row.role } : null;
 }
 
-/** No console without a valid session; no state change without the console header. */
+/** No console without a live session; no state change without the console header. */
 export function requireOperator(): MiddlewareHandler<ConsoleEnv> {
   return async function requireOperatorSession(c, next) {
     const session = await readSession(c);

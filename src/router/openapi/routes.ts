@@ -12,11 +12,12 @@ import {
 } from "../../contracts/api.ts";
 import { HelpdeskTicketCreatedSchema } from "../../webhooks/sources/helpdesk.ts";
 import * as R from "./responses.ts";
+import { OperatorRoleSchema, RevokedSchema, WidgetRevokeSchema } from "../routes/sessions.ts";
 
 export type Auth = "none" | "apiKey" | "adminKey" | "operatorSession" | "widgetSession" | "webhookSignature";
 
 export interface RouteSpec {
-  method: "get" | "post" | "put";
+  method: "get" | "post" | "put" | "delete";
   /** Hono syntax (`/v1/tasks/:id`); converted to `{id}` in the document. */
   path: string;
   tag: string;
@@ -44,7 +45,11 @@ export const ROUTES: RouteSpec[] = [
   { method: "get", path: "/v1/agents", tag: "admin", summary: "Agents, status and granted base keys", auth: "adminKey", responses: { 200: { description: "The registry with status", schema: R.AgentsSchema } } },
   { method: "put", path: "/v1/agents/:name/status", tag: "admin", summary: "Switch an agent online or offline", auth: "adminKey", body: AgentStatusSchema, responses: { 200: { description: "The new status" } } },
   { method: "post", path: "/console/api/login", tag: "console", summary: "Operator sign-in: sets the session cookie", auth: "none", body: ConsoleLoginSchema, responses: { 200: { description: "Signed in", schema: R.OperatorSchema } } },
-  { method: "post", path: "/console/api/logout", tag: "console", summary: "Sign out", auth: "none", responses: { 200: { description: "Signed out", schema: R.OkSchema } } },
+  { method: "post", path: "/console/api/login/access", tag: "console", summary: "Operator sign-in through Cloudflare Access (Cf-Access-Jwt-Assertion): sets the session cookie", auth: "none", responses: { 200: { description: "Signed in", schema: R.OperatorSchema } } },
+  { method: "post", path: "/console/api/logout", tag: "console", summary: "Sign out: the session is revoked", auth: "none", responses: { 200: { description: "Signed out", schema: R.OkSchema } } },
+  { method: "post", path: "/v1/operators/:id/sessions/revoke", tag: "admin", summary: "Revoke every console session of an operator, at once", auth: "adminKey", responses: { 200: { description: "How many were revoked", schema: RevokedSchema } } },
+  { method: "put", path: "/v1/operators/:id/role", tag: "admin", summary: "Change an operator's role (applies to their next request)", auth: "adminKey", body: OperatorRoleSchema, responses: { 200: { description: "The new role" } } },
+  { method: "post", path: "/v1/widget-sessions/revoke", tag: "admin", summary: "Revoke a customer's widget sessions on a site", auth: "adminKey", body: WidgetRevokeSchema, responses: { 200: { description: "How many were revoked", schema: RevokedSchema } } },
   { method: "get", path: "/console/api/me", tag: "console", summary: "The signed-in operator and the role's grant", auth: "operatorSession", responses: { 200: { description: "Operator" } } },
   { method: "get", path: "/console/api/agents", tag: "console", summary: "Online agents a task can be handed back to", auth: "operatorSession", responses: { 200: { description: "Agent names" } } },
   { method: "get", path: "/console/api/queue", tag: "console", summary: "Tasks waiting for a person", auth: "operatorSession", responses: { 200: { description: "Queue", schema: R.QueueSchema } } },
@@ -55,6 +60,7 @@ export const ROUTES: RouteSpec[] = [
   { method: "post", path: "/console/api/tasks/:id/handback", tag: "console", summary: "Hand a task back to an online agent", auth: "operatorSession", body: HandBackSchema, responses: { 200: task } },
   { method: "get", path: "/console/api/tasks/:id/procedure", tag: "console", summary: "What I did, as a draft instructions.md procedure", auth: "operatorSession", responses: { 200: { description: "Markdown", contentType: "text/markdown" } } },
   { method: "post", path: "/v1/widget/sessions", tag: "widget", summary: "Open a chat session for a visitor (identity signed by the site)", auth: "none", body: WidgetOpenSessionSchema, responses: { 201: { description: "Session token", schema: R.WidgetSessionResponseSchema } } },
+  { method: "delete", path: "/v1/widget/session", tag: "widget", summary: "The visitor signs out: the session is revoked", auth: "widgetSession", responses: { 200: { description: "Signed out", schema: R.OkSchema } } },
   { method: "get", path: "/v1/widget/conversation", tag: "widget", summary: "The conversation so far, hydrated for this visitor", auth: "widgetSession", responses: { 200: { description: "Conversation", schema: R.ConversationSchema } } },
   { method: "post", path: "/v1/widget/messages", tag: "widget", summary: "Send a message; replies stream back as server-sent events", auth: "widgetSession", body: WidgetMessageSchema, responses: { 200: { description: "Events: accepted, reply, status, error, done", contentType: "text/event-stream" } } },
   { method: "get", path: "/v1/widget/events", tag: "widget", summary: "Stream replies while a person holds the conversation", auth: "widgetSession", responses: { 200: { description: "Events: reply, status, done", contentType: "text/event-stream" } } },

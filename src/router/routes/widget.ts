@@ -1,13 +1,14 @@
 import { Hono, type Context } from "hono";
 import { cors } from "hono/cors";
-import { and, eq, gt, sql } from "drizzle-orm";
+import { eq } from "drizzle-orm";
 import { WidgetMessageSchema, WidgetOpenSessionSchema } from "../../contracts/api.ts";
 import { database } from "../../db/index.ts";
 import { widgetSessions } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { verifyIdentity } from "../../widget/identity.ts";
 import { readSession, signSession, SESSION_TTL_SECONDS, type WidgetSession } from "../../widget/session.ts";
-import { originAllowed, widgetSites, type Site } from "../../widget/sites.ts";
+import { findSite, originAllowed, widgetSites, type Site } from "../../widget/sites.ts";
+import { identityDigest, openWithinQuota } from "../../widget/quota.ts";
 import type { RouterEnv } from "../env.ts";
 import { jsonBody } from "../errors.ts";
 import { continueTask, startTask } from "../lifecycle.ts";
@@ -21,15 +22,13 @@ import { conversationStream, SSE_HEADERS } from "../widget-stream.ts";
  * stream back hydrated for that visitor only.
  */
 export const widgetRoutes = new Hono<{ Bindings: RouterEnv }>();
-const MESSAGES_PER_MINUTE = 10;
-const SESSIONS_PER_HOUR = 20;
 
 widgetRoutes.use(
   "*",
   cors({
     origin: (origin, c: Context<{ Bindings: RouterEnv }>) => (Object.values(sites(c.env)).some((s) => originAllowed(s, origin)) ? origin : null),
     allowHeaders: ["content-type", "authorization"],
-    allowMethods: ["GET", "POST", "OPTIONS"],
+    allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
     maxAge: 600,
   }),
 );
@@ -37,19 +36,25 @@ widgetRoutes.use(
 
 widgetRoutes.post("/sessions", async (c) => {
   const body = parseOr400(WidgetOpenSessionSchema, await jsonBody(c));
-  const site = sites(c.env)[body.site];
+  const site = findSite(sites(c.env), body.site);
   if (!site) throw new SiloError("not_found", "unknown site");
   assertOrigin(site, c.req.header("origin"));
   const who = await verifyIdentity(site.secret, body.identity);
   if (!who) throw new SiloError("unauthorized", "the identity token is invalid or expired");
-  const db = database(c.env.DB);
   const now = Date.now();
-  const recent = await db.select({ n: sql<number>`count(*)` }).from(widgetSessions).where(and(eq(widgetSessions.site, body.site), eq(widgetSessions.customerId, who.customerId), gt(widgetSessions.createdAt, now - 3_600_000))).get();
-  if ((recent?.n ?? 0) >= SESSIONS_PER_HOUR) throw new SiloError("rate_limited", "too many chat sessions; try again later");
   const sid = `wss_${crypto.randomUUID().replace(/-/g, "")}`;
-  await db.insert(widgetSessions).values({ id: sid, site: body.site, customerId: who.customerId, taskId: null, createdAt: now, windowStart: now, windowCount: 0 });
+  // Check and insert are one statement: concurrent opens cannot pass the hourly limits together.
+  const opened = await openWithinQuota(c.env.DB, { id: sid, site: body.site, customerId: who.customerId, identityDigest: await identityDigest(body.identity), now });
+  if (!opened) throw new SiloError("rate_limited", "too many chat sessions; try again later");
   const exp = Math.floor(now / 1000) + SESSION_TTL_SECONDS;
   return c.json({ session: await signSession(secret(c.env), { sid, site: body.site, customer: who.customerId, exp }), expiresAt: new Date(exp * 1000).toISOString() }, 201);
+});
+
+/** The visitor signs out (the site calls this on its own sign-out): the session is dead at once. */
+widgetRoutes.delete("/session", async (c) => {
+  const { row } = await session(c);
+  await c.env.DB.prepare("UPDATE widget_sessions SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL").bind(Date.now(), row.id).run();
+  return c.json({ ok: true });
 });
 
 widgetRoutes.get("/conversation", async (c) => {
@@ -63,19 +68,32 @@ widgetRoutes.get("/conversation", async (c) => {
 widgetRoutes.post("/messages", async (c) => {
   const { row } = await session(c);
   const { message } = parseOr400(WidgetMessageSchema, await jsonBody(c));
-  await takeRateSlot(c.env, row);
+  await takeSlot(c.env.WIDGET_MESSAGES, row.id, "too many messages; wait a moment");
   const db = database(c.env.DB);
   const existing = row.taskId ? await getTask(db, row.taskId) : undefined;
+  // The session names a task whose row is not written yet: its first message is starting it.
+  if (row.taskId && !existing) throw new SiloError("conflict", "a conversation is starting for this session; send your message again in a moment");
   let taskId: string;
   let since = 0;
   let run: Promise<unknown>;
   if (!existing || existing.status === "completed" || existing.status === "failed") {
     taskId = newTaskId();
-    await db.update(widgetSessions).set({ taskId }).where(eq(widgetSessions.id, row.id));
-    const site = sites(c.env)[row.site]!;
+    // Claim the session for the new task only if no concurrent message did first:
+    // two first messages at once must not start two conversations (two model runs).
+    const claimed = await c.env.DB.prepare("UPDATE widget_sessions SET task_id = ?1 WHERE id = ?2 AND task_id IS ?3").bind(taskId, row.id, row.taskId).run();
+    if (claimed.meta.changes !== 1) throw new SiloError("conflict", "a conversation is starting for this session; send your message again in a moment");
+    const site = findSite(sites(c.env), row.site)!;
     // Start the run on the next turn of the event loop, so the response (and its
     // stream) leaves first: replies then reach the visitor while the run goes on.
-    run = nextTurn().then(() => startTask(c.env, { taskId, intent: site.intent, subject: { customerId: row.customerId }, message, channel: "widget" }));
+    run = nextTurn()
+      .then(() => startTask(c.env, { taskId, intent: site.intent, subject: { customerId: row.customerId }, message, channel: "widget" }))
+      .catch(async (err: unknown) => {
+        // No task row means nothing started: free the session for the visitor's next message.
+        if ((await getTask(db, taskId).catch(() => "unknown" as const)) === undefined) {
+          await c.env.DB.prepare("UPDATE widget_sessions SET task_id = ?1 WHERE id = ?2 AND task_id = ?3").bind(row.taskId, row.id, taskId).run().catch(() => undefined);
+        }
+        throw err;
+      });
   } else {
     taskId = existing.id;
     const res = await c.env.PROXY.conversation(taskId, 0);
@@ -92,6 +110,8 @@ widgetRoutes.post("/messages", async (c) => {
 widgetRoutes.get("/events", async (c) => {
   const { row } = await session(c);
   if (!row.taskId) throw new SiloError("not_found", "no conversation yet");
+  // Each stream holds a vault watch for up to a minute: a session may open a few a minute, not thousands.
+  await takeSlot(c.env.WIDGET_STREAMS, row.id, "too many event streams for this session; reconnect in a minute");
   const since = Number(c.req.query("since") ?? 0);
   const until = new Promise((r) => setTimeout(r, 50));
   return new Response(conversationStream({ env: c.env, taskId: row.taskId, since: Number.isFinite(since) ? since : 0, until, linger: 55_000 }), { headers: SSE_HEADERS });
@@ -115,21 +135,22 @@ async function session(c: Context<{ Bindings: RouterEnv }>): Promise<{ s: Widget
   const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
   const s = await readSession(secret(c.env), token);
   if (!s) throw new SiloError("unauthorized", "no valid widget session");
-  const site = sites(c.env)[s.site];
+  const site = findSite(sites(c.env), s.site);
   if (!site) throw new SiloError("unauthorized", "the session's site is no longer configured");
   assertOrigin(site, c.req.header("origin"));
   const row = await database(c.env.DB).select().from(widgetSessions).where(eq(widgetSessions.id, s.sid)).get();
   if (!row || row.customerId !== s.customer) throw new SiloError("unauthorized", "the widget session is unknown");
+  if (row.revokedAt !== null) throw new SiloError("unauthorized", "the widget session was revoked");
   return { s, row };
 }
 
-/** A fixed one-minute window per session. */
-async function takeRateSlot(env: RouterEnv, row: typeof widgetSessions.$inferSelect): Promise<void> {
-  const now = Date.now();
-  const fresh = now - row.windowStart > 60_000;
-  if (!fresh && row.windowCount >= MESSAGES_PER_MINUTE) throw new SiloError("rate_limited", "too many messages; wait a moment");
-  await database(env.DB)
-    .update(widgetSessions)
-    .set(fresh ? { windowStart: now, windowCount: 1 } : { windowCount: row.windowCount + 1 })
-    .where(eq(widgetSessions.id, row.id));
+/**
+ * One slot of a per-minute limit, from the Workers Rate Limiting binding
+ * (wrangler.toml [[ratelimits]]): counted atomically, so N concurrent
+ * requests cannot all pass. An unbound limiter fails closed.
+ */
+async function takeSlot(limiter: RateLimit | undefined, key: string, message: string): Promise<void> {
+  if (!limiter) throw new SiloError("unavailable", "the widget's rate limiter is not bound");
+  const { success } = await limiter.limit({ key });
+  if (!success) throw new SiloError("rate_limited", message);
 }

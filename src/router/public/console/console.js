@@ -59,10 +59,12 @@ function show(view) {
   $("#who").hidden = view !== "app";
 }
 
-async function boot() {
+async function boot(viaAccess = true) {
   try {
     state.me = await api("/me");
   } catch {
+    // Behind Cloudflare Access, Access's signed assertion rides on this request: sign in with it.
+    if (viaAccess && (await api("/login/access", { method: "POST", body: {} }).then(() => true, () => false))) return boot(false);
     show("signin");
     return;
   }

@@ -1,0 +1,33 @@
+import { routerConfig, type RouterEnv } from "../env.ts";
+
+/**
+ * Who is at the edge: a keyed digest of the client's address, never the
+ * address itself (an IP is personal data; the audit log holds no raw PII).
+ * Cloudflare sets CF-Connecting-IP and overwrites any a client sends;
+ * locally every request comes from "local".
+ */
+export interface EdgeClient {
+  /** `c_<16 hex>`: stable per address, meaningless without SILOOS_AUDIT_KEY. */
+  id: string;
+  actor: `client:${string}`;
+}
+
+/** The part of a Hono context this needs (any sub-app's context fits). */
+export interface EdgeRequest {
+  env: RouterEnv;
+  req: { url: string; method: string; header(name: string): string | undefined };
+}
+
+export async function edgeClient(c: EdgeRequest): Promise<EdgeClient> {
+  const address = c.req.header("cf-connecting-ip") ?? "local";
+  const id = `c_${(await keyedDigest(routerConfig(c.env).SILOOS_AUDIT_KEY, `edge-client:${address}`)).slice(0, 16)}`;
+  return { id, actor: `client:${id}` };
+}
+
+/** HMAC-SHA256 hex: a stable name for something the log must not hold in clear. */
+export async function keyedDigest(secret: string, value: string): Promise<string> {
+  const enc = new TextEncoder();
+  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(value)));
+  return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
+}
