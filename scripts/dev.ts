@@ -2,9 +2,11 @@
  * npm run dev — the whole system locally: router on http://localhost:8787
  * (PORT overrides), proxy, egress guard and every agent in one workerd, with
  * a local D1 (migrated, seeded) and Durable Objects persisted in .wrangler/state.
+ * SILOOS_STATE_DIR and SILOOS_DEV_VARS move the state and the secrets file
+ * (the readiness test runs a second dev system beside yours).
  */
 import { readFile, rm } from "node:fs/promises";
-import { join } from "node:path";
+import { resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { AgentModeSchema } from "../src/contracts/cell.ts";
 import { startDemoSite } from "../src/local/demo-site.ts";
@@ -13,6 +15,8 @@ import { loadOrCreateDevVars, parseDevVars } from "../src/local/secrets.ts";
 import { ROOT, startSystem } from "../src/local/system.ts";
 
 const port = Number(process.env.PORT ?? 8787);
+const stateDir = resolve(ROOT, process.env.SILOOS_STATE_DIR ?? ".wrangler/state");
+const devVarsPath = resolve(ROOT, process.env.SILOOS_DEV_VARS ?? ".dev.vars");
 // How agents run (docs/egress.md): service (a Worker each, the default), loader (Worker Loader) or namespace (a stand-in dispatch namespace).
 const agentMode = AgentModeSchema.safeParse(process.env.SILOOS_AGENT_MODE ?? "service");
 if (!agentMode.success) {
@@ -20,15 +24,15 @@ if (!agentMode.success) {
   process.exit(1);
 }
 if (process.argv.includes("--reset")) {
-  await rm(join(ROOT, ".wrangler/state"), { recursive: true, force: true });
-  console.log("Local state wiped (.wrangler/state).");
+  await rm(stateDir, { recursive: true, force: true });
+  console.log(`Local state wiped (${stateDir}).`);
 }
-const { secrets, created } = await loadOrCreateDevVars(join(ROOT, ".dev.vars"));
+const { secrets, created } = await loadOrCreateDevVars(devVarsPath);
 if (created) console.log("Generated local secrets in .dev.vars (git-ignored).");
 
 // The model: offline unless SILOOS_LLM is set (environment or .dev.vars), e.g.
 // SILOOS_LLM=openai:gpt-4o-mini@https://api.openai.com/v1 with SILOOS_LLM_API_KEY.
-const devVars = parseDevVars(await readFile(join(ROOT, ".dev.vars"), "utf8"));
+const devVars = parseDevVars(await readFile(devVarsPath, "utf8"));
 const llm = Object.fromEntries(
   (["SILOOS_LLM", "SILOOS_LLM_API_KEY"] as const).flatMap((k) => {
     const v = process.env[k] ?? devVars[k];
@@ -49,7 +53,7 @@ const system = await startSystem({
   secrets,
   port,
   host: process.env.HOST ?? "127.0.0.1",
-  persistTo: join(ROOT, ".wrangler/state"),
+  persistTo: stateDir,
   proxyVars: { SHIPPING_API_URL: carrier.url, SHIPPING_API_KEY: carrierKey, ...llm },
   routerVars: { SILOOS_WIDGET_SITES: widgetSites },
   agentMode: agentMode.data,

@@ -13,7 +13,7 @@ import { COMPATIBILITY_DATE, ROOT } from "../src/local/system.ts";
 
 let mf: Miniflare;
 beforeAll(async () => {
-  const guard = await bundleWorker(join(ROOT, "src/egress/index.ts"), { agents: [], templates: [], roles: [] });
+  const guard = await bundleWorker(join(ROOT, "src/egress/index.ts"), { agents: [], templates: [], roles: [], tools: [] });
   mf = new Miniflare(
     convertV4MiniflareOptions({
       name: "siloos-egress",

@@ -14,7 +14,7 @@ const refund = (idem: string, orderId = "ord_5003", amount = 10) =>
 describe("a failing part fails closed", () => {
   afterEach(async () => {
     const db = await t.sys.db();
-    for (const [from, to] of [["audit_log_offline", "audit_log"], ["refunds_offline", "refunds"]]) {
+    for (const [from, to] of [["audit_log_offline", "audit_log"], ["refunds_offline", "refunds"], ["audit_seals_offline", "audit_seals"]]) {
       await db.prepare(`ALTER TABLE ${from} RENAME TO ${to}`).run().catch(() => undefined);
     }
   });
@@ -46,6 +46,14 @@ describe("a failing part fails closed", () => {
     expect(rows.slice(-2)).toEqual(["customer.read allowed", "refund.issue refused audit_unavailable"]);
     // The refused refund did not consume the task's budget: 500 still fits after recovery.
     expect(await t.puppet({ attack: "replay", op: "refund.issue", args: { orderId: "ord_5003", amount: 459, currency: "USD", reason: "x" }, idempotencyKey: "after-recovery-1" })).toMatchObject({ ok: true });
+  });
+
+  it("a table missing from D1 (migrations not applied): /healthz is 503 until it is there", async () => {
+    const db = await t.sys.db();
+    await db.prepare("ALTER TABLE audit_seals RENAME TO audit_seals_offline").run();
+    expect(await t.api("/healthz", { key: null })).toMatchObject({ status: 503, body: { error: "unavailable", checks: { db: true, schema: false, proxy: true } } });
+    await db.prepare("ALTER TABLE audit_seals_offline RENAME TO audit_seals").run();
+    expect(await t.api("/healthz", { key: null })).toMatchObject({ status: 200, body: { ok: true, checks: { db: true, schema: true, proxy: true } } });
   });
 
   it("a failed write of the effect leaves no audit row claiming it happened, and releases the budget", async () => {

@@ -63,6 +63,6 @@ describe("a task runs router → agent → proxy → back, and the audit says so
   });
 
   it("reports health once every Worker is up", async () => {
-    expect(await t.api("/healthz", { key: null })).toMatchObject({ status: 200, body: { ok: true, checks: { db: true, proxy: true } } });
+    expect(await t.api("/healthz", { key: null })).toMatchObject({ status: 200, body: { ok: true, checks: { db: true, schema: true, proxy: true } } });
   });
 });

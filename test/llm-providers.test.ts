@@ -76,8 +76,11 @@ describe("model providers speak their wire formats", () => {
     expect(res.usage).toEqual({ promptTokens: 90, completionTokens: 12 });
   });
 
-  it("SILOOS_LLM picks the provider in one line; unset means offline", () => {
-    expect(llmRoute({}).provider.name).toBe("offline");
+  it("SILOOS_LLM picks the provider in one line; unset means offline in local development, refused when deployed", () => {
+    expect(llmRoute({ SILOOS_LOCAL_DEV: "1" }).provider.name).toBe("offline");
+    expect(llmRoute({ SILOOS_LOCAL_DEV: "1", SILOOS_LLM: "offline" }).provider.name).toBe("offline");
+    expect(() => llmRoute({})).toThrow(expect.objectContaining({ code: "llm_not_configured" }));
+    expect(() => llmRoute({ SILOOS_LLM: "offline" })).toThrow(expect.objectContaining({ code: "llm_not_configured" }));
     expect(llmRoute({ SILOOS_LLM: "openai:gpt-4o-mini@http://127.0.0.1:1/v1" })).toMatchObject({ model: "gpt-4o-mini", provider: { name: "openai-compatible" } });
     expect(llmRoute({ SILOOS_LLM: "anthropic:claude-sonnet-4-5", SILOOS_LLM_API_KEY: "k" })).toMatchObject({ model: "claude-sonnet-4-5", provider: { name: "anthropic" } });
     expect(() => llmRoute({ SILOOS_LLM: "anthropic:claude-sonnet-4-5" })).toThrow(/SILOOS_LLM_API_KEY/);

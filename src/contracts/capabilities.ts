@@ -46,9 +46,4 @@ export type Capability = z.infer<typeof CapabilitySchema>;
 export type CapabilityName = Capability["capability"];
 export type CapabilityOf<N extends CapabilityName> = Extract<Capability, { capability: N }>;
 
-export function findCapability<N extends CapabilityName>(
-  caps: readonly Capability[],
-  name: N,
-): CapabilityOf<N> | undefined {
-  return caps.find((c): c is CapabilityOf<N> => c.capability === name);
-}
+export { findCapability } from "./find-capability.ts";

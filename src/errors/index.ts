@@ -47,6 +47,8 @@ export const ERROR_STATUS = {
   unknown_requester: 422,
   agent_failed: 502,
   llm_unavailable: 502,
+  llm_not_configured: 503,
+  mail_not_configured: 503,
   agent_unavailable: 503,
   audit_unavailable: 503,
   vault_unavailable: 503,

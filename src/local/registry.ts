@@ -7,6 +7,7 @@ import { access, readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { findCapability } from "../contracts/capabilities.ts";
+import { compileToolCatalog } from "../registry/tools.ts";
 import { AgentConfigSchema, bindingFor, RegistrySchema, RoleConfigSchema, TemplateSchema, type AgentEntry, type Registry, type Template } from "../registry/schema.ts";
 
 export async function agentDirs(root: string): Promise<string[]> {
@@ -38,7 +39,7 @@ export async function compileRegistry(dirs: readonly string[], rolesDir = join(i
       if (!templates.some((x) => x.name === t)) throw new Error(`role ${r.name}: email template ${t} is not approved in any agent folder`);
     }
   }
-  return RegistrySchema.parse({ agents, templates, roles });
+  return RegistrySchema.parse({ agents, templates, roles, tools: compileToolCatalog() });
 }
 
 async function compileAgent(dir: string): Promise<{ agent: AgentEntry; owned: Template[] }> {

@@ -1,23 +1,30 @@
 /**
  * The whole of SiloOS in one real workerd, through Miniflare: router, proxy
- * (with its Vault Durable Object), egress guard and every agent, wired with
- * the same bindings their wrangler.toml files declare. `npm run dev`, the
+ * (with its Vault Durable Object), egress guard and every agent. Each Worker's
+ * options are read from its own wrangler.toml (worker-options.ts); this file
+ * adds only the local layer: secrets, the egress guard as the agents'
+ * outbound service, fixture agents' bindings, test instruments. `npm run dev`, the
  * integration tests and the benchmark all start the system through here.
  */
+import { join, resolve } from "node:path";
 import type { LatencyModel } from "./latency.ts";
-import { basename, join, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions as WorkerOptions } from "miniflare";
 import type { AgentMode } from "../contracts/cell.ts";
 import type { Registry } from "../registry/schema.ts";
-import { bundleWorker } from "./bundle.ts";
+import { bundleWorker, type Bundle } from "./bundle.ts";
 import { cellWiring } from "./cells.ts";
 import { applyMigrations, applySqlFile } from "./migrate.ts";
+import { prepareDatabase } from "./prepare-db.ts";
 import { agentDirs, compileRegistry } from "./registry.ts";
 import type { LocalSecrets } from "./secrets.ts";
+import { readWorkerConfig, type ConfiguredWorker } from "./worker-options.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
-export const COMPATIBILITY_DATE = "2026-11-17";
-const D1_ID = "siloos";
+export const ROUTER_CONFIG = join(ROOT, "wrangler.toml");
+export const PROXY_CONFIG = join(ROOT, "src/proxy/wrangler.toml");
+export const EGRESS_CONFIG = join(ROOT, "src/egress/wrangler.toml");
+/** The router's compatibility date (for the bench's helper Workers). */
+export const COMPATIBILITY_DATE: string = readWorkerConfig(ROUTER_CONFIG).options.compatibilityDate ?? "";
 
 export interface SystemOptions {
   secrets: LocalSecrets;
@@ -39,6 +46,8 @@ export interface SystemOptions {
   tap?: { scriptPath: string; agents: string[] };
   /** Test instrumentation: host the VAULT class from another script. */
   vault?: { scriptPath: string; className: string };
+  /** Test: run the proxy as deployed, without the local-development defaults (offline model, local outbox). */
+  asDeployed?: boolean;
   /** How agents run (SILOOS_AGENT_MODE): service (default), loader or namespace. See src/local/cells.ts. */
   agentMode?: AgentMode;
   /** Bench only: a fixed delay per D1 and Durable Object call (src/local/latency.ts). */
@@ -47,10 +56,15 @@ export interface SystemOptions {
   cellDriver?: string;
 }
 
+/** Set only here, by the local launcher: lets the proxy fall back to its embedded fakes. */
+const LOCAL_DEV = { SILOOS_LOCAL_DEV: "1" } as const;
+
 export interface System {
   mf: Miniflare;
   url: URL;
   registry: Registry;
+  /** The options every Worker runs with (the configs' plus the local layer). */
+  workers: WorkerOptions[];
   agentMode: AgentMode;
   db(): Promise<D1Database>;
   dispose(): Promise<void>;
@@ -59,66 +73,54 @@ export interface System {
 export async function startSystem(opts: SystemOptions): Promise<System> {
   const dirs = [...(await agentDirs(join(ROOT, "agents"))), ...(opts.extraAgents ?? [])];
   const registry = await compileRegistry(dirs);
+  // Every Worker as its wrangler config describes it; the entry is the config's main.
+  const [routerCfg, proxyCfg, egressCfg, ...agentCfgs] = [ROUTER_CONFIG, PROXY_CONFIG, EGRESS_CONFIG, ...dirs.map((d) => join(d, "wrangler.toml"))].map(readWorkerConfig);
   const cells = await cellWiring(opts.agentMode ?? "service", dirs, registry, { root: ROOT, compatibilityDate: COMPATIBILITY_DATE });
-  const [router, proxy, egress, ...agents] = await Promise.all([
-    bundleWorker(join(ROOT, "src/router/index.ts"), registry, opts.latency),
-    bundleWorker(join(ROOT, "src/proxy/index.ts"), registry, opts.latency),
-    bundleWorker(join(ROOT, "src/egress/index.ts"), registry, opts.latency),
-    ...dirs.map((d) => bundleWorker(join(d, "main.ts"), registry)),
-  ]);
+  // The bench's latency model wraps the Workers that hold D1 and Durable Object bindings (src/local/latency.ts).
+  const [router, proxy, egress, ...agents] = await Promise.all([routerCfg!, proxyCfg!, egressCfg!, ...agentCfgs].map((w, i) => bundleWorker(w.main, registry, i < 3 ? opts.latency : undefined)));
+  const d1Id = d1IdOf(routerCfg!);
+  const migrations = routerCfg!.migrationsDir ?? join(ROOT, "migrations");
+  // Persisted state: migrated and seeded before the router listens (ready means ready).
+  if (opts.persistTo) await prepareDatabase({ root: ROOT, migrations, persistTo: opts.persistTo, d1Id, compatibilityDate: COMPATIBILITY_DATE, seed: opts.seed !== false });
   const tapped = new Set(opts.tap?.agents ?? []);
-  const instruments = await instrumentWorkers(opts, registry);
-  const common = { compatibilityDate: COMPATIBILITY_DATE } as const;
+  const instruments = await instrumentWorkers(opts, registry, d1Id);
+  const module = (b: Bundle) => ({ modules: [{ type: "ESModule" as const, path: b.path, contents: b.contents }] });
   const workers: WorkerOptions[] = [
     cells.apply({
-      ...common,
-      name: "siloos-router",
-      modules: [{ type: "ESModule", path: router!.path, contents: router!.contents }],
-      // The console and the widget: static assets served before the Worker runs.
-      assets: { directory: join(ROOT, "src/router/public"), binding: "ASSETS", routerConfig: { has_user_worker: true } },
-      d1Databases: { DB: D1_ID },
-      // As declared in wrangler.toml's [[ratelimits]].
-      ratelimits: {
-        WIDGET_MESSAGES: { namespace_id: "1001", simple: { limit: 10, period: 60 } },
-        WIDGET_STREAMS: { namespace_id: "1002", simple: { limit: 5, period: 60 } },
-        EDGE_REFUSALS: { namespace_id: "1003", simple: { limit: 100, period: 60 } },
-      },
+      ...routerCfg!.options,
+      ...module(router!),
       serviceBindings: {
-        PROXY: { name: "siloos-proxy", entrypoint: "KernelGate" },
+        ...routerCfg!.options.serviceBindings,
+        // Local only: fixture agents are registered in tests but never in the deployed config.
         ...Object.fromEntries(
-          registry.agents.map((a) => [a.binding, tapped.has(a.name) ? { name: `tap-${a.name}`, entrypoint: "AgentTap" } : { name: a.name }]),
+          registry.agents
+            .filter((a) => tapped.has(a.name) || !(a.binding in (routerCfg!.options.serviceBindings ?? {})))
+            .map((a) => [a.binding, tapped.has(a.name) ? { name: `tap-${a.name}`, entrypoint: "AgentTap" } : { name: a.name }]),
         ),
       },
+      // Secrets: `wrangler secret put` in production, .dev.vars (generated) locally.
       bindings: {
+        ...routerCfg!.options.bindings,
         SILOOS_API_KEY: opts.secrets.SILOOS_API_KEY,
         SILOOS_ADMIN_KEY: opts.secrets.SILOOS_ADMIN_KEY,
         SILOOS_SIGNING_KEYS: opts.secrets.SILOOS_SIGNING_KEYS,
         SILOOS_OPERATOR_SECRET: opts.secrets.SILOOS_OPERATOR_SECRET,
         SILOOS_WEBHOOK_SECRETS: opts.secrets.SILOOS_WEBHOOK_SECRETS,
         SILOOS_AUDIT_KEY: opts.secrets.SILOOS_AUDIT_KEY,
-        SILOOS_TASK_TTL_SECONDS: "900",
         ...opts.routerVars,
       },
     }),
     {
-      ...common,
-      name: "siloos-proxy",
-      modules: [{ type: "ESModule", path: proxy!.path, contents: proxy!.contents }],
-      d1Databases: { DB: D1_ID },
-      // SQLite-backed, as the proxy's wrangler.toml migration declares (new_sqlite_classes): the audit journal needs it.
-      durableObjects: { VAULT: opts.vault ? { className: opts.vault.className, scriptName: "test-vault", useSQLite: true } : { className: "Vault", useSQLite: true } },
-      bindings: { SILOOS_VERIFY_JWKS: opts.secrets.SILOOS_VERIFY_JWKS, ...opts.proxyVars },
+      ...proxyCfg!.options,
+      ...module(proxy!),
+      // SQLite-backed like the config's Vault (new_sqlite_classes): the audit journal needs it.
+      ...(opts.vault ? { durableObjects: { VAULT: { className: opts.vault.className, scriptName: "test-vault", useSQLite: true } } } : {}),
+      bindings: { ...proxyCfg!.options.bindings, SILOOS_VERIFY_JWKS: opts.secrets.SILOOS_VERIFY_JWKS, ...(opts.asDeployed ? {} : LOCAL_DEV), ...opts.proxyVars },
     },
-    {
-      ...common,
-      name: "siloos-egress",
-      modules: [{ type: "ESModule", path: egress!.path, contents: egress!.contents }],
-      d1Databases: { DB: D1_ID },
-    },
-    ...dirs.filter(() => cells.mode === "service").map((dir, i): WorkerOptions => {
-      const name = basename(dir);
-      const cell = cellOptions(name, agents[i]!.path, agents[i]!.contents);
-      return tapped.has(name) ? { ...cell, serviceBindings: { PROXY: { name: `tap-${name}`, entrypoint: "ProxyTap" } } } : cell;
+    { ...egressCfg!.options, ...module(egress!) },
+    ...agentCfgs.filter(() => cells.mode === "service").map((cfg, i): WorkerOptions => {
+      const cell = cellOptions(cfg, agents[i]!);
+      return tapped.has(cfg.name) ? { ...cell, serviceBindings: { PROXY: { name: `tap-${cfg.name}`, entrypoint: "ProxyTap" } } } : cell;
     }),
     ...cells.workers,
     ...(opts.cellDriver ? [cells.apply(await testDriver(opts.cellDriver, registry))] : []),
@@ -135,14 +137,25 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   );
   const url = await mf.ready;
   const db = () => mf.getD1Database("DB", "siloos-router") as unknown as Promise<D1Database>;
-  await applyMigrations(await db(), join(ROOT, "migrations"));
-  if (opts.seed !== false) await applySqlFile(await db(), join(ROOT, "seed/demo.sql"));
+  if (!opts.persistTo) {
+    // In memory there is nothing to prepare ahead; callers get the URL only after this.
+    await applyMigrations(await db(), migrations);
+    if (opts.seed !== false) await applySqlFile(await db(), join(ROOT, "seed/demo.sql"));
+  }
   await cells.publish(mf);
-  return { mf, url, registry, agentMode: cells.mode, db, dispose: () => mf.dispose() };
+  return { mf, url, registry, workers, agentMode: cells.mode, db, dispose: () => mf.dispose() };
+}
+
+/** The D1 database id the Worker's DB binding names (all three share one database). */
+function d1IdOf(w: ConfiguredWorker): string {
+  const db = (w.options.d1Databases as Record<string, { id: string } | string> | undefined)?.DB;
+  const id = typeof db === "string" ? db : db?.id;
+  if (!id) throw new Error(`${w.name}: its wrangler config binds no DB`);
+  return id;
 }
 
 /** Test-only Workers: wiretaps and a replacement vault host. Never used by dev. */
-async function instrumentWorkers(opts: SystemOptions, registry: Registry): Promise<WorkerOptions[]> {
+async function instrumentWorkers(opts: SystemOptions, registry: Registry, d1Id: string): Promise<WorkerOptions[]> {
   const out: WorkerOptions[] = [];
   if (opts.tap) {
     const tap = await bundleWorker(opts.tap.scriptPath, registry);
@@ -161,7 +174,7 @@ async function instrumentWorkers(opts: SystemOptions, registry: Registry): Promi
       name: "test-vault",
       compatibilityDate: COMPATIBILITY_DATE,
       modules: [{ type: "ESModule", path: host.path, contents: host.contents }],
-      d1Databases: { DB: D1_ID },
+      d1Databases: { DB: d1Id },
       durableObjects: { VAULT: { className: opts.vault.className, useSQLite: true } },
     });
   }
@@ -180,16 +193,15 @@ async function testDriver(scriptPath: string, registry: Registry): Promise<Worke
 }
 
 /**
- * A padded cell: the agent's only binding is the proxy, labelled with the
- * agent's name; every outbound fetch() goes to the egress guard.
+ * A padded cell: the agent's config gives it only the proxy, labelled with
+ * its name (test/cell-config.test.ts holds that); locally, every outbound
+ * fetch() goes to the egress guard.
  */
-export function cellOptions(name: string, path: string, contents: string): WorkerOptions {
+export function cellOptions(cfg: ConfiguredWorker, bundle: Bundle): WorkerOptions {
   return {
-    name,
-    compatibilityDate: COMPATIBILITY_DATE,
-    modules: [{ type: "ESModule", path, contents }],
-    serviceBindings: { PROXY: { name: "siloos-proxy", props: { agent: name } } },
-    outboundService: { name: "siloos-egress", props: { agent: name } },
+    ...cfg.options,
+    modules: [{ type: "ESModule", path: bundle.path, contents: bundle.contents }],
+    outboundService: { name: "siloos-egress", props: { agent: cfg.name } },
     // No shared cache: one agent must not leave data for another, or for its own next task.
     cacheAPI: false,
   };

@@ -13,10 +13,18 @@ describe("mail providers", () => {
     ]);
   });
 
-  it("uses the local outbox unless both the binding and a sender are configured", () => {
-    expect(mailProvider({}).name).toBe("local-outbox");
-    expect(mailProvider({ SILOOS_MAIL_FROM: "a@example.com" }).name).toBe("local-outbox");
-    expect(mailProvider({ EMAIL: { send: async () => undefined }, SILOOS_MAIL_FROM: "a@example.com" }).name).toBe("cloudflare-email");
+  it("uses the local outbox in local development unless both the binding and a sender are configured", () => {
+    const local = { SILOOS_LOCAL_DEV: "1" };
+    expect(mailProvider(local).name).toBe("local-outbox");
+    expect(mailProvider({ ...local, SILOOS_MAIL_FROM: "a@example.com" }).name).toBe("local-outbox");
+    expect(mailProvider({ ...local, EMAIL: { send: async () => undefined }, SILOOS_MAIL_FROM: "a@example.com" }).name).toBe("cloudflare-email");
     expect(localOutbox().name).toBe("local-outbox");
+  });
+
+  it("refuses with mail_not_configured when deployed without a provider", () => {
+    expect(mailProvider({ EMAIL: { send: async () => undefined }, SILOOS_MAIL_FROM: "a@example.com" }).name).toBe("cloudflare-email");
+    for (const env of [{}, { SILOOS_MAIL_FROM: "a@example.com" }, { EMAIL: { send: async () => undefined } }, { SILOOS_LOCAL_DEV: "true" }]) {
+      expect(() => mailProvider(env)).toThrow(expect.objectContaining({ code: "mail_not_configured" }));
+    }
   });
 });

@@ -1,5 +1,6 @@
 import { eq } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
+import { SiloError } from "../errors/index.ts";
 import { outbox } from "../db/schema.ts";
 import type { OutboundEmail } from "./outbox.ts";
 
@@ -40,8 +41,15 @@ export function cloudflareEmail(binding: SendEmailBinding, from: string): MailPr
   };
 }
 
-export function mailProvider(env: { EMAIL?: SendEmailBinding; SILOOS_MAIL_FROM?: string }): MailProvider {
-  return env.EMAIL && env.SILOOS_MAIL_FROM ? cloudflareEmail(env.EMAIL, env.SILOOS_MAIL_FROM) : localOutbox();
+/**
+ * The configured provider. The local outbox (the row is the delivery) is for
+ * local development only: a deployed proxy without a provider refuses rather
+ * than pretend a message went out.
+ */
+export function mailProvider(env: { EMAIL?: SendEmailBinding; SILOOS_MAIL_FROM?: string; SILOOS_LOCAL_DEV?: string }): MailProvider {
+  if (env.EMAIL && env.SILOOS_MAIL_FROM) return cloudflareEmail(env.EMAIL, env.SILOOS_MAIL_FROM);
+  if (env.SILOOS_LOCAL_DEV === "1") return localOutbox();
+  throw new SiloError("mail_not_configured", "no mail provider is configured (bind EMAIL and set SILOOS_MAIL_FROM); the local outbox runs only in local development");
 }
 
 /** Send a committed outbox row; a failure leaves it queued for a retry, never lost. */

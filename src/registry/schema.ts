@@ -61,10 +61,20 @@ export const RoleConfigSchema = z
 export const RoleEntrySchema = z.object({ name, description: z.string(), caps: z.array(CapabilitySchema) });
 export type RoleEntry = z.infer<typeof RoleEntrySchema>;
 
+/** A proxy operation as a model tool, its JSON Schema computed at build time (src/registry/tools.ts). */
+export const ToolEntrySchema = z.object({
+  op: z.string(),
+  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/),
+  description: z.string(),
+  parameters: z.record(z.string(), z.unknown()),
+});
+export type ToolEntry = z.infer<typeof ToolEntrySchema>;
+
 export const RegistrySchema = z.object({
   agents: z.array(AgentEntrySchema),
   templates: z.array(TemplateSchema),
   roles: z.array(RoleEntrySchema),
+  tools: z.array(ToolEntrySchema),
 });
 export type Registry = z.infer<typeof RegistrySchema>;
 

@@ -12,6 +12,7 @@ import { publicJwks, parseSigningKeys } from "../keys/keyring.ts";
 import { bearerKey } from "./auth.ts";
 import { routerConfig, type RouterEnv } from "./env.ts";
 import { errorResponse, notFound } from "./errors.ts";
+import { missingTables } from "./readiness.ts";
 import { consoleApi } from "./console/routes.ts";
 import { openApiDocument } from "./openapi/document.ts";
 import { adminRoutes } from "./routes/admin.ts";
@@ -37,10 +38,13 @@ app.use(
 
 app.get("/healthz", async (c) => {
   routerConfig(c.env);
-  const checks = await Promise.allSettled([c.env.DB.prepare("SELECT 1").first(), c.env.PROXY.ping()]);
-  const [db, proxy] = checks.map((r) => r.status === "fulfilled");
-  if (db && proxy) return c.json({ ok: true, checks: { db, proxy } });
-  return c.json({ error: "unavailable", message: "a part of SiloOS is down", checks: { db, proxy } }, 503);
+  const [tables, ping] = await Promise.allSettled([missingTables(c.env.DB), c.env.PROXY.ping()]);
+  const db = tables.status === "fulfilled";
+  const schema = db && tables.value.length === 0;
+  const proxy = ping.status === "fulfilled";
+  if (schema && proxy) return c.json({ ok: true, checks: { db, schema, proxy } });
+  const message = db && !schema ? "the database is not migrated yet" : "a part of SiloOS is down";
+  return c.json({ error: "unavailable", message, checks: { db, schema, proxy } }, 503);
 });
 
 app.get("/.well-known/jwks.json", (c) => {

@@ -1,5 +1,5 @@
 import type { AgentResult } from "../contracts/agent.ts";
-import { findCapability } from "../contracts/capabilities.ts";
+import { findCapability } from "../contracts/find-capability.ts";
 import type { ChatMessage, ChatResponse, ToolCall } from "../contracts/llm.ts";
 import type { AgentContext } from "./index.ts";
 import { opForTool, toolsFor, type Identity } from "./tools.ts";

@@ -1,7 +1,11 @@
-import { z } from "zod";
-import { findCapability, type Capability } from "../contracts/capabilities.ts";
-import { toolName, type ToolSpec } from "../contracts/llm.ts";
-import { OpArgs, type OpName } from "../contracts/proxy.ts";
+import type { Capability } from "../contracts/capabilities.ts";
+import { findCapability } from "../contracts/find-capability.ts";
+import type { ToolSpec } from "../contracts/llm.ts";
+import type { OpName } from "../contracts/proxy.ts";
+import type { ToolEntry } from "../registry/schema.ts";
+// Only the catalogue: the bundler drops the registry's other top-level fields
+// (a default import, or an import attribute, would bring the whole registry).
+import { tools as catalogue } from "../registry/registry.generated.json";
 
 /** What whoami tells an agent about itself. */
 export interface Identity {
@@ -12,26 +16,16 @@ export interface Identity {
   templates: Array<{ name: string; variables: string[]; types?: Record<string, string> }>;
 }
 
-const DESCRIPTIONS: Partial<Record<OpName, string>> = {
-  whoami: "Your identity, scope (the customer and case of this task) and granted capabilities with their limits.",
-  "customer.read": "Read the task's customer (PII fields come back as tokens such as [NAME_1]).",
-  "orders.list": "List the customer's orders with totals, currency and status.",
-  "case.read": "Read the task's case, notes tokenized.",
-  "shipment.track": "Track an order with the carrier: status, ETA, recipient (tokenized).",
-  "refund.issue": "Refund an order. Amount in the currency's major unit, within your limit.",
-  "reply.send": "Send a reply to the customer. Use tokens such as [NAME_1] as they are; they are filled in for the customer.",
-};
-
 /**
  * The model's tool list, derived from the base key's grant: a capability the
  * agent was not granted is not a tool at all (and the proxy refuses it anyway).
+ * Parameters are JSON Schema computed when the registry was built.
  */
 export function toolsFor(me: Identity): ToolSpec[] {
-  const granted = new Set(me.capabilities.map((c) => c.capability));
-  const ops = (Object.keys(OpArgs) as OpName[]).filter((op) => op !== "llm.chat" && op !== "transcript.read" && op !== "email.send");
-  const tools: ToolSpec[] = ops
-    .filter((op) => op === "whoami" || granted.has(op as Capability["capability"]))
-    .map((op) => ({ name: toolName(op), description: DESCRIPTIONS[op] ?? op, parameters: schemaOf(OpArgs[op]) }));
+  const granted = new Set<string>(me.capabilities.map((c) => c.capability));
+  const tools: ToolSpec[] = (catalogue as ToolEntry[])
+    .filter((t) => t.op === "whoami" || granted.has(t.op))
+    .map((t) => ({ name: t.name, description: t.description, parameters: t.parameters }));
   const email = findCapability(me.capabilities, "email.send");
   if (email) tools.push(emailTool(me, email.templates));
   const escalate = findCapability(me.capabilities, "escalate");
@@ -82,13 +76,8 @@ const FINISH: ToolSpec = {
   },
 };
 
-function schemaOf(schema: z.ZodType): Record<string, unknown> {
-  const { $schema: _drop, ...json } = z.toJSONSchema(schema, { io: "input" }) as Record<string, unknown>;
-  return json;
-}
-
 /** Tool name back to the proxy operation it stands for. */
 export function opForTool(name: string): OpName | undefined {
-  const op = name.replace(/_/g, ".") as OpName;
-  return op in OpArgs ? op : undefined;
+  if (name === "email_send") return "email.send";
+  return (catalogue as ToolEntry[]).find((t) => t.name === name)?.op as OpName | undefined;
 }

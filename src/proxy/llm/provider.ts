@@ -8,10 +8,12 @@ import { workersAi, type AiBinding } from "./workers-ai.ts";
 export type { LlmProvider } from "./types.ts";
 
 export interface LlmEnv {
-  /** `<provider>:<model>[@<base URL>]`, e.g. `openai:gpt-4o-mini@https://api.openai.com/v1`. Unset = offline. */
+  /** `<provider>:<model>[@<base URL>]`, e.g. `openai:gpt-4o-mini@https://api.openai.com/v1`. Unset = offline, locally only. */
   SILOOS_LLM?: string;
   SILOOS_LLM_API_KEY?: string;
   AI?: AiBinding;
+  /** "1" only where the local launcher runs the system: the embedded fakes are allowed there and nowhere else. */
+  SILOOS_LOCAL_DEV?: string;
 }
 
 export interface LlmRoute {
@@ -27,7 +29,11 @@ const DEFAULT_URLS: Record<string, string> = {
 
 export function llmRoute(env: LlmEnv): LlmRoute {
   const spec = env.SILOOS_LLM?.trim();
-  if (!spec || spec === "offline") return { provider: offlineModel(), model: "siloos-offline-1" };
+  if (!spec || spec === "offline") {
+    // A deployed proxy never answers with the scripted model: no provider, no answer.
+    if (env.SILOOS_LOCAL_DEV !== "1") throw new SiloError("llm_not_configured", "no model provider is configured (set SILOOS_LLM); the offline model runs only in local development");
+    return { provider: offlineModel(), model: "siloos-offline-1" };
+  }
   // The URL part starts at "@http": Workers AI model names themselves begin with "@cf/".
   const m = /^([a-z-]+):(.+?)(?:@(https?:\/\/.+))?$/.exec(spec);
   if (!m?.[1] || !m[2]) throw new SiloError("llm_unavailable", "SILOOS_LLM must look like <provider>:<model>[@<url>]");

@@ -21,6 +21,8 @@ export const emailSend: OpDefinition<"email.send"> = {
     if (!cap?.templates.includes(args.template)) throw new SiloError("template_denied", `template ${args.template} is not granted`);
     const template = findTemplate(ctx.registry, args.template);
     if (!template) throw new SiloError("template_denied", `template ${args.template} is not approved`);
+    // Before any write: no provider means no outbox row claiming a message.
+    const provider = mailProvider(ctx.env);
     // Replays and key reuse are the gate's (ledger/effects.ts); the outbox key is namespaced by principal.
     const idem = `${ctx.auth.principal}|${requireIdempotencyKey(ctx)}`;
 
@@ -37,7 +39,7 @@ export const emailSend: OpDefinition<"email.send"> = {
       [outboxInsert(ctx.db, mail)],
       [{ taskId: ctx.auth.task.tid, actor: ctx.auth.principal, event: "proxy.call", op: "email.send", decision: "allowed", detail }],
     );
-    const delivery = await deliverQueued(ctx.db, mailProvider(ctx.env), mail);
+    const delivery = await deliverQueued(ctx.db, provider, mail);
     return { result: { messageId, delivery, replayed: false }, detail, audited: true };
   },
 };

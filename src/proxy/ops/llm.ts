@@ -21,6 +21,8 @@ export const llmChat: OpDefinition<"llm.chat"> = {
   async run(ctx, req) {
     const cap = findCapability(ctx.auth.base.caps, "llm.chat");
     if (!cap?.models.includes(req.model)) throw new SiloError("model_denied", `model ${req.model} is not granted`);
+    // Before the budget is touched: no configured model, no call.
+    const route = llmRoute(ctx.env);
     const { request, masked } = await maskRequest(ctx.vault, req);
     // The vault's check still runs on what will leave: a real value the masking missed is refused, never sent.
     const pre = await ctx.vault.llmPreflight(promptText(request), cap.tokenBudget);
@@ -29,7 +31,6 @@ export const llmChat: OpDefinition<"llm.chat"> = {
     // Reserve before the call (ledger/tokens.ts): max_tokens is capped by what the budget has left.
     const reservation = await reserveTokens(ctx.env.DB, { taskId: ctx.auth.task.tid, principal: ctx.auth.principal, budget: cap.tokenBudget, promptTokens: estimatePromptTokens(req), maxTokens: req.maxTokens });
     if (!reservation) throw new SiloError("budget_exhausted", `the task's model budget of ${cap.tokenBudget} tokens is spent`);
-    const route = llmRoute(ctx.env);
     let res: ChatResponse;
     try {
       res = await route.provider.chat({ ...request, maxTokens: reservation.maxTokens, model: req.model === "default" ? route.model : req.model });

@@ -59,7 +59,7 @@ export const AgentsSchema = z.object({
   ),
 });
 
-export const HealthSchema = z.object({ ok: z.literal(true), checks: z.object({ db: z.boolean(), proxy: z.boolean() }) });
+export const HealthSchema = z.object({ ok: z.literal(true), checks: z.object({ db: z.boolean(), schema: z.boolean(), proxy: z.boolean() }) });
 export const JwksSchema = z.object({ keys: z.array(z.object({ kty: z.string(), crv: z.string(), x: z.string(), kid: z.string(), alg: z.string(), use: z.string() })) });
 export const OkSchema = z.object({ ok: z.literal(true) });
 export const OperatorSchema = z.object({ id: z.string(), name: z.string(), role: z.string() });

@@ -32,7 +32,7 @@ const task = { description: "The task and the replies of this run, hydrated for 
 
 /** Every public route of the router. A test fails if the app and this table disagree. */
 export const ROUTES: RouteSpec[] = [
-  { method: "get", path: "/healthz", tag: "system", summary: "Health of the router, the proxy and D1", auth: "none", responses: { 200: { description: "All parts answer", schema: R.HealthSchema } } },
+  { method: "get", path: "/healthz", tag: "system", summary: "Ready: the router, the proxy and a migrated D1", auth: "none", responses: { 200: { description: "All parts answer and every table exists", schema: R.HealthSchema } } },
   { method: "get", path: "/.well-known/jwks.json", tag: "system", summary: "The router's public signing keys", auth: "none", responses: { 200: { description: "JWK set", schema: R.JwksSchema } } },
   { method: "get", path: "/openapi.json", tag: "system", summary: "This document", auth: "none", responses: { 200: { description: "OpenAPI 3.1" } } },
   { method: "post", path: "/v1/tasks", tag: "tasks", summary: "Create a task and run it", auth: "apiKey", body: CreateTaskSchema, responses: { 201: task } },
