@@ -98,10 +98,13 @@ export async function bareOps(mf: Miniflare, taskId: string): Promise<string[]> 
 
 /** Audit rows per task over every task run so far, and those of them D1 got one write each (not shipped from a vault's journal). */
 export async function auditRowsPerTask(db: D1Database): Promise<{ all: number; direct: number }> {
-  const row = await db
-    .prepare("SELECT (SELECT COUNT(*) FROM audit_log) * 1.0 / (SELECT COUNT(*) FROM tasks) AS n, (SELECT COUNT(*) FROM audit_log WHERE vault_seq IS NULL) * 1.0 / (SELECT COUNT(*) FROM tasks) AS d")
-    .first<{ n: number; d: number }>();
-  return { all: row?.n ?? Number.NaN, direct: row?.d ?? Number.NaN };
+  const all = await db.prepare("SELECT (SELECT COUNT(*) FROM audit_log) * 1.0 / (SELECT COUNT(*) FROM tasks) AS n").first<{ n: number }>();
+  // Before the vault journal (no vault_seq column) every row was a D1 write of its own.
+  const direct = await db
+    .prepare("SELECT (SELECT COUNT(*) FROM audit_log WHERE vault_seq IS NULL) * 1.0 / (SELECT COUNT(*) FROM tasks) AS n")
+    .first<{ n: number }>()
+    .catch(() => all);
+  return { all: all?.n ?? Number.NaN, direct: direct?.n ?? Number.NaN };
 }
 
 /** "whoami, transcript.read, llm.chat, customer.read, …" with runs folded. */

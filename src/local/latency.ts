@@ -8,16 +8,12 @@
 export interface LatencyModel {
   d1Ms: number;
   doMs: number;
+  /** Binding names, given rather than sniffed: an RPC stub answers to every property name. */
+  d1Bindings: string[];
+  doBindings: string[];
 }
 
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-function isD1(v: unknown): v is D1Database {
-  return typeof v === "object" && v !== null && "prepare" in v && "batch" in v && "exec" in v;
-}
-function isDoNamespace(v: unknown): v is DurableObjectNamespace {
-  return typeof v === "object" && v !== null && "idFromName" in v && "get" in v;
-}
 
 function slowD1(db: D1Database, ms: number): D1Database {
   const real = new WeakMap<object, D1PreparedStatement>();
@@ -68,7 +64,9 @@ function slowNamespace(ns: DurableObjectNamespace, ms: number): DurableObjectNam
 
 export function latencyEnv<E extends object>(env: E, model: LatencyModel): E {
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(env)) out[k] = isD1(v) ? slowD1(v, model.d1Ms) : isDoNamespace(v) ? slowNamespace(v, model.doMs) : v;
+  for (const [k, v] of Object.entries(env)) {
+    out[k] = model.d1Bindings.includes(k) ? slowD1(v as D1Database, model.d1Ms) : model.doBindings.includes(k) ? slowNamespace(v as DurableObjectNamespace, model.doMs) : v;
+  }
   return out as E;
 }
 
