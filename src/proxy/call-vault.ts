@@ -16,6 +16,7 @@ export class CallVault {
   /** True once the call's allowed row is journaled. */
   audited = false;
   #detail: Record<string, unknown> | undefined;
+  #steps = 0;
 
   readonly stub: DurableObjectStub<Vault>;
   readonly frame: CallFrame;
@@ -61,9 +62,11 @@ export class CallVault {
   async #step<T>(method: StepMethod | null, args: unknown[], ship = false): Promise<T> {
     const detail = this.#detail;
     this.#detail = undefined;
+    // The vault growth limit is checked once, by the call's first vault RPC, as a limit on calls (not mid-call).
+    const frame = this.#steps++ === 0 ? this.frame : { ...this.frame, maxVaultTokens: undefined };
     let r: StepResult<unknown>;
     try {
-      r = (await this.stub.step(this.frame, method, args, detail, ship)) as StepResult<unknown>;
+      r = (await this.stub.step(frame, method, args, detail, ship)) as StepResult<unknown>;
     } catch {
       throw new SiloError("vault_unavailable", "the task vault is unavailable; nothing was done");
     }
