@@ -44,9 +44,10 @@ function slowStub<T extends object>(stub: T, ms: number): T {
     get(target, prop) {
       const v = Reflect.get(target, prop) as unknown;
       if (typeof prop !== "string" || prop === "then" || typeof v !== "function") return v;
+      // Reflect.apply, not v.apply(): on an RPC stub, `.apply` would be a remote method of that name.
       return async (...a: unknown[]) => {
         await sleep(ms);
-        return (v as (...x: unknown[]) => unknown).apply(target, a);
+        return Reflect.apply(v as (...x: unknown[]) => unknown, target, a);
       };
     },
   });
@@ -56,7 +57,7 @@ function slowNamespace(ns: DurableObjectNamespace, ms: number): DurableObjectNam
   return new Proxy(ns, {
     get(target, prop) {
       const v = Reflect.get(target, prop) as unknown;
-      if (prop === "get" || prop === "getByName") return (...a: unknown[]) => slowStub((v as (...x: unknown[]) => object).apply(target, a), ms);
+      if (prop === "get" || prop === "getByName") return (...a: unknown[]) => slowStub(Reflect.apply(v as (...x: unknown[]) => object, target, a), ms);
       return typeof v === "function" ? (v as (...x: unknown[]) => unknown).bind(target) : v;
     },
   });
