@@ -34,6 +34,7 @@ describe("a task runs router → agent → proxy → back, and the audit says so
       "agent:refund-agent proxy.call llm.chat allowed",
       "agent:refund-agent proxy.call reply.send allowed",
       "agent:refund-agent proxy.call llm.chat allowed",
+      "router keys.revoked",
       "agent:refund-agent task.run_finished",
     ]);
 

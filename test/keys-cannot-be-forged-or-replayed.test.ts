@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { generateSigningKey } from "../src/keys/generate.ts";
+import { attack } from "./support/redteam.ts";
 import { useSystem, type AuditEntry } from "./support/system.ts";
 
 const t = useSystem();
@@ -26,7 +27,7 @@ describe("keys cannot be forged, replayed after completion, or used by another a
     expect(res).toMatchObject({ ok: true, result: { principal: "agent:hostile-agent", taskId: task.taskId } });
   });
 
-  it("refuses a call without keys (key_missing), audited", async () => {
+  attack({ surface: "cell", class: "keys", tries: "call the proxy without keys", evidence: "key_missing and a refused audit row" }, async () => {
     const task = await hostileTask();
     const res = await t.hostile({ attack: "call", op: "whoami" });
     expect(res).toMatchObject({ ok: false, error: "key_missing" });
@@ -34,7 +35,7 @@ describe("keys cannot be forged, replayed after completion, or used by another a
     expect(task.taskId).toBeTruthy();
   });
 
-  it("refuses keys signed by another key pair, even with the router's kid (key_forged)", async () => {
+  attack({ surface: "cell", class: "keys", tries: "forge keys with another key pair under the router's kid", evidence: "key_forged and a refused audit row" }, async () => {
     const task = await hostileTask();
     const realKid = JSON.parse(t.secrets.SILOOS_SIGNING_KEYS)[0].kid as string;
     const forged = JSON.stringify([await generateSigningKey(realKid)]);
@@ -45,19 +46,19 @@ describe("keys cannot be forged, replayed after completion, or used by another a
     expect((await t.audit()).filter((e) => e.taskId === null).at(-1)).toMatchObject({ event: "proxy.call", decision: "refused", reason: "key_forged", taskId: null });
   });
 
-  it("refuses an expired key (key_expired)", async () => {
+  attack({ surface: "cell", class: "keys", tries: "present an expired key", evidence: "key_expired and a refused audit row" }, async () => {
     const task = await hostileTask();
     const keys = await t.mintPair({ principal: "agent:hostile-agent", taskId: task.taskId, customer: "cus_1002", now: new Date(Date.now() - 600_000) });
     await expectRefused(task.taskId, await t.hostile({ attack: "call", op: "whoami", ...keys }), "key_expired");
   });
 
-  it("refuses another agent's keys (key_wrong_agent): the binding names the caller", async () => {
+  attack({ surface: "cell", class: "keys", tries: "use another agent's keys through my own binding", evidence: "key_wrong_agent and a refused audit row" }, async () => {
     const victim = await t.createTask({ agent: "refund-agent", subject: { customerId: "cus_1003" }, message: "Where is my keyboard?" });
     const keys = await t.mintPair({ principal: "agent:refund-agent", taskId: victim.taskId, customer: "cus_1003", caps: [{ capability: "customer.read" }] });
     await expectRefused(victim.taskId, await t.hostile({ attack: "call", op: "customer.read", args: { customerId: "cus_1003" }, ...keys }), "key_wrong_agent");
   });
 
-  it("refuses a base key of one task with a task key of another (key_wrong_task)", async () => {
+  attack({ surface: "cell", class: "keys", tries: "pair a base key of one task with a task key of another", evidence: "key_wrong_task and a refused audit row" }, async () => {
     const a = await hostileTask("cus_1002");
     const b = await hostileTask("cus_1004");
     const ka = await t.mintPair({ principal: "agent:hostile-agent", taskId: a.taskId, customer: "cus_1002" });
@@ -65,26 +66,26 @@ describe("keys cannot be forged, replayed after completion, or used by another a
     await expectRefused(a.taskId, await t.hostile({ attack: "call", op: "whoami", baseKey: ka.baseKey, taskKey: kb.taskKey }), "key_wrong_task");
   });
 
-  it("refuses well-signed keys the router never admitted for the task (key_revoked)", async () => {
+  attack({ surface: "cell", class: "keys", tries: "use well-signed keys the router never admitted for the task", evidence: "key_revoked and a refused audit row" }, async () => {
     const task = await hostileTask();
     const keys = await t.mintPair({ principal: "agent:hostile-agent", taskId: task.taskId, customer: "cus_1002" });
     await expectRefused(task.taskId, await t.hostile({ attack: "call", op: "whoami", ...keys }), "key_revoked");
   });
 
-  it("refuses the task's real keys after the task completed (task_closed)", async () => {
+  attack({ surface: "cell", class: "keys", tries: "replay the task's real keys after the task completed", evidence: "task_closed and a refused audit row" }, async () => {
     const task = await hostileTask();
     expect((await t.hostile({ attack: "replay", op: "whoami" })).ok).toBe(true);
     expect((await t.api(`/v1/tasks/${task.taskId}/complete`, { method: "POST" })).status).toBe(200);
     await expectRefused(task.taskId, await t.hostile({ attack: "replay", op: "whoami" }), "task_closed");
   });
 
-  it("refuses a key presented as the other kind (a task key as base key)", async () => {
+  attack({ surface: "cell", class: "keys", tries: "present a task key as the base key and the other way round", evidence: "key_invalid and a refused audit row" }, async () => {
     const task = await hostileTask();
     const keys = await t.mintPair({ principal: "agent:hostile-agent", taskId: task.taskId, customer: "cus_1002" });
     await expectRefused(task.taskId, await t.hostile({ attack: "call", op: "whoami", baseKey: keys.taskKey, taskKey: keys.baseKey }), "key_invalid");
   });
 
-  it("refuses an operation the base key does not grant, and a record the task key does not name", async () => {
+  attack({ surface: "cell", class: "scope", tries: "refund without a grant, then read another customer with my own keys", evidence: "capability_denied, scope_denied, refused audit rows" }, async () => {
     const task = await hostileTask("cus_1002");
     const refund = await t.hostile({ attack: "replay", op: "refund.issue", args: { orderId: "ord_5003", amount: 1, currency: "USD", reason: "x" }, idempotencyKey: "hostile-1234" });
     await expectRefused(task.taskId, refund, "capability_denied");

@@ -122,17 +122,20 @@ describe("email: only granted templates, only to this task's tokens, no injectio
 });
 
 describe("scope: only the records the task key names", () => {
-  it.each([
+  const guesses: Array<[string, string, Record<string, unknown>]> = [
     ["another customer", "customer.read", { customerId: "cus_1001" }],
     ["another customer's orders", "orders.list", { customerId: "cus_1002" }],
     ["another customer's case", "case.read", { caseId: "cas_2001" }],
     ["a case that does not exist", "case.read", { caseId: "cas_9999" }],
-  ])("refuses %s (scope_denied), by id guessing", async (_what, op, args) => {
-    const res = await t.puppet({ attack: "replay", op, args });
-    expect(res).toMatchObject({ ok: false, error: "scope_denied" });
-    expect(JSON.stringify(res)).not.toMatch(/Maria|Kwame|example\.(com|org)/);
-    await expectAuditedRefusal("scope_denied");
-  });
+  ];
+  for (const [what, op, args] of guesses) {
+    attack({ surface: "cell", class: "scope", tries: `read ${what} by guessing its id`, evidence: "scope_denied, same answer as a missing record, refused audit row" }, async () => {
+      const res = await t.puppet({ attack: "replay", op, args });
+      expect(res).toMatchObject({ ok: false, error: "scope_denied" });
+      expect(JSON.stringify(res)).not.toMatch(/Maria|Kwame|example\.(com|org)/);
+      await expectAuditedRefusal("scope_denied");
+    });
+  }
 
   it("reads its own customer, orders and case, tokenized, with real amounts", async () => {
     const orders = await t.puppet({ attack: "replay", op: "orders.list", args: { customerId: "cus_1004" } });
@@ -141,7 +144,7 @@ describe("scope: only the records the task key names", () => {
     expect(kase.result.notes).toBe("[NAME_1] reports the armrests are missing. Call back on [PHONE_1] after 14:30.");
   });
 
-  it("an unknown operation is refused and audited", async () => {
+  attack({ surface: "cell", class: "rpc-surface", tries: "call an operation the proxy does not have (db.exec)", evidence: "unknown_operation and a refused audit row" }, async () => {
     expect(await t.puppet({ attack: "replay", op: "db.exec", args: {} })).toMatchObject({ ok: false, error: "unknown_operation" });
     await expectAuditedRefusal("unknown_operation");
   });

@@ -107,7 +107,7 @@ describe("an agent's own words come back as written", () => {
     const task = await t.createTask({ agent: "puppet-agent", subject: { customerId: "cus_1001" }, message: "hello" });
     expect(task.hops).toEqual(["agent:puppet-agent", "agent:hostile-agent"]);
     const inv = await t.hostile({ attack: "invocation" });
-    expect(inv.context).toMatchObject({ escalatedFrom: "puppet-agent", summary, escalationReason: reason });
+    expect(inv.context).toMatchObject({ escalatedFrom: "puppet-agent", handoff: { from: "agent:puppet-agent", provenance: "agent-written", summary, reason } });
     const escalated = (await t.audit(task.taskId)).find((e) => e.event === "task.escalated");
     expect(JSON.stringify(escalated)).not.toMatch(/maria|alvarez/i);
   });

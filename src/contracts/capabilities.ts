@@ -13,6 +13,8 @@ export const CapabilitySchema = z.discriminatedUnion("capability", [
   z.object({ capability: z.literal("orders.list") }).strict(),
   z.object({ capability: z.literal("case.read") }).strict(),
   z.object({ capability: z.literal("shipment.track") }).strict(),
+  /** The task's conversation, tokenized: what the model loop reads. */
+  z.object({ capability: z.literal("transcript.read") }).strict(),
   z
     .object({
       capability: z.literal("refund.issue"),

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ToolParametersSchema } from "./json-schema.ts";
 
 /**
  * The gateway's canonical chat format (close to OpenAI's, tool arguments as
@@ -22,7 +23,8 @@ export type ChatMessage = z.input<typeof ChatMessageSchema>;
 export const ToolSpecSchema = z.object({
   name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/),
   description: z.string().max(2000),
-  parameters: z.record(z.string(), z.unknown()),
+  /** Validated as a JSON Schema (src/contracts/json-schema.ts), not any value. */
+  parameters: ToolParametersSchema,
 });
 export type ToolSpec = z.infer<typeof ToolSpecSchema>;
 

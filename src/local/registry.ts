@@ -45,6 +45,8 @@ export async function compileRegistry(dirs: readonly string[], rolesDir = join(i
 async function compileAgent(dir: string): Promise<{ agent: AgentEntry; owned: Template[] }> {
   const config = AgentConfigSchema.parse(parseYaml(await readFile(join(dir, "config.yaml"), "utf8")));
   if (config.name !== basename(dir)) throw new Error(`${dir}: config.yaml name ${config.name} must match the folder name`);
+  // Revealing a real value is for people (humans/<role>.yaml): an agent's grant never holds it.
+  if (findCapability(config.base_keys, "pii.reveal")) throw new Error(`${config.name}: pii.reveal is for people (humans/<role>.yaml), never in an agent's grant`);
   const instructions = await readFile(join(dir, "instructions.md"), "utf8");
   const owned = await readTemplates(join(dir, "templates"), config.name);
   const email = findCapability(config.base_keys, "email.send");

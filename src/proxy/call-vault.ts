@@ -54,6 +54,7 @@ export class CallVault {
   resolve = (...a: A<"resolve">) => this.#step<R<"resolve">>("resolve", a);
   appendTranscript = (...a: A<"appendTranscript">) => this.#step<R<"appendTranscript">>("appendTranscript", a);
   transcript = () => this.#step<R<"transcript">>("transcript", []);
+  escalations = () => this.#step<R<"escalations">>("escalations", []);
   reply = (...a: A<"reply">) => this.#step<R<"reply">>("reply", a);
   llmMask = (...a: A<"llmMask">) => this.#step<R<"llmMask">>("llmMask", a);
   llmPreflight = (...a: A<"llmPreflight">) => this.#step<R<"llmPreflight">>("llmPreflight", a);

@@ -18,6 +18,8 @@ export interface ProxyEnv extends LlmEnv {
   SILOOS_MAIL_FROM?: string;
   /** How long (ms) a vault's audit journal waits before its alarm ships it to D1 (src/vault/journal.ts); default 1000. */
   SILOOS_AUDIT_SHIP_MS?: string;
+  /** The organisation's domains: the only hosts an agent-written reply may link to. */
+  SILOOS_LINK_DOMAINS?: string;
 }
 
 const jwksCache = new Map<string, JSONWebKeySet>();

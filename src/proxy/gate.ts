@@ -181,3 +181,18 @@ function withoutEchoes(message: string, raw: unknown): string {
   }
   return out;
 }
+
+/**
+ * PROXY.fetch(): the proxy has no HTTP door; a knock on it is refused and
+ * audited like a call. Nothing of the request is kept (its URL and body are
+ * the agent's text): the row names the door, not what was carried to it.
+ */
+export async function refuseFetch(env: ProxyEnv, agent: string | undefined): Promise<Response> {
+  const error = { error: "not_found", message: "the proxy has no public route; use call()" };
+  try {
+    await appendAudit(database(env.DB), { actor: agent ? `agent:${agent}` : "agent:?", event: "proxy.call", op: "fetch", decision: "refused", reason: "not_found", detail: { verified: false } });
+  } catch {
+    return Response.json({ error: "audit_unavailable", message: "the audit log is unavailable; nothing was done" }, { status: 503 });
+  }
+  return Response.json(error, { status: 404 });
+}

@@ -7,7 +7,8 @@ import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ProxyResult } from "../contracts/proxy.ts";
 import { registry } from "../registry/index.ts";
 import type { ProxyEnv } from "./env.ts";
-import { handleCall } from "./gate.ts";
+import type { Escalation } from "../vault/vault.ts";
+import { handleCall, refuseFetch } from "./gate.ts";
 import * as kernel from "./kernel.ts";
 
 export { Vault } from "../vault/vault.ts";
@@ -25,8 +26,9 @@ export default class AgentGate extends WorkerEntrypoint<ProxyEnv, CallerProps> {
     return handleCall(this.env, agent ? `agent:${agent}` : "agent:?", request);
   }
 
+  /** Not a door: refused, and on the record like every other knock. */
   override async fetch(): Promise<Response> {
-    return Response.json({ error: "not_found", message: "the proxy has no public route" }, { status: 404 });
+    return refuseFetch(this.env, this.ctx.props?.agent);
   }
 }
 
@@ -49,8 +51,12 @@ export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
   addMessage(taskId: string, text: string) {
     return kernel.addMessage(this.env, taskId, text);
   }
-  handoff(taskId: string, principal: string, jtis: string[]) {
-    return kernel.handoff(this.env, taskId, principal, jtis);
+  handoff(taskId: string, principal: string, jtis: string[], escalation?: Escalation) {
+    return kernel.handoff(this.env, taskId, principal, jtis, escalation);
+  }
+  /** The run that held these keys returned: they die now. */
+  revokeKeys(taskId: string, principal: string, jtis: string[]) {
+    return kernel.revokeKeys(this.env, taskId, principal, jtis);
   }
   replies(taskId: string, since: number) {
     return kernel.replies(this.env, taskId, since);

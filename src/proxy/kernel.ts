@@ -9,6 +9,7 @@ import type { KnownValue } from "../scan/index.ts";
 import { d1Crm } from "./connectors/d1-crm.ts";
 import type { CustomerRecord } from "./connectors/types.ts";
 import { vaultFor, type ProxyEnv } from "./env.ts";
+import type { Escalation } from "../vault/vault.ts";
 
 export interface OpenTask {
   taskId: string;
@@ -81,9 +82,22 @@ export async function addMessage(env: ProxyEnv, taskId: string, text: string): P
   });
 }
 
-export async function handoff(env: ProxyEnv, taskId: string, principal: string, jtis: string[]): Promise<ProxyResult<null>> {
+export async function handoff(env: ProxyEnv, taskId: string, principal: string, jtis: string[], escalation?: Escalation): Promise<ProxyResult<null>> {
   return guarded(async () => {
-    if (!(await vaultFor(env, taskId).handoff(principal, jtis))) throw new SiloError("task_closed", "the task is closed");
+    if (!(await vaultFor(env, taskId).handoff(principal, jtis, escalation))) throw new SiloError("task_closed", "the task is closed");
+    return null;
+  });
+}
+
+/** A run returned: its keys die before the router acts on its result. Audited with key ids only. */
+export async function revokeKeys(env: ProxyEnv, taskId: string, principal: string, jtis: string[]): Promise<ProxyResult<null>> {
+  return guarded(async () => {
+    const vault = vaultFor(env, taskId);
+    const row = { taskId, actor: "router", event: "keys.revoked" as const, detail: { principal, keys: jtis, reason: "run returned" } };
+    // An open vault journals the row after the run's calls; then the whole run reaches D1 in one
+    // shipment, before the router writes its own rows about the run. A closed vault: straight to D1.
+    if (await vault.revoke(jtis, row)) await vault.shipAudit();
+    else await appendAudit(database(env.DB), row);
     return null;
   });
 }

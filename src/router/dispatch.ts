@@ -1,16 +1,16 @@
 import { auditableText } from "../audit/agent-text.ts";
 import { batchWithAudit, type AuditEvent } from "../audit/index.ts";
 import { AgentResultSchema, type AgentInvocation, type AgentResult } from "../contracts/agent.ts";
-import { findCapability } from "../contracts/capabilities.ts";
 import type { ProxyResult } from "../contracts/proxy.ts";
 import type { Db } from "../db/index.ts";
 import { SiloError } from "../errors/index.ts";
 import type { Scope } from "../keys/claims.ts";
 import { findAgent, registry, type AgentEntry } from "../registry/index.ts";
+import type { Escalation } from "../vault/vault.ts";
 import { openCell, type CellOpening } from "./cells/index.ts";
 import type { RouterConfig, RouterEnv } from "./env.ts";
+import { endRun, escalationOf, escalationRoute, handoffNote } from "./handover.ts";
 import { keysMintedEvent, mintKeyPair } from "./keys.ts";
-import { shipTaskAudit } from "./audit-ship.ts";
 import { agentOnline, queueForHuman } from "./queue.ts";
 import { updateTask, type TaskRow } from "./tasks.ts";
 
@@ -46,6 +46,7 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
   let current = agent;
   let ctx = context;
   let message: string | undefined;
+  let escalation: Escalation | undefined;
   for (let hop = 0; hop < MAX_HOPS; hop++) {
     const principal = `agent:${current.name}`;
     if (!(await agentOnline(db, current.name))) {
@@ -62,7 +63,7 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
     if (hop === 0 && opening) {
       message = unwrap(await env.PROXY.openTask({ taskId: task.id, principal, jtis, scope, message: opening.rawMessage, expiresAt: task.expiresAt })).message;
     } else {
-      unwrap(await env.PROXY.handoff(task.id, principal, jtis));
+      unwrap(await env.PROXY.handoff(task.id, principal, jtis, escalation));
       message ??= await latestCustomerMessage(env, task.id);
     }
     // Keys are recorded before they are handed over, in one write with the dispatch.
@@ -71,8 +72,8 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
       { taskId: task.id, actor: "router", event: "task.dispatched", detail: { to: principal, hop } },
     ]);
     const result = await invokeAgent(env, current, { taskId: task.id, baseKey: keys.base.token, taskKey: keys.task.token, message, context: ctx });
-    // The run's proxy-call rows (in the vault's journal) reach D1 before the router's rows about the run.
-    await shipTaskAudit(env, task.id);
+    // Keys revoked, and the run's proxy-call rows (the vault's journal) in D1 before the router's rows about the run.
+    await endRun(env, task.id, principal, jtis);
     const summary = "summary" in result ? await tokenizeSummary(env, task.id, result.summary) : null;
     const finished: AuditEvent = { taskId: task.id, actor: principal, event: "task.run_finished", detail: { status: result.status } };
 
@@ -88,12 +89,13 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
       ]);
       return { outcome: "failed", assignee: "human:support", hops };
     }
-    const target = allowedTarget(current, result.target);
+    const { target, events: routed } = escalationRoute(task.id, current, result.target);
     const reason = await tokenizeSummary(env, task.id, result.reason);
     if (target.startsWith("human:")) {
       await updateSummary(db, task.id, summary);
       await queueForHuman(env, db, task.id, target, "escalated", [
         finished,
+        ...routed,
         { taskId: task.id, actor: "router", event: "task.queued_human", detail: { from: principal, to: target, reason } },
       ]);
       return { outcome: "queued_human", assignee: target, hops };
@@ -104,20 +106,14 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
       finished,
       { taskId: task.id, actor: "router", event: "task.escalated", detail: { from: principal, to: `agent:${target}`, reason } },
     ]);
-    // The next agent reads the summary and reason exactly as written: re-tokenized,
-    // they told which guessed value was real (issue 9, item 5). The stored copies are tokenized.
-    ctx = { ...ctx, escalatedFrom: current.name, escalationReason: result.reason, summary: "summary" in result ? result.summary : "" };
+    // The next agent reads the summary and reason exactly as written (re-tokenized,
+    // they told which guessed value was real: issue 9, item 5), as an agent-written note.
+    ctx = { channel: ctx.channel, escalatedFrom: current.name, handoff: handoffNote(current, result.reason, "summary" in result ? result.summary : "") };
+    escalation = escalationOf(current);
     current = next;
   }
   await queueForHuman(env, db, task.id, "human:support", "escalated", [{ taskId: task.id, actor: "router", event: "task.queued_human", detail: { reason: "escalation chain too long" } }]);
   return { outcome: "queued_human", assignee: "human:support", hops };
-}
-
-/** Escalation targets come from the grant (registry), never from the agent's wish alone. */
-function allowedTarget(agent: AgentEntry, target: string): string {
-  const cap = findCapability(agent.caps, "escalate");
-  if (!cap?.targets.includes(target)) return "human:support";
-  return target;
 }
 
 async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocation): Promise<AgentResult> {

@@ -25,14 +25,17 @@ const IBAN_LEN: ReadonlyMap<string, number> = new Map(
     "GT28 HR21 HU28 IE22 IL23 IQ23 IS26 IT27 JO30 KW30 KZ20 LB28 LC32 LI21 LT20 LU20 " +
     "LV21 LY25 MC27 MD24 ME22 MK19 MN20 MR27 MT31 MU30 NI28 NL18 NO15 OM23 PK24 PL28 " +
     "PS29 PT25 QA29 RO24 RS22 RU33 SA24 SC31 SD18 SE24 SI19 SK24 SM27 SO23 ST25 SV28 " +
-    "TL23 TN24 TR26 UA29 VA22 VG24 XK20 YE30")
+    "TL23 TN24 TR26 UA29 VA22 VG24 XK20 YE30 " +
+    // national IBANs outside the SWIFT registry (Iran, West and Central Africa...)
+    "AO25 BF28 BJ28 CF27 CG27 CI28 CM27 CV25 DZ26 GA27 GQ27 GW25 HN28 IR26 KM27 MA28 MG27 ML28 MZ25 NE28 SN28 TD27 TG28")
     .split(" ")
     .map((e) => [e.slice(0, 2), Number(e.slice(2))] as const),
 );
 
 
 /** Length of the IBAN at the start of regex candidate `m`, or 0. */
-export function acceptIban(m: string): number {
+export function acceptIban(raw: string): number {
+  const m = raw.toUpperCase(); // "gb82 west ..." is as good as printed
   const want = IBAN_LEN.get(m.slice(0, 2));
   if (want === undefined) return 0;
   // Walk the candidate until `want` alphanumerics are consumed; a trailing
@@ -103,7 +106,7 @@ const ID_CUE =
 // Words that make an otherwise ambiguous digit run (no separators, no "+")
 // read as a phone number.
 const PHONE_CUE =
-  /\b(?:phone|tel|telephone|call|calling|mobile|cell|cellphone|whatsapp|sms|text|ring|fax|landline|reach|handy|telefon|t\u00e9l|ph)\b[^\n\d]{0,20}$/i;
+  /\b(?:phone|tel|telephone|call|calling|mobile|cell|cellphone|whatsapp|sms|text|ring|fax|landline|reach|handy|telefon|t\u00e9l|ph|number|office|contact|mob|tlf|num(?:e|é|\u00e9)ro|n\u00famero|numer|nummer|t\u00e9l\u00e9phone|tel(?:\u00e9|e)fono|telem\u00f3vel|joindre|puhelin|телефон)(?![\p{L}])[^\n\d]{0,30}$/iu;
 
 const VERSION_CUE = /\b(?:v|ver|version|build|release|firmware|fw|rev|revision)\.?\s*$/i;
 

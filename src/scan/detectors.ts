@@ -6,6 +6,9 @@ import type { Span } from "./types.ts";
 import {
   acceptIban, idCueBefore, isIpv6, luhn, phoneCueBefore, versionCueBefore,
 } from "./checks.ts";
+import { cardIssuer, shortPhone } from "./checks2.ts";
+import { findAddresses } from "./addresses.ts";
+import { findNames } from "./names.ts";
 import { combined, isDigit, len, longestGroupPrefix, rowDetector } from "./rows.ts";
 import type { Detector, Row } from "./rows.ts";
 
@@ -64,17 +67,21 @@ function findIpv6(text: string, out: Span[]): void {
 }
 
 const SEP = "[ .\\-\\u00a0]"; // separators inside phone numbers (incl. no-break space)
+// What may not follow a phone number: a word character (but an extension
+// "x123" may), or a separator and another digit.
+const NOT_AFTER = "(?!x\\d)\\w|[.\\-]\\d";
 
 export const ROWS: readonly Row[] = [
   // +CC then 7-15 more digits, single separators, optional "(0)"/"(415)" groups.
   { name: "phone-intl", kind: "PHONE",
-    src: `\\+\\d(?<![\\w+]\\+\\d)(?:${SEP}?(?:\\(\\d{1,4}\\)|\\d)){6,16}(?!\\d)`,
+    src: `(?:\\(\\+\\d{1,3}\\)|\\+\\d(?<![\\w+]\\+\\d))(?:(?:${SEP}|/)?(?:\\(\\d{1,4}\\)|\\d)){6,16}(?!\\d)`,
     accept: (_t, _s, m) => longestGroupPrefix(m, len(8, 15)) },
 
-  // "(415) 555-0132", "(020) 7946 0958", "(11) 91234-5678"
+  // "(415) 555-0132", "(020) 7946 0958", "(11) 91234-5678", "(07) 9661 9454",
+  // "(0937) 786732", "(911)893-68-80", Russian trunk "8 (901) 804-95-63".
   { name: "phone-paren", kind: "PHONE",
-    src: `(?<![\\w)])\\(\\d{2,4}\\)${SEP}?\\d{3,5}${SEP}?\\d{4}(?![\\w]|[.\\-]\\d)`,
-    accept: (_t, _s, m) => m.length },
+    src: `(?:(?<![\\w+.\\-])8${SEP}?|(?<![\\w)]))\\(\\d{2,5}\\)${SEP}?\\d{2,5}(?:${SEP}?\\d{2,4}){0,3}(?!${NOT_AFTER})`,
+    accept: (_t, _s, m) => longestGroupPrefix(m, len(8, 13)) },
 
   // AAA-GG-SSSS; area 000/666/9xx, group 00 and serial 0000 are never issued.
   { name: "ssn", kind: "SSN",
@@ -87,15 +94,16 @@ export const ROWS: readonly Row[] = [
     src: String.raw`(?<![\w.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\w]|\.\d)`,
     accept: (t, s, m) => (versionCueBefore(t, s) ? 0 : m.length) },
 
-  // 13-19 digits, issuer prefix 2-6 (Mastercard 2-series, Amex/Diners/JCB,
-  // Visa, Mastercard, Discover/UnionPay), Luhn-valid.
+  // 12-19 digits with an issuer prefix (cardIssuer: Maestro's 12-digit
+  // numbers, JCB's 15-digit 1800/2131...), Luhn-valid.
   { name: "card", kind: "CARD",
-    src: String.raw`(?<![\w.,+\-\/])[2-6]\d{3}(?:[ \-\u00a0]?\d){9,15}(?!\w)`,
-    accept: (t, s, m) => idCueBefore(t, s) ? 0 : longestGroupPrefix(m, (d) => d.length >= 13 && d.length <= 19 && luhn(d)) },
+    src: String.raw`(?<![\w.,+\-\/]|(?<!\w)\d{1,19}[ \-\u00a0])[1-6]\d{3}(?:[ \-\u00a0]?\d){8,15}(?!\w)`,
+    accept: (t, s, m) => idCueBefore(t, s) ? 0 : longestGroupPrefix(m, (d) => cardIssuer(d) && luhn(d)) },
 
-  // NANP "415-555-0132", "415.555.0132", "1-800-555-0199": one separator used throughout.
+  // NANP "415-555-0132", "415.555.0132", "1-800-555-0199", "001-415-555-0132":
+  // one separator used throughout.
   { name: "phone-nanp", kind: "PHONE",
-    src: String.raw`(?<![\w.+\-])(?:1[ .\-])?[2-9]\d{2}(?<ns>[ .\-])[2-9]\d{2}\k<ns>\d{4}(?![\w]|[.\-]\d)`,
+    src: String.raw`(?<![\w.+\-])(?:0?0?1[ .\-])?[2-9]\d{2}(?<ns>[ .\-])[2-9]\d{2}\k<ns>\d{4}(?!${NOT_AFTER})`,
     accept: (t, s, m) => (idCueBefore(t, s) ? 0 : m.length) },
 
   // National numbers with a trunk 0 and one separator used throughout:
@@ -103,18 +111,37 @@ export const ROWS: readonly Row[] = [
   // 10-12 digits stand alone; 9 digits ("030 901820") also look like ZIP+4
   // or dates, so they need a phone cue ("call me on ...").
   { name: "phone-trunk", kind: "PHONE",
-    src: `(?<![\\w.+\\-/])0[1-9]\\d{0,3}(?<ts>${SEP})\\d{2,8}(?:\\k<ts>\\d{2,8}){0,3}(?![\\w]|[.\\-/]\\d)`,
+    src: `(?<![\\w.+\\-/])0[1-9]\\d{0,4}(?<ts>${SEP})\\d{2,8}(?:\\k<ts>\\d{2,8}){0,3}(?!${NOT_AFTER}|/\\d)`,
     accept: (t, s, m) => idCueBefore(t, s) ? 0 : longestGroupPrefix(m, (d) =>
       (d.length >= 10 && d.length <= 12) || (d.length === 9 && phoneCueBefore(t, s))) },
 
   // Bare digit runs and "555-0132": only with a phone cue right before.
   { name: "phone-cued", kind: "PHONE",
-    src: String.raw`\d\d\d(?<![\w.+\-#\/$€£]\d\d\d)(?:-\d{4}|\d\d \d{5}|\d{7,8})(?![\w]|[.,\-\/]\d)`,
+    src: String.raw`\d\d\d(?<![\w.+\-#\/$€£]\d\d\d)(?:-\d{4}|\d\d \d{5}|\d{4,10})(?![\w]|[.,\-\/]\d)`,
     accept: (t, s, m) => (phoneCueBefore(t, s) && !idCueBefore(t, s) ? m.length : 0) },
+
+  // International prefix 00 instead of "+": "0041 79 710 96 86", "0036205751324".
+  { name: "phone-00", kind: "PHONE",
+    src: `(?<![\\w.+\\-/])00[1-9](?:${SEP}?\\d){7,13}(?!${NOT_AFTER}|/\\d)`,
+    accept: (t, s, m) => idCueBefore(t, s) ? 0 : longestGroupPrefix(m, len(10, 15)) },
+
+  // Trunk numbers that change separator or have a one-digit group:
+  // Swedish "079-371 16 99", "0359-406 17"; Japanese "05334-1-8500".
+  { name: "phone-trunk-mixed", kind: "PHONE",
+    src: `(?<![\\w.+\\-/])0\\d{1,4}-(?:\\d{1,4}-\\d{4}|\\d{2,3}(?: \\d{2,3}){1,3})(?!${NOT_AFTER}|${SEP}\\d)`,
+    accept: (t, s, m) => idCueBefore(t, s) ? 0 : longestGroupPrefix(m, /^\d+-\d+-\d{4}$/.test(m) ? len(10, 10) : len(8, 10)) },
+
+  // Short national numbers without a trunk 0: 7-10 digits in groups of 2-4
+  // with one separator ("555-1234", "1234 5678", "46 88 00 18", "804-95-63",
+  // "18-189-36-88", "989 368 800"). Dates, year ranges, SSN shapes and amounts
+  // are turned away by shortPhone.
+  { name: "phone-short", kind: "PHONE",
+    src: `(?<![\\w.,+\\-#\\/$€£:]|\\d${SEP})\\d{2,6}(?<ss>[ .\\-])\\d{2,6}(?:\\k<ss>\\d{2,4}){0,3}(?!${NOT_AFTER}|[,:/]\\d|${SEP}\\d)`,
+    accept: (t, s, m) => (shortPhone(t, s, m) ? m.length : 0) },
 
   // CC + 2 check digits + BBAN, compact or in groups of 4; length per country, mod-97.
   { name: "iban", kind: "IBAN",
-    src: String.raw`(?<![\w])[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}(?!\w)`,
+    src: String.raw`(?<![\w])[A-Za-z]{2}\d{2}(?: ?[A-Za-z0-9]){11,30}(?!\w)`,
     accept: (_t, _s, m) => acceptIban(m) },
 ];
 
@@ -131,5 +158,7 @@ export const DETECTORS: readonly Detector[] = [
   rowDetector(row("phone-intl"), "+"),
   rowDetector(row("phone-paren"), "("),
   rowDetector(row("iban")),
-  combined("digits", ["ssn", "ipv4", "card", "phone-nanp", "phone-trunk", "phone-cued"].map(row)),
+  combined("digits", ["ssn", "ipv4", "card", "phone-nanp", "phone-trunk", "phone-cued", "phone-00", "phone-trunk-mixed", "phone-short"].map(row)),
+  { name: "address", needs: "", find: findAddresses, guess: true },
+  { name: "name", needs: "", find: findNames, guess: true },
 ];

@@ -2,6 +2,7 @@
 // validator; rows run alone (tests) or several at once in one regex pass.
 import type { PiiKind, Span } from "./types.ts";
 import { digitsOf } from "./checks.ts";
+import { extensionAt } from "./checks2.ts";
 
 export interface Detector {
   readonly name: string;
@@ -9,6 +10,8 @@ export interface Detector {
   readonly needs: string;
   /** Append every accepted hit in `text` to `out` (in text order). */
   readonly find: (text: string, out: Span[]) => void;
+  /** A guess (names, addresses) rather than a format: a known value inside it yields to it. */
+  readonly guess?: boolean;
 }
 
 /** Accepted length of candidate `m` found at `start` (may trim), 0 to reject. */
@@ -28,8 +31,9 @@ export function rowDetector(r: Row, needs = ""): Detector {
   const find = (text: string, out: Span[]): void => {
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
-      const n = r.accept(text, m.index, m[0]);
-      if (n > 0) out.push({ start: m.index, end: m.index + n, kind: r.kind, value: m[0].slice(0, n) });
+      let n = r.accept(text, m.index, m[0]);
+      if (n > 0 && r.kind === "PHONE") n += extensionAt(text, m.index + n);
+      if (n > 0) out.push({ start: m.index, end: m.index + n, kind: r.kind, value: text.slice(m.index, m.index + n) });
       else re.lastIndex = m.index + 1; // a shorter candidate may start inside
     }
   };
@@ -65,6 +69,7 @@ export function combined(name: string, rs: readonly Row[]): Detector {
         if (mm) n = rs[i]?.accept(text, at, mm[0]) ?? 0;
       }
       const r = rs[i];
+      if (n > 0 && r?.kind === "PHONE") n += extensionAt(text, at + n);
       if (n > 0 && r) out.push({ start: at, end: at + n, kind: r.kind, value: text.slice(at, at + n) });
       re.lastIndex = at + Math.max(n, 1);
     }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { attack } from "../../test/support/redteam.ts";
 import type { KnownValue, PiiKind } from "./index.ts";
 import { findPii, tokenizeText } from "./index.ts";
 
@@ -120,10 +121,22 @@ describe("linear time on hostile input", () => {
     ["iban-ish", "GB82 ".repeat(50_000)],
     ["word run", "x".repeat(300_000)],
     ["plus digits", "+1 2 ".repeat(50_000)],
+    // the name and address guesses
+    ["capitalised words", "Anna ".repeat(60_000)],
+    ["name particles", "Maria de la ".repeat(30_000)],
+    ["street after number", "12 Main Street ".repeat(20_000)],
+    ["street before number", "Via Roma 1 ".repeat(30_000)],
+    ["compound street", "Hauptstraße ".repeat(25_000) + "1"],
+    ["name cues", "my name is ".repeat(30_000)],
+    ["address cues", "I live at 1 ".repeat(25_000)],
   ];
-  it.each(cases)("%s", (_name, text) => {
-    const t0 = performance.now();
-    findPii(text, ann);
-    expect(performance.now() - t0).toBeLessThan(2_000);
-  });
+  // A message an agent or a widget visitor controls, built to make the
+  // scanner backtrack or rescan (quadratic time would stall the proxy).
+  attack({ surface: "cell", class: "input", tries: "stall the PII scanner with 300 KB of adversarial text (15 shapes)", evidence: "findPii returns within 2 s for each" }, () => {
+    for (const [name, text] of cases) {
+      const t0 = performance.now();
+      findPii(text, ann);
+      expect(performance.now() - t0, name).toBeLessThan(2_000);
+    }
+  }, 60_000);
 });

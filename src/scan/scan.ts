@@ -14,8 +14,15 @@ export function findPii(text: string, known: readonly KnownValue[]): Span[] {
   const knownSpans: Span[] = [];
   findKnown(text, known, knownSpans);
   const found: Span[] = [];
+  let guesses: Set<Span> | null = null;
   for (const d of DETECTORS) {
-    if (d.needs === "" || text.includes(d.needs)) d.find(text, found);
+    if (d.needs !== "" && !text.includes(d.needs)) continue;
+    const n = found.length;
+    d.find(text, found);
+    if (d.guess && found.length > n) {
+      guesses ??= new Set();
+      for (let i = n; i < found.length; i++) guesses.add(found[i] as Span);
+    }
   }
   const blocked: Span[] = [];
   if (text.includes("[")) {
@@ -31,7 +38,7 @@ export function findPii(text: string, known: readonly KnownValue[]): Span[] {
     const all = knownSpans.length === 0 ? found : mergeKnown(knownSpans, found);
     if (disjoint(all)) return all;
   }
-  return resolve(knownSpans, found, blocked);
+  return resolve(knownSpans, found, blocked, guesses);
 }
 
 /** Replace every PII span with `tokenFor(kind, value)`, left to right. */
@@ -62,7 +69,7 @@ interface Cand { s: Span; rank: number }
  * always of size 1), and inside a cluster keep greedily by rank, then length,
  * then earlier start. O(n log n) even for megabyte inputs.
  */
-function resolve(knownSpans: Span[], found: Span[], blocked: Span[]): Span[] {
+function resolve(knownSpans: Span[], found: Span[], blocked: Span[], guesses: ReadonlySet<Span> | null): Span[] {
   const all: Cand[] = [];
   for (const s of blocked) all.push({ s, rank: BLOCKED });
   for (const s of knownSpans) all.push({ s, rank: KNOWN });
@@ -77,15 +84,15 @@ function resolve(knownSpans: Span[], found: Span[], blocked: Span[]): Span[] {
     if (cluster.length === 1) {
       if (cluster[0]?.rank !== BLOCKED) out.push(...cluster.map((c) => c.s));
     } else {
-      out.push(...pick(cluster));
+      out.push(...pick(cluster, guesses));
     }
     i = j;
   }
   return out;
 }
 
-function pick(cluster: Cand[]): Span[] {
-  const live = cluster.filter((c) => !(c.rank === KNOWN && swallowed(c.s, cluster)));
+function pick(cluster: Cand[], guesses: ReadonlySet<Span> | null): Span[] {
+  const live = cluster.filter((c) => !(c.rank === KNOWN && swallowed(c.s, cluster, guesses)));
   live.sort((a, b) => b.rank - a.rank || spanLen(b.s) - spanLen(a.s) || a.s.start - b.s.start);
   const kept: Cand[] = [];
   for (const c of live) {
@@ -97,10 +104,14 @@ function pick(cluster: Cand[]): Span[] {
 /**
  * A known value strictly inside a pattern hit of another kind (the first
  * name inside "ann.lee@example.com") yields to it: redacting the whole
- * email hides the name too, while the name alone would leak the rest.
+ * email hides the name too, while the name alone would leak the rest. So
+ * does a known value strictly inside a name or address guess ("Alvarez"
+ * inside "Mario Alvarez"): otherwise "Mario" would be left to a second,
+ * different treatment, and how a guess comes out would tell the agent
+ * whether part of it was the customer's.
  */
-function swallowed(k: Span, cluster: Cand[]): boolean {
-  return cluster.some((c) => c.rank === PATTERN && c.s.kind !== k.kind &&
+function swallowed(k: Span, cluster: Cand[], guesses: ReadonlySet<Span> | null): boolean {
+  return cluster.some((c) => c.rank === PATTERN && (c.s.kind !== k.kind || guesses?.has(c.s) === true) &&
     c.s.start <= k.start && k.end <= c.s.end && spanLen(c.s) > spanLen(k));
 }
 

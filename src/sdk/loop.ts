@@ -2,6 +2,7 @@ import type { AgentResult } from "../contracts/agent.ts";
 import { findCapability } from "../contracts/find-capability.ts";
 import type { ChatMessage, ChatResponse, ToolCall } from "../contracts/llm.ts";
 import type { AgentContext } from "./index.ts";
+import { openingMessages, type TranscriptLine } from "./prompt.ts";
 import { opForTool, toolsFor, type Identity } from "./tools.ts";
 
 export interface ModelLoopOptions {
@@ -10,9 +11,6 @@ export interface ModelLoopOptions {
   /** Most model calls in one invocation; past it the agent hands the task on. */
   stepBudget?: number;
 }
-
-/** The marker the offline model looks for; keep in sync with src/proxy/llm/offline-reading.ts. */
-const CONTEXT_MARKER = "## Task context";
 
 /**
  * The tool-calling loop: ask the model (through the proxy's gateway), run
@@ -25,10 +23,9 @@ export async function runModelLoop(ctx: AgentContext, opts: ModelLoopOptions): P
   const llm = findCapability(me.capabilities, "llm.chat");
   if (!llm) return { status: "failed", reason: "this agent has no llm.chat grant" };
   const tools = toolsFor(me);
-  const transcript = (await ctx.call("transcript.read", {})) as Array<{ role: string; text: string }>;
+  const transcript = (await ctx.call("transcript.read", {})) as TranscriptLine[];
   const messages: ChatMessage[] = [
-    { role: "system", content: systemPrompt(opts.instructions, me, ctx) },
-    { role: "user", content: transcript.map((e) => `${e.role === "customer" ? "Customer" : "Support"}: ${e.text}`).join("\n\n") || ctx.message },
+    ...openingMessages(opts.instructions, me, ctx, transcript),
     // The SDK already asked whoami: hand the answer over instead of a second round trip.
     { role: "assistant", content: null, toolCalls: [{ id: "call_whoami", name: "whoami", arguments: {} }] },
     { role: "tool", toolCallId: "call_whoami", name: "whoami", content: JSON.stringify(me) },
@@ -47,20 +44,6 @@ export async function runModelLoop(ctx: AgentContext, opts: ModelLoopOptions): P
     }
   }
   return handOff(me, `step budget of ${budget} model calls exhausted`);
-}
-
-function systemPrompt(instructions: string, me: Identity, ctx: AgentContext): string {
-  const lines = [
-    instructions.trim(),
-    "",
-    CONTEXT_MARKER,
-    `Task ${me.taskId}; customer ${me.scope.customer}${me.scope.case ? `; case ${me.scope.case}` : ""}; channel ${ctx.context.channel}.`,
-  ];
-  if (ctx.context.escalatedFrom) {
-    lines.push(`Escalated to you by ${ctx.context.escalatedFrom}: ${ctx.context.escalationReason ?? ""}`, `Summary: ${ctx.context.summary ?? ""}`);
-  }
-  lines.push("Personal data appears only as tokens such as [NAME_1]; use them as they are.");
-  return lines.join("\n");
 }
 
 function endOfTurn(call: ToolCall): AgentResult | undefined {

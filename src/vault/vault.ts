@@ -3,6 +3,7 @@ import { auditableText } from "../audit/agent-text.ts";
 import { appendAudit, type AuditEvent } from "../audit/index.ts";
 import { database } from "../db/index.ts";
 import type { ErrorCode } from "../errors/index.ts";
+import type { Capability } from "../contracts/capabilities.ts";
 import type { Scope } from "../keys/claims.ts";
 import type { KnownValue, PiiKind } from "../scan/index.ts";
 import { ADMISSION_MESSAGES, admit, allowedRow, type CallFrame, type Gate } from "./admission.ts";
@@ -43,12 +44,18 @@ export interface TranscriptEntry {
 }
 
 /** Vault methods a proxy call may run through step(): admitted first, audited after. */
-const STEPS = new Set(["tokenizeRecord", "tokenizeRecords", "tokenize", "hydrate", "resolve", "appendTranscript", "transcript", "reply", "llmMask", "llmPreflight", "llmSettle"] as const);
+const STEPS = new Set(["tokenizeRecord", "tokenizeRecords", "tokenize", "hydrate", "resolve", "appendTranscript", "transcript", "reply", "llmMask", "llmPreflight", "llmSettle", "escalations"] as const);
 export type StepMethod = typeof STEPS extends Set<infer M> ? M : never;
 export type StepResult<T> = { ok: true; result: T; audited: boolean } | { ok: false; code: ErrorCode };
 
 /** How long a journal row may wait in the vault before the alarm ships it to D1 (SILOOS_AUDIT_SHIP_MS). */
 const SHIP_AFTER_MS = 1000;
+
+/** Who handed the task to another agent, with which grant: what its words may not raise. */
+export interface Escalation {
+  from: string;
+  caps: Capability[];
+}
 
 interface Loaded {
   meta: VaultMeta | undefined;
@@ -138,13 +145,34 @@ export class Vault extends DurableObject<VaultEnv> {
     return run;
   }
 
-  /** Hand the task to a new principal: only its freshly minted keys work from now on. */
-  async handoff(principal: string, jtis: string[]): Promise<boolean> {
+  /**
+   * Hand the task to a new principal: only its freshly minted keys work from
+   * now on. An escalation also records who escalated and with which grant,
+   * in the same write, so the proxy can hold the next agent's actions to it.
+   */
+  async handoff(principal: string, jtis: string[], escalation?: Escalation): Promise<boolean> {
     const state = await this.#state();
     if (!state.meta) return false;
     state.meta = { ...state.meta, principal, jtis };
-    await this.ctx.storage.put("meta", state.meta);
+    const chain = escalation ? [...(await this.escalations()), escalation] : undefined;
+    await this.ctx.storage.put(chain ? { meta: state.meta, escalations: chain } : { meta: state.meta });
     return true;
+  }
+
+  /** A run returned: its keys die now, whatever the agent left running (waitUntil) or kept. */
+  async revoke(jtis: readonly string[], revoked?: AuditEvent): Promise<boolean> {
+    const state = await this.#state();
+    if (!state.meta) return false;
+    state.meta = { ...state.meta, jtis: state.meta.jtis.filter((j) => !jtis.includes(j)) };
+    await this.ctx.storage.put("meta", state.meta);
+    // The keys.revoked row follows the run's calls in the journal, and ships with them.
+    if (revoked) await this.#journalRow(revoked);
+    return true;
+  }
+
+  /** Every escalation between agents in this task, oldest first. */
+  async escalations(): Promise<Escalation[]> {
+    return (await this.ctx.storage.get<Escalation[]>("escalations")) ?? [];
   }
 
   async meta(): Promise<VaultMeta | null> {

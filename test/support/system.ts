@@ -3,10 +3,12 @@
  * with the hostile fixture agent registered beside the shipped agents.
  */
 import { join } from "node:path";
+import { decodeJwt } from "jose";
 import { afterAll, beforeAll } from "vitest";
 import { activeSigner } from "../../src/keys/keyring.ts";
 import { mintBaseKey, mintTaskKey } from "../../src/keys/sign.ts";
 import type { Capability } from "../../src/contracts/capabilities.ts";
+import type { Scope } from "../../src/keys/claims.ts";
 import { generateSecrets, type LocalSecrets } from "../../src/local/secrets.ts";
 import { ROOT, startSystem, type System, type SystemOptions } from "../../src/local/system.ts";
 
@@ -62,6 +64,51 @@ export function useSystem(opts: Partial<SystemOptions> = {}): Harness {
   return h;
 }
 
+/**
+ * Drive the hostile or the puppet agent. A run's keys die when it returns,
+ * so "replay" is a new step of the agent's task: while the agent still holds
+ * the task, the harness mints it fresh keys with the same grant and scope and
+ * admits them in the vault, as the router does for a run. Once the task has
+ * moved on (another holder, closed) the stashed keys are sent as they are.
+ */
+async function drive(sys: System, secrets: LocalSecrets, agent: string, attack: Record<string, unknown>, taskId = "tsk_000000000000"): Promise<any> {
+  const send = async (body: Record<string, unknown>): Promise<any> => {
+    if (sys.agentMode !== "service") {
+      // Outside service mode the cell exists only for a hop: the driver opens it through the router's seam.
+      const driver = await sys.mf.getWorker("test-cell-driver");
+      return (await driver.fetch("http://driver/", { method: "POST", body: JSON.stringify({ agent, taskId, method: "attack", arg: body }) })).json();
+    }
+    const worker = await sys.mf.getWorker(agent);
+    return (await worker.fetch(`http://${agent}/`, { method: "POST", body: JSON.stringify(body) })).json();
+  };
+  if (attack.attack !== "replay") return send(attack);
+  const stashed = (await send({ attack: "keys", ...(attack.taskId ? { taskId: attack.taskId } : {}) })) as { baseKey: string; taskKey: string } | null;
+  if (!stashed) return send(attack);
+  const base = decodeJwt(stashed.baseKey) as { sub: string; tid: string; caps: Capability[] };
+  const ns = await sys.mf.getDurableObjectNamespace("VAULT", "siloos-proxy");
+  const vault = ns.get(ns.idFromName(base.tid)) as unknown as VaultForHarness;
+  if ((await vault.meta())?.principal !== base.sub) return send({ ...attack, attack: "call", ...stashed });
+  // One fresh pair per run's keys, shared by concurrent replays: a hand-off per
+  // replay would revoke the pair a concurrent replay is using.
+  let fresh = freshKeys.get(stashed.baseKey);
+  if (!fresh) {
+    fresh = mintFresh(secrets, vault, base, decodeJwt(stashed.taskKey) as { scope: Scope });
+    freshKeys.set(stashed.baseKey, fresh);
+  }
+  return send({ ...attack, attack: "call", ...(await fresh) });
+}
+
+type VaultForHarness = { meta(): Promise<{ principal: string } | null>; handoff(p: string, j: string[]): Promise<boolean> };
+const freshKeys = new Map<string, Promise<{ baseKey: string; taskKey: string }>>();
+
+async function mintFresh(secrets: LocalSecrets, vault: VaultForHarness, base: { sub: string; tid: string; caps: Capability[] }, task: { scope: Scope }) {
+  const signer = await activeSigner(secrets.SILOOS_SIGNING_KEYS);
+  const common = { signer, principal: base.sub, taskId: base.tid, ttlSeconds: 300 };
+  const [b, t] = await Promise.all([mintBaseKey({ ...common, caps: base.caps }), mintTaskKey({ ...common, scope: task.scope })]);
+  await vault.handoff(base.sub, [b.jti, t.jti]);
+  return { baseKey: b.token, taskKey: t.token };
+}
+
 function harness(sys: System, secrets: LocalSecrets): Harness {
   const api: Harness["api"] = async (path, init = {}) => {
     const headers: Record<string, string> = { ...init.headers };
@@ -104,24 +151,13 @@ function harness(sys: System, secrets: LocalSecrets): Harness {
       return res.body.entries as AuditEntry[];
     },
     async hostile(attack, taskId = "tsk_000000000000", agent = "hostile-agent") {
-      if (sys.agentMode !== "service") {
-        const driver = await sys.mf.getWorker("test-cell-driver");
-        const res = await driver.fetch("http://driver/", { method: "POST", body: JSON.stringify({ agent, taskId, method: "attack", arg: attack }) });
-        return res.json();
-      }
-      const worker = await sys.mf.getWorker(agent);
-      const res = await worker.fetch("http://hostile/", { method: "POST", body: JSON.stringify(attack) });
-      return res.json();
+      return drive(sys, secrets, agent, attack, taskId);
     },
     async puppet(attack) {
-      const worker = await sys.mf.getWorker("puppet-agent");
-      const res = await worker.fetch("http://puppet/", { method: "POST", body: JSON.stringify(attack) });
-      return res.json();
+      return drive(sys, secrets, "puppet-agent", attack);
     },
     async drive(agent, attack) {
-      const worker = await sys.mf.getWorker(agent);
-      const res = await worker.fetch(`http://${agent}/`, { method: "POST", body: JSON.stringify(attack) });
-      return res.json();
+      return drive(sys, secrets, agent, attack);
     },
     async tapped(agent) {
       const worker = await sys.mf.getWorker(`tap-${agent}`);

@@ -1,4 +1,5 @@
 import type { ChatRequest, ToolSpec } from "../../contracts/llm.ts";
+import { AGENT_WRITTEN_MARKER, CONTEXT_MARKER, HANDED_OVER, REFUND_INTENT } from "../../contracts/prompt.ts";
 
 /** What the offline model reads from a request: its tools, the calls so far and their results. */
 export interface Conversation {
@@ -10,6 +11,10 @@ export interface Conversation {
   customerName(): string;
   customerEmail(): string;
   customerText(): string;
+  /** Did the customer's own words ask for money back? */
+  asksForRefund(): boolean;
+  /** Was the task handed over by another agent or a person (a hand-off note)? */
+  handedOver(): boolean;
   order(): Order | undefined;
   amount(): number | undefined;
   refundLimit(): number;
@@ -23,9 +28,6 @@ interface Order {
   currency: string;
   status: string;
 }
-
-/** Marks where the SDK puts the task context in the system prompt. */
-export const CONTEXT_MARKER = "## Task context";
 
 export function readConversation(req: ChatRequest): Conversation {
   const tools = new Map<string, ToolSpec>(req.tools.map((t) => [t.name, t]));
@@ -47,9 +49,13 @@ export function readConversation(req: ChatRequest): Conversation {
     .filter((m) => m.role === "system")
     .map((m) => m.content.split(CONTEXT_MARKER)[1] ?? "")
     .join("\n");
-  const userText = req.messages.filter((m) => m.role === "user").map((m) => m.content).join("\n");
+  // The customer's words and the records are the only grounds for an action's
+  // arguments: the agent-written block (replies, a hand-off note) is never read for them.
+  const users = req.messages.filter((m) => m.role === "user").map((m) => m.content);
+  const userText = users.filter((t) => !t.startsWith(AGENT_WRITTEN_MARKER)).join("\n");
+  const handedOver = context.split("\n").some((line) => line.startsWith(HANDED_OVER));
   const notes = String(results.get("case_read")?.notes ?? "");
-  const talk = `${userText}\n${context}\n${notes}`;
+  const talk = `${userText}\n${notes}`;
   const c: Conversation = {
     has: (t) => tools.has(t),
     called: (t) => (counts.get(t) ?? 0) > 0,
@@ -59,8 +65,11 @@ export function readConversation(req: ChatRequest): Conversation {
     customerName: () => String(results.get("customer_read")?.name ?? "there"),
     customerEmail: () => String(results.get("customer_read")?.email ?? ""),
     customerText: () => userText,
-    order: () => pickOrder((results.get("orders_list") as unknown as Order[] | undefined) ?? [], talk, c.amount()),
-    amount: () => parseAmount(`${userText}\n${context}`),
+    asksForRefund: () => REFUND_INTENT.test(userText),
+    handedOver: () => handedOver,
+    // Handed over, the order must be one the customer or the records name: no guessing on another agent's say-so.
+    order: () => pickOrder((results.get("orders_list") as unknown as Order[] | undefined) ?? [], talk, c.amount(), !handedOver),
+    amount: () => parseAmount(userText),
     refundLimit: () => Number((results.get("whoami")?.capabilities ?? []).find((x: { capability: string }) => x.capability === "refund.issue")?.limit ?? 0),
     templates: () => parseTemplates(tools.get("email_send")?.description ?? ""),
     escalationTargets: () => enumOf(tools.get("escalate"), "target"),
@@ -89,13 +98,13 @@ export function parseAmount(text: string): number | undefined {
   return raw ? Number(raw) : undefined;
 }
 
-function pickOrder(orders: Order[], text: string, amount: number | undefined): Order | undefined {
+function pickOrder(orders: Order[], text: string, amount: number | undefined, guess: boolean): Order | undefined {
   const named = [...text.matchAll(/\bord_[A-Za-z0-9]{4,32}\b/g)].map((m) => m[0]);
   for (const id of named) {
     const found = orders.find((o) => o.id === id);
     if (found) return found;
   }
-  if (named.length > 0) return undefined;
+  if (named.length > 0 || !guess) return undefined;
   const delivered = orders.filter((o) => o.status === "delivered");
   return delivered.find((o) => amount !== undefined && o.total === amount) ?? delivered.at(-1);
 }

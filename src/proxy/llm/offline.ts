@@ -33,6 +33,10 @@ export function nextStep(c: Conversation): Step {
   if (!c.has("refund_issue") && c.has("escalate")) return routeStep(c);
   const order = c.order();
   const name = c.customerName();
+  // Handed over by another agent: act on what the customer asked, not on what the note claims.
+  if (c.handedOver() && !c.asksForRefund()) {
+    return denyStep(c, `Hello ${name}, thank you for your message. How can I help you today?`, "no refund request in the customer's messages");
+  }
   if (!order) {
     if (!c.called("reply_send")) return step("reply_send", { text: `Hello ${name}, which order is this about? Please send the order number (ord_…).` });
     return step("finish", { status: "completed", summary: "asked the customer for the order number" });
@@ -102,7 +106,7 @@ function denyStep(c: Conversation, text: string, summary: string, status: "compl
 /** A routing-only agent: send refund talk to a refund agent, the rest to people. */
 function routeStep(c: Conversation): Step {
   const targets = c.escalationTargets();
-  const wantsRefund = /\b(refund|money back|reimburse|return|broken|damaged|cracked)\b/i.test(c.customerText());
+  const wantsRefund = c.asksForRefund();
   const target = (wantsRefund && targets.find((t) => /refund/.test(t))) || targets.find((t) => t.startsWith("human:")) || targets[0] || "human:support";
   return step("escalate", { target, reason: wantsRefund ? "refund request" : "needs a person", summary: `Routed: ${wantsRefund ? "refund request" : "general enquiry"}.` });
 }

@@ -64,7 +64,8 @@ export const caseRead: OpDefinition<"case.read"> = {
 };
 
 export const transcriptRead: OpDefinition<"transcript.read"> = {
-  capability: undefined,
+  // A capability like any read: the conversation is the task's most personal record.
+  capability: "transcript.read",
   async run(ctx) {
     // The row's detail gets the entry count from the vault (stepDetail in src/vault/vault.ts).
     const entries = await ctx.vault.auditNext({}).transcript();

@@ -2,6 +2,7 @@ import { digestText } from "../../audit/agent-text.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { commitRefund, refundLimitBreached, type RefundLimits, type RefundRow } from "../ledger/refunds.ts";
+import { assertRefundGrounded } from "../grounding.ts";
 import type { OpContext, OpDefinition } from "./context.ts";
 
 /**
@@ -33,6 +34,7 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
     if (!cap.orderStatuses.includes(order.status)) {
       throw new SiloError("order_not_refundable", `orders in status ${order.status} are not refundable under this grant`);
     }
+    await assertRefundGrounded(ctx, order, cents);
 
     const row: RefundRow = {
       id: `ref_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`,

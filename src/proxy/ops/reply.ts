@@ -1,5 +1,6 @@
 import { auditableText } from "../../audit/agent-text.ts";
 import { SiloError } from "../../errors/index.ts";
+import { assertLinksAllowed, parseLinkDomains } from "../links.ts";
 import type { OpDefinition } from "./context.ts";
 import { requireIdempotencyKey } from "./refund.ts";
 
@@ -10,6 +11,7 @@ import { requireIdempotencyKey } from "./refund.ts";
 export const replySend: OpDefinition<"reply.send"> = {
   capability: "reply.send",
   async run(ctx, { text }) {
+    assertLinksAllowed(text, parseLinkDomains(ctx.env.SILOOS_LINK_DOMAINS));
     // One vault RPC (Vault.reply): refuse a token this task did not issue, then keep the
     // reply tokenized for the customer's channel, the console and the audit: a raw value
     // it guessed never leaves as such, and a value only it wrote never hydrates.

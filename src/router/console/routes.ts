@@ -147,7 +147,11 @@ consoleApi.post("/tasks/:id/handback", async (c) => {
   // The person's calls (journaled in the vault) reach the log before the hand-back row.
   await shipTaskAudit(c.env, row.id);
   await appendAudit(db, { taskId: row.id, actor: principalOf(s), event: "task.handed_back", detail: { to: `agent:${agent.name}` } });
-  const report = await runTask(c.env, db, routerConfig(c.env), { ...row, status: "open" }, agent, null, { channel: row.channel, escalatedFrom: principalOf(s), escalationReason: "handed back by a person" });
+  const report = await runTask(c.env, db, routerConfig(c.env), { ...row, status: "open" }, agent, null, {
+    channel: row.channel,
+    escalatedFrom: principalOf(s),
+    handoff: { from: principalOf(s), provenance: "operator-written", reason: "handed back by a person", summary: "" },
+  });
   return c.json(await taskResponse(c.env, row.id, 0, report.hops));
 });
 

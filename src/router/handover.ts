@@ -1,0 +1,46 @@
+import type { AuditEvent } from "../audit/index.ts";
+import type { HandoffNote } from "../contracts/agent.ts";
+import { findCapability } from "../contracts/capabilities.ts";
+import { SiloError } from "../errors/index.ts";
+import type { AgentEntry } from "../registry/index.ts";
+import type { Escalation } from "../vault/vault.ts";
+import type { RouterEnv } from "./env.ts";
+
+/**
+ * What happens between two runs of a task, in functions any runner calls
+ * (the dispatch loop today, a durable execution tomorrow): a run's keys die
+ * when it returns; an escalation goes only where the grant allows, and is
+ * recorded when it does not; the next agent gets the previous one's words as
+ * an agent-written note, and the vault learns who escalated with which grant.
+ */
+
+/** The run returned (completed, escalated, failed, threw, timed out): its keys die before anything else. */
+export async function endRun(env: RouterEnv, taskId: string, principal: string, jtis: string[]): Promise<void> {
+  const res = await env.PROXY.revokeKeys(taskId, principal, jtis);
+  // Fail closed: a run whose keys could not be revoked must not be acted on.
+  if (!res.ok) throw new SiloError(res.error, res.message);
+}
+
+export interface EscalationRoute {
+  target: string;
+  /** Audit rows to write with the hand-off: a refused target is on the record. */
+  events: AuditEvent[];
+}
+
+/** Escalation targets come from the grant (registry), never from the agent's wish alone. */
+export function escalationRoute(taskId: string, agent: AgentEntry, requested: string): EscalationRoute {
+  if (findCapability(agent.caps, "escalate")?.targets.includes(requested)) return { target: requested, events: [] };
+  const from = `agent:${agent.name}`;
+  const denied: AuditEvent = { taskId, actor: "router", event: "task.escalation_denied", reason: "escalation_denied", detail: { from, requested, to: "human:support" } };
+  return { target: "human:support", events: [denied] };
+}
+
+/** The escalating agent's words, for the next agent: data, marked as agent-written. */
+export function handoffNote(agent: AgentEntry, reason: string, summary: string | null): HandoffNote {
+  return { from: `agent:${agent.name}`, provenance: "agent-written", reason, summary: summary ?? "" };
+}
+
+/** What the vault keeps about an escalation, so the proxy can hold the next agent's actions to it. */
+export function escalationOf(agent: AgentEntry): Escalation {
+  return { from: `agent:${agent.name}`, caps: agent.caps };
+}

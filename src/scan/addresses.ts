@@ -1,0 +1,195 @@
+// ADDRESS guesses: a house number next to a street word, in the orders used
+// across Europe, the Americas and Asia: "12 Main Street", "546 Voie des
+// Saussaies", "Moselstr. 1", "Via Roma 12", "Kyrkgatan 46", "ul. Kwiatowa 5",
+// "вулиця Зелена, 54", "2丁目4番4号", "孟路42号". The span grows over an
+// apartment or unit ("Apt. 565", "Zimmer 659", "кв. 615", "4.em 58 ajtó")
+// and a postcode with its town (", 28064 Falsås", ", SA4 5DF Swansea",
+// ", Springfield, IL 62704"). A street name without a street word
+// ("Niederblecher 786") counts only right after an address cue ("I live at",
+// "address:", "wohne in der"): "Windows 11" and "Pixel 8" must stay intact.
+// A town alone, or a number without a street, is not an address.
+import type { Span } from "./types.ts";
+import { COMPOUND_ENDINGS, PREFIX_WORDS, SUFFIX_EN_WORDS, SUFFIX_XX_WORDS, UNIT_WORDS } from "./lexicon/streets.ts";
+
+const L = "\\p{L}\\p{M}";
+const SP = "[ \\u00a0]";
+// Words as regex fragments; the first letter may be either case (the regex
+// has no "i" flag, so that "\p{Lu}" still means a capital). `plural` adds "s?".
+const alt = (words: string, plural = false) => `(?:${words.trim().split(/\s+/).map((w) => {
+  const c = w[0] ?? "";
+  const u = c.toUpperCase();
+  return (u === c ? w : `[${c}${u}]${w.slice(1)}`) + (plural ? "s?" : "");
+}).join("|")})(?![${L}])`;
+
+// A word of a street name: capitalised, a number word ("5th"), or in a script
+// without capitals in the usual sense (Cyrillic, Greek and Arabic street names
+// are often written in lower case or abbreviated).
+// Each word ends where the letters end ("(?![...])"): without it, a failed
+// match backtracks through every shorter length of every word (~30^4 paths).
+const NW = `(?:\\p{Lu}[${L}'\u2019.\\-]{0,30}(?![${L}'\u2019.\\-])|\\d{1,3}(?:st|nd|rd|th|e|er)(?![${L}])|[\\p{sc=Cyrillic}\\p{sc=Greek}\\p{sc=Arabic}]{2,30}(?![${L}])\\.?)`;
+const PART = `(?:(?:de|del|de la|des|du|di|da|dei|della|dos|das|do|la|le|les|of|the|y|van|von|der|den|am|an|im|auf|lui|e)(?![${L}])|d['\u2019])`;
+const PREFIX = alt(PREFIX_WORDS);
+const SUFFIX_EN = alt(SUFFIX_EN_WORDS, true);
+const SUFFIX_XX = alt(SUFFIX_XX_WORDS);
+// The whole word first, then a look back at its ending: trying ~60 endings at
+// each of 40 lengths of every capitalised word was the detector's main cost.
+const COMPOUND = `\\p{Lu}[${L}\\-]{1,40}(?![${L}\\-])(?<=${alt(COMPOUND_ENDINGS.replace("str\\.", "str"))})\\.?`;
+const NUM = `(?:\\d{1,5}(?:[A-Za-z](?![${L}]))?(?:[/\\-]\\d{1,4}[A-Za-z]?)?|s/n\\.?)`;
+const UNIT = `(?:,?${SP}${alt(UNIT_WORDS)}\\.?${SP}?#?(?:\\d[0-9A-Za-z]{0,4}|[A-Z])(?![${L}\\p{N}])` +
+  `|,?${SP}\\d{1,3}[º°ª.]?${SP}?(?:${alt("izda dcha bajo étage etage hoog tv th mf e er ème og eg dg ug OG EG DG UG stock em emelet")}\\.?)(?:${SP}\\d{1,3}${SP}?ajtó|${SP}(?:achter|voor))?` +
+  `|${SP}(?:bis|ter|achter|voor|bajo|[Bb]ajo|[Ii]zda|[Dd]cha)\\.?(?![${L}])|${SP}(?:II|III|IV|I(?=${SP}*(?:[,.;)]|$)))(?![${L}])|${SP}[A-Z](?:${SP}\\d{1,3})?(?![${L}\\p{N}])` +
+  `|${SP}?[\\p{sc=Han}]{0,4}\\d{1,5}号室|${SP}公寓${SP}?\\d{1,5}|${SP}?\\d{1,5}호|${SP}아파트${SP}?\\d{1,5}동){0,3}`;
+const TOWN = `(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?![${L}'\u2019.\\-])(?:${SP}(?:${PART}${SP})?(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?![${L}'\u2019.\\-])|\\(\\p{Lu}[${L}]{1,30}\\))){0,3}` +
+  `|[\\p{sc=Han}\\p{sc=Hangul}]{1,10})`;
+const POSTCODE = `(?:\\d{5}(?:-\\d{3,4})?|\\d{4}(?:-\\d{3}|${SP}?[A-Z]{2}(?![${L}]))?|\\d{3}${SP}\\d{2,3}|\\d{2}-\\d{3}|\\d{3}-\\d{3,4}|\\d{6}` +
+  `|[A-Z]{1,2}\\d[A-Z\\d]?${SP}[A-Z\\d]{3,4})`;
+const PLACE = `(?:,?${SP}${POSTCODE}${SP}${TOWN}` +
+  `|,${SP}${TOWN},?${SP}[A-Z]{2}${SP}(?:\\d{5}(?:-\\d{4})?|[A-Z]\\d[A-Z]${SP}?\\d[A-Z]\\d))?`;
+
+// A street name's words, but not a unit word followed by its number ("Apt. 889").
+const NOT_UNIT = `(?!${alt(UNIT_WORDS)}\\.?${SP}?\\d)`;
+const STREET_NAME = `(?:${NW}|${PART})(?:${SP}${NOT_UNIT}(?:${NW}|${PART})){0,4}`;
+const LEAD = `(?:(?:van(?:${SP}de[nr]?)?|de|den|ter|'t)${SP})`;
+const HOUSE = `,?${SP}(?:${alt("no nr n[º°] bloc bl")}\\.?${SP}?)?${NUM}`;
+const FORMS = [
+  // number first: "12 Main Street", "546 Voie des Saussaies", "43546 Rodovia Maria Helena", "608 수죽대로"
+  `${NUM},?${SP}(?:${PREFIX}\\.?${SP}${STREET_NAME}|(?:${NW}${SP}){1,4}(?:${SUFFIX_EN}|${SUFFIX_XX})\\.?` +
+    `(?:${SP}(?:North|South|East|West|N|S|E|W|NE|NW|SE|SW)(?![${L}]))?|[\\p{sc=Hangul}\\d]{1,12}(?:길|로|대로)(?![\\p{sc=Hangul}]))`,
+  // street word first: "Via Roma 12", "ul. Kwiatowa 5", "Fatih Sokak 5", "вулиця Зелена, 54", "van den Broeklaan 364a"
+  `(?:(?:${NW}${SP})?${PREFIX}\\.?${SP}${STREET_NAME}|(?:${NW}${SP}){1,3}${SUFFIX_XX}\\.?|${LEAD}?(?:${NW}${SP}){0,2}${COMPOUND})${HOUSE}`,
+  // Japanese and Chinese block addresses: "2丁目4番4号", "杜侬728号"
+  "\\d{1,2}丁目\\d{1,3}番(?:地)?\\d{1,3}号?|[\\p{sc=Han}]{1,6}\\d{1,5}号(?!室)",
+];
+// The unit, postcode and town after a street: a sticky regex of its own, run
+// after a hit (one regex with everything is too slow for V8 to run well).
+const TAIL = new RegExp(`${UNIT}${PLACE}(?![\\p{N}])`, "uy");
+// Forms that start with the number or a Han street: one global regex.
+const NUMBER_FIRST = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS[0]}|${FORMS[2]})`, "gu");
+// Street word first: a big alternation that, tried at every letter, cost
+// ~5 us per message. It runs once, from the 7th word before a house number,
+// only when one of those words is a street word. (Each exec of a regex this
+// big has a fixed setup cost of ~0.4 us, so one exec beats one per word.)
+const STREET_FIRST = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS[1]})`, "gu");
+const STREET_WORDS: ReadonlySet<string> = new Set(expand(`${PREFIX_WORDS} ${SUFFIX_XX_WORDS}`));
+const ENDINGS: ReadonlySet<string> = new Set(expand(COMPOUND_ENDINGS.replace("str\\.", "str")));
+/** "hauptstraße", "kerkstraat", "kyrkgatan": a word ending in a street word (Set lookups, no regex). */
+function compoundEnd(word: string): boolean {
+  for (let n = 2; n <= 9 && n < word.length; n++) if (ENDINGS.has(word.slice(word.length - n))) return true;
+  return false;
+}
+
+// After an address cue, any street name with a house number will do.
+const CUE = /(?:(?<![\p{L}])(?:address(?:\s+is)?|live at|lives at|living at|moved to|ship(?:ped)?(?: it)? to|deliver(?:ed)?(?: it)? to|send(?: it)? to|wohne in(?: der| dem)?|wohne am|wohne im|adresse(?: est)?|direcci[óo]n(?: es)?|vivo en|indirizzo(?: è)?|abito in|adres|woon (?:op|aan)|endere[çc]o(?: é)?|moro na|mieszkam przy|adresa|c[íi]m)\s*:?[ \u00a0]+)/gu; // run on the lower-cased text: an "i" flag with "u" is slow in V8
+// ... but not a postcode, a box or a product after the cue ("ship to ZIP 94107").
+const NOT_STREET = `(?!${alt("zip ZIP PLZ CP PO plz cp postcode box po order ticket room gate terminal platform page flight version windows iphone pixel galaxy")})`;
+const CUED = new RegExp(`${NOT_STREET}(?:${LEAD}?(?:${NW}${SP}){0,2}${NW}${SP}(?:${alt("no nr n[º°]")}\\.?${SP}?)?${NUM}|${NUM}${SP}(?:${NW}${SP}){0,2}${NW})`, "uy");
+
+/** Append ADDRESS guesses in `text` to `out`, in text order. */
+export function findAddresses(text: string, out: Span[]): void {
+  if (!DIGIT.test(text)) return;
+  const found: Span[] = [];
+  NUMBER_FIRST.lastIndex = 0;
+  for (let m = NUMBER_FIRST.exec(text); m !== null; m = NUMBER_FIRST.exec(text)) {
+    NUMBER_FIRST.lastIndex = withTail(found, text, m.index, m[0]);
+  }
+  const numberFirst = found.slice(); // sorted: for the binary searches below
+  streetFirst(text, found, numberFirst);
+  if (!CUE_HINT.test(text)) {
+    if (found.length > 1) found.sort((x, y) => x.start - y.start);
+    out.push(...found);
+    return;
+  }
+  const lower = text.toLowerCase();
+  let cueFloor = streetEnd;
+  CUE.lastIndex = 0;
+  for (let c = lower.length === text.length ? CUE.exec(lower) : null; c !== null; c = CUE.exec(lower)) {
+    const at = c.index + c[0].length;
+    if (at < cueFloor || covered(numberFirst, at)) continue;
+    CUED.lastIndex = at;
+    const m = CUED.exec(text);
+    if (m) cueFloor = withTail(found, text, at, m[0]);
+  }
+  if (found.length > 1) found.sort((x, y) => x.start - y.start);
+  out.push(...found);
+}
+const DIGIT = /\d/;
+// A case-sensitive literal test before the case-insensitive CUE scan (which costs ~1 us a message).
+const CUE_HINT = /ddress|DDRESS|ive at|ived at|oved to|hip|eliver|end |ohne|dresse|irecci|ivo en|ndirizzo|bito in|dres|oon |ndere|oro na|ieszkam|c[íi]m/;
+
+const isDigitC = (c: number) => c >= 48 && c <= 57;
+const isWordC = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 46 || c === 45 || c === 39 || c === 0x2019 ||
+  (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x206f));
+
+/** "Via Roma 12": at each number with a street word among the 6 words before it, try STREET_FIRST at those words. */
+let streetEnd = 0; // where the last street-first address ended (set by streetFirst)
+
+/** Some span of the start-sorted, disjoint list covers position `at` (binary search). */
+function covered(list: readonly Span[], at: number): boolean {
+  let lo = 0;
+  let hi = list.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const s = list[mid] as Span;
+    if (at < s.start) hi = mid - 1;
+    else if (at >= s.end) lo = mid + 1;
+    else return true;
+  }
+  return false;
+}
+
+function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]): void {
+  streetEnd = 0;
+  for (let k = 0; k < text.length; k++) {
+    if (!isDigitC(text.charCodeAt(k)) || (k > 0 && isDigitC(text.charCodeAt(k - 1)))) continue;
+    if (k < streetEnd || covered(numberFirst, k)) continue;
+    const starts: number[] = [];
+    let street = false;
+    let i = k - 1;
+    for (let w = 0; w < 7 && i >= 0; w++) {
+      while (i >= 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 0xa0 || text.charCodeAt(i) === 44)) i--;
+      const e = i + 1;
+      while (i >= 0 && isWordC(text.charCodeAt(i))) i--;
+      if (e === i + 1) break;
+      const end = text.charCodeAt(e - 1) === 46 ? e - 1 : e; // "Moselstr." -> "moselstr"
+      const word = text.slice(i + 1, end).toLowerCase();
+      starts.push(i + 1);
+      if (STREET_WORDS.has(word) || compoundEnd(word)) street = true;
+    }
+    if (!street) continue;
+    STREET_FIRST.lastIndex = starts[starts.length - 1] as number;
+    const m = STREET_FIRST.exec(text);
+    if (m && m.index <= k && m.index + m[0].length > k) {
+      streetEnd = withTail(found, text, m.index, m[0]);
+      k = streetEnd - 1;
+    }
+  }
+}
+
+/** Expand "[xy]" classes of the word lists into plain words: "all[ée]e" -> "allée", "allee". */
+function expand(words: string): string[] {
+  const out: string[] = [];
+  const one = (w: string): void => {
+    const m = /\[([^\]]+)\]/.exec(w);
+    if (!m) { out.push(w.replace(/\\/g, "")); return; }
+    for (const ch of m[1] ?? "") one(w.slice(0, m.index) + ch + w.slice(m.index + m[0].length));
+  };
+  for (const w of words.trim().split(/\s+/)) one(w.toLowerCase());
+  return out;
+}
+
+/** Push the street found at `start` grown by its tail; returns where the tail ends. */
+function withTail(found: Span[], text: string, start: number, street: string): number {
+  TAIL.lastIndex = start + street.length;
+  const tail = TAIL.exec(text)?.[0] ?? "";
+  push(found, start, street + tail);
+  return start + street.length + tail.length;
+}
+
+function push(out: Span[], start: number, raw: string): void {
+  // A trailing comma, space or sentence dot is not part of the address; an
+  // abbreviation's dot ("St.", "Izda.", "s/n.") is.
+  let value = raw.replace(/[ \u00a0,]+$/u, "");
+  if (value.endsWith(".") && !/(?:^|[^\p{L}])(?:st|rd|ave|dr|ln|blvd|str|pl|ct|apt|izda|dcha|s\/n)\.$/iu.test(value)) value = value.slice(0, -1);
+  if (!/\p{L}/u.test(value) || !/\d/.test(value)) return;
+  out.push({ start, end: start + value.length, kind: "ADDRESS", value });
+}

@@ -1,0 +1,61 @@
+// The words right before a candidate name, read backwards by hand (a regex
+// anchored at "$" would be tried at every one of the 40 characters before
+// it, for every candidate).
+export interface Context {
+  /** The word right before, lower case ("" at the start of the text). */
+  w1: string;
+  /** The two words before, "w2 w1" (only when nothing but spaces separates them). */
+  w2: string;
+  /** The three words before. */
+  w3: string;
+  /** Punctuation between w1 and the run, spaces removed: "", ",", ":", "."... */
+  sep: string;
+  /** Nothing or ".!?:;\"(" and a line break before the run. */
+  sentenceStart: boolean;
+  /** The run starts a line. */
+  lineStart: boolean;
+  /** A dash before the run: "thanks - Anna". */
+  dash: boolean;
+}
+
+const isWordChar = (c: number) =>
+  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 39 || c === 0x2019 || c === 47 || c === 45 || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x206f));
+const isSpace = (c: number) => c === 32 || c === 0xa0 || c === 9;
+
+export function context(text: string, at: number): Context {
+  let i = at - 1;
+  let sep = "";
+  let lineStart = false;
+  // punctuation and spaces right before the run
+  while (i >= 0 && at - i < 12) {
+    const c = text.charCodeAt(i);
+    if (isWordChar(c) && !(c === 45 && i > 0 && isSpace(text.charCodeAt(i - 1)))) break;
+    if (c === 10) { lineStart ||= sep === ""; sep = "\n" + sep; } else if (!isSpace(c)) sep = text[i] + sep;
+    i--;
+  }
+  const words: string[] = [];
+  let gapOk = true;
+  while (words.length < 3 && i >= 0) {
+    const e = i + 1;
+    while (i >= 0 && isWordChar(text.charCodeAt(i))) i--;
+    if (e - i - 1 === 0) break;
+    words.push(text.slice(i + 1, e).toLowerCase().replace(/\u2019/g, "'"));
+    // only spaces may separate the words of a cue phrase
+    let j = i;
+    while (j >= 0 && isSpace(text.charCodeAt(j))) j--;
+    if (j === i || (j >= 0 && !isWordChar(text.charCodeAt(j)))) { gapOk = false; }
+    i = j;
+    if (!gapOk) break;
+  }
+  const [a = "", b, c] = words;
+  const lead = sep.replace(/\n/g, "");
+  return {
+    w1: a,
+    w2: b === undefined ? "" : `${b} ${a}`,
+    w3: b === undefined || c === undefined ? "" : `${c} ${b} ${a}`,
+    sep: lead,
+    sentenceStart: a === "" || /[.!?:;"“(\n]/.test(sep),
+    lineStart: lineStart || (at === 0),
+    dash: /[-\u2013\u2014~]$/.test(lead),
+  };
+}
