@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateSecrets } from "../src/local/secrets.ts";
 import { startSystem, type System } from "../src/local/system.ts";
-import { HOSTILE, PUPPET, useSystem } from "./support/system.ts";
+import { drive, HOSTILE, PUPPET, useSystem } from "./support/system.ts";
 
 // Rows wait in the journal (no alarm within a test): only a wipe or a read ships them.
 const HOLD = { SILOOS_AUDIT_SHIP_MS: "600000" };
@@ -87,10 +87,8 @@ describe("a crash between the journal write and the ship", () => {
         taskId = created.taskId;
         // The run's own calls reached D1 when the run ended.
         shipped = await d1Calls(await first.db(), taskId);
-        const puppet = await first.mf.getWorker("puppet-agent");
         for (const op of ["whoami", "transcript.read"]) {
-          const res = (await (await puppet.fetch("http://puppet/", { method: "POST", body: JSON.stringify({ attack: "replay", op }) })).json()) as { ok: boolean };
-          expect(res.ok).toBe(true);
+          expect(await drive(first, secrets, "puppet-agent", { attack: "replay", op })).toMatchObject({ ok: true });
         }
         expect(await d1Calls(await first.db(), taskId)).toEqual(shipped);
       } finally {
