@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { eventually } from "./support/eventually.ts";
 import { useSystem } from "./support/system.ts";
 import { attack } from "./support/redteam.ts";
 
@@ -69,8 +70,12 @@ describe("bad input gets a clear error and writes nothing", () => {
 
   it("an agent that throws or returns junk fails cleanly into the human queue, with no raw text echoed", async () => {
     await t.hostile({ attack: "result", result: "throw" });
-    const thrown = await t.createTask({ agent: "hostile-agent", subject: { customerId: "cus_1002" }, message: "hi" });
-    expect(thrown).toMatchObject({ status: "queued_human", outcome: "failed", assignee: "human:support" });
+    // A hop that threw gets one more try (a durable run): the answer is 202 while it waits, then the retry completes.
+    const parked = await t.api("/v1/tasks", { body: { agent: "hostile-agent", subject: { customerId: "cus_1002" }, message: "hi" } });
+    expect(parked.status).toBe(202);
+    const thrown = await eventually(async () => ((await t.api(`/v1/tasks/${parked.body.taskId}`)).body.outcome ? (await t.api(`/v1/tasks/${parked.body.taskId}`)).body : null));
+    expect(thrown).toMatchObject({ status: "open", outcome: "completed" });
+    expect((await t.audit(thrown.taskId)).find((e) => e.event === "task.hop_retried")).toMatchObject({ reason: "agent_error" });
     await t.hostile({ attack: "result", result: { status: "completed", summary: 42, extra: "x" } });
     const junk = await t.createTask({ agent: "hostile-agent", subject: { customerId: "cus_1002" }, message: "hi" });
     expect(junk).toMatchObject({ status: "queued_human", outcome: "failed" });

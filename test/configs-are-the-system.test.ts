@@ -50,7 +50,7 @@ describe("each Worker runs as its wrangler config says", () => {
 
     // What the running Worker's env really holds: the same names, nothing more.
     const env = await t.sys.mf.getBindings(name);
-    const expected = [...Object.keys(vars), ...Object.keys(services), ...Object.keys(fromConfig.d1Databases ?? {}), ...Object.keys(fromConfig.durableObjects ?? {}), ...Object.keys(fromConfig.ratelimits ?? {})];
+    const expected = [...Object.keys(vars), ...Object.keys(services), ...Object.keys(fromConfig.d1Databases ?? {}), ...Object.keys(fromConfig.durableObjects ?? {}), ...Object.keys(fromConfig.ratelimits ?? {}), ...Object.keys(fromConfig.queueProducers ?? {})];
     if (fromConfig.assets?.binding) expected.push(fromConfig.assets.binding);
     expect(Object.keys(env).sort()).toEqual(expected.sort());
 

@@ -15,7 +15,8 @@ describe("a task runs router → agent → proxy → back, and the audit says so
     expect(task.reply).toContain("249.00 USD");
     expect(task.taskId).toMatch(/^tsk_/);
 
-    const events = (await t.audit(task.taskId)).map((e) => [e.actor, e.event, e.op, e.decision].filter(Boolean).join(" "));
+    // The outbox consumer's mail.* rows come on the queue's own clock (test/outbox-drains-with-retries.test.ts).
+    const events = (await t.audit(task.taskId)).filter((e) => !e.event.startsWith("mail.")).map((e) => [e.actor, e.event, e.op, e.decision].filter(Boolean).join(" "));
     expect(events).toEqual([
       "router task.created",
       "proxy vault.created",

@@ -33,4 +33,28 @@ describe("nothing survives a task", () => {
     expect(await t.puppet({ attack: "replay", op: "whoami" })).toMatchObject({ ok: false, error: "task_closed" });
     expect((await t.audit(task.taskId)).map((e) => e.event)).toContain("vault.expired");
   });
+
+  it("expiry is a state: a task past its TTL ends expired, visible in the API and the audit log, its keys dead", async () => {
+    const task = await t.createTask({ agent: "puppet-agent", subject: { customerId: "cus_1003" }, message: "hello" });
+    await new Promise((r) => setTimeout(r, 2500));
+    const got = await t.api(`/v1/tasks/${task.taskId}`);
+    expect(got).toMatchObject({ status: 200, body: { status: "expired", replies: [] } });
+    expect(await (await t.vault(task.taskId)).stats()).toEqual({ open: false, tokens: 0, keys: 0 });
+    expect(await t.puppet({ attack: "replay", op: "whoami" })).toMatchObject({ ok: false, error: "task_closed" });
+    const more = await t.api(`/v1/tasks/${task.taskId}/messages`, { body: { message: "are you there?" } });
+    expect(more).toMatchObject({ status: 409, body: { error: "task_closed" } });
+    // Recorded once, however many readers noticed it.
+    await t.api(`/v1/tasks/${task.taskId}`);
+    expect((await t.audit(task.taskId)).filter((e) => e.event === "task.expired")).toMatchObject([{ actor: "router", detail: { previousStatus: "open" } }]);
+  });
+
+  it("the cron ends expired tasks nobody reads", async () => {
+    const task = await t.createTask({ agent: "puppet-agent", subject: { customerId: "cus_1004" }, message: "hello" });
+    await new Promise((r) => setTimeout(r, 2500));
+    const router = await t.sys.mf.getWorker("siloos-router");
+    await router.scheduled({ cron: "* * * * *" });
+    const row = await (await t.sys.db()).prepare("SELECT status FROM tasks WHERE id = ?").bind(task.taskId).first<{ status: string }>();
+    expect(row?.status).toBe("expired");
+    expect((await t.audit(task.taskId)).map((e) => e.event)).toContain("task.expired");
+  });
 });

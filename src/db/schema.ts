@@ -6,7 +6,7 @@ import { integer, sqliteTable, text, uniqueIndex, index } from "drizzle-orm/sqli
  * proxy's D1 connector and are never bound to an agent.
  */
 
-export const TASK_STATUSES = ["open", "queued_human", "completed", "failed"] as const;
+export const TASK_STATUSES = ["open", "queued_human", "completed", "failed", "expired"] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 export const tasks = sqliteTable("tasks", {
@@ -100,8 +100,14 @@ export const outbox = sqliteTable(
     body: text("body").notNull(),
     template: text("template").notNull(),
     idempotencyKey: text("idempotency_key").notNull(),
+    /** queued → sending → sent, or dead (the dead letter) after the last attempt. */
     status: text("status").notNull(),
     createdAt: integer("created_at").notNull(),
+    attempts: integer("attempts").notNull().default(0),
+    /** A code (provider_http_503, provider_unreachable …), never the provider's text. */
+    lastError: text("last_error"),
+    providerId: text("provider_id"),
+    updatedAt: integer("updated_at"),
   },
   (t) => [uniqueIndex("outbox_idem_idx").on(t.taskId, t.idempotencyKey)],
 );

@@ -3,6 +3,7 @@ import { parseVerifyJwks } from "../keys/keyring.ts";
 import type { Vault } from "../vault/vault.ts";
 import type { LlmEnv } from "./llm/provider.ts";
 import type { SendEmailBinding } from "./mail.ts";
+import type { OutboxMessage } from "./outbox-consumer.ts";
 
 /** Everything the proxy can touch. Agents get none of it. */
 export interface ProxyEnv extends LlmEnv {
@@ -20,6 +21,14 @@ export interface ProxyEnv extends LlmEnv {
   SILOOS_AUDIT_SHIP_MS?: string;
   /** The organisation's domains: the only hosts an agent-written reply may link to. */
   SILOOS_LINK_DOMAINS?: string;
+  /** A Resend-compatible mail API; its key is a proxy-only secret. */
+  SILOOS_MAIL_URL?: string;
+  SILOOS_MAIL_API_KEY?: string;
+  /** The outbox queue: email.send enqueues the committed row's id; the consumer delivers it. */
+  OUTBOX_QUEUE?: Queue<OutboxMessage>;
+  /** Deliveries tried before a message is dead-lettered (default 5), and the first retry delay (default 10 s). */
+  SILOOS_MAIL_MAX_ATTEMPTS?: string;
+  SILOOS_MAIL_RETRY_SECONDS?: string;
 }
 
 const jwksCache = new Map<string, JSONWebKeySet>();

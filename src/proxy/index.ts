@@ -10,6 +10,7 @@ import type { ProxyEnv } from "./env.ts";
 import type { Escalation } from "../vault/vault.ts";
 import { handleCall, refuseFetch } from "./gate.ts";
 import * as kernel from "./kernel.ts";
+import { deadLetters, drainOutbox, sweepOutbox, type OutboxMessage } from "./outbox-consumer.ts";
 
 export { Vault } from "../vault/vault.ts";
 
@@ -29,6 +30,11 @@ export default class AgentGate extends WorkerEntrypoint<ProxyEnv, CallerProps> {
   /** Not a door: refused, and on the record like every other knock. */
   override async fetch(): Promise<Response> {
     return refuseFetch(this.env, this.ctx.props?.agent);
+  }
+
+  /** The outbox queue's consumer (a handler, not an RPC method: agents cannot call it). */
+  override async queue(batch: MessageBatch<OutboxMessage>): Promise<void> {
+    await drainOutbox(this.env, batch);
   }
 }
 
@@ -83,6 +89,14 @@ export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
   }
   closeTask(taskId: string, reason: string) {
     return kernel.closeTask(this.env, taskId, reason);
+  }
+  /** The outbox's dead letters, for the console: codes and ids, no address, no body. */
+  deadLetters() {
+    return deadLetters(this.env);
+  }
+  /** Cron: enqueue again the outbox rows whose queue message was lost. */
+  sweepOutbox() {
+    return sweepOutbox(this.env);
   }
   /**
    * The agent door for one hop in loader and namespace modes: this proxy's

@@ -1,14 +1,13 @@
-import { eq } from "drizzle-orm";
-import type { Db } from "../db/index.ts";
 import { SiloError } from "../errors/index.ts";
-import { outbox } from "../db/schema.ts";
+import { httpMail } from "./mail-http.ts";
 import type { OutboundEmail } from "./outbox.ts";
 
 /**
- * Delivery behind one interface. Locally the D1 outbox row is the delivery
+ * Delivery behind one interface. Locally the D1 outbox row is the mailbox
  * (inspect it, or read it in tests). In production, bind Cloudflare Email
- * Service (`[[send_email]] name = "EMAIL"`) and set SILOOS_MAIL_FROM: the
- * proxy sends right after the outbox row and its audit row are committed.
+ * Service (`[[send_email]] name = "EMAIL"`) or set SILOOS_MAIL_URL and its
+ * key, with SILOOS_MAIL_FROM: the outbox queue's consumer
+ * (src/proxy/outbox-consumer.ts) sends each committed row, with retries.
  */
 export interface MailProvider {
   readonly name: string;
@@ -41,25 +40,24 @@ export function cloudflareEmail(binding: SendEmailBinding, from: string): MailPr
   };
 }
 
+export interface MailEnv {
+  EMAIL?: SendEmailBinding;
+  SILOOS_MAIL_FROM?: string;
+  /** A Resend-compatible mail API (src/proxy/mail-http.ts) and its key. */
+  SILOOS_MAIL_URL?: string;
+  SILOOS_MAIL_API_KEY?: string;
+  /** Set only by the local launcher: the local outbox stands in for a provider. */
+  SILOOS_LOCAL_DEV?: string;
+}
+
 /**
  * The configured provider. The local outbox (the row is the delivery) is for
  * local development only: a deployed proxy without a provider refuses rather
  * than pretend a message went out.
  */
-export function mailProvider(env: { EMAIL?: SendEmailBinding; SILOOS_MAIL_FROM?: string; SILOOS_LOCAL_DEV?: string }): MailProvider {
+export function mailProvider(env: MailEnv): MailProvider {
+  if (env.SILOOS_MAIL_URL && env.SILOOS_MAIL_API_KEY && env.SILOOS_MAIL_FROM) return httpMail(env.SILOOS_MAIL_URL, env.SILOOS_MAIL_API_KEY, env.SILOOS_MAIL_FROM);
   if (env.EMAIL && env.SILOOS_MAIL_FROM) return cloudflareEmail(env.EMAIL, env.SILOOS_MAIL_FROM);
   if (env.SILOOS_LOCAL_DEV === "1") return localOutbox();
-  throw new SiloError("mail_not_configured", "no mail provider is configured (bind EMAIL and set SILOOS_MAIL_FROM); the local outbox runs only in local development");
-}
-
-/** Send a committed outbox row; a failure leaves it queued for a retry, never lost. */
-export async function deliverQueued(db: Db, provider: MailProvider, mail: OutboundEmail): Promise<string> {
-  if (provider.name === "local-outbox") return "queued";
-  try {
-    await provider.deliver(mail);
-    await db.update(outbox).set({ status: "sent" }).where(eq(outbox.id, mail.id));
-    return "sent";
-  } catch {
-    return "queued";
-  }
+  throw new SiloError("mail_not_configured", "no mail provider is configured (SILOOS_MAIL_URL with its key, or bind EMAIL, and SILOOS_MAIL_FROM); the local outbox runs only in local development");
 }

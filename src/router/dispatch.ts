@@ -18,11 +18,11 @@ async function updateSummary(db: Db, taskId: string, summary: string | null): Pr
   if (summary !== null) await updateTask(db, taskId, { summary });
 }
 
-/** How long one agent invocation may take. */
+/** How long one agent invocation may take, unless SILOOS_AGENT_TIMEOUT_SECONDS says otherwise. */
 const AGENT_TIMEOUT_MS = 120_000;
 
 /** An escalation chain longer than this is a loop, not a hand-off. */
-const MAX_HOPS = 4;
+export const MAX_HOPS = 4;
 
 export interface RunReport {
   outcome: "completed" | "escalated" | "queued_human" | "failed";
@@ -35,88 +35,133 @@ export interface Opening {
   rawMessage: string;
 }
 
+export type RunContext = AgentInvocation["context"];
+
+/** One hop done: who ran and what the agent answered (null: the agent is offline). */
+export interface HopResult {
+  principal: string;
+  result: AgentResult | null;
+}
+
+/** What comes after a settled hop: the run is over, or the next agent takes it. */
+export type Settled = { done: RunReport } | { next: AgentEntry; context: RunContext };
+
 /**
  * Run a task from `agent` until an agent completes, fails, or hands it to a
  * human. Each hop gets freshly minted keys for the same task and vault; the
- * previous holder's keys are revoked by the hand-off.
+ * previous holder's keys are revoked by the hand-off. The durable run
+ * (src/router/run/) drives the same two steps, dispatchHop and settleHop,
+ * one at a time with its own retries.
  */
-export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: TaskRow, agent: AgentEntry, opening: Opening | null, context: AgentInvocation["context"]): Promise<RunReport> {
-  const scope: Scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
+export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: TaskRow, agent: AgentEntry, opening: Opening | null, context: RunContext): Promise<RunReport> {
   const hops: string[] = [];
   let current = agent;
   let ctx = context;
-  let message: string | undefined;
-  let escalation: Escalation | undefined;
   for (let hop = 0; hop < MAX_HOPS; hop++) {
-    const principal = `agent:${current.name}`;
-    if (!(await agentOnline(db, current.name))) {
-      // Plug in a human: an offline agent's work goes to the people with the same tools.
-      if (hop === 0 && opening) unwrap(await env.PROXY.openTask({ taskId: task.id, principal: "human:support", jtis: [], scope, message: opening.rawMessage, expiresAt: task.expiresAt }));
-      await queueForHuman(env, db, task.id, "human:support", hop === 0 ? "queued" : "escalated", [
-        { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_offline", detail: { agent: principal, to: "human:support" } },
-      ]);
-      return { outcome: "queued_human", assignee: "human:support", hops };
-    }
-    hops.push(principal);
-    const keys = await mintKeyPair(cfg.SILOOS_SIGNING_KEYS, principal, task.id, current.caps, scope);
-    const jtis = [keys.base.jti, keys.task.jti];
-    if (hop === 0 && opening) {
-      message = unwrap(await env.PROXY.openTask({ taskId: task.id, principal, jtis, scope, message: opening.rawMessage, expiresAt: task.expiresAt })).message;
-    } else {
-      unwrap(await env.PROXY.handoff(task.id, principal, jtis, escalation));
-      message ??= await latestCustomerMessage(env, task.id);
-    }
-    // Keys are recorded before they are handed over, in one write with the dispatch.
-    await batchWithAudit(db, [updateTask(db, task.id, { assignee: principal })], [
-      keysMintedEvent(task.id, principal, keys, current.caps),
-      { taskId: task.id, actor: "router", event: "task.dispatched", detail: { to: principal, hop } },
-    ]);
-    const result = await invokeAgent(env, current, { taskId: task.id, baseKey: keys.base.token, taskKey: keys.task.token, message, context: ctx });
-    // Keys revoked, and the run's proxy-call rows (the vault's journal) in D1 before the router's rows about the run.
-    await endRun(env, task.id, principal, jtis);
-    const summary = "summary" in result ? await tokenizeSummary(env, task.id, result.summary) : null;
-    const finished: AuditEvent = { taskId: task.id, actor: principal, event: "task.run_finished", detail: { status: result.status } };
-
-    if (result.status === "completed") {
-      await batchWithAudit(db, [updateTask(db, task.id, { outcome: "completed", summary })], [finished]);
-      return { outcome: "completed", assignee: principal, hops };
-    }
-    if (result.status === "failed") {
-      // A failed run is not a lost request: the task waits for a human.
-      await queueForHuman(env, db, task.id, "human:support", "failed", [
-        finished,
-        { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_failed", detail: { from: principal, to: "human:support", reason: await tokenizeSummary(env, task.id, result.reason, 200) } },
-      ]);
-      return { outcome: "failed", assignee: "human:support", hops };
-    }
-    const { target, events: routed } = escalationRoute(task.id, current, result.target);
-    const reason = await tokenizeSummary(env, task.id, result.reason);
-    if (target.startsWith("human:")) {
-      await updateSummary(db, task.id, summary);
-      await queueForHuman(env, db, task.id, target, "escalated", [
-        finished,
-        ...routed,
-        { taskId: task.id, actor: "router", event: "task.queued_human", detail: { from: principal, to: target, reason } },
-      ]);
-      return { outcome: "queued_human", assignee: target, hops };
-    }
-    const next = findAgent(registry, target);
-    if (!next) throw new SiloError("unknown_agent", `escalation target ${target} is not in the registry`);
-    await batchWithAudit(db, [updateTask(db, task.id, { outcome: "escalated", summary })], [
-      finished,
-      { taskId: task.id, actor: "router", event: "task.escalated", detail: { from: principal, to: `agent:${target}`, reason } },
-    ]);
-    // The next agent reads the summary and reason exactly as written (re-tokenized,
-    // they told which guessed value was real: issue 9, item 5), as an agent-written note.
-    ctx = { channel: ctx.channel, escalatedFrom: current.name, handoff: handoffNote(current, result.reason, "summary" in result ? result.summary : "") };
-    escalation = escalationOf(current);
-    current = next;
+    const step = await dispatchHop(env, db, cfg, task, current, hop, hop === 0 ? opening : null, ctx);
+    if (step.result) hops.push(step.principal);
+    const settled = await settleHop(env, db, task, current, hop, step, ctx);
+    if ("done" in settled) return { ...settled.done, hops };
+    current = settled.next;
+    ctx = settled.context;
   }
-  await queueForHuman(env, db, task.id, "human:support", "escalated", [{ taskId: task.id, actor: "router", event: "task.queued_human", detail: { reason: "escalation chain too long" } }]);
-  return { outcome: "queued_human", assignee: "human:support", hops };
+  return { ...(await giveUpChain(env, db, task.id)), hops };
 }
 
-async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocation): Promise<AgentResult> {
+/**
+ * The one seam that invokes one agent hop: mint its keys, hand it the vault,
+ * record the dispatch, call the agent. Safe to repeat after a crash: the
+ * hand-off revokes whatever keys an earlier attempt minted, and the agent's
+ * actions carry idempotency keys derived from the task and their arguments.
+ */
+export async function dispatchHop(env: RouterEnv, db: Db, cfg: RouterConfig, task: TaskRow, agent: AgentEntry, hop: number, opening: Opening | null, ctx: RunContext): Promise<HopResult> {
+  const scope: Scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
+  const principal = `agent:${agent.name}`;
+  if (!(await agentOnline(db, agent.name))) {
+    // Plug in a human: an offline agent's work goes to the people with the same tools.
+    if (opening) unwrap(await env.PROXY.openTask({ taskId: task.id, principal: "human:support", jtis: [], scope, message: opening.rawMessage, expiresAt: task.expiresAt }));
+    return { principal, result: null };
+  }
+  const keys = await mintKeyPair(cfg.SILOOS_SIGNING_KEYS, principal, task.id, agent.caps, scope);
+  const jtis = [keys.base.jti, keys.task.jti];
+  let message: string;
+  if (opening) {
+    message = unwrap(await env.PROXY.openTask({ taskId: task.id, principal, jtis, scope, message: opening.rawMessage, expiresAt: task.expiresAt })).message;
+  } else {
+    // The vault records who escalated with which grant (grounding: src/proxy/grounding.ts).
+    const from = ctx.escalatedFrom ? findAgent(registry, ctx.escalatedFrom) : undefined;
+    unwrap(await env.PROXY.handoff(task.id, principal, jtis, from ? escalationOf(from) : undefined));
+    message = await latestCustomerMessage(env, task.id);
+  }
+  // Keys are recorded before they are handed over, in one write with the dispatch.
+  await batchWithAudit(db, [updateTask(db, task.id, { assignee: principal })], [
+    keysMintedEvent(task.id, principal, keys, agent.caps),
+    { taskId: task.id, actor: "router", event: "task.dispatched", detail: { to: principal, hop } },
+  ]);
+  const result = await invokeAgent(env, agent, { taskId: task.id, baseKey: keys.base.token, taskKey: keys.task.token, message, context: ctx }, agentTimeoutMs(env));
+  // A run's keys die when it returns, before the router acts on its result (issue 9, item 7).
+  await endRun(env, task.id, principal, jtis);
+  return { principal, result };
+}
+
+/** Record what one hop's agent answered: complete, queue for a person, or pick the next agent. */
+export async function settleHop(env: RouterEnv, db: Db, task: TaskRow, current: AgentEntry, hop: number, step: HopResult, ctx: RunContext): Promise<Settled> {
+  const { principal, result } = step;
+  if (!result) {
+    await queueForHuman(env, db, task.id, "human:support", hop === 0 ? "queued" : "escalated", [
+      { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_offline", detail: { agent: principal, to: "human:support" } },
+    ]);
+    return { done: { outcome: "queued_human", assignee: "human:support", hops: [] } };
+  }
+  const summary = "summary" in result ? await tokenizeSummary(env, task.id, result.summary) : null;
+  const finished: AuditEvent = { taskId: task.id, actor: principal, event: "task.run_finished", detail: { status: result.status } };
+
+  if (result.status === "completed") {
+    await batchWithAudit(db, [updateTask(db, task.id, { outcome: "completed", summary })], [finished]);
+    return { done: { outcome: "completed", assignee: principal, hops: [] } };
+  }
+  if (result.status === "failed") {
+    // A failed run is not a lost request: the task waits for a human.
+    await queueForHuman(env, db, task.id, "human:support", "failed", [
+      finished,
+      { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_failed", detail: { from: principal, to: "human:support", reason: await tokenizeSummary(env, task.id, result.reason, 200) } },
+    ]);
+    return { done: { outcome: "failed", assignee: "human:support", hops: [] } };
+  }
+  const { target, events: routed } = escalationRoute(task.id, current, result.target);
+  const reason = await tokenizeSummary(env, task.id, result.reason);
+  if (target.startsWith("human:")) {
+    await updateSummary(db, task.id, summary);
+    await queueForHuman(env, db, task.id, target, "escalated", [
+      finished,
+      ...routed,
+      { taskId: task.id, actor: "router", event: "task.queued_human", detail: { from: principal, to: target, reason } },
+    ]);
+    return { done: { outcome: "queued_human", assignee: target, hops: [] } };
+  }
+  const next = findAgent(registry, target);
+  if (!next) throw new SiloError("unknown_agent", `escalation target ${target} is not in the registry`);
+  await batchWithAudit(db, [updateTask(db, task.id, { outcome: "escalated", summary })], [
+    finished,
+    { taskId: task.id, actor: "router", event: "task.escalated", detail: { from: principal, to: `agent:${target}`, reason } },
+  ]);
+  // The next agent reads the summary and reason exactly as written (re-tokenized,
+  // they told which guessed value was real: issue 9, item 5), as an agent-written note.
+  return { next, context: { channel: ctx.channel, escalatedFrom: current.name, handoff: handoffNote(current, result.reason, "summary" in result ? result.summary : "") } };
+}
+
+/** An escalation chain that does not end is a person's job. */
+export async function giveUpChain(env: RouterEnv, db: Db, taskId: string): Promise<RunReport> {
+  await queueForHuman(env, db, taskId, "human:support", "escalated", [{ taskId, actor: "router", event: "task.queued_human", detail: { reason: "escalation chain too long" } }]);
+  return { outcome: "queued_human", assignee: "human:support", hops: [] };
+}
+
+function agentTimeoutMs(env: RouterEnv): number {
+  const seconds = Number(env.SILOOS_AGENT_TIMEOUT_SECONDS);
+  return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : AGENT_TIMEOUT_MS;
+}
+
+async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocation, timeoutMs: number): Promise<AgentResult> {
   // The mode (service, loader, namespace) is chosen in one place: src/router/cells/.
   const opening = await openCell(env, agent, inv.taskId).catch((): CellOpening => ({ ok: false, reason: "agent_unavailable: the agent's cell could not be opened" }));
   if (!opening.ok) return { status: "failed", reason: opening.reason };
@@ -124,7 +169,7 @@ async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocati
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     // An agent that never answers must not hold the request (its keys die in minutes anyway).
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("agent_timeout")), AGENT_TIMEOUT_MS)));
+    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("agent_timeout")), timeoutMs)));
     raw = await Promise.race([opening.cell.invoke("run", inv), timeout]);
   } catch (err) {
     // Never echo an agent's error text: it is untrusted.

@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { AgentService } from "../contracts/agent.ts";
 import type { KernelGate } from "../proxy/index.ts";
+import type { TaskRun } from "./run/task-run.ts";
 
 /** Everything the router can touch. */
 export interface RouterEnv {
@@ -14,6 +15,10 @@ export interface RouterEnv {
   /** Signs operator session cookies. */
   SILOOS_OPERATOR_SECRET: string;
   SILOOS_TASK_TTL_SECONDS?: string;
+  /** How long one agent invocation may take (default 120). */
+  SILOOS_AGENT_TIMEOUT_SECONDS?: string;
+  /** One durable run per task (src/router/run/task-run.ts). */
+  TASK_RUN: DurableObjectNamespace<TaskRun>;
   /** JSON object: webhook source → signing secret (or a list while rotating). Unset = no webhooks. */
   SILOOS_WEBHOOK_SECRETS?: string;
   /** Sites allowed to embed the chat widget (JSON, see src/widget/sites.ts). */

@@ -16,12 +16,16 @@ import { missingTables } from "./readiness.ts";
 import { consoleApi } from "./console/routes.ts";
 import { openApiDocument } from "./openapi/document.ts";
 import { adminRoutes } from "./routes/admin.ts";
+import { outboxRoutes } from "./routes/outbox.ts";
 import { widgetRoutes } from "./routes/widget.ts";
 import { taskRoutes } from "./routes/tasks.ts";
 import { webhookRoutes } from "./routes/webhooks.ts";
 import { sessionAdminRoutes } from "./routes/sessions.ts";
 import { workerSecurityHeaders } from "./edge/headers.ts";
 import { flushEdgeRefusals, pruneEdgeState, recordEdgeRefusal } from "./edge/refusals.ts";
+import { expireDueTasks } from "./expiry.ts";
+
+export { TaskRun } from "./run/task-run.ts";
 
 const app = new Hono<{ Bindings: RouterEnv }>();
 
@@ -70,6 +74,8 @@ app.use("/v1/operators/*", bearerKey("SILOOS_ADMIN_KEY"));
 app.use("/v1/widget-sessions/*", bearerKey("SILOOS_ADMIN_KEY"));
 app.route("/v1", adminRoutes);
 app.route("/v1", sessionAdminRoutes);
+app.use("/v1/outbox/*", bearerKey("SILOOS_ADMIN_KEY"));
+app.route("/v1/outbox", outboxRoutes);
 
 app.route("/console/api", consoleApi);
 app.route("/v1/widget", widgetRoutes);
@@ -85,11 +91,13 @@ export { app };
 
 export default {
   fetch: app.fetch,
-  /** Cron: seal new audit rows into the hash chain even when nobody reads the log. */
+  /** Cron: end tasks past their TTL; seal new audit rows into the hash chain even when nobody reads the log. */
   async scheduled(_controller: ScheduledController, env: RouterEnv): Promise<void> {
     // Edge bookkeeping never stands in the way of sealing.
     await flushEdgeRefusals(env).catch((e: unknown) => console.error("router: edge refusals not flushed", e instanceof Error ? e.message.slice(0, 200) : typeof e));
     await pruneEdgeState(env).catch(() => undefined);
+    await expireDueTasks(env);
+    await env.PROXY.sweepOutbox();
     await sealAudit(database(env.DB), routerConfig(env).SILOOS_AUDIT_KEY);
   },
 } satisfies ExportedHandler<RouterEnv>;

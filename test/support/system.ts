@@ -19,6 +19,7 @@ export const BUDGET = join(ROOT, "test/fixtures/agents/budget-agent");
 export const STEPPER = join(ROOT, "test/fixtures/agents/stepper-agent");
 export const SPENDER = join(ROOT, "test/fixtures/agents/spender-agent");
 export const FLOOD = join(ROOT, "test/fixtures/agents/flood-agent");
+export const FAULTY = join(ROOT, "test/fixtures/agents/faulty-agent");
 export const FLAKY_VAULT = join(ROOT, "test/fixtures/flaky-vault/main.ts");
 export const CELL_DRIVER = join(ROOT, "test/fixtures/cell-driver/main.ts");
 
@@ -142,6 +143,14 @@ function harness(sys: System, secrets: LocalSecrets): Harness {
     api,
     async createTask(body) {
       const res = await api("/v1/tasks", { body });
+      // A run that outlasts the synchronous wait (an agent retried after a throw) answers 202: follow it.
+      if (res.status === 202 && res.body?.taskId) {
+        for (let i = 0; i < 800; i++) {
+          const now = await api(`/v1/tasks/${res.body.taskId}`);
+          if (now.status === 200 && (now.body.status !== "open" || now.body.outcome !== null)) return now.body;
+          await new Promise((r) => setTimeout(r, 50));
+        }
+      }
       if (res.status !== 201) throw new Error(`task creation failed: ${res.status} ${JSON.stringify(res.body)}`);
       return res.body;
     },

@@ -2,7 +2,8 @@ import { batchWithAudit } from "../../audit/index.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findTemplate } from "../../registry/index.ts";
-import { deliverQueued, mailProvider } from "../mail.ts";
+import { mailProvider } from "../mail.ts";
+import { enqueueDelivery } from "../outbox-consumer.ts";
 import { outboxInsert } from "../outbox.ts";
 import { assertEffect, assertRecipient, hydrateVariables } from "../hydrate.ts";
 import { assertVariablesDeclared, renderTemplate } from "../templates.ts";
@@ -22,7 +23,7 @@ export const emailSend: OpDefinition<"email.send"> = {
     const template = findTemplate(ctx.registry, args.template);
     if (!template) throw new SiloError("template_denied", `template ${args.template} is not approved`);
     // Before any write: no provider means no outbox row claiming a message.
-    const provider = mailProvider(ctx.env);
+    mailProvider(ctx.env);
     // Replays and key reuse are the gate's (ledger/effects.ts); the outbox key is namespaced by principal.
     const idem = `${ctx.auth.principal}|${requireIdempotencyKey(ctx)}`;
 
@@ -39,7 +40,8 @@ export const emailSend: OpDefinition<"email.send"> = {
       [outboxInsert(ctx.db, mail)],
       [{ taskId: ctx.auth.task.tid, actor: ctx.auth.principal, event: "proxy.call", op: "email.send", decision: "allowed", detail }],
     );
-    const delivery = await deliverQueued(ctx.db, provider, mail);
+    // Committed with its audit row: the outbox consumer delivers it, with retries and a dead letter.
+    const delivery = await enqueueDelivery(ctx.env, messageId);
     return { result: { messageId, delivery, replayed: false }, detail, audited: true };
   },
 };

@@ -8,7 +8,8 @@ import { auditLog, operators, tasks } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { agentForIntent, findAgent, findRole, registry } from "../../registry/index.ts";
 import { toolsFor } from "../../sdk/tools.ts";
-import { runTask, unwrap } from "../dispatch.ts";
+import { unwrap } from "../dispatch.ts";
+import { runOf } from "../run/index.ts";
 import { routerConfig } from "../env.ts";
 import { jsonBody } from "../errors.ts";
 import { mintKeyPair, keysMintedEvent } from "../keys.ts";
@@ -83,6 +84,9 @@ consoleApi.get("/agents", async (c) => {
   return c.json({ agents: online.filter((n): n is string => n !== null) });
 });
 
+/** Mail that could not be delivered after its last retry: an operator follows it up. */
+consoleApi.get("/outbox/dead", async (c) => c.json({ messages: await c.env.PROXY.deadLetters() }));
+
 consoleApi.get("/queue", async (c) => {
   const s = c.get("session");
   const queues = s.role === "supervisor" ? registry.roles.map((r) => `human:${r.name}`) : [`human:${s.role}`];
@@ -147,12 +151,13 @@ consoleApi.post("/tasks/:id/handback", async (c) => {
   // The person's calls (journaled in the vault) reach the log before the hand-back row.
   await shipTaskAudit(c.env, row.id);
   await appendAudit(db, { taskId: row.id, actor: principalOf(s), event: "task.handed_back", detail: { to: `agent:${agent.name}` } });
-  const report = await runTask(c.env, db, routerConfig(c.env), { ...row, status: "open" }, agent, null, {
-    channel: row.channel,
-    escalatedFrom: principalOf(s),
-    handoff: { from: principalOf(s), provenance: "operator-written", reason: "handed back by a person", summary: "" },
+  // The hand-back is a durable run like any other: a restart resumes it.
+  const report = await runOf(c.env, row.id).run({
+    taskId: row.id,
+    agent: agent.name,
+    context: { channel: row.channel, escalatedFrom: principalOf(s), handoff: { from: principalOf(s), provenance: "operator-written", reason: "handed back by a person", summary: "" } },
   });
-  return c.json(await taskResponse(c.env, row.id, 0, report.hops));
+  return c.json(await taskResponse(c.env, row.id, 0, report?.hops));
 });
 
 consoleApi.get("/tasks/:id/procedure", async (c) => {

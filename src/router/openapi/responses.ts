@@ -10,7 +10,7 @@ export const ErrorBodySchema = z.object({
 
 export const TaskViewSchema = z.object({
   taskId: z.string(),
-  status: z.enum(["open", "queued_human", "completed", "failed"]),
+  status: z.enum(["open", "queued_human", "completed", "failed", "expired"]),
   outcome: z.string().nullable(),
   assignee: z.string(),
   intent: z.string().nullable(),
@@ -27,6 +27,8 @@ export const TaskResponseSchema = TaskViewSchema.extend({
   replies: z.array(z.string()),
   hops: z.array(z.string()).optional().describe("Principals that handled this run, in order"),
 });
+
+export const TaskAcceptedSchema = TaskResponseSchema.extend({ links: z.object({ self: z.string(), events: z.string() }) });
 
 export const AuditPageSchema = z.object({
   entries: z.array(

@@ -29,15 +29,17 @@ export interface RouteSpec {
 }
 
 const task = { description: "The task and the replies of this run, hydrated for the customer", schema: R.TaskResponseSchema };
+const accepted = { description: "The run goes on durably: poll Location or follow links.events", schema: R.TaskAcceptedSchema };
 
 /** Every public route of the router. A test fails if the app and this table disagree. */
 export const ROUTES: RouteSpec[] = [
   { method: "get", path: "/healthz", tag: "system", summary: "Ready: the router, the proxy and a migrated D1", auth: "none", responses: { 200: { description: "All parts answer and every table exists", schema: R.HealthSchema } } },
   { method: "get", path: "/.well-known/jwks.json", tag: "system", summary: "The router's public signing keys", auth: "none", responses: { 200: { description: "JWK set", schema: R.JwksSchema } } },
   { method: "get", path: "/openapi.json", tag: "system", summary: "This document", auth: "none", responses: { 200: { description: "OpenAPI 3.1" } } },
-  { method: "post", path: "/v1/tasks", tag: "tasks", summary: "Create a task and run it", auth: "apiKey", body: CreateTaskSchema, responses: { 201: task } },
+  { method: "post", path: "/v1/tasks", tag: "tasks", summary: "Create a task and run it (Prefer: respond-async or ?async=1 for 202)", auth: "apiKey", body: CreateTaskSchema, responses: { 201: task, 202: accepted } },
   { method: "get", path: "/v1/tasks/:id", tag: "tasks", summary: "A task's state and replies", auth: "apiKey", responses: { 200: task } },
-  { method: "post", path: "/v1/tasks/:id/messages", tag: "tasks", summary: "The customer's next message", auth: "apiKey", body: AddMessageSchema, responses: { 200: task } },
+  { method: "get", path: "/v1/tasks/:id/events", tag: "tasks", summary: "Server-sent events of the task: reply, status, done (?since= to resume)", auth: "apiKey", responses: { 200: { description: "text/event-stream", contentType: "text/event-stream" } } },
+  { method: "post", path: "/v1/tasks/:id/messages", tag: "tasks", summary: "The customer's next message", auth: "apiKey", body: AddMessageSchema, responses: { 200: task, 202: accepted } },
   { method: "post", path: "/v1/tasks/:id/complete", tag: "tasks", summary: "End a task: the vault is wiped, its keys die", auth: "apiKey", responses: { 200: { description: "The completed task", schema: R.TaskViewSchema } } },
   { method: "post", path: "/v1/webhooks/:source", tag: "webhooks", summary: "A signed event from a system (source: helpdesk)", auth: "webhookSignature", body: HelpdeskTicketCreatedSchema, responses: { 201: { description: "Task started", schema: R.WebhookAcceptedSchema }, 200: { description: "Duplicate delivery: the original task", schema: R.WebhookAcceptedSchema } } },
   { method: "get", path: "/v1/audit", tag: "admin", summary: "The append-only audit log, oldest first", auth: "adminKey", query: AuditQuerySchema, responses: { 200: { description: "A page of entries", schema: R.AuditPageSchema } } },
@@ -53,6 +55,8 @@ export const ROUTES: RouteSpec[] = [
   { method: "get", path: "/console/api/me", tag: "console", summary: "The signed-in operator and the role's grant", auth: "operatorSession", responses: { 200: { description: "Operator" } } },
   { method: "get", path: "/console/api/agents", tag: "console", summary: "Online agents a task can be handed back to", auth: "operatorSession", responses: { 200: { description: "Agent names" } } },
   { method: "get", path: "/console/api/queue", tag: "console", summary: "Tasks waiting for a person", auth: "operatorSession", responses: { 200: { description: "Queue", schema: R.QueueSchema } } },
+  { method: "get", path: "/v1/outbox/dead", tag: "admin", summary: "The mail outbox's dead letters (no address, no body)", auth: "adminKey", responses: { 200: { description: "Dead letters" } } },
+  { method: "get", path: "/console/api/outbox/dead", tag: "console", summary: "The mail outbox's dead letters, for operators", auth: "operatorSession", responses: { 200: { description: "Dead letters" } } },
   { method: "post", path: "/console/api/tasks/:id/take", tag: "console", summary: "Take a task: keys are minted for human:<operator>", auth: "operatorSession", responses: { 200: { description: "The task and this operator's keys" } } },
   { method: "get", path: "/console/api/tasks/:id", tag: "console", summary: "A held task: tokenized conversation, instructions, tools", auth: "operatorSession", responses: { 200: { description: "Task view" } } },
   { method: "post", path: "/console/api/tasks/:id/call", tag: "console", summary: "Call a proxy operation as the operator", auth: "operatorSession", body: ConsoleCallSchema, responses: { 200: { description: "The proxy's answer", schema: R.ProxyResultSchema } } },

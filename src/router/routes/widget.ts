@@ -12,6 +12,7 @@ import { identityDigest, openWithinQuota } from "../../widget/quota.ts";
 import type { RouterEnv } from "../env.ts";
 import { jsonBody } from "../errors.ts";
 import { continueTask, startTask } from "../lifecycle.ts";
+import { runOf } from "../run/index.ts";
 import { getTask, newTaskId } from "../tasks.ts";
 import { parseOr400 } from "../validate.ts";
 import { conversationStream, SSE_HEADERS } from "../widget-stream.ts";
@@ -75,36 +76,38 @@ widgetRoutes.post("/messages", async (c) => {
   if (row.taskId && !existing) throw new SiloError("conflict", "a conversation is starting for this session; send your message again in a moment");
   let taskId: string;
   let since = 0;
-  let run: Promise<unknown>;
-  if (!existing || existing.status === "completed" || existing.status === "failed") {
+  let started: Promise<unknown>;
+  if (!existing || existing.status === "completed" || existing.status === "failed" || existing.status === "expired") {
     taskId = newTaskId();
     // Claim the session for the new task only if no concurrent message did first:
     // two first messages at once must not start two conversations (two model runs).
     const claimed = await c.env.DB.prepare("UPDATE widget_sessions SET task_id = ?1 WHERE id = ?2 AND task_id IS ?3").bind(taskId, row.id, row.taskId).run();
     if (claimed.meta.changes !== 1) throw new SiloError("conflict", "a conversation is starting for this session; send your message again in a moment");
     const site = findSite(sites(c.env), row.site)!;
-    // Start the run on the next turn of the event loop, so the response (and its
-    // stream) leaves first: replies then reach the visitor while the run goes on.
-    run = nextTurn()
-      .then(() => startTask(c.env, { taskId, intent: site.intent, subject: { customerId: row.customerId }, message, channel: "widget" }))
-      .catch(async (err: unknown) => {
-        // No task row means nothing started: free the session for the visitor's next message.
-        if ((await getTask(db, taskId).catch(() => "unknown" as const)) === undefined) {
-          await c.env.DB.prepare("UPDATE widget_sessions SET task_id = ?1 WHERE id = ?2 AND task_id = ?3").bind(row.taskId, row.id, taskId).run().catch(() => undefined);
-        }
-        throw err;
-      });
+    // The run is durable (its own Durable Object): a closed tab stops the stream, never the run.
+    started = startTask(c.env, { taskId, intent: site.intent, subject: { customerId: row.customerId }, message, channel: "widget" }, "async").catch(async (err: unknown) => {
+      // No task row means nothing started: free the session for the visitor's next message.
+      if ((await getTask(db, taskId).catch(() => "unknown" as const)) === undefined) {
+        await c.env.DB.prepare("UPDATE widget_sessions SET task_id = ?1 WHERE id = ?2 AND task_id = ?3").bind(row.taskId, row.id, taskId).run().catch(() => undefined);
+      }
+      throw err;
+    });
   } else {
     taskId = existing.id;
     const res = await c.env.PROXY.conversation(taskId, 0);
     since = res.ok ? res.result.next : 0;
     // A person holds the task: the message joins the conversation for them to answer.
     const agentHolds = existing.status === "open" && existing.assignee.startsWith("agent:");
-    run = nextTurn().then((): Promise<unknown> => (agentHolds ? continueTask(c.env, existing, message) : c.env.PROXY.addMessage(taskId, message)));
+    started = agentHolds ? continueTask(c.env, existing, message, "async") : c.env.PROXY.addMessage(taskId, message);
   }
-  c.executionCtx.waitUntil(run.catch(() => undefined));
-  return new Response(conversationStream({ env: c.env, taskId, since, until: run }), { headers: SSE_HEADERS });
+  // Accepted before the stream begins: the message is in the vault and the run is on its way.
+  await started;
+  const until = runOf(c.env, taskId).wait(RUN_STREAM_MS);
+  return new Response(conversationStream({ env: c.env, taskId, since, until }), { headers: SSE_HEADERS });
 });
+
+/** How long the stream of one message follows its run; the widget then reconnects to /events. */
+const RUN_STREAM_MS = 120_000;
 
 /** While a person holds the conversation: stream their replies for up to a minute, then the widget reconnects. */
 widgetRoutes.get("/events", async (c) => {
@@ -116,8 +119,6 @@ widgetRoutes.get("/events", async (c) => {
   const until = new Promise((r) => setTimeout(r, 50));
   return new Response(conversationStream({ env: c.env, taskId: row.taskId, since: Number.isFinite(since) ? since : 0, until, linger: 55_000 }), { headers: SSE_HEADERS });
 });
-
-const nextTurn = () => new Promise<void>((r) => setTimeout(r, 0));
 
 function sites(env: RouterEnv): Record<string, Site> {
   return widgetSites(env.SILOOS_WIDGET_SITES);

@@ -89,6 +89,18 @@ async function loadQueue() {
     ),
   );
   $("#queue-empty").hidden = tasks.length > 0;
+  await loadDeadLetters();
+}
+
+/** The outbox's dead letters: ids and codes only, never an address. */
+async function loadDeadLetters() {
+  const { messages } = await api("/outbox/dead");
+  $("#dead-letters tbody").replaceChildren(
+    ...messages.map((m) =>
+      el("tr", {}, el("td", {}, el("code", {}, m.messageId)), el("td", {}, el("code", {}, m.taskId)), el("td", {}, m.template), el("td", {}, String(m.attempts)), el("td", {}, m.lastError ?? "")),
+    ),
+  );
+  $("#dead-letters").hidden = messages.length === 0;
 }
 
 async function take(taskId) {

@@ -1,0 +1,186 @@
+import { DurableObject } from "cloudflare:workers";
+import { appendAudit } from "../../audit/index.ts";
+import { database } from "../../db/index.ts";
+import { SiloError } from "../../errors/index.ts";
+import { findAgent, registry } from "../../registry/index.ts";
+import { dispatchHop, giveUpChain, MAX_HOPS, settleHop, type RunReport } from "../dispatch.ts";
+import { routerConfig, type RouterEnv } from "../env.ts";
+import { expireIfDue } from "../expiry.ts";
+import { queueForHuman } from "../queue.ts";
+import { getTask } from "../tasks.ts";
+import { backoffMs, HEARTBEAT_MS, isRetryableAgentFailure, MAX_STEP_ATTEMPTS, newRun, type RunStart, type RunState } from "./state.ts";
+
+/**
+ * One instance per task (idFromName(taskId)): the task's run as a durable
+ * state machine. Each hop is two steps, dispatch (invoke the agent) and
+ * settle (record what it answered), and the state is written after each
+ * one, so a restart of any Worker resumes at the step it stopped in.
+ *
+ * A heartbeat alarm stays a few seconds ahead while a step runs: if the
+ * runtime dies, the alarm fires after the restart and the run resumes. A
+ * step that keeps failing goes to the human queue with the reason.
+ */
+export class TaskRun extends DurableObject<RouterEnv> {
+  #driving: Promise<RunReport | null> | null = null;
+
+  /** Start a run and drive it to its end (or its first parked retry). The synchronous API. */
+  async run(start: RunStart): Promise<RunReport | null> {
+    await this.#begin(start);
+    return this.#drive();
+  }
+
+  /** Start a run and return at once: the alarm drives it. The asynchronous API. */
+  async begin(start: RunStart): Promise<void> {
+    await this.#begin(start);
+    await this.ctx.storage.setAlarm(Date.now());
+  }
+
+  /**
+   * A customer turn arrived: start a run if none is going, or mark one as
+   * pending so the agent reads the new message when the current run ends.
+   */
+  async nudge(start: RunStart): Promise<"started" | "pending"> {
+    const st = await this.#state();
+    if (st && st.phase !== "done") {
+      await this.ctx.storage.put("run", { ...st, pending: true });
+      return "pending";
+    }
+    await this.begin(start);
+    return "started";
+  }
+
+  /** The current run: its phase, hops and report. */
+  async status(): Promise<Pick<RunState, "phase" | "hops" | "report" | "attempts" | "lastError"> | null> {
+    const st = await this.#state();
+    return st ? { phase: st.phase, hops: st.hops, report: st.report, attempts: st.attempts, lastError: st.lastError } : null;
+  }
+
+  /** Resolve when the current run is done (or parked); a poll, so it works across restarts. */
+  async wait(maxMs: number): Promise<RunReport | null> {
+    const until = Date.now() + maxMs;
+    for (;;) {
+      const st = await this.#state();
+      if (!st || st.phase === "done") return st?.report ?? null;
+      if (Date.now() > until) return null;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  override async alarm(): Promise<void> {
+    // The heartbeat of a live drive: keep it ahead, nothing to resume.
+    if (this.#driving) {
+      await this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS);
+      return;
+    }
+    await this.#drive();
+  }
+
+  async #begin(start: RunStart): Promise<void> {
+    const st = await this.#state();
+    if (st && st.phase !== "done") throw new SiloError("conflict", "a run of this task is in progress");
+    await this.ctx.storage.put("run", newRun(start, (st?.runNo ?? 0) + 1));
+  }
+
+  #drive(): Promise<RunReport | null> {
+    this.#driving ??= this.#loop().finally(() => (this.#driving = null));
+    return this.#driving;
+  }
+
+  async #loop(): Promise<RunReport | null> {
+    const beat = setInterval(() => void this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS).catch(() => undefined), HEARTBEAT_MS / 3);
+    try {
+      for (;;) {
+        const st = await this.#state();
+        if (!st) return null;
+        if (st.phase === "done") {
+          if (!st.pending) {
+            // A finished run keeps ids and its report only: no agent text outlives the run.
+            if (st.step || st.context.handoff !== undefined || st.context.escalatedFrom !== undefined) {
+              await this.ctx.storage.put("run", { ...st, step: undefined, context: { channel: st.context.channel } });
+            }
+            await this.ctx.storage.deleteAlarm();
+            return st.report ?? null;
+          }
+          await this.#nextTurn(st);
+          continue;
+        }
+        await this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS);
+        // The attempt is counted before the step runs: a step that crashes the runtime still counts.
+        const attempt = { ...st, attempts: st.attempts + 1 };
+        await this.ctx.storage.put("run", attempt);
+        try {
+          await this.ctx.storage.put("run", await this.#step(attempt));
+        } catch (err) {
+          const code = err instanceof SiloError ? err.code : "internal";
+          const failed = { ...attempt, lastError: code };
+          if (attempt.attempts >= MAX_STEP_ATTEMPTS) {
+            await this.ctx.storage.put("run", await this.#giveUp(failed, `step_failed: ${code}`).catch(() => failed));
+            if ((await this.#state())?.phase !== "done") {
+              await this.ctx.storage.setAlarm(Date.now() + backoffMs(attempt.attempts));
+              return null;
+            }
+            continue;
+          }
+          await this.ctx.storage.put("run", failed);
+          // Parked: the alarm retries the step later, this call returns.
+          await this.ctx.storage.setAlarm(Date.now() + backoffMs(attempt.attempts));
+          return null;
+        }
+      }
+    } finally {
+      clearInterval(beat);
+    }
+  }
+
+  /** One step of the state machine; returns the state to persist. */
+  async #step(st: RunState): Promise<RunState> {
+    const env = this.env;
+    const db = database(env.DB);
+    const task = await getTask(db, st.taskId);
+    if (!task) throw new SiloError("unknown_task", "the task row is missing");
+    if ((await expireIfDue(env, task)) || task.status !== "open") {
+      // Completed, expired or taken by a person meanwhile: the run has nothing left to do.
+      return { ...st, phase: "done", pending: false, report: { outcome: task.status === "queued_human" ? "queued_human" : "failed", assignee: task.assignee, hops: st.hops } };
+    }
+    const agent = findAgent(registry, st.agent);
+    if (!agent) throw new SiloError("unknown_agent", `agent ${st.agent} is not in the registry`);
+    if (st.phase === "dispatch") {
+      if (st.hop >= MAX_HOPS) return { ...st, phase: "done", attempts: 0, report: { ...(await giveUpChain(env, db, task.id)), hops: st.hops } };
+      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context);
+      // An agent that crashed or hung gets one more try (same idempotency keys), then a person.
+      if (step.result?.status === "failed" && isRetryableAgentFailure(step.result.reason) && st.attempts < 2) {
+        await appendAudit(db, { taskId: task.id, actor: "router", event: "task.hop_retried", reason: step.result.reason.split(":")[0], detail: { agent: step.principal, hop: st.hop, attempt: st.attempts } });
+        throw new SiloError("agent_failed", step.result.reason);
+      }
+      return { ...st, phase: "settle", attempts: 0, step, hops: step.result ? [...st.hops, step.principal] : st.hops };
+    }
+    const settled = await settleHop(env, db, task, agent, st.hop, st.step!, st.context);
+    if ("done" in settled) return { ...st, phase: "done", attempts: 0, step: undefined, report: { ...settled.done, hops: st.hops } };
+    return { ...st, phase: "dispatch", attempts: 0, step: undefined, agent: settled.next.name, hop: st.hop + 1, context: settled.context };
+  }
+
+  /** A run that cannot go on is a person's job, with the reason. */
+  async #giveUp(st: RunState, reason: string): Promise<RunState> {
+    const db = database(this.env.DB);
+    await queueForHuman(this.env, db, st.taskId, "human:support", "failed", [
+      { taskId: st.taskId, actor: "router", event: "task.queued_human", reason: "run_interrupted", detail: { to: "human:support", reason, hop: st.hop, phase: st.phase } },
+    ]);
+    return { ...st, phase: "done", pending: false, report: { outcome: "queued_human", assignee: "human:support", hops: st.hops } };
+  }
+
+  /** The customer wrote while the last run went on: run again for the agent that holds the task. */
+  async #nextTurn(st: RunState): Promise<boolean> {
+    const task = await getTask(database(this.env.DB), st.taskId);
+    const holder = task?.status === "open" && task.assignee.startsWith("agent:") ? task.assignee.slice(6) : null;
+    if (!holder) {
+      await this.ctx.storage.put("run", { ...st, pending: false });
+      return false;
+    }
+    await this.ctx.storage.put("run", newRun({ taskId: st.taskId, agent: holder, context: { channel: task!.channel } }, st.runNo + 1));
+    return true;
+  }
+
+  async #state(): Promise<RunState | undefined> {
+    return this.ctx.storage.get<RunState>("run");
+  }
+}
