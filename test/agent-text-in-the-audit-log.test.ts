@@ -105,28 +105,29 @@ describe("agent-chosen strings are kept out of the append-only log", () => {
 describe("a refused call is filed only under a task a router key signed", () => {
   attack({ surface: "cell", class: "audit-injection", tries: "forge keys claiming another task's id", evidence: "key_forged, the refusal row has no task id; the victim's log has no row of it" }, async () => {
     const victim = await t.createTask({ agent: "refund-agent", subject: { customerId: "cus_1003" }, message: "Where is my keyboard?" });
-    const victimRows = (await t.audit(victim.taskId)).length;
+    const victimRows = (await t.audit(victim.taskId)).filter((r) => !r.event.startsWith("mail.")).length;
     const realKid = JSON.parse(t.secrets.SILOOS_SIGNING_KEYS)[0].kid as string;
     const forged = JSON.stringify([await generateSigningKey(realKid)]);
     const keys = await t.mintPair({ principal: "agent:hostile-agent", taskId: victim.taskId, customer: "cus_1003", signingKeys: forged });
     const before = (await t.audit()).length;
     expect(await t.hostile({ attack: "call", op: "whoami", ...keys })).toMatchObject({ ok: false, error: "key_forged" });
     expect(await t.hostile({ attack: "call", op: "no.such.op", ...keys })).toMatchObject({ ok: false, error: "key_forged" });
-    const rows = await since(before);
+    // mail.* rows come from the outbox consumer on the queue's own clock: not this call's.
+    const rows = (await since(before)).filter((r) => !r.event.startsWith("mail."));
     expect(rows).toEqual([
       expect.objectContaining({ taskId: null, actor: "agent:hostile-agent", decision: "refused", reason: "key_forged", detail: expect.objectContaining({ verified: false }) }),
       expect.objectContaining({ taskId: null, op: "unknown", reason: "key_forged" }),
     ]);
-    expect(await t.audit(victim.taskId)).toHaveLength(victimRows);
+    expect((await t.audit(victim.taskId)).filter((r) => !r.event.startsWith("mail."))).toHaveLength(victimRows);
   });
 
   attack({ surface: "cell", class: "audit-injection", tries: "send a malformed call under a forged key claiming another task", evidence: "validation_failed, filed under no task" }, async () => {
     const victim = await t.createTask({ agent: "refund-agent", subject: { customerId: "cus_1003" }, message: "Where is my keyboard?" });
-    const victimRows = (await t.audit(victim.taskId)).length;
+    const victimRows = (await t.audit(victim.taskId)).filter((r) => !r.event.startsWith("mail.")).length;
     const forged = JSON.stringify([await generateSigningKey("forged-kid")]);
     const keys = await t.mintPair({ principal: "agent:hostile-agent", taskId: victim.taskId, customer: "cus_1003", signingKeys: forged });
     expect(await t.hostile({ attack: "call", op: "", ...keys })).toMatchObject({ ok: false, error: "validation_failed" });
-    expect((await t.audit()).filter((e) => e.taskId === null).at(-1)).toMatchObject({ taskId: null, reason: "validation_failed" });
-    expect(await t.audit(victim.taskId)).toHaveLength(victimRows);
+    expect((await t.audit()).filter((r) => r.taskId === null && !r.event.startsWith("mail.")).at(-1)).toMatchObject({ taskId: null, reason: "validation_failed" });
+    expect((await t.audit(victim.taskId)).filter((r) => !r.event.startsWith("mail."))).toHaveLength(victimRows);
   });
 });

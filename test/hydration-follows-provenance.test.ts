@@ -4,22 +4,17 @@
  * "Provenance and hydration"). Hostile agents and a prompt-injected model try
  * to send PII to an address they chose, or in a form they chose.
  */
-import { afterAll, beforeAll, describe, expect } from "vitest";
+import { describe, expect } from "vitest";
 import { cell } from "./support/cell.ts";
-import { startFakeOpenAi, type FakeOpenAi } from "./support/fake-openai.ts";
+import { useFakeOpenAi } from "./support/fake-openai.ts";
 import { attack } from "./support/redteam.ts";
 import { HOSTILE, PUPPET, useSystem } from "./support/system.ts";
 
-let llm: FakeOpenAi;
-beforeAll(async () => {
-  llm = await startFakeOpenAi();
-});
-afterAll(async () => llm?.close());
-
+const llm = useFakeOpenAi();
 const t = useSystem({
   extraAgents: [HOSTILE, PUPPET],
   get proxyVars() {
-    return { SILOOS_LLM: `openai:fake-gpt@${llm.url}`, SILOOS_LLM_API_KEY: "sk-test-provider-key" };
+    return llm.proxyVars;
   },
 });
 const c = cell(t);

@@ -1,5 +1,5 @@
-import { afterAll, beforeAll, beforeEach, describe, expect } from "vitest";
-import { startFakeOpenAi, type FakeOpenAi } from "./support/fake-openai.ts";
+import { beforeEach, describe, expect } from "vitest";
+import { useFakeOpenAi } from "./support/fake-openai.ts";
 import { attack } from "./support/redteam.ts";
 import { HOSTILE, PUPPET, useSystem } from "./support/system.ts";
 
@@ -10,16 +10,11 @@ import { HOSTILE, PUPPET, useSystem } from "./support/system.ts";
  * puppet-agent's grant: 3000 tokens a task. The provider is a fake speaking
  * the OpenAI wire format over real HTTP, so the test sees what left.
  */
-let llm: FakeOpenAi;
-beforeAll(async () => {
-  llm = await startFakeOpenAi();
-});
-afterAll(async () => llm?.close());
-
+const llm = useFakeOpenAi();
 const t = useSystem({
   extraAgents: [HOSTILE, PUPPET],
   get proxyVars() {
-    return { SILOOS_LLM: `openai:fake-gpt@${llm.url}`, SILOOS_LLM_API_KEY: "sk-test-provider-key" };
+    return llm.proxyVars;
   },
 });
 

@@ -34,7 +34,12 @@ export type AuditEventName =
   | "console.signin_failed"
   | "console.signed_in"
   | "session.revoked"
-  | "operator.role_changed";
+  | "operator.role_changed"
+  | "approval.held"
+  | "approval.approved"
+  | "approval.rejected"
+  | "approval.expired"
+  | "task.awaiting_approval";
 
 export interface AuditEvent {
   taskId?: string | null;

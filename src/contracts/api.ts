@@ -48,3 +48,10 @@ export const HandBackSchema = z.object({ agent: z.string().min(1).max(64) }).str
 export const MAX_WIDGET_MESSAGE = 2000;
 export const WidgetOpenSessionSchema = z.object({ site: z.string().min(1).max(40), identity: z.string().min(1).max(300) }).strict();
 export const WidgetMessageSchema = z.object({ message: z.string().trim().min(1).max(MAX_WIDGET_MESSAGE) }).strict();
+
+/**
+ * A person's decision on held actions (docs/approvals.md): ids and
+ * approve/reject, nothing else. There is no field for an amount or for
+ * arguments: the call that runs is the one the proxy holds.
+ */
+export const ApprovalDecisionSchema = z.object({ ids: z.array(z.string().max(64)).min(1).max(50), decision: z.enum(["approve", "reject"]) }).strict();

@@ -29,8 +29,14 @@ export const CapabilitySchema = z.discriminatedUnion("capability", [
       /** Order statuses a refund is allowed for (e.g. delivered; never returned or in transit). */
       orderStatuses: z.array(z.string().regex(/^[a-z][a-z_]{1,30}$/)).min(1),
       currency: z.string().regex(/^[A-Z]{3}$/),
+      /**
+       * The part above `limit`, up to `upTo`, is not refused but held for a
+       * person of `role` to approve (docs/approvals.md). Above `upTo`: refused.
+       */
+      approval: z.object({ role: ref, upTo: z.number().positive().finite() }).strict().optional(),
     })
-    .strict(),
+    .strict()
+    .refine((c) => !c.approval || c.approval.upTo > c.limit, { message: "approval.upTo must be above limit", path: ["approval", "upTo"] }),
   z.object({ capability: z.literal("email.send"), templates: z.array(ref).min(1) }).strict(),
   z.object({ capability: z.literal("reply.send") }).strict(),
   z.object({ capability: z.literal("escalate"), targets: z.array(escalationTarget).min(1) }).strict(),

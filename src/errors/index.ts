@@ -42,6 +42,7 @@ export const ERROR_STATUS = {
   conflict: 409,
   idempotency_conflict: 409,
   order_not_refundable: 409,
+  approval_expired: 410,
   /** An operator account locked after too many failed sign-ins. */
   locked: 423,
   payload_too_large: 413,

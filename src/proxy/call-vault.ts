@@ -55,6 +55,7 @@ export class CallVault {
   appendTranscript = (...a: A<"appendTranscript">) => this.#step<R<"appendTranscript">>("appendTranscript", a);
   transcript = () => this.#step<R<"transcript">>("transcript", []);
   escalations = () => this.#step<R<"escalations">>("escalations", []);
+  meta = () => this.#step<R<"meta">>("meta", []);
   reply = (...a: A<"reply">) => this.#step<R<"reply">>("reply", a);
   llmMask = (...a: A<"llmMask">) => this.#step<R<"llmMask">>("llmMask", a);
   llmPreflight = (...a: A<"llmPreflight">) => this.#step<R<"llmPreflight">>("llmPreflight", a);

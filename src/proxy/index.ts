@@ -9,6 +9,7 @@ import { registry } from "../registry/index.ts";
 import type { ProxyEnv } from "./env.ts";
 import type { Escalation } from "../vault/vault.ts";
 import { handleCall, refuseFetch } from "./gate.ts";
+import * as approvals from "./approvals/index.ts";
 import * as kernel from "./kernel.ts";
 import { deadLetters, drainOutbox, sweepOutbox, type OutboxMessage } from "./outbox-consumer.ts";
 
@@ -109,6 +110,17 @@ export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
     if (!registry.agents.some((a) => a.name === agent)) throw new Error(`agentDoor: ${agent} is not a registered agent`);
     const exports = this.ctx.exports as unknown as { default: (o: { props: CallerProps }) => Fetcher };
     return exports.default({ props: { agent } });
+  }
+  /** Held actions a person of `role` may decide (docs/approvals.md). */
+  pendingActions(role: string) {
+    return approvals.pendingActions(this.env, role);
+  }
+  pendingCount(taskId: string) {
+    return approvals.countPending(this.env, taskId);
+  }
+  /** A person's decision: the router vouches for who they are and their role; the held call runs as held. */
+  decideActions(req: unknown) {
+    return approvals.decideActions(this.env, req);
   }
   /** A human operator's call: the router vouches for who the human is. */
   callAs(principal: string, request: unknown): Promise<ProxyResult> {

@@ -8,6 +8,7 @@ import type { Scope } from "../keys/claims.ts";
 import type { KnownValue } from "../scan/index.ts";
 import { d1Crm } from "./connectors/d1-crm.ts";
 import type { CustomerRecord } from "./connectors/types.ts";
+import { expireTask } from "./approvals/decide.ts";
 import { vaultFor, type ProxyEnv } from "./env.ts";
 import type { Escalation } from "../vault/vault.ts";
 
@@ -165,6 +166,8 @@ export async function closeTask(env: ProxyEnv, taskId: string, reason: string): 
   return guarded(async () => {
     await vaultFor(env, taskId).close();
     await appendAudit(database(env.DB), { taskId, actor: "proxy", event: "vault.deleted", detail: { reason } });
+    // A held action dies with its task's vault (docs/approvals.md).
+    await expireTask(env, taskId, reason);
     return null;
   });
 }

@@ -71,10 +71,23 @@ const NUMBER_FIRST = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS[0]}|${FORMS[2
 // big has a fixed setup cost of ~0.4 us, so one exec beats one per word.)
 const STREET_FIRST = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS[1]})`, "gu");
 const STREET_WORDS: ReadonlySet<string> = new Set(expand(`${PREFIX_WORDS} ${SUFFIX_XX_WORDS}`));
-const ENDINGS: ReadonlySet<string> = new Set(expand(COMPOUND_ENDINGS.replace("str\\.", "str")));
+// Endings of 2 to 9 letters, grouped by their last two letters: one slice and
+// a few endsWith per word instead of eight slices and Set lookups.
+const ENDINGS_BY_TAIL: ReadonlyMap<string, readonly string[]> = (() => {
+  const m = new Map<string, string[]>();
+  for (const e of expand(COMPOUND_ENDINGS.replace("str\\.", "str"))) {
+    if (e.length < 2 || e.length > 9) continue;
+    const k = e.slice(-2);
+    m.set(k, [...(m.get(k) ?? []), e]);
+  }
+  return m;
+})();
 /** "hauptstraße", "kerkstraat", "kyrkgatan": a word ending in a street word (Set lookups, no regex). */
 function compoundEnd(word: string): boolean {
-  for (let n = 2; n <= 9 && n < word.length; n++) if (ENDINGS.has(word.slice(word.length - n))) return true;
+  if (word.length < 3) return false;
+  const list = ENDINGS_BY_TAIL.get(word.slice(-2));
+  if (list === undefined) return false;
+  for (const e of list) if (e.length < word.length && word.endsWith(e)) return true;
   return false;
 }
 
@@ -137,12 +150,28 @@ function covered(list: readonly Span[], at: number): boolean {
   return false;
 }
 
+// The last two letters (lower case) of every street word and ending: most
+// words before a number ("order", "total", "June") fail this integer test,
+// which spares them the slice, toLowerCase and Set lookups.
+const lowerAscii = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+const TAILS: ReadonlySet<number> = new Set([...STREET_WORDS, ...ENDINGS_BY_TAIL.keys()]
+  .filter((w) => w.length >= 2).map((w) => w.charCodeAt(w.length - 2) * 0x10000 + w.charCodeAt(w.length - 1)));
+/** False only when text[from, to) lower-cased is surely neither a street word nor ends in one. */
+function mayBeStreet(text: string, from: number, to: number): boolean {
+  if (to - from < 2) return true;
+  const a = text.charCodeAt(to - 2);
+  const b = text.charCodeAt(to - 1);
+  // Non-ASCII letters may lower-case to more than one character: decide the slow way.
+  if (a > 0x7f || b > 0x7f) return true;
+  return TAILS.has(lowerAscii(a) * 0x10000 + lowerAscii(b));
+}
+
 function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]): void {
   streetEnd = 0;
   for (let k = 0; k < text.length; k++) {
     if (!isDigitC(text.charCodeAt(k)) || (k > 0 && isDigitC(text.charCodeAt(k - 1)))) continue;
     if (k < streetEnd || covered(numberFirst, k)) continue;
-    const starts: number[] = [];
+    let first = -1;
     let street = false;
     let i = k - 1;
     for (let w = 0; w < 7 && i >= 0; w++) {
@@ -150,13 +179,15 @@ function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]):
       const e = i + 1;
       while (i >= 0 && isWordC(text.charCodeAt(i))) i--;
       if (e === i + 1) break;
+      first = i + 1;
+      if (street) continue; // only the start of the 7th word is still wanted
       const end = text.charCodeAt(e - 1) === 46 ? e - 1 : e; // "Moselstr." -> "moselstr"
+      if (!mayBeStreet(text, i + 1, end)) continue;
       const word = text.slice(i + 1, end).toLowerCase();
-      starts.push(i + 1);
       if (STREET_WORDS.has(word) || compoundEnd(word)) street = true;
     }
     if (!street) continue;
-    STREET_FIRST.lastIndex = starts[starts.length - 1] as number;
+    STREET_FIRST.lastIndex = first;
     const m = STREET_FIRST.exec(text);
     if (m && m.index <= k && m.index + m[0].length > k) {
       streetEnd = withTail(found, text, m.index, m[0]);

@@ -12,6 +12,8 @@ export interface Detector {
   readonly find: (text: string, out: Span[]) => void;
   /** A guess (names, addresses) rather than a format: a known value inside it yields to it. */
   readonly guess?: boolean;
+  /** Every hit has an ASCII digit: findPii skips the detector on text without one. */
+  readonly digits?: boolean;
 }
 
 /** Accepted length of candidate `m` found at `start` (may trim), 0 to reject. */

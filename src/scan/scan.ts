@@ -7,6 +7,7 @@ import { findKnown } from "./known.ts";
 // Vault tokens already in the text ("[NAME_1]") are left alone, so that
 // tokenizing twice is harmless.
 const TOKEN = /\[[A-Z]{2,10}_\d{1,9}\]/g;
+const DIGIT = /[0-9]/;
 
 /** Non-overlapping PII spans of `text`, sorted by start. */
 export function findPii(text: string, known: readonly KnownValue[]): Span[] {
@@ -15,8 +16,9 @@ export function findPii(text: string, known: readonly KnownValue[]): Span[] {
   findKnown(text, known, knownSpans);
   const found: Span[] = [];
   let guesses: Set<Span> | null = null;
+  const digit = DIGIT.test(text);
   for (const d of DETECTORS) {
-    if (d.needs !== "" && !text.includes(d.needs)) continue;
+    if ((d.digits === true && !digit) || (d.needs !== "" && !text.includes(d.needs))) continue;
     const n = found.length;
     d.find(text, found);
     if (d.guess && found.length > n) {

@@ -63,7 +63,20 @@ async function runTool(ctx: AgentContext, call: ToolCall): Promise<unknown> {
   if (!op || op === "llm.chat") return { error: "unknown_tool", message: `no tool named ${call.name}` };
   // Same call, same key: a retried or repeated action never acts twice.
   const res = await ctx.tryCall(op, call.arguments as never, { idempotencyKey: ctx.idempotencyKey(`${op}.${fingerprint(call.arguments)}`) });
-  return res.ok ? res.result : { error: res.error, message: res.message };
+  if (!res.ok) return { error: res.error, message: res.message };
+  return isPendingApproval(res.result) ? { ...res.result, next: PENDING_APPROVAL_NEXT } : res.result;
+}
+
+/**
+ * A held action is not done and not refused: a person of `role` decides it
+ * later and the proxy runs it as held. The model is told so in the tool
+ * result, so it tells the customer what happens next instead of retrying.
+ */
+export const PENDING_APPROVAL_NEXT =
+  "Held for approval: nothing has happened yet. Do not retry or change it. Tell the customer who decides and that they will hear the outcome here, then finish or carry on.";
+
+export function isPendingApproval(result: unknown): result is { status: "pending_approval"; actionId: string; role: string } {
+  return !!result && typeof result === "object" && (result as { status?: unknown }).status === "pending_approval";
 }
 
 async function finishWithText(ctx: AgentContext, text: string | null): Promise<AgentResult> {

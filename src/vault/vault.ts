@@ -1,6 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { auditableText } from "../audit/agent-text.ts";
 import { appendAudit, type AuditEvent } from "../audit/index.ts";
+import { expireTask } from "../proxy/approvals/decide.ts";
 import { database } from "../db/index.ts";
 import type { ErrorCode } from "../errors/index.ts";
 import type { Capability } from "../contracts/capabilities.ts";
@@ -44,7 +45,7 @@ export interface TranscriptEntry {
 }
 
 /** Vault methods a proxy call may run through step(): admitted first, audited after. */
-const STEPS = new Set(["tokenizeRecord", "tokenizeRecords", "tokenize", "hydrate", "resolve", "appendTranscript", "transcript", "reply", "llmMask", "llmPreflight", "llmSettle", "escalations"] as const);
+const STEPS = new Set(["tokenizeRecord", "tokenizeRecords", "tokenize", "hydrate", "resolve", "appendTranscript", "transcript", "reply", "llmMask", "llmPreflight", "llmSettle", "escalations", "meta"] as const);
 export type StepMethod = typeof STEPS extends Set<infer M> ? M : never;
 export type StepResult<T> = { ok: true; result: T; audited: boolean } | { ok: false; code: ErrorCode };
 
@@ -354,6 +355,8 @@ export class Vault extends DurableObject<VaultEnv> {
         event: "vault.expired",
         detail: { reason: "task outlived its maximum lifetime" },
       });
+      // What waited for approval in this task expires with it (docs/approvals.md).
+      await expireTask(this.env, meta.taskId, "the task outlived its maximum lifetime");
     }
   }
 

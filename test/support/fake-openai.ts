@@ -1,3 +1,4 @@
+import { afterAll, beforeAll } from "vitest";
 /**
  * A fake OpenAI-compatible chat-completions server over real HTTP. It speaks
  * the wire format (messages, tools, tool_calls with JSON-string arguments,
@@ -62,4 +63,26 @@ function fromWire(body: any): ChatRequest {
           : { role: m.role, content: m.content },
     ),
   };
+}
+
+/**
+ * The fake for a whole test file: started before the system that points at it
+ * (hooks run in the order they are registered), closed after.
+ */
+export function useFakeOpenAi(): FakeOpenAi & { readonly proxyVars: Record<string, string> } {
+  const handle = {
+    url: "",
+    requests: [] as FakeOpenAi["requests"],
+    script: [] as FakeOpenAi["script"],
+    close: async () => undefined,
+    get proxyVars() {
+      return { SILOOS_LLM: `openai:fake-gpt@${handle.url}`, SILOOS_LLM_API_KEY: "sk-test-provider-key" };
+    },
+  };
+  beforeAll(async () => {
+    const fake = await startFakeOpenAi();
+    Object.assign(handle, { url: fake.url, requests: fake.requests, script: fake.script, close: fake.close });
+  });
+  afterAll(async () => handle.close());
+  return handle;
 }

@@ -20,6 +20,8 @@ export const STEPPER = join(ROOT, "test/fixtures/agents/stepper-agent");
 export const SPENDER = join(ROOT, "test/fixtures/agents/spender-agent");
 export const FLOOD = join(ROOT, "test/fixtures/agents/flood-agent");
 export const FAULTY = join(ROOT, "test/fixtures/agents/faulty-agent");
+export const APPROVAL = join(ROOT, "test/fixtures/agents/approval-agent");
+export const APPROVAL_PUPPET = join(ROOT, "test/fixtures/agents/approval-puppet");
 export const FLAKY_VAULT = join(ROOT, "test/fixtures/flaky-vault/main.ts");
 export const CELL_DRIVER = join(ROOT, "test/fixtures/cell-driver/main.ts");
 

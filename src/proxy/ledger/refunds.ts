@@ -59,7 +59,7 @@ export async function refundLimitBreached(d1: D1Database, r: RefundRow, l: Refun
   return null;
 }
 
-const CONDITIONAL_INSERT = `INSERT INTO refunds (id, task_id, order_id, customer_id, amount_cents, currency, idempotency_key, actor, created_at)
+export const CONDITIONAL_INSERT = `INSERT INTO refunds (id, task_id, order_id, customer_id, amount_cents, currency, idempotency_key, actor, created_at)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9
 WHERE (SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE order_id = ?3) + ?5 <= ?10
   AND (SELECT COALESCE(SUM(amount_cents), 0) FROM refunds WHERE task_id = ?2) + ?5 <= ?11

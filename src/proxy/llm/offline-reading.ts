@@ -18,6 +18,8 @@ export interface Conversation {
   order(): Order | undefined;
   amount(): number | undefined;
   refundLimit(): number;
+  /** The grant's approval band above the limit (refunds up to upTo held for a person), if any. */
+  refundApproval(): { role: string; upTo: number } | undefined;
   templates(): Array<{ name: string; variables: string[] }>;
   escalationTargets(): string[];
 }
@@ -71,6 +73,7 @@ export function readConversation(req: ChatRequest): Conversation {
     order: () => pickOrder((results.get("orders_list") as unknown as Order[] | undefined) ?? [], talk, c.amount(), !handedOver),
     amount: () => parseAmount(userText),
     refundLimit: () => Number((results.get("whoami")?.capabilities ?? []).find((x: { capability: string }) => x.capability === "refund.issue")?.limit ?? 0),
+    refundApproval: () => (results.get("whoami")?.capabilities ?? []).find((x: { capability: string }) => x.capability === "refund.issue")?.approval,
     templates: () => parseTemplates(tools.get("email_send")?.description ?? ""),
     escalationTargets: () => enumOf(tools.get("escalate"), "target"),
   };

@@ -46,7 +46,10 @@ export function nextStep(c: Conversation): Step {
   const money = `${amount.toFixed(2)} ${order.currency}`;
   if (!c.called("refund_issue")) {
     const limit = c.refundLimit();
-    if (!c.has("refund_issue") || amount > limit) return escalateStep(c, `refund of ${amount} ${order.currency} exceeds my limit of ${limit}`, `Customer ${name} asks for a refund of ${amount} ${order.currency} for order ${order.id} (${order.status}).`, name, order.id);
+    // Within the grant's approval band the refund is asked for and held for a person, not escalated.
+    const band = c.refundApproval();
+    const approvable = band !== undefined && amount > limit && amount <= band.upTo;
+    if (!c.has("refund_issue") || (amount > limit && !approvable)) return escalateStep(c, `refund of ${amount} ${order.currency} exceeds my limit of ${limit}`, `Customer ${name} asks for a refund of ${amount} ${order.currency} for order ${order.id} (${order.status}).`, name, order.id);
     if (!["delivered", "returned"].includes(order.status)) return denyStep(c, `Hello ${name}, order ${order.id} is ${order.status}; refunds apply once it is delivered or returned.`, `denied: order ${order.id} is ${order.status}`);
     return step("refund_issue", { orderId: order.id, amount, currency: order.currency, reason: `customer request: ${order.status} order` });
   }
@@ -54,6 +57,9 @@ export function nextStep(c: Conversation): Step {
   if (refund?.error) {
     if (c.has("escalate")) return escalateStep(c, `refund refused: ${refund.error}`, `Refund of ${money} for ${order.id} was refused (${refund.error}).`, name, order.id);
     return denyStep(c, `Hello ${name}, I could not complete the refund for order ${order.id}; a colleague will follow up.`, `refund refused: ${refund.error}`, "failed");
+  }
+  if (refund?.status === "pending_approval") {
+    return denyStep(c, `Hello ${name}, your refund of ${money} for order ${order.id} needs a ${refund.role}'s approval. You will hear the outcome here as soon as it is decided.`, `refund of ${money} for ${order.id} held for ${refund.role} approval (${refund.actionId})`);
   }
   if (c.has("email_send") && !c.called("email_send")) {
     const template = c.templates()[0];

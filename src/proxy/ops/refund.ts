@@ -2,6 +2,7 @@ import { digestText } from "../../audit/agent-text.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { commitRefund, refundLimitBreached, type RefundLimits, type RefundRow } from "../ledger/refunds.ts";
+import { holdRefund } from "../approvals/hold.ts";
 import { assertRefundGrounded } from "../grounding.ts";
 import type { OpContext, OpDefinition } from "./context.ts";
 
@@ -21,7 +22,9 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
     const cents = toCents(args.amount);
 
     if (args.currency !== cap.currency) throw new SiloError("currency_denied", `refunds are granted in ${cap.currency} only`);
-    if (cents > toCents(cap.limit)) {
+    // Above the limit but within a grant's approval band: held for a person, not refused (approvals/hold.ts).
+    const held = cap.approval && cents > toCents(cap.limit) && cents <= toCents(cap.approval.upTo) ? cap.approval : undefined;
+    if (cents > toCents(cap.limit) && !held) {
       throw new SiloError("limit_exceeded", `refund of ${args.amount} ${args.currency} exceeds the key's limit of ${cap.limit}`);
     }
     const order = await ctx.crm.getOrder(args.orderId);
@@ -53,8 +56,10 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
       perAgentDayCents: toCents(cap.perAgentDailyLimit),
       perCustomerDayCents: toCents(cap.perCustomerDailyLimit),
     };
+    if (held) limits.perTaskCents = toCents(held.upTo);
     const breached = await refundLimitBreached(ctx.env.DB, row, limits);
     if (breached) throw new SiloError("limit_exceeded", breached);
+    if (held) return holdRefund(ctx, { args, amountCents: cents, limits, approval: held, order: { id: order.id, status: order.status, total: order.total } });
 
     const result = { refundId: row.id, orderId: order.id, amount: args.amount, currency: args.currency, replayed: false };
     const detail = { refundId: row.id, orderId: order.id, amount: args.amount, currency: args.currency };

@@ -17,6 +17,7 @@ import { completeTask, requireTask, taskResponse } from "../lifecycle.ts";
 import { agentOnline } from "../queue.ts";
 import { taskView, updateTask, type TaskRow } from "../tasks.ts";
 import { parseOr400 } from "../validate.ts";
+import { approvalsApi } from "./approvals.ts";
 import { verifyPassword } from "./password.ts";
 import { draftProcedure } from "./procedure.ts";
 import { endSession, requireOperator, startSession, type ConsoleEnv, type Session } from "./session.ts";
@@ -191,3 +192,6 @@ async function myTask(env: ConsoleEnv["Bindings"], s: Session, id: string): Prom
   if (row.status === "completed") throw new SiloError("task_closed", "the task is completed");
   return row;
 }
+
+// Held actions waiting for a person of the signed-in role (console/approvals.ts).
+consoleApi.route("/approvals", approvalsApi);

@@ -2,6 +2,7 @@ import type { z } from "zod";
 import {
   AddMessageSchema,
   AgentStatusSchema,
+  ApprovalDecisionSchema,
   AuditQuerySchema,
   ConsoleCallSchema,
   ConsoleLoginSchema,
@@ -63,6 +64,8 @@ export const ROUTES: RouteSpec[] = [
   { method: "post", path: "/console/api/tasks/:id/complete", tag: "console", summary: "Complete a held task", auth: "operatorSession", responses: { 200: { description: "The completed task", schema: R.TaskViewSchema } } },
   { method: "post", path: "/console/api/tasks/:id/handback", tag: "console", summary: "Hand a task back to an online agent", auth: "operatorSession", body: HandBackSchema, responses: { 200: task } },
   { method: "get", path: "/console/api/tasks/:id/procedure", tag: "console", summary: "What I did, as a draft instructions.md procedure", auth: "operatorSession", responses: { 200: { description: "Markdown", contentType: "text/markdown" } } },
+  { method: "get", path: "/console/api/approvals", tag: "console", summary: "Actions held for the operator's role, across tasks: tokenized arguments, records, procedure, transcript", auth: "operatorSession", responses: { 200: { description: "Pending actions" } } },
+  { method: "post", path: "/console/api/approvals/decide", tag: "console", summary: "Approve or reject held actions by id; the proxy runs each held call once", auth: "operatorSession", body: ApprovalDecisionSchema, responses: { 200: { description: "One outcome per id" } } },
   { method: "post", path: "/v1/widget/sessions", tag: "widget", summary: "Open a chat session for a visitor (identity signed by the site)", auth: "none", body: WidgetOpenSessionSchema, responses: { 201: { description: "Session token", schema: R.WidgetSessionResponseSchema } } },
   { method: "delete", path: "/v1/widget/session", tag: "widget", summary: "The visitor signs out: the session is revoked", auth: "widgetSession", responses: { 200: { description: "Signed out", schema: R.OkSchema } } },
   { method: "get", path: "/v1/widget/conversation", tag: "widget", summary: "The conversation so far, hydrated for this visitor", auth: "widgetSession", responses: { 200: { description: "Conversation", schema: R.ConversationSchema } } },

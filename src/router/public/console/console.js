@@ -72,6 +72,8 @@ async function boot(viaAccess = true) {
   $("#who-role").textContent = state.me.role;
   show("app");
   await loadQueue();
+  // The approvals view (approvals.js) loads for the signed-in role.
+  document.dispatchEvent(new CustomEvent("console:ready", { detail: state.me }));
 }
 
 async function loadQueue() {
@@ -205,3 +207,5 @@ $("#export").addEventListener("click", async () => {
 });
 
 boot();
+
+export { api, el, renderMarkdown };
