@@ -1,5 +1,7 @@
 import { SiloError } from "../errors/index.ts";
-import { ADMISSION_MESSAGES, type CallFrame } from "../vault/admission.ts";
+import { ADMISSION_MESSAGES, type CallFrame, type Refusal } from "../vault/admission.ts";
+import type { EffectKey } from "../vault/ledger.ts";
+import { RateLimited } from "./ledger/rates.ts";
 import type { StepMethod, StepResult, Vault } from "../vault/vault.ts";
 
 type R<M extends keyof Vault> = Vault[M] extends (...a: never[]) => Promise<infer T> ? T : never;
@@ -10,11 +12,16 @@ type A<M extends keyof Vault> = Vault[M] extends (...a: infer P) => unknown ? P 
  * that admits the call's keys before it does anything (no admission round
  * trip of its own), and the op's audit row rides on its last vault RPC
  * (`auditNext`) or on `finish`: the row is in the vault's journal, durable,
- * before the call answers (src/vault/journal.ts).
+ * before the call answers (src/vault/journal.ts). The call's first vault RPC
+ * also counts it against the task's own limits and, for an effect whose
+ * idempotency claim is the vault's, claims its key (src/vault/ledger.ts).
  */
 export class CallVault {
   /** True once the call's allowed row is journaled. */
   audited = false;
+  /** True once the vault completed the call's effect claim (or replayed it). */
+  effectDone = false;
+  #effect: EffectKey | undefined;
   #detail: Record<string, unknown> | undefined;
   #steps = 0;
 
@@ -24,6 +31,31 @@ export class CallVault {
   constructor(stub: DurableObjectStub<Vault>, frame: CallFrame) {
     this.stub = stub;
     this.frame = frame;
+  }
+
+  /** The call's first vault RPC claims this idempotency key for its effect (src/vault/ledger.ts). */
+  claim(effect: EffectKey): this {
+    this.#effect = effect;
+    return this;
+  }
+
+  /** True once the vault gave this call the claim (so it must be completed or released); a refused claim is another call's. */
+  claimed = false;
+
+  /** The frame for the call's refusal row: it counts the call only if no vault RPC did. */
+  refusalFrame(): CallFrame {
+    return this.#steps === 0 ? { ...this.frame, effect: undefined } : this.#later();
+  }
+
+  /** The effect happened outside the vault: replays return this result. */
+  async completeEffect(result: unknown): Promise<void> {
+    await this.#step("completeEffect", [this.frame.principal, this.frame.op, this.#effect!.key, result]);
+    this.effectDone = true;
+  }
+
+  /** The effect did not happen: a retry may run it (left pending if the vault cannot be reached: fail closed). */
+  async releaseEffect(): Promise<void> {
+    await this.#step("releaseEffect", [this.frame.principal, this.frame.op, this.#effect!.key]).catch(() => undefined);
   }
 
   /** The next step journals the call's allowed row with this detail, if it succeeds. */
@@ -58,26 +90,48 @@ export class CallVault {
   meta = () => this.#step<R<"meta">>("meta", []);
   reply = (...a: A<"reply">) => this.#step<R<"reply">>("reply", a);
   llmMask = (...a: A<"llmMask">) => this.#step<R<"llmMask">>("llmMask", a);
-  llmPreflight = (...a: A<"llmPreflight">) => this.#step<R<"llmPreflight">>("llmPreflight", a);
+  llmPrepare = (...a: A<"llmPrepare">) => this.#step<R<"llmPrepare">>("llmPrepare", a);
   llmSettle = (...a: A<"llmSettle">) => this.#step<R<"llmSettle">>("llmSettle", a);
 
   async #step<T>(method: StepMethod | null, args: unknown[], ship = false): Promise<T> {
     const detail = this.#detail;
     this.#detail = undefined;
-    // The vault growth limit is checked once, by the call's first vault RPC, as a limit on calls (not mid-call).
-    const frame = this.#steps++ === 0 ? this.frame : { ...this.frame, maxVaultTokens: undefined };
+    // Counting, the growth limit and the effect claim ride on the call's first vault RPC only (limits on calls, not mid-call).
+    const frame = this.#steps++ === 0 ? { ...this.frame, ...(this.#effect ? { effect: this.#effect } : {}) } : this.#later();
     let r: StepResult<unknown>;
     try {
       r = (await this.stub.step(frame, method, args, detail, ship)) as StepResult<unknown>;
     } catch {
       throw new SiloError("vault_unavailable", "the task vault is unavailable; nothing was done");
     }
-    if (!r.ok) throw admissionError(r.code);
+    if (!r.ok) throw admissionError(r);
+    if (frame.effect) this.claimed = true;
     if (r.audited) this.audited = true;
+    if (r.effectDone) this.effectDone = true;
+    if (r.replay) {
+      this.claimed = false;
+      this.effectDone = true;
+      throw new EffectReplayed(r.replay);
+    }
     return r.result as T;
+  }
+
+  #later(): CallFrame {
+    return { ...this.frame, maxVaultTokens: undefined, count: undefined, effect: undefined };
   }
 }
 
-export function admissionError(code: SiloError["code"]): SiloError {
-  return new SiloError(code, ADMISSION_MESSAGES[code] ?? "these keys are not admitted for this task");
+/** The call's effect had happened: its first vault RPC returned the stored result and journaled the replay. */
+export class EffectReplayed extends Error {
+  readonly result: Record<string, unknown>;
+  constructor(result: Record<string, unknown>) {
+    super("replayed");
+    this.result = result;
+  }
+}
+
+export function admissionError(r: SiloError["code"] | Refusal): SiloError {
+  const { code, message, audited } = typeof r === "string" ? { code: r, message: undefined, audited: undefined } : r;
+  if (code === "rate_limited" && message) return new RateLimited(message, audited ?? true);
+  return new SiloError(code, message ?? ADMISSION_MESSAGES[code] ?? "these keys are not admitted for this task");
 }

@@ -1,5 +1,6 @@
 import type { AuditEvent } from "../audit/index.ts";
 import type { ErrorCode } from "../errors/index.ts";
+import type { EffectKey, TaskCount } from "./ledger.ts";
 import type { VaultMeta } from "./vault.ts";
 
 /**
@@ -16,9 +17,15 @@ export interface CallFrame {
   keys: Record<string, string>;
   /** For ops that can mint tokens: the vault refuses (rate_limited) once it holds this many. */
   maxVaultTokens?: number;
+  /** Per-task rate counters this call counts against (src/vault/ledger.ts); sent with its first vault RPC only. */
+  count?: TaskCount[];
+  /** An effect whose idempotency claim is the vault's: claimed by the call's first vault RPC. */
+  effect?: EffectKey;
 }
 
 export type Gate = { ok: true; meta: VaultMeta } | { ok: false; code: ErrorCode };
+/** A refusal by the vault: admission, a per-task limit (with its message, audited or folded), an idempotency key. */
+export type Refusal = { ok: false; code: ErrorCode; message?: string; audited?: boolean };
 
 /** What a caller whose keys the vault does not admit is told (and what its audit row says). */
 export const ADMISSION_MESSAGES: Partial<Record<ErrorCode, string>> = {

@@ -21,46 +21,30 @@ interface Stored extends JournalRow {
 const SHIP_BATCH = 100;
 
 export class AuditJournal {
-  #ready = false;
   readonly #sql: SqlStorage;
 
+  /** Its table, audit_journal, is created by the vault's schema (src/vault/schema.ts) when the vault opens. */
   constructor(sql: SqlStorage) {
     this.#sql = sql;
   }
 
-  #table(): void {
-    if (this.#ready) return;
-    this.#sql.exec(
-      "CREATE TABLE IF NOT EXISTS audit_journal (n INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, event TEXT NOT NULL, op TEXT, decision TEXT, reason TEXT, detail TEXT)",
-    );
-    this.#ready = true;
-  }
-
   append(event: AuditEvent, at = Date.now()): void {
-    this.#table();
     const { taskId: _t, ...r } = auditRow(event, at);
     this.#sql.exec("INSERT INTO audit_journal (at, actor, event, op, decision, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)", r.at, r.actor, r.event, r.op, r.decision, r.reason, r.detail);
   }
 
   pending(limit = SHIP_BATCH): Stored[] {
-    this.#table();
     return this.#sql.exec<Stored & Record<string, SqlStorageValue>>("SELECT n, at, actor, event, op, decision, reason, detail FROM audit_journal ORDER BY n LIMIT ?", limit).toArray();
   }
 
   drop(through: number): void {
-    this.#table();
     this.#sql.exec("DELETE FROM audit_journal WHERE n <= ?", through);
   }
 
-  /** Rows waiting to be shipped; never creates the table (a wiped vault stays empty). */
+  /** Rows waiting to be shipped (0 for a vault never opened or wiped: it has no table). */
   size(): number {
     const exists = this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_journal'").toArray().length > 0;
     return exists ? Number(this.#sql.exec("SELECT COUNT(*) AS n FROM audit_journal").one().n) : 0;
-  }
-
-  /** After deleteAll() the table is gone with the rest of the vault. */
-  forget(): void {
-    this.#ready = false;
   }
 }
 

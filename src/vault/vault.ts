@@ -7,8 +7,11 @@ import type { ErrorCode } from "../errors/index.ts";
 import type { Capability } from "../contracts/capabilities.ts";
 import type { Scope } from "../keys/claims.ts";
 import type { KnownValue, PiiKind } from "../scan/index.ts";
-import { ADMISSION_MESSAGES, admit, allowedRow, type CallFrame, type Gate } from "./admission.ts";
+import { isPowerOfTen } from "../audit/throttle.ts";
+import { ADMISSION_MESSAGES, admit, allowedRow, type CallFrame, type Gate, type Refusal } from "./admission.ts";
 import { AuditJournal, shipJournal } from "./journal.ts";
+import { TaskLedger, type CountResult } from "./ledger.ts";
+import { hasSchema, migrate, tableCount } from "./schema.ts";
 import { maskForModel, type ModelMask } from "./masking.ts";
 import type { OutboundHydration, Provenance } from "./provenance.ts";
 import { TokenTable, type TokenEntry } from "./table.ts";
@@ -45,9 +48,10 @@ export interface TranscriptEntry {
 }
 
 /** Vault methods a proxy call may run through step(): admitted first, audited after. */
-const STEPS = new Set(["tokenizeRecord", "tokenizeRecords", "tokenize", "hydrate", "resolve", "appendTranscript", "transcript", "reply", "llmMask", "llmPreflight", "llmSettle", "escalations", "meta"] as const);
+const STEPS = new Set(["tokenizeRecord", "tokenizeRecords", "tokenize", "hydrate", "resolve", "appendTranscript", "transcript", "reply", "llmMask", "llmPrepare", "llmSettle", "escalations", "meta", "completeEffect", "releaseEffect"] as const);
 export type StepMethod = typeof STEPS extends Set<infer M> ? M : never;
-export type StepResult<T> = { ok: true; result: T; audited: boolean } | { ok: false; code: ErrorCode };
+/** `effectDone`: the call's effect claim was completed in this step; `replay`: its effect had happened, this is its result. */
+export type StepResult<T> = { ok: true; result: T; audited: boolean; effectDone?: boolean; replay?: Record<string, unknown> } | Refusal;
 
 /** How long a journal row may wait in the vault before the alarm ships it to D1 (SILOOS_AUDIT_SHIP_MS). */
 const SHIP_AFTER_MS = 1000;
@@ -75,11 +79,21 @@ export class Vault extends DurableObject<VaultEnv> {
   // Live listeners of the conversation (a chat widget): channels, not state.
   #watchers = new Set<WritableStreamDefaultWriter<Uint8Array>>();
   readonly #journal = new AuditJournal(this.ctx.storage.sql);
+  readonly #ledger = new TaskLedger(this.ctx.storage.sql);
   #shipAt: number | undefined;
   #shipping: Promise<number> | undefined;
 
+  constructor(ctx: DurableObjectState, env: VaultEnv) {
+    super(ctx, env);
+    // An open vault is brought up to this code's schema before any call reaches it; a wiped one stays empty.
+    void ctx.blockConcurrencyWhile(async () => {
+      if (hasSchema(ctx.storage.sql) || (await ctx.storage.get("meta")) !== undefined) migrate(ctx.storage.sql);
+    });
+  }
+
   async open(init: VaultOpen): Promise<void> {
     const state = await this.#state();
+    migrate(this.ctx.storage.sql);
     if (state.meta && state.meta.taskId !== init.taskId) throw new Error("vault already bound to another task");
     const { known, ...rest } = init;
     const meta: VaultMeta = { ...rest, createdAt: state.meta?.createdAt ?? Date.now() };
@@ -102,22 +116,64 @@ export class Vault extends DurableObject<VaultEnv> {
    */
   async step(frame: CallFrame, method: StepMethod | null, args: unknown[], detail?: Record<string, unknown>, ship = false): Promise<StepResult<unknown>> {
     const { meta, table } = await this.#state();
+    // The task's own rate limits (src/vault/ledger.ts), counted before anything else, refused keys included.
+    const counted = meta && frame.count ? limitRefusal(this.#ledger.count(frame.count)) : null;
+    if (counted) return counted;
     const gate = admit(meta, frame.principal, frame.jtis);
     if (!gate.ok) return gate;
     // The vault growth limit (src/proxy/ledger/rates.ts), checked where the size is known.
-    if (frame.maxVaultTokens !== undefined && table.byToken.size >= frame.maxVaultTokens) return { ok: false, code: "rate_limited" };
+    if (frame.maxVaultTokens !== undefined && table.byToken.size >= frame.maxVaultTokens) {
+      return limitRefusal(this.#ledger.refuse({ kind: "vault_tokens", limit: frame.maxVaultTokens, what: "vault tokens per task" }))!;
+    }
     // Before an effect that writes its own row to D1: the rows before it get there first, in order.
     if (ship) {
       const shipped = await this.shipAudit().then(() => true, () => false);
       if (!shipped) return { ok: false, code: "audit_unavailable" };
     }
     if (method !== null && !STEPS.has(method)) throw new Error(`vault: ${String(method)} is not a step`);
-    const result = method === null ? null : await (this[method] as (...a: unknown[]) => Promise<unknown>)(...args);
-    if (!detail) return { ok: true, result, audited: false };
+    const effect = frame.effect;
+    if (effect) {
+      const claim = this.#ledger.claim(frame.principal, frame.op, effect);
+      if (claim.kind === "refused") return { ok: false, code: claim.code, message: claim.message };
+      if (claim.kind === "replay") {
+        // The effect happened already: nothing runs, the replay is the call's allowed row.
+        await this.#journalRow(allowedRow(frame, { replayed: true }));
+        return { ok: true, result: null, audited: true, replay: claim.result };
+      }
+    }
+    let result: unknown;
+    try {
+      result = method === null ? null : await (this[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+    } catch (err) {
+      if (effect) this.#ledger.release(frame.principal, frame.op, effect.key);
+      throw err;
+    }
+    // An effect done inside this step (a reply) is completed with it; others by the proxy, after their effect.
+    const stored = effect ? effectResult(method, result) : undefined;
+    if (effect && stored === null) this.#ledger.release(frame.principal, frame.op, effect.key);
+    else if (effect && stored !== undefined) this.#ledger.complete(frame.principal, frame.op, effect.key, stored);
+    const effectDone = stored !== undefined && stored !== null;
+    if (!detail) return { ok: true, result, audited: false, effectDone };
     const extra = stepDetail(method, result);
-    if (extra === null) return { ok: true, result, audited: false };
+    if (extra === null) return { ok: true, result, audited: false, effectDone };
     await this.#journalRow(allowedRow(frame, { ...detail, ...extra }));
-    return { ok: true, result, audited: true };
+    return { ok: true, result, audited: true, effectDone };
+  }
+
+  /** The effect of a claimed call happened (outside the vault): replays return this result. */
+  async completeEffect(principal: string, op: string, key: string, result: unknown): Promise<void> {
+    this.#ledger.complete(principal, op, key, result);
+  }
+
+  /** The effect of a claimed call did not happen: a retry may run it. */
+  async releaseEffect(principal: string, op: string, key: string): Promise<void> {
+    this.#ledger.release(principal, op, key);
+  }
+
+  /** The task's ledgers (tests, diagnostics): its counters and the model tokens it spent or reserved. */
+  async ledger(): Promise<{ counters: ReturnType<TaskLedger["counters"]>; llmTokens: number }> {
+    if (!(await this.#state()).meta) return { counters: {}, llmTokens: 0 };
+    return { counters: this.#ledger.counters(), llmTokens: this.#ledger.tokensSpent() };
   }
 
   /**
@@ -126,12 +182,17 @@ export class Vault extends DurableObject<VaultEnv> {
    * not admit is filed as refused with the admission's code (the code the
    * caller gets). A closed vault journals nothing: the caller writes to D1.
    */
-  async record(frame: CallFrame | null, event: AuditEvent): Promise<{ recorded: boolean; gate: Gate | null }> {
+  async record(frame: CallFrame | null, event: AuditEvent): Promise<{ recorded: boolean; gate: Gate | Refusal | null }> {
     const { meta } = await this.#state();
     if (!meta) return { recorded: false, gate: frame ? { ok: false, code: "task_closed" } : null };
-    const gate = frame ? admit(meta, frame.principal, frame.jtis) : null;
+    // A call refused before its first vault RPC still counts against the task's limits.
+    const limited = frame?.count ? limitRefusal(this.#ledger.count(frame.count)) : null;
+    const gate = limited ?? (frame ? admit(meta, frame.principal, frame.jtis) : null);
+    // A refusal folded into an earlier row of its counter writes none.
+    if (limited && !limited.audited) return { recorded: true, gate };
     // Admission comes first, as if checked before anything else: its code and message replace the call's own.
-    const row = gate && !gate.ok ? { ...event, decision: "refused" as const, reason: gate.code, detail: { ...event.detail, message: ADMISSION_MESSAGES[gate.code] } } : event;
+    const message = gate && !gate.ok ? ((gate as Refusal).message ?? ADMISSION_MESSAGES[gate.code]) : undefined;
+    const row = gate && !gate.ok ? { ...event, decision: "refused" as const, reason: gate.code, detail: { ...event.detail, message } } : event;
     await this.#journalRow(row);
     return { recorded: true, gate };
   }
@@ -253,24 +314,30 @@ export class Vault extends DurableObject<VaultEnv> {
   }
 
   /**
-   * Before a prompt leaves: is the task's model budget left, and is the prompt
-   * free of every real value this task knows (in any spelling)? One call, so
-   * the gateway does not ship the known values out of the vault.
+   * Before a prompt leaves, in one call (the known values never leave the
+   * vault): mask the agent's strings (llmMask), check the masked prompt is
+   * free of every real value this task knows (in any spelling), and reserve
+   * the model budget: the prompt estimate plus the completion it may ask
+   * for, capped by what is left (src/vault/ledger.ts). A refusal reserves nothing.
    */
-  async llmPreflight(prompt: string, budget: number): Promise<{ ok: true; used: number } | { ok: false; code: "budget_exhausted" | "pii_in_prompt"; kinds: string[] }> {
-    const { table } = await this.#openState();
-    const used = (await this.ctx.storage.get<number>("llm_tokens")) ?? 0;
-    if (used >= budget) return { ok: false, code: "budget_exhausted", kinds: [] };
-    const kinds = table.realValueKinds(prompt);
-    return kinds.length ? { ok: false, code: "pii_in_prompt", kinds } : { ok: true, used };
+  async llmPrepare(
+    texts: string[],
+    r: { budget: number; promptTokens: number; maxTokens: number },
+  ): Promise<{ ok: true; mask: ModelMask; reservation: { id: string; maxTokens: number } } | { ok: false; code: "budget_exhausted" | "pii_in_prompt"; kinds: string[] }> {
+    const { table, meta } = await this.#openState();
+    if (this.#ledger.tokensSpent() >= r.budget) return { ok: false, code: "budget_exhausted", kinds: [] };
+    const mask = maskForModel(texts, table);
+    const kinds = table.realValueKinds(mask.texts.join("\n"));
+    if (kinds.length) return { ok: false, code: "pii_in_prompt", kinds };
+    const reservation = this.#ledger.reserveTokens(meta!.principal, r.budget, r.promptTokens, r.maxTokens);
+    return reservation ? { ok: true, mask, reservation } : { ok: false, code: "budget_exhausted", kinds: [] };
   }
 
-  /** After the model answered: count its tokens and tokenize what the agent will read. */
-  async llmSettle(tokens: number, texts: string[]): Promise<{ used: number; texts: string[] }> {
+  /** After the model answered (or failed: 0 tokens, no texts): settle its reservation and tokenize what the agent will read. */
+  async llmSettle(reservationId: string, tokens: number, texts: string[]): Promise<{ used: number; texts: string[] }> {
     const { table } = await this.#openState();
-    const used = ((await this.ctx.storage.get<number>("llm_tokens")) ?? 0) + tokens;
+    const used = this.#ledger.settleTokens(reservationId, tokens);
     const out = texts.map((t) => table.tokenize(t, "agent"));
-    await this.ctx.storage.put("llm_tokens", used);
     await this.#flush(table);
     return { used, texts: out };
   }
@@ -314,7 +381,8 @@ export class Vault extends DurableObject<VaultEnv> {
 
   async stats(): Promise<{ open: boolean; tokens: number; keys: number }> {
     const state = await this.#state();
-    const keys = (await this.ctx.storage.list()).size;
+    // Storage keys and SQLite tables: a wiped vault has neither.
+    const keys = (await this.ctx.storage.list()).size + tableCount(this.ctx.storage.sql);
     return { open: state.meta !== undefined, tokens: state.table.byToken.size, keys };
   }
 
@@ -328,7 +396,6 @@ export class Vault extends DurableObject<VaultEnv> {
     await this.shipAudit();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
-    this.#journal.forget();
     this.#shipAt = undefined;
     this.#loaded = undefined;
     for (const w of this.#watchers) void w.close().catch(() => undefined);
@@ -398,6 +465,17 @@ export class Vault extends DurableObject<VaultEnv> {
     this.#loaded = loaded;
     return loaded;
   }
+}
+
+/** A per-task limit's refusal, audited only at its 1st, 10th, 100th … (the rest are folded in). */
+function limitRefusal(r: CountResult): Refusal | null {
+  return r.ok ? null : { ok: false, code: r.code, message: r.message, audited: isPowerOfTen(r.refused) };
+}
+
+/** What an effect done inside a step stores for its replays; null: it did not happen; undefined: not done here. */
+function effectResult(method: StepMethod | null, result: unknown): Record<string, unknown> | null | undefined {
+  if (method !== "reply") return undefined;
+  return (result as Awaited<ReturnType<Vault["reply"]>>).ok ? { delivered: true } : null;
 }
 
 /** Audit detail a step's own result adds; null = the step refused, so no allowed row. */
