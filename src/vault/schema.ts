@@ -10,6 +10,9 @@
  * Each concern owns its tables (its module says why):
  * - audit_journal: src/vault/journal.ts
  * - task_counters, llm_ledger, effects: src/vault/ledger.ts
+ * - transcript: src/vault/transcript.ts
+ * Meta, escalations, known values and the token table are still storage
+ * keys (meta, escalations, known, t:<token>); see docs/architecture.md.
  */
 export const VAULT_MIGRATIONS: readonly (readonly string[])[] = [
   // 1: the audit journal (a vault from before this schema already has it: IF NOT EXISTS).
@@ -22,6 +25,10 @@ export const VAULT_MIGRATIONS: readonly (readonly string[])[] = [
     "CREATE TABLE llm_ledger (id TEXT PRIMARY KEY, principal TEXT NOT NULL, reserved INTEGER NOT NULL CHECK (reserved >= 0), used INTEGER CHECK (used >= 0), created_at INTEGER NOT NULL)",
     `CREATE TABLE effects (principal TEXT NOT NULL, op TEXT NOT NULL, idempotency_key TEXT NOT NULL, args_hash TEXT NOT NULL,
        status TEXT NOT NULL CHECK (status IN ('pending', 'done')), result TEXT, created_at INTEGER NOT NULL, PRIMARY KEY (principal, op, idempotency_key))`,
+  ],
+  // 3: the conversation, a row an entry (it was one storage value rewritten on every append).
+  [
+    "CREATE TABLE transcript (n INTEGER PRIMARY KEY AUTOINCREMENT, role TEXT NOT NULL, by TEXT NOT NULL, text TEXT NOT NULL, wrote TEXT, at INTEGER NOT NULL, key TEXT UNIQUE)",
   ],
 ];
 

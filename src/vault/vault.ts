@@ -15,6 +15,7 @@ import { hasSchema, migrate, tableCount } from "./schema.ts";
 import { maskForModel, type ModelMask } from "./masking.ts";
 import type { OutboundHydration, Provenance } from "./provenance.ts";
 import { TokenTable, type TokenEntry } from "./table.ts";
+import { Transcript } from "./transcript.ts";
 
 /**
  * One instance per task (idFromName(taskId)): the only place a task's real
@@ -80,6 +81,7 @@ export class Vault extends DurableObject<VaultEnv> {
   #watchers = new Set<WritableStreamDefaultWriter<Uint8Array>>();
   readonly #journal = new AuditJournal(this.ctx.storage.sql);
   readonly #ledger = new TaskLedger(this.ctx.storage.sql);
+  readonly #transcript = new Transcript(this.ctx.storage.sql);
   #shipAt: number | undefined;
   #shipping: Promise<number> | undefined;
 
@@ -87,7 +89,14 @@ export class Vault extends DurableObject<VaultEnv> {
     super(ctx, env);
     // An open vault is brought up to this code's schema before any call reaches it; a wiped one stays empty.
     void ctx.blockConcurrencyWhile(async () => {
-      if (hasSchema(ctx.storage.sql) || (await ctx.storage.get("meta")) !== undefined) migrate(ctx.storage.sql);
+      if (!hasSchema(ctx.storage.sql) && (await ctx.storage.get("meta")) === undefined) return;
+      migrate(ctx.storage.sql);
+      // Data of a vault written before its table: moved once, in the same serialised start.
+      const legacy = await ctx.storage.get<TranscriptEntry[]>("transcript");
+      if (legacy) {
+        this.#transcript.adopt(legacy);
+        await ctx.storage.delete("transcript");
+      }
     });
   }
 
@@ -345,11 +354,9 @@ export class Vault extends DurableObject<VaultEnv> {
   /** Append to the conversation; an entry whose key is already there is not added again. */
   async appendTranscript(entry: Omit<TranscriptEntry, "at">): Promise<{ replayed: boolean }> {
     await this.#openState();
-    const list = (await this.ctx.storage.get<TranscriptEntry[]>("transcript")) ?? [];
-    if (entry.key && list.some((e) => e.key === entry.key)) return { replayed: true };
-    list.push({ ...entry, at: Date.now() });
-    await this.ctx.storage.put("transcript", list);
-    await this.#broadcast(list.length - 1, entry);
+    const index = this.#transcript.append(entry);
+    if (index === null) return { replayed: true };
+    await this.#broadcast(index, entry);
     return { replayed: false };
   }
 
@@ -376,7 +383,8 @@ export class Vault extends DurableObject<VaultEnv> {
   }
 
   async transcript(): Promise<TranscriptEntry[]> {
-    return (await this.ctx.storage.get<TranscriptEntry[]>("transcript")) ?? [];
+    if (!(await this.#state()).meta) return [];
+    return this.#transcript.entries();
   }
 
   async stats(): Promise<{ open: boolean; tokens: number; keys: number }> {
