@@ -9,8 +9,8 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { generateSecrets } from "../src/local/secrets.ts";
-import { ROOT, startSystem } from "../src/local/system.ts";
+import { generateSecrets } from "../tools/local/secrets.ts";
+import { ROOT, startSystem } from "../tools/local/system.ts";
 import { startBare } from "./bench/bare/system.ts";
 import { CUSTOMERS, seedCustomers } from "./bench/people.ts";
 import { fillRealVault, probeCosts } from "./bench/probe.ts";
@@ -29,7 +29,7 @@ const SOLO = 40;
 /**
  * The latency model: in production a D1 query and a Durable Object call are
  * network round trips, not local CPU. Both chains get the same fixed delay
- * before every D1 call and every DO call (src/local/latency.ts); service
+ * before every D1 call and every DO call (tools/local/latency.ts); service
  * bindings and a DO's own storage stay local, as they are there.
  */
 const MODEL = { d1Ms: 5, doMs: 1, d1Bindings: ["DB"], doBindings: ["VAULT", "STATE"] };

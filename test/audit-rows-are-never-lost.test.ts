@@ -9,8 +9,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateSecrets } from "../src/local/secrets.ts";
-import { startSystem, type System } from "../src/local/system.ts";
+import { generateSecrets } from "../tools/local/secrets.ts";
+import { startSystem, type System } from "../tools/local/system.ts";
 import { drive, HOSTILE, PUPPET, useSystem } from "./support/system.ts";
 
 // Rows wait in the journal (no alarm within a test): only a wipe or a read ships them.

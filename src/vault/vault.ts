@@ -1,7 +1,7 @@
 import { DurableObject } from "cloudflare:workers";
 import { auditableText } from "../audit/agent-text.ts";
 import { appendAudit, type AuditEvent } from "../audit/index.ts";
-import { expireTask } from "../proxy/approvals/decide.ts";
+import { expireTask } from "./held-actions.ts";
 import { database } from "../db/index.ts";
 import type { ErrorCode } from "../errors/index.ts";
 import type { Capability } from "../contracts/capabilities.ts";

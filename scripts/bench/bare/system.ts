@@ -8,10 +8,10 @@
  */
 import { join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
-import { bundleWorker } from "../../../src/local/bundle.ts";
-import type { LatencyModel } from "../../../src/local/latency.ts";
-import { applyMigrations } from "../../../src/local/migrate.ts";
-import { COMPATIBILITY_DATE, ROOT } from "../../../src/local/system.ts";
+import { bundleWorker } from "../../../tools/local/bundle.ts";
+import type { LatencyModel } from "../../../tools/local/latency.ts";
+import { applyMigrations } from "../../../tools/local/migrate.ts";
+import { COMPATIBILITY_DATE, ROOT } from "../../../tools/local/system.ts";
 import type { Registry } from "../../../src/registry/schema.ts";
 
 export interface BareSystem {
@@ -22,7 +22,7 @@ export interface BareSystem {
 }
 
 /** `inspectorPort`: expose the isolates to a CPU profiler (investigations only). */
-/** `latency`: the same delay per D1 and Durable Object call as the SiloOS system gets (src/local/latency.ts). */
+/** `latency`: the same delay per D1 and Durable Object call as the SiloOS system gets (tools/local/latency.ts). */
 export async function startBare(registry: Registry, opts: { inspectorPort?: number; latency?: LatencyModel } = {}): Promise<BareSystem> {
   const [router, agent, proxy, probe] = await Promise.all(
     ["router.ts", "agent.ts", "proxy.ts", "../probe-worker.ts"].map((f) => bundleWorker(join(import.meta.dirname, f), registry, f.startsWith("..") ? undefined : opts.latency)),

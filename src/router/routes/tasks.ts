@@ -3,7 +3,7 @@ import { AddMessageSchema, CreateTaskSchema } from "../../contracts/api.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { RouterEnv } from "../env.ts";
 import { jsonBody } from "../errors.ts";
-import { completeTask, continueTask, requireTask, startTask, taskResponse, type RunMode } from "../lifecycle.ts";
+import { completeTask, continueTask, requireTask, startTask, taskResponse, type RunMode } from "../lifecycle/index.ts";
 import { taskEventStream } from "../task-events.ts";
 import { SSE_HEADERS } from "../widget-stream.ts";
 import { parseOr400 } from "../validate.ts";

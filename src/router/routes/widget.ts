@@ -11,8 +11,7 @@ import { findSite, originAllowed, widgetSites, type Site } from "../../widget/si
 import { identityDigest, openWithinQuota } from "../../widget/quota.ts";
 import type { RouterEnv } from "../env.ts";
 import { jsonBody } from "../errors.ts";
-import { continueTask, startTask } from "../lifecycle.ts";
-import { runOf } from "../run/index.ts";
+import { customerTurn, runEnded, startTask } from "../lifecycle/index.ts";
 import { getTask, newTaskId } from "../tasks.ts";
 import { parseOr400 } from "../validate.ts";
 import { conversationStream, SSE_HEADERS } from "../widget-stream.ts";
@@ -96,13 +95,12 @@ widgetRoutes.post("/messages", async (c) => {
     taskId = existing.id;
     const res = await c.env.PROXY.conversation(taskId, 0);
     since = res.ok ? res.result.next : 0;
-    // A person holds the task: the message joins the conversation for them to answer.
-    const agentHolds = existing.status === "open" && existing.assignee.startsWith("agent:");
-    started = agentHolds ? continueTask(c.env, existing, message, "async") : c.env.PROXY.addMessage(taskId, message);
+    // An agent's task runs again; a task a person holds gets the message for them to answer.
+    started = customerTurn(c.env, existing, message);
   }
   // Accepted before the stream begins: the message is in the vault and the run is on its way.
   await started;
-  const until = runOf(c.env, taskId).wait(RUN_STREAM_MS);
+  const until = runEnded(c.env, taskId, RUN_STREAM_MS);
   return new Response(conversationStream({ env: c.env, taskId, since, until }), { headers: SSE_HEADERS });
 });
 

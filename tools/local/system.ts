@@ -9,8 +9,8 @@
 import { join, resolve } from "node:path";
 import type { LatencyModel } from "./latency.ts";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions as WorkerOptions } from "miniflare";
-import type { AgentMode } from "../contracts/cell.ts";
-import type { Registry } from "../registry/schema.ts";
+import type { AgentMode } from "../../src/contracts/cell.ts";
+import type { Registry } from "../../src/registry/schema.ts";
 import { bundleWorker, type Bundle } from "./bundle.ts";
 import { cellWiring } from "./cells.ts";
 import { applyMigrations, applySqlFile } from "./migrate.ts";
@@ -48,9 +48,9 @@ export interface SystemOptions {
   vault?: { scriptPath: string; className: string };
   /** Test: run the proxy as deployed, without the local-development defaults (offline model, local outbox). */
   asDeployed?: boolean;
-  /** How agents run (SILOOS_AGENT_MODE): service (default), loader or namespace. See src/local/cells.ts. */
+  /** How agents run (SILOOS_AGENT_MODE): service (default), loader or namespace. See tools/local/cells.ts. */
   agentMode?: AgentMode;
-  /** Bench only: a fixed delay per D1 and Durable Object call (src/local/latency.ts). */
+  /** Bench only: a fixed delay per D1 and Durable Object call (tools/local/latency.ts). */
   latency?: LatencyModel;
   /** Test instrumentation: a Worker with the router's cell bindings (scriptPath), to drive agents through the same seam. */
   cellDriver?: string;
@@ -76,7 +76,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   // Every Worker as its wrangler config describes it; the entry is the config's main.
   const [routerCfg, proxyCfg, egressCfg, ...agentCfgs] = [ROUTER_CONFIG, PROXY_CONFIG, EGRESS_CONFIG, ...dirs.map((d) => join(d, "wrangler.toml"))].map(readWorkerConfig);
   const cells = await cellWiring(opts.agentMode ?? "service", dirs, registry, { root: ROOT, compatibilityDate: COMPATIBILITY_DATE });
-  // The bench's latency model wraps the Workers that hold D1 and Durable Object bindings (src/local/latency.ts).
+  // The bench's latency model wraps the Workers that hold D1 and Durable Object bindings (tools/local/latency.ts).
   const [router, proxy, egress, ...agents] = await Promise.all([routerCfg!, proxyCfg!, egressCfg!, ...agentCfgs].map((w, i) => bundleWorker(w.main, registry, i < 3 ? opts.latency : undefined)));
   const d1Id = d1IdOf(routerCfg!);
   const migrations = routerCfg!.migrationsDir ?? join(ROOT, "migrations");

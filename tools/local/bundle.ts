@@ -6,7 +6,7 @@
  */
 import { dirname } from "node:path";
 import { build, type Plugin } from "esbuild";
-import type { Registry } from "../registry/schema.ts";
+import type { Registry } from "../../src/registry/schema.ts";
 import type { LatencyModel } from "./latency.ts";
 
 export interface Bundle {
@@ -14,7 +14,7 @@ export interface Bundle {
   contents: string;
 }
 
-/** `latency`: bench only, wrap the Worker's exports in the latency model (src/local/latency.ts). */
+/** `latency`: bench only, wrap the Worker's exports in the latency model (tools/local/latency.ts). */
 export async function bundleWorker(entry: string, registry: Registry, latency?: LatencyModel): Promise<Bundle> {
   if (latency) return bundleWithLatency(entry, registry, latency);
   const result = await build({
