@@ -70,6 +70,6 @@ describe.each(AGENT_MODES)("%s mode: an agent can reach nothing but the proxy", 
   it("can reach the proxy, which answers every unauthenticated call with a refusal", async () => {
     const res = await t.hostile({ attack: "call", op: "whoami" }, task(8));
     expect(res).toMatchObject({ ok: false, error: "key_missing" });
-    expect((await t.audit()).at(-1)).toMatchObject({ actor: "agent:hostile-agent", decision: "refused", reason: "key_missing" });
+    expect((await t.audit()).filter((e) => e.taskId === null).at(-1)).toMatchObject({ actor: "agent:hostile-agent", decision: "refused", reason: "key_missing" });
   });
 });

@@ -84,6 +84,10 @@ export class RouterGate extends WorkerEntrypoint<ProxyEnv> {
   transcript(taskId: string) {
     return routerApi.transcript(this.env, taskId);
   }
+  /** Before the audit log is read: the rows of these running tasks reach D1. */
+  shipAudit(taskIds: string[]) {
+    return kernel.shipAudit(this.env, taskIds);
+  }
   closeTask(taskId: string, reason: string) {
     return routerApi.closeTask(this.env, taskId, reason);
   }
