@@ -86,7 +86,7 @@ export class RouterGate extends WorkerEntrypoint<ProxyEnv> {
   }
   /** Before the audit log is read: the rows of these running tasks reach D1. */
   shipAudit(taskIds: string[]) {
-    return kernel.shipAudit(this.env, taskIds);
+    return routerApi.shipAudit(this.env, taskIds);
   }
   closeTask(taskId: string, reason: string) {
     return routerApi.closeTask(this.env, taskId, reason);
