@@ -1,15 +1,16 @@
-import { Hono } from "hono";
 import { DELIVERY_HEADER, receiveWebhook } from "../../webhooks/receive.ts";
 import { SIGNATURE_HEADER } from "../../webhooks/signature.ts";
 import type { RouterEnv } from "../env.ts";
+import { routerApp } from "../openapi/define.ts";
+import { webhookRoute } from "../openapi/webhooks.ts";
 
 /**
  * Signed webhooks from systems that report events (a helpdesk's new ticket).
  * No API key: the HMAC signature over the raw body is the authentication.
  */
-export const webhookRoutes = new Hono<{ Bindings: RouterEnv }>();
+export const webhookRoutes = routerApp<{ Bindings: RouterEnv }>();
 
-webhookRoutes.post("/:source", async (c) => {
+webhookRoutes.openapi(webhookRoute, async (c) => {
   const result = await receiveWebhook(c.env, {
     source: c.req.param("source"),
     signatureHeader: c.req.header(SIGNATURE_HEADER),
