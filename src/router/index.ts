@@ -24,7 +24,7 @@ import { webhookRoutes } from "./routes/webhooks.ts";
 import { sessionAdminRoutes } from "./routes/sessions.ts";
 import { workerSecurityHeaders } from "./edge/headers.ts";
 import { flushEdgeRefusals, pruneEdgeState, recordEdgeRefusal } from "./edge/refusals.ts";
-import { expireDueTasks } from "./expiry.ts";
+import { expireDueTasks } from "./lifecycle/index.ts";
 
 export { TaskRun } from "./run/task-run.ts";
 

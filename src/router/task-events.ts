@@ -1,5 +1,5 @@
 import type { RouterEnv } from "./env.ts";
-import { runOf } from "./run/index.ts";
+import { runEnded } from "./lifecycle/index.ts";
 import { conversationStream } from "./widget-stream.ts";
 
 /** How long one events stream follows a run before the client reconnects with `since`. */
@@ -12,5 +12,5 @@ const STREAM_MS = 55_000;
  * disconnects loses nothing: the run goes on, and `?since=` resumes.
  */
 export function taskEventStream(env: RouterEnv, taskId: string, since: number): ReadableStream<Uint8Array> {
-  return conversationStream({ env, taskId, since, until: runOf(env, taskId).wait(STREAM_MS) });
+  return conversationStream({ env, taskId, since, until: runEnded(env, taskId, STREAM_MS) });
 }

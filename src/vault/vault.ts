@@ -1,6 +1,6 @@
 import { DurableObject } from "cloudflare:workers";
 import { appendAudit } from "../audit/index.ts";
-import { expireTask } from "../proxy/approvals/decide.ts";
+import { expireTask } from "./held-actions.ts";
 import { database } from "../db/index.ts";
 import type { ErrorCode } from "../errors/index.ts";
 import type { Capability } from "../contracts/capabilities.ts";

@@ -1,11 +1,9 @@
-import { database, type Db } from "../db/index.ts";
+import type { ProxyResult } from "../contracts/proxy.ts";
+import type { Db } from "../db/index.ts";
 import { SiloError } from "../errors/index.ts";
-import { unwrap } from "../router/dispatch.ts";
-import { webhookSecrets, type RouterEnv } from "../router/env.ts";
-import { startTask } from "../router/lifecycle.ts";
-import { getTask, newTaskId } from "../router/tasks.ts";
 import { claimDelivery, findDelivery, releaseDelivery } from "./deliveries.ts";
 import { verifySignature } from "./signature.ts";
+import type { TaskDraft } from "./sources/source.ts";
 import { WEBHOOK_SOURCES } from "./sources/index.ts";
 
 export const DELIVERY_HEADER = "x-siloos-delivery";
@@ -19,57 +17,72 @@ export interface WebhookRequest {
   body: Uint8Array;
 }
 
-export type WebhookResult =
-  | { status: 201; body: Awaited<ReturnType<typeof startTask>> }
-  | { status: 200; body: { taskId: string; duplicate: true; status: string } };
+/**
+ * What a delivery needs from the rest of SiloOS, passed in by the router's
+ * webhook route: the webhook room translates its transport and never imports
+ * the router (the task lifecycle lives there, src/router/lifecycle/).
+ */
+export interface WebhookPorts<Started> {
+  db: Db;
+  /** Source name -> its current secrets. */
+  secrets: ReadonlyMap<string, readonly string[]>;
+  /** The proxy's answer for the requester's email (only the proxy reads the CRM). */
+  customerIdByEmail(email: string): Promise<ProxyResult<{ customerId: string }>>;
+  newTaskId(): string;
+  /** Start the task through the lifecycle, under the id the delivery claimed. */
+  startTask(taskId: string, task: { customerId: string; draft: TaskDraft }): Promise<Started>;
+  /** A task's status, or undefined when it has no row. */
+  taskStatus(taskId: string): Promise<string | undefined>;
+}
+
+export type WebhookResult<Started> = { status: 201; body: Started } | { status: 200; body: { taskId: string; duplicate: true; status: string } };
 
 /**
  * One webhook delivery: authenticate (signature over the raw bytes), then
  * parse and validate, then claim the delivery id so that however many copies
  * arrive, one task starts. Nothing is written before the signature holds.
  */
-export async function receiveWebhook(env: RouterEnv, req: WebhookRequest): Promise<WebhookResult> {
+export async function receiveWebhook<Started>(ports: WebhookPorts<Started>, req: WebhookRequest): Promise<WebhookResult<Started>> {
   const source = WEBHOOK_SOURCES.get(req.source);
-  const secrets = webhookSecrets(env).get(req.source);
+  const secrets = ports.secrets.get(req.source);
   if (!source || !secrets) throw new SiloError("unknown_source", "no webhook source by this name is configured");
   const { digest } = await verifySignature(secrets, req.signatureHeader, req.body);
   const deliveryId = parseDeliveryId(req.deliveryHeader);
   const draft = source.draft(parseJson(req.contentType, req.body));
 
-  const db = database(env.DB);
+  const { db } = ports;
   const earlier = await findDelivery(db, source.name, deliveryId, digest);
-  if (earlier) return duplicateOf(db, earlier);
-  const customerId = await resolveRequester(env, draft.requesterEmail);
-  const taskId = newTaskId();
+  if (earlier) return duplicateOf(ports, earlier);
+  const customerId = await resolveRequester(ports, draft.requesterEmail);
+  const taskId = ports.newTaskId();
   if (!(await claimDelivery(db, { taskId, source: source.name, deliveryId, signatureDigest: digest, receivedAt: Date.now() }))) {
     const winner = await findDelivery(db, source.name, deliveryId, digest);
     if (!winner) throw new SiloError("conflict", "a copy of this delivery is being processed; retry shortly");
-    return duplicateOf(db, winner);
+    return duplicateOf(ports, winner);
   }
   try {
-    const started = await startTask(env, { intent: draft.intent, subject: { customerId }, message: draft.message, channel: "webhook", taskId });
-    return { status: 201, body: started };
+    return { status: 201, body: await ports.startTask(taskId, { customerId, draft }) };
   } catch (err) {
     // No task row means no agent ran: free the claim so a retry can start it.
     // A task row (even a failed one) keeps the claim: a retry must never act twice.
-    const row = await getTask(db, taskId).catch(() => "unknown" as const);
-    if (row === undefined) await releaseDelivery(db, taskId).catch(() => undefined);
+    const status = await ports.taskStatus(taskId).catch(() => "unknown" as const);
+    if (status === undefined) await releaseDelivery(db, taskId).catch(() => undefined);
     throw err;
   }
 }
 
 /** The original delivery's task; 409 while its task row does not exist yet, so the sender retries. */
-async function duplicateOf(db: Db, taskId: string): Promise<WebhookResult> {
-  const row = await getTask(db, taskId);
-  if (!row) throw new SiloError("conflict", "a copy of this delivery is being processed; retry shortly");
-  return { status: 200, body: { taskId, duplicate: true, status: row.status } };
+async function duplicateOf<Started>(ports: WebhookPorts<Started>, taskId: string): Promise<WebhookResult<Started>> {
+  const status = await ports.taskStatus(taskId);
+  if (!status) throw new SiloError("conflict", "a copy of this delivery is being processed; retry shortly");
+  return { status: 200, body: { taskId, duplicate: true, status } };
 }
 
-/** Only the proxy reads the CRM: it answers with the customer id, never the record. */
-async function resolveRequester(env: RouterEnv, email: string): Promise<string> {
-  const res = await env.PROXY.customerIdByEmail(email);
-  if (!res.ok && res.error === "unknown_record") throw new SiloError("unknown_requester", "no customer has the requester's email; nothing was created");
-  return unwrap(res).customerId;
+async function resolveRequester(ports: WebhookPorts<unknown>, email: string): Promise<string> {
+  const res = await ports.customerIdByEmail(email);
+  if (res.ok) return res.result.customerId;
+  if (res.error === "unknown_record") throw new SiloError("unknown_requester", "no customer has the requester's email; nothing was created");
+  throw new SiloError(res.error, res.message);
 }
 
 function parseDeliveryId(header: string | undefined): string {

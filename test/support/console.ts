@@ -1,11 +1,11 @@
 import type { Harness } from "./system.ts";
 
 /** A signed-in console client: the cookie jar of one operator. */
-export async function operator(t: Harness, username: string) {
+export async function operator(t: Harness, username: string, password = `${username}-demo-password`) {
   const login = await t.sys.mf.dispatchFetch(new URL("/console/api/login", t.sys.url).href, {
     method: "POST",
     headers: { "content-type": "application/json" },
-    body: JSON.stringify({ username, password: `${username}-demo-password` }),
+    body: JSON.stringify({ username, password }),
   });
   if (login.status !== 200) throw new Error(`login failed for ${username}: ${login.status}`);
   const cookie = (login.headers.get("set-cookie") ?? "").split(";")[0]!;

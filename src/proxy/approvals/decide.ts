@@ -1,8 +1,9 @@
-import { appendAudit, auditRow, type AuditEvent } from "../../audit/index.ts";
+import { appendAudit, auditRow } from "../../audit/index.ts";
 import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import { vaultFor, type ProxyEnv } from "../env.ts";
 import { CONDITIONAL_INSERT, storeError } from "../ledger/refunds.ts";
+import { expireTask } from "../../vault/held-actions.ts";
 
 /**
  * Deciding held actions (docs/approvals.md). The router vouches for the
@@ -127,15 +128,6 @@ async function approve(env: ProxyEnv, row: PendingRow, by: string): Promise<Deci
   }
   await tellCustomer(env, row, `Good news: your refund of ${money(row)} for order ${args.orderId} has been approved. You will see it within 5 to 10 business days.`);
   return { id: row.id, status: "approved", refundId };
-}
-
-/** Everything still pending in a task that ended: expired, each with its audit row. */
-export async function expireTask(env: { DB: D1Database }, taskId: string, reason: string): Promise<number> {
-  const now = Date.now();
-  const rows = await env.DB.prepare("UPDATE pending_actions SET status = 'expired', decided_at = ? WHERE task_id = ? AND status = 'pending' RETURNING id").bind(now, taskId).all<{ id: string }>();
-  const events: AuditEvent[] = rows.results.map((r) => ({ taskId, actor: "proxy", event: "approval.expired", detail: { actionId: r.id, reason } }));
-  await appendAudit(database(env.DB), ...events);
-  return rows.results.length;
 }
 
 /** The outcome goes to the customer through the task's own channel (its transcript: widget and replies). */

@@ -1,9 +1,5 @@
-import { database } from "../../db/index.ts";
-import { SiloError } from "../../errors/index.ts";
 import { unwrap } from "../dispatch.ts";
-import type { RouterEnv } from "../env.ts";
-import { completeTask } from "../lifecycle.ts";
-import { getTask } from "../tasks.ts";
+import { finishIfDecided } from "../lifecycle/index.ts";
 import { approvalsRoute, decideRoute } from "../openapi/console.ts";
 import { routerApp } from "../openapi/define.ts";
 import type { ConsoleEnv } from "./session.ts";
@@ -30,16 +26,3 @@ approvalsApi.openapi(decideRoute, async (c) => {
   for (const taskId of tasks) await finishIfDecided(c.env, taskId, by);
   return c.json({ outcomes });
 });
-
-/**
- * A task whose agent finished while an action waited stays open as
- * `awaiting_approval`, vault and all; the last decision completes it.
- */
-export async function finishIfDecided(env: RouterEnv, taskId: string, by: string): Promise<void> {
-  const row = await getTask(database(env.DB), taskId);
-  if (!row || row.status === "completed" || row.outcome !== "awaiting_approval") return;
-  if (unwrap(await env.PROXY.pendingCount(taskId)).pending > 0) return;
-  await completeTask(env, row, by).catch((err: unknown) => {
-    if (!(err instanceof SiloError && err.code === "task_closed")) throw err;
-  });
-}

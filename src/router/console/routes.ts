@@ -3,15 +3,12 @@ import { appendAudit } from "../../audit/index.ts";
 import { database } from "../../db/index.ts";
 import { auditLog, operators, tasks } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
-import { agentForIntent, findAgent, findRole, registry } from "../../registry/index.ts";
+import { agentForIntent, findRole, registry } from "../../registry/index.ts";
 import { toolsFor } from "../../sdk/tools.ts";
-import { unwrap } from "../dispatch.ts";
-import { runOf } from "../run/index.ts";
 import { routerConfig } from "../env.ts";
-import { mintKeyPair, keysMintedEvent } from "../keys.ts";
-import { completeTask, requireTask, taskResponse } from "../lifecycle.ts";
+import { completeTask, handBackTask, requireTask, takeTask, type Person } from "../lifecycle/index.ts";
 import { agentOnline } from "../queue.ts";
-import { taskView, updateTask, type TaskRow } from "../tasks.ts";
+import { taskView, type TaskRow } from "../tasks.ts";
 import * as route from "../openapi/console.ts";
 import { routerApp } from "../openapi/define.ts";
 import { approvalsApi } from "./approvals.ts";
@@ -92,22 +89,7 @@ consoleApi.openapi(route.queueRoute, async (c) => {
   return c.json({ tasks: rows.map(taskView) });
 });
 
-consoleApi.openapi(route.takeRoute, async (c) => {
-  const s = c.get("session");
-  const row = await requireTask(c.env, c.req.param("id"));
-  if (row.status !== "queued_human") throw new SiloError("conflict", `the task is ${row.status}, not waiting for a person`);
-  const mine = principalOf(s);
-  const visible = row.assignee === mine || row.assignee === `human:${s.role}` || s.role === "supervisor";
-  if (!visible) throw new SiloError("forbidden", "this task is assigned to someone else");
-  const caps = roleOf(s).caps;
-  const keys = await mintKeyPair(routerConfig(c.env).SILOOS_SIGNING_KEYS, mine, row.id, caps, scopeOf(row));
-  const db = database(c.env.DB);
-  await appendAudit(db, keysMintedEvent(row.id, mine, keys, caps));
-  unwrap(await c.env.PROXY.handoff(row.id, mine, [keys.base.jti, keys.task.jti]));
-  await updateTask(db, row.id, { assignee: mine });
-  await appendAudit(db, { taskId: row.id, actor: mine, event: "task.assigned", detail: { from: row.assignee, to: mine } });
-  return c.json({ task: await taskResponse(c.env, row.id, 0), keys: { baseKey: keys.base.token, taskKey: keys.task.token } });
-});
+consoleApi.openapi(route.takeRoute, async (c) => c.json(await takeTask(c.env, c.req.param("id"), personOf(c.get("session")))));
 
 consoleApi.openapi(route.heldTaskRoute, async (c) => {
   const s = c.get("session");
@@ -140,20 +122,8 @@ consoleApi.openapi(route.consoleCompleteRoute, async (c) => {
 consoleApi.openapi(route.handBackRoute, async (c) => {
   const s = c.get("session");
   const row = await myTask(c.env, s, c.req.param("id"));
-  const { agent: name } = c.req.valid("json");
-  const agent = findAgent(registry, name);
-  if (!agent) throw new SiloError("unknown_agent", `no agent named ${name}`);
-  const db = database(c.env.DB);
-  if (!(await agentOnline(db, agent.name))) throw new SiloError("conflict", `${agent.name} is offline`);
-  await updateTask(db, row.id, { status: "open" });
-  await appendAudit(db, { taskId: row.id, actor: principalOf(s), event: "task.handed_back", detail: { to: `agent:${agent.name}` } });
-  // The hand-back is a durable run like any other: a restart resumes it.
-  const report = await runOf(c.env, row.id).run({
-    taskId: row.id,
-    agent: agent.name,
-    context: { channel: row.channel, escalatedFrom: principalOf(s), handoff: { from: principalOf(s), provenance: "operator-written", reason: "handed back by a person", summary: "" } },
-  });
-  return c.json(await taskResponse(c.env, row.id, 0, report?.hops));
+  const { agent } = c.req.valid("json");
+  return c.json(await handBackTask(c.env, row, personOf(s), agent));
 });
 
 consoleApi.openapi(route.procedureRoute, async (c) => {
@@ -166,6 +136,7 @@ consoleApi.openapi(route.procedureRoute, async (c) => {
 });
 
 const principalOf = (s: Session) => `human:${s.sub}`;
+const personOf = (s: Session): Person => ({ principal: principalOf(s), role: s.role, caps: roleOf(s).caps });
 
 async function signIn(c: Context<ConsoleEnv>, op: typeof operators.$inferSelect, method: "password" | "access", client: string) {
   const sid = await startSession(c, op.id);

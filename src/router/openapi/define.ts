@@ -3,7 +3,7 @@ import type { Env, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { ERROR_STATUS, type ErrorCode } from "../../errors/index.ts";
 import { jsonBody } from "../errors.ts";
-import { invalid } from "../validate.ts";
+import { invalid } from "../../errors/validation.ts";
 import { ErrorBodySchema } from "./responses.ts";
 
 /**

@@ -1,7 +1,7 @@
 import type { Context } from "hono";
 import { SiloError } from "../../errors/index.ts";
 import type { RouterEnv } from "../env.ts";
-import { completeTask, continueTask, requireTask, startTask, taskResponse, type RunMode } from "../lifecycle.ts";
+import { completeTask, continueTask, requireTask, startTask, taskResponse, type RunMode } from "../lifecycle/index.ts";
 import { taskEventStream } from "../task-events.ts";
 import { SSE_HEADERS } from "../widget-stream.ts";
 import { routerApp } from "../openapi/define.ts";

@@ -1,8 +1,11 @@
-import { DELIVERY_HEADER, receiveWebhook } from "../../webhooks/receive.ts";
+import { database } from "../../db/index.ts";
+import { DELIVERY_HEADER, receiveWebhook, type WebhookPorts } from "../../webhooks/receive.ts";
 import { SIGNATURE_HEADER } from "../../webhooks/signature.ts";
-import type { RouterEnv } from "../env.ts";
+import { webhookSecrets, type RouterEnv } from "../env.ts";
+import { startTask } from "../lifecycle/index.ts";
 import { routerApp } from "../openapi/define.ts";
 import { webhookRoute } from "../openapi/webhooks.ts";
+import { getTask, newTaskId } from "../tasks.ts";
 
 /**
  * Signed webhooks from systems that report events (a helpdesk's new ticket).
@@ -11,7 +14,7 @@ import { webhookRoute } from "../openapi/webhooks.ts";
 export const webhookRoutes = routerApp<{ Bindings: RouterEnv }>();
 
 webhookRoutes.openapi(webhookRoute, async (c) => {
-  const result = await receiveWebhook(c.env, {
+  const result = await receiveWebhook(webhookPorts(c.env), {
     source: c.req.param("source"),
     signatureHeader: c.req.header(SIGNATURE_HEADER),
     deliveryHeader: c.req.header(DELIVERY_HEADER),
@@ -21,3 +24,16 @@ webhookRoutes.openapi(webhookRoute, async (c) => {
   });
   return c.json(result.body, result.status);
 });
+
+/** The webhook channel's way into the task lifecycle: src/webhooks never imports the router. */
+function webhookPorts(env: RouterEnv): WebhookPorts<Awaited<ReturnType<typeof startTask>>> {
+  const db = database(env.DB);
+  return {
+    db,
+    secrets: webhookSecrets(env),
+    customerIdByEmail: (email) => env.PROXY.customerIdByEmail(email),
+    newTaskId,
+    startTask: (taskId, { customerId, draft }) => startTask(env, { taskId, intent: draft.intent, subject: { customerId }, message: draft.message, channel: "webhook" }),
+    taskStatus: async (taskId) => (await getTask(db, taskId))?.status,
+  };
+}

@@ -9,8 +9,7 @@ import { readSession, signSession, SESSION_TTL_SECONDS, type WidgetSession } fro
 import { findSite, originAllowed, widgetSites, type Site } from "../../widget/sites.ts";
 import { identityDigest, openWithinQuota } from "../../widget/quota.ts";
 import type { RouterEnv } from "../env.ts";
-import { continueTask, startTask } from "../lifecycle.ts";
-import { runOf } from "../run/index.ts";
+import { customerTurn, runEnded, startTask } from "../lifecycle/index.ts";
 import { getTask, newTaskId } from "../tasks.ts";
 import { routerApp } from "../openapi/define.ts";
 import { closeSessionRoute, conversationRoute, openSessionRoute, widgetEventsRoute, widgetMessageRoute } from "../openapi/widget.ts";
@@ -103,13 +102,12 @@ widgetRoutes.openapi(widgetMessageRoute, async (c) => {
     taskId = existing.id;
     const res = await c.env.PROXY.conversation(taskId, 0);
     since = res.ok ? res.result.next : 0;
-    // A person holds the task: the message joins the conversation for them to answer.
-    const agentHolds = existing.status === "open" && existing.assignee.startsWith("agent:");
-    started = agentHolds ? continueTask(c.env, existing, message, "async") : c.env.PROXY.addMessage(taskId, message);
+    // An agent's task runs again; a task a person holds gets the message for them to answer.
+    started = customerTurn(c.env, existing, message);
   }
   // Accepted before the stream begins: the message is in the vault and the run is on its way.
   await started;
-  const until = runOf(c.env, taskId).wait(RUN_STREAM_MS);
+  const until = runEnded(c.env, taskId, RUN_STREAM_MS);
   return new Response(conversationStream({ env: c.env, taskId, since, until }), { headers: SSE_HEADERS });
 });
 

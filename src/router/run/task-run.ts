@@ -5,7 +5,7 @@ import { SiloError } from "../../errors/index.ts";
 import { findAgent, registry } from "../../registry/index.ts";
 import { dispatchHop, giveUpChain, MAX_HOPS, settleHop, type RunReport } from "../dispatch.ts";
 import { routerConfig, type RouterEnv } from "../env.ts";
-import { expireIfDue } from "../expiry.ts";
+import { expireIfDue } from "../lifecycle/expire.ts";
 import { queueForHuman } from "../queue.ts";
 import { getTask } from "../tasks.ts";
 import { backoffMs, HEARTBEAT_MS, isRetryableAgentFailure, MAX_STEP_ATTEMPTS, newRun, type RunStart, type RunState } from "./state.ts";

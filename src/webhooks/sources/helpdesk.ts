@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { defineSource } from "../source.ts";
+import { defineSource } from "./source.ts";
 
 /**
  * A helpdesk "ticket created" event (Zendesk/Freshdesk-like). Strict and

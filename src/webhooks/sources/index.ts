@@ -1,4 +1,4 @@
-import type { WebhookSource } from "../source.ts";
+import type { WebhookSource } from "./source.ts";
 import { helpdesk } from "./helpdesk.ts";
 
 /**

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { parseOr400 } from "../router/validate.ts";
+import { parseOr400 } from "../../errors/validation.ts";
 
 /**
  * What a webhook event becomes: who it is about (resolved to a customer id by

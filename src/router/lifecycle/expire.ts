@@ -1,9 +1,9 @@
 import { and, inArray, lt } from "drizzle-orm";
-import { auditRow } from "../audit/index.ts";
-import { database } from "../db/index.ts";
-import { tasks } from "../db/schema.ts";
-import type { RouterEnv } from "./env.ts";
-import type { TaskRow } from "./tasks.ts";
+import { database } from "../../db/index.ts";
+import { tasks } from "../../db/schema.ts";
+import type { RouterEnv } from "../env.ts";
+import type { TaskRow } from "../tasks.ts";
+import { guardedTaskWrite } from "./guarded.ts";
 
 /** States a task's TTL can end: an unattended task must not stay open forever. */
 const EXPIRABLE = ["open", "queued_human"] as const;
@@ -21,19 +21,8 @@ export async function expireIfDue(env: RouterEnv, row: TaskRow, now = Date.now()
   // The vault first: a task is never reported over while its data lives.
   const wiped = await env.PROXY.closeTask(row.id, "task expired");
   if (!wiped.ok) throw new Error(`vault wipe failed: ${wiped.error}`);
-  const audit = auditRow({ taskId: row.id, actor: "router", event: "task.expired", detail: { previousStatus: row.status, expiresAt: new Date(row.expiresAt).toISOString() } }, now);
-  const guard = `status IN ('open', 'queued_human')`;
-  await env.DB.batch([
-    env.DB.prepare(`INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail) SELECT ?, ?, ?, ?, NULL, NULL, NULL, ? FROM tasks WHERE id = ? AND ${guard}`).bind(
-      audit.at,
-      audit.taskId,
-      audit.actor,
-      audit.event,
-      audit.detail,
-      row.id,
-    ),
-    env.DB.prepare(`UPDATE tasks SET status = 'expired', updated_at = ? WHERE id = ? AND ${guard}`).bind(now, row.id),
-  ]);
+  const event = { taskId: row.id, actor: "router", event: "task.expired", detail: { previousStatus: row.status, expiresAt: new Date(row.expiresAt).toISOString() } } as const;
+  await guardedTaskWrite(env.DB, row.id, { where: "status IN ('open', 'queued_human')", binds: [] }, { status: "expired" }, [event], now);
   return true;
 }
 

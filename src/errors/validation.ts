@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import { SiloError } from "../errors/index.ts";
+import { SiloError } from "./index.ts";
 
 /** zod → validation_failed with a message naming each bad field. */
 export function parseOr400<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {

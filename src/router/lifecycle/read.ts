@@ -1,0 +1,29 @@
+import { database } from "../../db/index.ts";
+import { SiloError } from "../../errors/index.ts";
+import type { RouterEnv } from "../env.ts";
+import { runOf } from "../run/index.ts";
+import { getTask, taskView, type TaskRow } from "../tasks.ts";
+import { expireIfDue } from "./expire.ts";
+
+/** A task by id, or unknown_task; a TTL that passed shows as expired at once, not at the next sweep. */
+export async function requireTask(env: RouterEnv, id: string): Promise<TaskRow> {
+  if (!/^tsk_[A-Za-z0-9]{8,40}$/.test(id)) throw new SiloError("unknown_task", "no such task");
+  const row = await getTask(database(env.DB), id);
+  if (!row) throw new SiloError("unknown_task", "no such task");
+  if (await expireIfDue(env, row).catch(() => false)) return (await getTask(database(env.DB), id)) ?? row;
+  return row;
+}
+
+/** The task's public view plus the agent replies since `since`, hydrated for the customer. */
+export async function taskResponse(env: RouterEnv, taskId: string, since: number, hops?: string[]) {
+  const row = await getTask(database(env.DB), taskId);
+  if (!row) throw new SiloError("unknown_task", "no such task");
+  const res = row.status === "completed" || row.status === "expired" ? null : await env.PROXY.replies(taskId, since);
+  const replies = res?.ok ? res.result.replies : [];
+  return { ...taskView(row), reply: replies.at(-1) ?? null, replies, ...(hops ? { hops } : {}) };
+}
+
+/** Resolves with the report when the task's current run ends, or null after maxMs: what a stream of replies follows. */
+export function runEnded(env: RouterEnv, taskId: string, maxMs: number) {
+  return runOf(env, taskId).wait(maxMs);
+}

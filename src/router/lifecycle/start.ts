@@ -1,0 +1,79 @@
+import { batchWithAudit } from "../../audit/index.ts";
+import type { CreateTask } from "../../contracts/api.ts";
+import { database } from "../../db/index.ts";
+import { tasks } from "../../db/schema.ts";
+import { SiloError } from "../../errors/index.ts";
+import { agentForIntent, findAgent, registry } from "../../registry/index.ts";
+import { unwrap } from "../dispatch.ts";
+import { routerConfig, type RouterEnv } from "../env.ts";
+import { runOf } from "../run/index.ts";
+import type { RunStart } from "../run/state.ts";
+import { newTaskId, updateTask, type TaskRow } from "../tasks.ts";
+import { taskResponse } from "./read.ts";
+
+export type StartTask = Omit<CreateTask, "channel"> & { channel: string; taskId?: string };
+
+/** sync: answer when the run ends (or parks for a retry); async: answer at once, the run goes on durably. */
+export type RunMode = "sync" | "async";
+
+/** Start: the task row and `task.created` in one batch, the raw message into the vault, then the durable run. */
+export async function startTask(env: RouterEnv, input: StartTask, mode: RunMode = "sync") {
+  const agent = input.agent ? findAgent(registry, input.agent) : agentForIntent(registry, input.intent ?? "");
+  if (!agent) throw new SiloError("unknown_agent", input.agent ? `no agent named ${input.agent}` : `no agent handles intent ${input.intent}`);
+  const cfg = routerConfig(env);
+  const db = database(env.DB);
+  unwrap(await env.PROXY.checkSubject(input.subject.customerId, input.subject.caseId ?? null));
+  const now = Date.now();
+  const task: TaskRow = {
+    id: input.taskId ?? newTaskId(),
+    assignee: `agent:${agent.name}`,
+    intent: input.intent ?? agent.intents[0] ?? null,
+    customerId: input.subject.customerId,
+    caseId: input.subject.caseId ?? null,
+    status: "open",
+    outcome: null,
+    summary: null,
+    channel: input.channel,
+    createdAt: now,
+    updatedAt: now,
+    expiresAt: now + cfg.SILOOS_TASK_TTL_SECONDS * 1000,
+  };
+  await batchWithAudit(db, [db.insert(tasks).values(task)], [
+    { taskId: task.id, actor: "router", event: "task.created", detail: { agent: agent.name, intent: task.intent, channel: task.channel, subject: input.subject } },
+  ]);
+  try {
+    // The vault takes the raw message before the run begins: the durable run's
+    // state never holds it. Its first hop hands the vault to the agent with keys.
+    const scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
+    unwrap(await env.PROXY.openTask({ taskId: task.id, principal: task.assignee, jtis: [], scope, message: input.message, expiresAt: task.expiresAt }));
+  } catch (err) {
+    await failTask(env, task.id, err);
+    throw err;
+  }
+  return launch(env, task.id, { taskId: task.id, agent: agent.name, context: { channel: input.channel } }, mode, 0);
+}
+
+/**
+ * Hand the run to its Durable Object. In sync mode wait for it: a report
+ * means it ended; null means a step parked for a retry and the answer is
+ * the task as it stands (202: poll it or follow its events).
+ */
+export async function launch(env: RouterEnv, taskId: string, start: RunStart, mode: RunMode, since: number) {
+  const run = runOf(env, taskId);
+  if (mode === "async") {
+    await run.begin(start);
+    return { ...(await taskResponse(env, taskId, since)), accepted: true as const };
+  }
+  const report = await run.run(start);
+  return { ...(await taskResponse(env, taskId, since, report?.hops)), ...(report ? {} : { accepted: true as const }) };
+}
+
+/** Fail: a task that could not run is closed and says why, never left half-open. */
+export async function failTask(env: RouterEnv, taskId: string, err: unknown): Promise<void> {
+  const reason = err instanceof SiloError ? err.code : "internal";
+  await env.PROXY.closeTask(taskId, `task failed: ${reason}`).catch(() => undefined);
+  const db = database(env.DB);
+  await batchWithAudit(db, [updateTask(db, taskId, { status: "failed", outcome: "failed" })], [{ taskId, actor: "router", event: "task.failed", reason }]).catch(
+    () => undefined,
+  );
+}
