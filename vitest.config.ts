@@ -1,9 +1,14 @@
 import { cloudflareTest } from "@cloudflare/vitest-plugin";
 import { defineConfig } from "vitest/config";
 
-/** Unit tests of pure modules that also run inside Workers: same suite, both runtimes. */
-const RUNTIME_NEUTRAL = ["src/keys/**/*.test.ts", "src/scan/**/*.test.ts", "src/vault/**/*.test.ts", "src/widget/**/*.test.ts", "src/proxy/**/*.test.ts"];
-/** Tests of code that uses Workers-only APIs (e.g. crypto.subtle.timingSafeEqual). */
+// A unit test's runtime is in its name, so a new one cannot silently run in
+// Node only:
+//   src/**/*.test.ts          in Node and again inside workerd (one suite, both runtimes);
+//   src/**/*.node.test.ts     in Node only (the file says why);
+//   src/**/*.workerd.test.ts  in workerd only (Workers-only APIs, e.g. crypto.subtle.timingSafeEqual).
+// test/**/*.test.ts are the cross-Worker tests: Node drives a real workerd.
+const UNIT = "src/**/*.test.ts";
+const NODE_ONLY = "src/**/*.node.test.ts";
 const WORKERD_ONLY = "src/**/*.workerd.test.ts";
 
 export default defineConfig({
@@ -18,7 +23,7 @@ export default defineConfig({
         resolve: { alias: { "cloudflare:workers": new URL("./test/support/cloudflare-workers-shim.ts", import.meta.url).pathname } },
         test: {
           name: "node",
-          include: ["src/**/*.test.ts", "test/**/*.test.ts"],
+          include: [UNIT, "test/**/*.test.ts"],
           exclude: [WORKERD_ONLY],
           testTimeout: 60_000,
           hookTimeout: 120_000,
@@ -26,11 +31,11 @@ export default defineConfig({
         },
       },
       {
-        // workerd: the runtime-neutral unit tests again, inside the Workers
+        // workerd: every unit test but the Node-only ones, inside the Workers
         // runtime (the Workers Vitest integration). Its pinned workerd is a
         // little older than wrangler's, hence the earlier compatibility date.
         plugins: [cloudflareTest({ miniflare: { compatibilityDate: "2026-11-09" } })],
-        test: { name: "workerd", include: [...RUNTIME_NEUTRAL, WORKERD_ONLY] },
+        test: { name: "workerd", include: [UNIT], exclude: [NODE_ONLY] },
       },
     ],
   },

@@ -9,8 +9,8 @@
 import { readFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
-import { generateSecrets } from "../src/local/secrets.ts";
-import { ROOT, startSystem } from "../src/local/system.ts";
+import { generateSecrets } from "../tools/local/secrets.ts";
+import { ROOT, startSystem } from "../tools/local/system.ts";
 import { startBare } from "./bench/bare/system.ts";
 import { CUSTOMERS, seedCustomers } from "./bench/people.ts";
 import { fillRealVault, probeCosts } from "./bench/probe.ts";

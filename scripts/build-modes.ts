@@ -7,9 +7,9 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { agentDirs } from "../src/local/registry.ts";
-import { namespaceAgentConfig, routerConfigFor } from "../src/local/mode-configs.ts";
-import { ROOT } from "../src/local/system.ts";
+import { agentDirs } from "../tools/local/registry.ts";
+import { namespaceAgentConfig, routerConfigFor } from "../tools/local/mode-configs.ts";
+import { ROOT } from "../tools/local/system.ts";
 
 const router = await readFile(join(ROOT, "wrangler.toml"), "utf8");
 const written: string[] = [];

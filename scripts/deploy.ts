@@ -14,9 +14,9 @@
 import { readFile } from "node:fs/promises";
 import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
-import { agentDirs, compileRegistry } from "../src/local/registry.ts";
-import { ROOT } from "../src/local/system.ts";
-import { AGENT_GZIP_BUDGET_KIB, workerConfigs, type WorkerConfig } from "../src/local/workers.ts";
+import { agentDirs, compileRegistry } from "../tools/local/registry.ts";
+import { ROOT } from "../tools/local/system.ts";
+import { AGENT_GZIP_BUDGET_KIB, workerConfigs, type WorkerConfig } from "../tools/local/workers.ts";
 import { wrangler, type Built } from "./deploy/wrangler.ts";
 
 const { values: opts } = parseArgs({

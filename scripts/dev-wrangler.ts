@@ -14,10 +14,10 @@ import { spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFile, rm, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { startFakeCarrier } from "../src/local/fake-carrier.ts";
-import { loadOrCreateDevVars, parseDevVars } from "../src/local/secrets.ts";
-import { ROOT } from "../src/local/system.ts";
-import { workerConfigs } from "../src/local/workers.ts";
+import { startFakeCarrier } from "../tools/local/fake-carrier.ts";
+import { loadOrCreateDevVars, parseDevVars } from "../tools/local/secrets.ts";
+import { ROOT } from "../tools/local/system.ts";
+import { workerConfigs } from "../tools/local/workers.ts";
 import { wranglerBin } from "./deploy/wrangler.ts";
 
 const port = Number(process.env.PORT ?? 8787);

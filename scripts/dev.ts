@@ -9,10 +9,10 @@ import { readFile, rm } from "node:fs/promises";
 import { resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { AgentModeSchema } from "../src/contracts/cell.ts";
-import { startDemoSite } from "../src/local/demo-site.ts";
-import { startFakeCarrier } from "../src/local/fake-carrier.ts";
-import { loadOrCreateDevVars, parseDevVars } from "../src/local/secrets.ts";
-import { ROOT, startSystem } from "../src/local/system.ts";
+import { startDemoSite } from "../tools/local/demo-site.ts";
+import { startFakeCarrier } from "../tools/local/fake-carrier.ts";
+import { loadOrCreateDevVars, parseDevVars } from "../tools/local/secrets.ts";
+import { ROOT, startSystem } from "../tools/local/system.ts";
 
 const port = Number(process.env.PORT ?? 8787);
 const stateDir = resolve(ROOT, process.env.SILOOS_STATE_DIR ?? ".wrangler/state");

@@ -15,7 +15,7 @@
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { generateSecrets } from "../src/local/secrets.ts";
+import { generateSecrets } from "../tools/local/secrets.ts";
 import { CUSTOMERS, person, taskBody } from "./bench/people.ts";
 import { startFakeMail } from "../test/support/fake-mail.ts";
 import { client, killRuntime, query, startRuntime, stopRuntime, type Runtime } from "./load/runtime.ts";

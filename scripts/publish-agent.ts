@@ -11,9 +11,9 @@
 import { execFileSync } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { buildAgentCode, publishEntries } from "../src/local/agent-code.ts";
-import { agentDirs, compileRegistry } from "../src/local/registry.ts";
-import { ROOT } from "../src/local/system.ts";
+import { buildAgentCode, publishEntries } from "../tools/local/agent-code.ts";
+import { agentDirs, compileRegistry } from "../tools/local/registry.ts";
+import { ROOT } from "../tools/local/system.ts";
 
 const name = process.argv[2];
 const remote = process.argv.includes("--remote");

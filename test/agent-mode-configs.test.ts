@@ -1,6 +1,6 @@
 /**
  * The deployable configs of the loader and namespace modes: derived from the
- * committed wrangler.toml files (src/local/mode-configs.ts), read back by
+ * committed wrangler.toml files (tools/local/mode-configs.ts), read back by
  * wrangler's own config reader, and accepted by `wrangler deploy --dry-run`
  * (namespace agents with --dispatch-namespace), the same check a deploy runs.
  */
@@ -11,9 +11,9 @@ import { promisify } from "node:util";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { CELL_LIMITS } from "../src/contracts/cell.ts";
-import { AGENT_NAMESPACE, namespaceAgentConfig, routerConfigFor } from "../src/local/mode-configs.ts";
-import { agentDirs } from "../src/local/registry.ts";
-import { ROOT } from "../src/local/system.ts";
+import { AGENT_NAMESPACE, namespaceAgentConfig, routerConfigFor } from "../tools/local/mode-configs.ts";
+import { agentDirs } from "../tools/local/registry.ts";
+import { ROOT } from "../tools/local/system.ts";
 
 const run = promisify(execFile);
 const dirs = await agentDirs(join(ROOT, "agents"));

@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { cellCodeKeys } from "../src/contracts/cell.ts";
-import { buildAgentCode, publishAgentCode } from "../src/local/agent-code.ts";
+import { buildAgentCode, publishAgentCode } from "../tools/local/agent-code.ts";
 import { attack } from "./support/redteam.ts";
 import { HOSTILE, useSystem } from "./support/system.ts";
 

@@ -2,8 +2,8 @@ import { join } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../src/local/system.ts";
-import { AGENT_GZIP_BUDGET_KIB, workerConfigs } from "../src/local/workers.ts";
+import { ROOT } from "../tools/local/system.ts";
+import { AGENT_GZIP_BUDGET_KIB, workerConfigs } from "../tools/local/workers.ts";
 
 /**
  * An agent is loaded for every step of every task: its bundle is the SDK and

@@ -3,9 +3,9 @@ import { basename, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { unstable_readConfig } from "wrangler";
 import { CELL_LIMITS } from "../src/contracts/cell.ts";
-import { agentDirs, compileRegistry } from "../src/local/registry.ts";
-import { ROOT } from "../src/local/system.ts";
-import { routerAgentBindings } from "../src/local/wrangler-bindings.ts";
+import { agentDirs, compileRegistry } from "../tools/local/registry.ts";
+import { ROOT } from "../tools/local/system.ts";
+import { routerAgentBindings } from "../tools/local/wrangler-bindings.ts";
 import { HOSTILE } from "./support/system.ts";
 
 /** Every kind of binding wrangler can give a Worker, besides services. */

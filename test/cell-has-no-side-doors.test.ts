@@ -2,7 +2,7 @@ import { mkdtemp, mkdir, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect } from "vitest";
-import { compileRegistry } from "../src/local/registry.ts";
+import { compileRegistry } from "../tools/local/registry.ts";
 import { drive, STEER_AGENTS } from "./support/steer.ts";
 import { attack } from "./support/redteam.ts";
 import { useSystem, type AuditEntry } from "./support/system.ts";

@@ -2,8 +2,8 @@ import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
-import { ROOT } from "../src/local/system.ts";
-import { workerConfigs } from "../src/local/workers.ts";
+import { ROOT } from "../tools/local/system.ts";
+import { workerConfigs } from "../tools/local/workers.ts";
 import { useSystem } from "./support/system.ts";
 
 /**
@@ -36,7 +36,7 @@ describe("each Worker runs as its wrangler config says", () => {
     for (const key of FROM_CONFIG) expect(running![key], `${name}: ${key}`).toEqual(fromConfig[key]);
 
     // Vars: the config's, with the config's values; extra plain bindings only the local layer's.
-    // The router is told the local agent mode (src/local/cells.ts); the proxy, that it runs locally.
+    // The router is told the local agent mode (tools/local/cells.ts); the proxy, that it runs locally.
     const localOnly = cfg.kind === "router" ? [...(await secretsOf("router")), "SILOOS_AGENT_MODE"] : cfg.kind === "proxy" ? [...(await secretsOf("proxy")), "SILOOS_LOCAL_DEV"] : [];
     const vars = running!.bindings ?? {};
     expect(vars).toMatchObject(fromConfig.bindings ?? {});

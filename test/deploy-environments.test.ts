@@ -1,7 +1,7 @@
 import { readFile } from "node:fs/promises";
 import { describe, expect, it } from "vitest";
 import { unstable_getMiniflareWorkerOptions, unstable_readConfig } from "wrangler";
-import { workerConfigs } from "../src/local/workers.ts";
+import { workerConfigs } from "../tools/local/workers.ts";
 
 /**
  * `npm run deploy -- --env staging|production`: wrangler environments do not

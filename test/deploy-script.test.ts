@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "../src/local/system.ts";
+import { ROOT } from "../tools/local/system.ts";
 
 /** `npm run deploy` without the network: the plan, one agent alone, and refusals. */
 function deploy(...args: string[]): Promise<{ code: number; out: string }> {

@@ -7,9 +7,9 @@
 import { join } from "node:path";
 import { Miniflare, convertV4MiniflareOptions } from "miniflare";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bundleWorker } from "../src/local/bundle.ts";
-import { applyMigrations } from "../src/local/migrate.ts";
-import { COMPATIBILITY_DATE, ROOT } from "../src/local/system.ts";
+import { bundleWorker } from "../tools/local/bundle.ts";
+import { applyMigrations } from "../tools/local/migrate.ts";
+import { COMPATIBILITY_DATE, ROOT } from "../tools/local/system.ts";
 
 let mf: Miniflare;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startFakeCarrier, type FakeCarrier } from "../src/local/fake-carrier.ts";
+import { startFakeCarrier, type FakeCarrier } from "../tools/local/fake-carrier.ts";
 import { TAP, useSystem } from "./support/system.ts";
 
 const CARRIER_KEY = "carrier_secret_for_tests_only_123";

@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateSecrets } from "../src/local/secrets.ts";
-import { startSystem } from "../src/local/system.ts";
+import { generateSecrets } from "../tools/local/secrets.ts";
+import { startSystem } from "../tools/local/system.ts";
 
 describe("the human queue is persisted", () => {
   it("a queued task, its vault and its audit trail survive a restart of every Worker", async () => {

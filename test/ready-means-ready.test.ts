@@ -4,8 +4,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { parseDevVars } from "../src/local/secrets.ts";
-import { ROOT } from "../src/local/system.ts";
+import { parseDevVars } from "../tools/local/secrets.ts";
+import { ROOT } from "../tools/local/system.ts";
 
 /**
  * `npm run dev -- --reset` on a fresh state: whoever waits for /healthz and

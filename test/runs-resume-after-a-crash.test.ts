@@ -2,8 +2,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { generateSecrets } from "../src/local/secrets.ts";
-import { startSystem, type System } from "../src/local/system.ts";
+import { generateSecrets } from "../tools/local/secrets.ts";
+import { startSystem, type System } from "../tools/local/system.ts";
 import { eventually } from "./support/eventually.ts";
 import { FAULTY } from "./support/system.ts";
 

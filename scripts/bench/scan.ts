@@ -6,9 +6,9 @@
  */
 import { join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
-import { bundleWorker } from "../../src/local/bundle.ts";
-import { agentDirs, compileRegistry } from "../../src/local/registry.ts";
-import { COMPATIBILITY_DATE, ROOT } from "../../src/local/system.ts";
+import { bundleWorker } from "../../tools/local/bundle.ts";
+import { agentDirs, compileRegistry } from "../../tools/local/registry.ts";
+import { COMPATIBILITY_DATE, ROOT } from "../../tools/local/system.ts";
 import { chatMessages, scanPass } from "./chat-text.ts";
 import { median } from "./stats.ts";
 

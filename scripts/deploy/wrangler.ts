@@ -5,8 +5,8 @@
 import { spawn } from "node:child_process";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { ROOT } from "../../src/local/system.ts";
-import type { WorkerConfig } from "../../src/local/workers.ts";
+import { ROOT } from "../../tools/local/system.ts";
+import type { WorkerConfig } from "../../tools/local/workers.ts";
 
 // The exports map hides bin/: find the package by its package.json.
 export const wranglerBin = join(dirname(createRequire(join(ROOT, "package.json")).resolve("wrangler/package.json")), "bin/wrangler.js");

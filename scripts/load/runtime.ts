@@ -1,7 +1,7 @@
 /** Start, talk to and kill the system-under-load process (scripts/load/server.ts). */
 import { spawn, type ChildProcess } from "node:child_process";
 import { join } from "node:path";
-import { ROOT } from "../../src/local/system.ts";
+import { ROOT } from "../../tools/local/system.ts";
 
 export interface Runtime {
   url: string;

@@ -4,8 +4,8 @@
  * settings from LOAD_* environment variables, prints `READY <url>`.
  */
 import { join } from "node:path";
-import { ROOT, startSystem } from "../../src/local/system.ts";
-import type { LocalSecrets } from "../../src/local/secrets.ts";
+import { ROOT, startSystem } from "../../tools/local/system.ts";
+import type { LocalSecrets } from "../../tools/local/secrets.ts";
 import { seedCustomers } from "../bench/people.ts";
 
 const secrets = JSON.parse(process.env.LOAD_SECRETS ?? "{}") as LocalSecrets;

@@ -18,8 +18,8 @@ import { database } from "../db/index.ts";
 /** Rows a minute per agent before denials are audited in aggregate. */
 const EGRESS_AUDIT_PER_MINUTE = 60;
 
-interface EgressEnv {
-  DB: D1Database;
+/** The bindings of its wrangler.toml (EgressBindings, generated: `npm run types`), plus: */
+interface EgressEnv extends EgressBindings {
   /** Outbound parameters of a dispatch namespace (namespace mode). */
   agent?: string;
   task?: string;

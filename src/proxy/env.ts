@@ -5,10 +5,15 @@ import type { LlmEnv } from "./llm/provider.ts";
 import type { SendEmailBinding } from "./mail.ts";
 import type { OutboxMessage } from "./outbox-consumer.ts";
 
-/** Everything the proxy can touch. Agents get none of it. */
-export interface ProxyEnv extends LlmEnv {
-  DB: D1Database;
-  VAULT: DurableObjectNamespace<Vault>;
+/**
+ * Everything the proxy can touch; agents get none of it. The bindings of its
+ * wrangler.toml as `wrangler types` reads them (ProxyBindings,
+ * worker-env.generated.d.ts, `npm run types`), plus what no config lists:
+ * secrets and the optional vars and bindings of a production setup.
+ */
+export interface ProxyEnv extends LlmEnv, Omit<ProxyBindings, "OUTBOX_QUEUE"> {
+  /** Generated as Queue<unknown>: email.send enqueues the committed row's id; the consumer delivers it. */
+  OUTBOX_QUEUE: Queue<OutboxMessage>;
   /** The router's public keys (JWK set JSON). */
   SILOOS_VERIFY_JWKS: string;
   /** The carrier's tracking API (HTTP connector); its key is a proxy-only secret. */
@@ -22,8 +27,6 @@ export interface ProxyEnv extends LlmEnv {
   /** A Resend-compatible mail API; its key is a proxy-only secret. */
   SILOOS_MAIL_URL?: string;
   SILOOS_MAIL_API_KEY?: string;
-  /** The outbox queue: email.send enqueues the committed row's id; the consumer delivers it. */
-  OUTBOX_QUEUE?: Queue<OutboxMessage>;
   /** Deliveries tried before a message is dead-lettered (default 5), and the first retry delay (default 10 s). */
   SILOOS_MAIL_MAX_ATTEMPTS?: string;
   SILOOS_MAIL_RETRY_SECONDS?: string;

@@ -176,7 +176,7 @@ async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocati
     const timedOut = err instanceof Error && err.message === "agent_timeout";
     return { status: "failed", reason: timedOut ? "agent_timeout: no answer in time" : "agent_error: the agent threw" };
   } finally {
-    clearTimeout(timer);
+    if (timer !== undefined) clearTimeout(timer);
   }
   const parsed = AgentResultSchema.safeParse(raw);
   return parsed.success ? parsed.data : { status: "failed", reason: "agent_error: malformed result" };

@@ -1,12 +1,23 @@
 import { z } from "zod";
 import type { AgentService } from "../contracts/agent.ts";
 import type { KernelGate } from "../proxy/index.ts";
-import type { TaskRun } from "./run/task-run.ts";
 
-/** Everything the router can touch. */
-export interface RouterEnv {
-  DB: D1Database;
+/**
+ * Everything the router can touch: the bindings and vars of wrangler.toml as
+ * `wrangler types` reads them (RouterBindings, worker-env.generated.d.ts,
+ * `npm run types`), narrowed where the generated type is too loose, plus what
+ * no config lists: secrets (wrangler secret put; .dev.vars locally) and
+ * optional vars.
+ */
+export interface RouterEnv extends Omit<RouterBindings, "PROXY" | `AGENT_${string}`> {
+  /** Generated as an untyped Service: the RPC methods are KernelGate's. */
   PROXY: Service<KernelGate>;
+  /**
+   * Agent bindings, named by the registry (AGENT_<NAME>, npm run build:registry).
+   * Generated as plain Fetchers, one per agent of today's registry; the router
+   * looks them up by name and calls run() over RPC, and a missing one fails closed.
+   */
+  [binding: `AGENT_${string}`]: Service<AgentService & Rpc.WorkerEntrypointBranded> | undefined;
   SILOOS_API_KEY: string;
   SILOOS_ADMIN_KEY: string;
   SILOOS_SIGNING_KEYS: string;
@@ -14,20 +25,12 @@ export interface RouterEnv {
   SILOOS_AUDIT_KEY: string;
   /** Signs operator session cookies. */
   SILOOS_OPERATOR_SECRET: string;
-  SILOOS_TASK_TTL_SECONDS?: string;
   /** How long one agent invocation may take (default 120). */
   SILOOS_AGENT_TIMEOUT_SECONDS?: string;
-  /** One durable run per task (src/router/run/task-run.ts). */
-  TASK_RUN: DurableObjectNamespace<TaskRun>;
   /** JSON object: webhook source → signing secret (or a list while rotating). Unset = no webhooks. */
   SILOOS_WEBHOOK_SECRETS?: string;
   /** Sites allowed to embed the chat widget (JSON, see src/widget/sites.ts). */
   SILOOS_WIDGET_SITES?: string;
-  ASSETS?: Fetcher;
-  /** Workers Rate Limiting bindings (wrangler.toml [[ratelimits]]): atomic per-minute limits. */
-  WIDGET_MESSAGES?: RateLimit;
-  WIDGET_STREAMS?: RateLimit;
-  EDGE_REFUSALS?: RateLimit;
   /** Cloudflare Access for operators: the team domain (https://<team>.cloudflareaccess.com) and the app's audience tag. */
   SILOOS_ACCESS_TEAM_DOMAIN?: string;
   SILOOS_ACCESS_AUD?: string;
@@ -35,8 +38,6 @@ export interface RouterEnv {
   SILOOS_PUBLIC_URL?: string;
   /** Window of the edge refusal counts (default 60 s). */
   SILOOS_EDGE_WINDOW_SECONDS?: string;
-  /** Agent bindings, named by the registry (AGENT_<NAME>). */
-  [binding: `AGENT_${string}`]: Service<AgentService & Rpc.WorkerEntrypointBranded> | undefined;
 }
 
 const ConfigSchema = z.object({

@@ -18,6 +18,11 @@ export interface ProxyBinding {
   call(request: ProxyCall): Promise<ProxyResult>;
 }
 
+/**
+ * Every agent's env, written by hand rather than generated per agent (`npm run
+ * types`): each agent's config binds PROXY and nothing else
+ * (test/cell-config.test.ts), and `wrangler types` would type it as a bare Service.
+ */
 export interface AgentEnv {
   PROXY: ProxyBinding;
 }

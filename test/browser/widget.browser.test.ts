@@ -1,6 +1,6 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { DemoSite } from "../../src/local/demo-site.ts";
+import type { DemoSite } from "../../tools/local/demo-site.ts";
 import { launchBrowser, screenshot } from "../support/browser.ts";
 import { useSystem } from "../support/system.ts";
 import { demoSites, sitesConfig } from "../support/widget.ts";

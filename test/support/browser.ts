@@ -5,7 +5,7 @@
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import { chromium, type Browser, type Page } from "playwright-core";
-import { ROOT } from "../../src/local/system.ts";
+import { ROOT } from "../../tools/local/system.ts";
 import { chromiumExecutable } from "./chromium.ts";
 
 export const ARTIFACTS = join(ROOT, "test-artifacts");

@@ -3,7 +3,7 @@
  * a 500 USD steer agent, a triage-sized one, and an obedient stronger agent.
  */
 import { join } from "node:path";
-import { ROOT } from "../../src/local/system.ts";
+import { ROOT } from "../../tools/local/system.ts";
 import { HOSTILE, PUPPET, type Harness } from "./system.ts";
 
 export const STEER = join(ROOT, "test/fixtures/agents/steer-agent");

@@ -9,8 +9,8 @@ import { activeSigner } from "../../src/keys/keyring.ts";
 import { mintBaseKey, mintTaskKey } from "../../src/keys/sign.ts";
 import type { Capability } from "../../src/contracts/capabilities.ts";
 import type { Scope } from "../../src/keys/claims.ts";
-import { generateSecrets, type LocalSecrets } from "../../src/local/secrets.ts";
-import { ROOT, startSystem, type System, type SystemOptions } from "../../src/local/system.ts";
+import { generateSecrets, type LocalSecrets } from "../../tools/local/secrets.ts";
+import { ROOT, startSystem, type System, type SystemOptions } from "../../tools/local/system.ts";
 
 export const HOSTILE = join(ROOT, "test/fixtures/agents/hostile-agent");
 export const PUPPET = join(ROOT, "test/fixtures/agents/puppet-agent");

@@ -1,4 +1,4 @@
-import { startDemoSite, type DemoSite } from "../../src/local/demo-site.ts";
+import { startDemoSite, type DemoSite } from "../../tools/local/demo-site.ts";
 import type { Harness } from "./system.ts";
 
 export const SITE_SECRET = "demo-site-secret-for-tests-0123456789";

@@ -8,9 +8,9 @@
  */
 import { join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
-import { bundleWorker } from "../../../src/local/bundle.ts";
-import { applyMigrations } from "../../../src/local/migrate.ts";
-import { COMPATIBILITY_DATE, ROOT } from "../../../src/local/system.ts";
+import { bundleWorker } from "../../../tools/local/bundle.ts";
+import { applyMigrations } from "../../../tools/local/migrate.ts";
+import { COMPATIBILITY_DATE, ROOT } from "../../../tools/local/system.ts";
 import type { Registry } from "../../../src/registry/schema.ts";
 
 export interface BareSystem {

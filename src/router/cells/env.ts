@@ -5,7 +5,9 @@ import type { KernelGate } from "../../proxy/index.ts";
 /**
  * What the router needs to open an agent's cell, per mode. Every binding but
  * PROXY is optional: a mode whose bindings are missing fails closed
- * (agent_unavailable), it never falls back to another mode.
+ * (agent_unavailable), it never falls back to another mode. Written by hand:
+ * the loader and namespace configs are built by `npm run build:modes`, not
+ * committed, so `wrangler types` has no config to read them from.
  */
 export interface CellEnv {
   PROXY: Service<KernelGate>;

@@ -28,7 +28,7 @@ export function routerApp<E extends Env>(): OpenAPIHono<E> {
  * declared JSON (415 unsupported_media_type) and parse (400 invalid_json);
  * the parsed body is cached for the validator.
  */
-const jsonOnly: MiddlewareHandler<{}> = async function jsonOnly(c, next) {
+const jsonOnly: MiddlewareHandler<Env> = async function jsonOnly(c, next) {
   await jsonBody(c);
   await next();
 };

@@ -5,7 +5,7 @@
  * shipped one.
  */
 import { build, type Plugin } from "esbuild";
-import type { Registry } from "../registry/schema.ts";
+import type { Registry } from "../../src/registry/schema.ts";
 
 export interface Bundle {
   path: string;

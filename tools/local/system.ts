@@ -8,8 +8,8 @@
  */
 import { join, resolve } from "node:path";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions as WorkerOptions } from "miniflare";
-import type { AgentMode } from "../contracts/cell.ts";
-import type { Registry } from "../registry/schema.ts";
+import type { AgentMode } from "../../src/contracts/cell.ts";
+import type { Registry } from "../../src/registry/schema.ts";
 import { bundleWorker, type Bundle } from "./bundle.ts";
 import { cellWiring } from "./cells.ts";
 import { applyMigrations, applySqlFile } from "./migrate.ts";
@@ -47,7 +47,7 @@ export interface SystemOptions {
   vault?: { scriptPath: string; className: string };
   /** Test: run the proxy as deployed, without the local-development defaults (offline model, local outbox). */
   asDeployed?: boolean;
-  /** How agents run (SILOOS_AGENT_MODE): service (default), loader or namespace. See src/local/cells.ts. */
+  /** How agents run (SILOOS_AGENT_MODE): service (default), loader or namespace. See tools/local/cells.ts. */
   agentMode?: AgentMode;
   /** Test instrumentation: a Worker with the router's cell bindings (scriptPath), to drive agents through the same seam. */
   cellDriver?: string;

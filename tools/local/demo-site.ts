@@ -5,7 +5,7 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { mintIdentity } from "../widget/identity.ts";
+import { mintIdentity } from "../../src/widget/identity.ts";
 
 export interface DemoSite {
   url: string;

@@ -9,8 +9,8 @@
  */
 import { join } from "node:path";
 import type { Miniflare, V4WorkerOptions as WorkerOptions } from "miniflare";
-import type { AgentMode } from "../contracts/cell.ts";
-import type { Registry } from "../registry/schema.ts";
+import type { AgentMode } from "../../src/contracts/cell.ts";
+import type { Registry } from "../../src/registry/schema.ts";
 import { buildAgentCode, publishAgentCode } from "./agent-code.ts";
 import { bundleWorker } from "./bundle.ts";
 
@@ -42,7 +42,7 @@ export async function cellWiring(mode: AgentMode, dirs: readonly string[], regis
     const apply = withBindings(mode, { workerLoaders: { LOADER: {} }, kvNamespaces: code, serviceBindings: egress });
     return { mode, apply, workers: [], publish: publishVia("siloos-router") };
   }
-  const standIn = await bundleWorker(join(opts.root, "src/local/stand-in-namespace.ts"), registry);
+  const standIn = await bundleWorker(join(opts.root, "tools/local/stand-in-namespace.ts"), registry);
   return {
     mode,
     // The stand-in answers get() over RPC; the router's code is the same as against the real binding.

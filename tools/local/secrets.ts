@@ -1,8 +1,8 @@
 /** Local secrets: generated on first run into .dev.vars (git-ignored), never committed. */
 import { randomBytes } from "node:crypto";
 import { readFile, writeFile } from "node:fs/promises";
-import { generateSigningKey } from "../keys/generate.ts";
-import { publicJwks } from "../keys/keyring.ts";
+import { generateSigningKey } from "../../src/keys/generate.ts";
+import { publicJwks } from "../../src/keys/keyring.ts";
 
 export interface LocalSecrets {
   SILOOS_API_KEY: string;

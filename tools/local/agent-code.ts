@@ -6,8 +6,8 @@
  */
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
-import { AgentCodeSchema, cellCodeKeys, type AgentCode } from "../contracts/cell.ts";
-import type { Registry } from "../registry/schema.ts";
+import { AgentCodeSchema, cellCodeKeys, type AgentCode } from "../../src/contracts/cell.ts";
+import type { Registry } from "../../src/registry/schema.ts";
 import { bundleWorker } from "./bundle.ts";
 
 interface AgentWranglerConfig {

@@ -9,8 +9,8 @@
  * fails the egress tests. Local and tests only.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
-import { AgentCodeSchema, cellCodeKeys } from "../contracts/cell.ts";
-import type { EgressKernel } from "../egress/index.ts";
+import { AgentCodeSchema, cellCodeKeys } from "../../src/contracts/cell.ts";
+import type { EgressKernel } from "../../src/egress/index.ts";
 
 interface StandInEnv {
   LOADER: WorkerLoader;

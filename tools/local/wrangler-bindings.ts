@@ -1,4 +1,4 @@
-import type { Registry } from "../registry/schema.ts";
+import type { Registry } from "../../src/registry/schema.ts";
 
 const BEGIN = "# BEGIN AGENT BINDINGS";
 const END = "# END AGENT BINDINGS";

@@ -6,9 +6,9 @@
 import { access, readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parse as parseYaml } from "yaml";
-import { findCapability } from "../contracts/capabilities.ts";
-import { compileToolCatalog } from "../registry/tools.ts";
-import { AgentConfigSchema, bindingFor, RegistrySchema, RoleConfigSchema, TemplateSchema, type AgentEntry, type Registry, type Template } from "../registry/schema.ts";
+import { findCapability } from "../../src/contracts/capabilities.ts";
+import { compileToolCatalog } from "../../src/registry/tools.ts";
+import { AgentConfigSchema, bindingFor, RegistrySchema, RoleConfigSchema, TemplateSchema, type AgentEntry, type Registry, type Template } from "../../src/registry/schema.ts";
 
 export async function agentDirs(root: string): Promise<string[]> {
   const entries = await readdir(root, { withFileTypes: true });

@@ -6,7 +6,7 @@
  * mode's bindings; an agent's namespace config is its wrangler.toml without
  * its PROXY binding (the proxy door comes with each call, docs/egress.md).
  */
-import type { AgentMode } from "../contracts/cell.ts";
+import type { AgentMode } from "../../src/contracts/cell.ts";
 
 /** The dispatch namespace agents are deployed into in namespace mode. */
 export const AGENT_NAMESPACE = "siloos-agents";
