@@ -2,7 +2,7 @@
  * npm run rooms: the rooms of src/ as the code has them, against the map at
  * the top of docs/architecture.md. Prints each room's "may import" cell as
  * the code has it (paste it into the map after a change), the differences,
- * and every cycle, between rooms and between folders inside a room.
+ * and every cycle, between rooms and between folders at any depth.
  * test/the-rooms-match-the-map.test.ts is the check; this is the view.
  */
 import { readFileSync } from "node:fs";
@@ -25,5 +25,5 @@ for (const room of map) {
 }
 for (const f of homeless) console.log(`src/${f || "."}: belongs to no room on the map`);
 for (const c of cycles(graph)) console.log(`cycle between rooms ${c.join(" <-> ")}: ${cyclePath(graph, c).join("; ")}`);
-// Inside a room, folders may still lean on each other both ways (a Worker's entry and its parts): shown, not refused.
-for (const c of cycles(folders)) console.log(`inside a room, folders ${c.join(" <-> ")}: ${cyclePath(folders, c).join("; ")}`);
+// Inside a room too, at any depth: a Worker's entry imports its parts, never the other way round.
+for (const c of cycles(folders)) console.log(`cycle between folders ${c.join(" <-> ")}: ${cyclePath(folders, c).join("; ")}`);

@@ -3,9 +3,11 @@
  * each room (a folder under src/: a Worker or a module), what it is, and the
  * rooms it may import. This test builds the import graph of src/ from the
  * import statements and holds it to the map: no room imports a room that
- * imports it back, no room imports what the map does not allow, and the map
- * names every room there is and no room that is not (`npm run rooms` prints
- * what the code has).
+ * imports it back, no folder at any depth imports a folder that imports it
+ * back (a Worker's entry imports its parts, its parts never import the entry
+ * or each other both ways), no room imports what the map does not allow, and
+ * the map names every room there is and no room that is not (`npm run rooms`
+ * prints what the code has).
  */
 import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -32,6 +34,10 @@ describe("the rooms match the map", () => {
 
   it("no room imports a room that imports it back", () => {
     expect(cycles(graph).map((c) => `${c.join(" <-> ")}: ${cyclePath(graph, c).join("; ")}`)).toEqual([]);
+  });
+
+  it("no folder, at any depth, imports a folder that imports it back", () => {
+    expect(cycles(folders).map((c) => `${c.join(" <-> ")}: ${cyclePath(folders, c).join("; ")}`)).toEqual([]);
   });
 
   it("each room imports what the map allows, and the map allows what it imports", () => {
@@ -67,5 +73,22 @@ describe("the checker sees what it checks", () => {
     expect(cyclePath(rooms.graph, ["a", "b"])).toEqual(["src/a/index.ts imports ../b/deep/b.ts", "src/b/deep/b.ts imports ../../a/index.ts"]);
     expect([...rooms.graph.edges.get("c")!]).toEqual([]);
     expect(roomGraph(folderGraph(dir), ["a", "b"]).homeless).toEqual(["c"]);
+  });
+
+  it("finds a cycle between a room's root and its sub-folders, and between sub-folders", () => {
+    const dir = tree({
+      "a/index.ts": `import { part } from "./parts/part.ts";\nexport const env = part;`,
+      "a/parts/part.ts": `import type { Env } from "../env.ts";\nexport const part = 1;`,
+      "a/env.ts": `export type Env = 1;`,
+      "a/x/x.ts": `import { y } from "../y/y.ts"; export const x = y;`,
+      "a/y/y.ts": `import type { X } from "../x/deep/t.ts"; export const y = 1;`,
+      "a/x/deep/t.ts": `export type X = 1;`,
+    });
+    const folders = folderGraph(dir);
+    expect(cycles(roomGraph(folders, ["a"]).graph)).toEqual([]);
+    expect(cycles(folders)).toEqual([["a", "a/parts"]]);
+    expect(cyclePath(folders, ["a", "a/parts"])).toEqual(["src/a/index.ts imports ./parts/part.ts", "src/a/parts/part.ts imports ../env.ts"]);
+    // x -> y -> x/deep is no cycle: a folder and its sub-folder are apart.
+    expect(cycles(folders).flat()).not.toContain("a/x");
   });
 });

@@ -1,6 +1,6 @@
 import { createHmac } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { webhookSecrets, type RouterEnv } from "../src/router/env.ts";
+import { webhookSecrets, type RouterEnv } from "../src/router/core/env.ts";
 import { demoPii, leakedValues } from "./support/pii.ts";
 import { TAP, useSystem } from "./support/system.ts";
 import { attack } from "./support/redteam.ts";

@@ -16,7 +16,7 @@ import { verifyBaseKey, verifyTaskKey } from "../../src/keys/verify.ts";
 import { knownValuesOf } from "../../src/proxy/router-api.ts";
 import { findPii, type PiiKind } from "../../src/scan/index.ts";
 import { findAgent, registry } from "../../src/registry/index.ts";
-import { mintKeyPair } from "../../src/router/mint-keys.ts";
+import { mintKeyPair } from "../../src/router/dispatch/mint-keys.ts";
 import { TokenTable } from "../../src/vault/table.ts";
 import type { Vault } from "../../src/vault/vault.ts";
 import type { BareState } from "./bare/state.ts";

@@ -17,7 +17,7 @@ export const CASE_ID = recordIdPattern("cas");
 export const ORDER_ID = recordIdPattern("ord");
 export const REFUND_ID = recordIdPattern("ref");
 
-/** `tsk_` and 8–40 letters or digits; the router mints `tsk_` + 24 hex (src/router/task-rows.ts). */
+/** `tsk_` and 8–40 letters or digits; the router mints `tsk_` + 24 hex (src/router/core/task-rows.ts). */
 export const TASK_ID = /^tsk_[A-Za-z0-9]{8,40}$/;
 
 export function isTaskId(value: unknown): value is string {

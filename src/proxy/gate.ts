@@ -5,12 +5,12 @@ import { ACTION_OPS, isOpName, OpArgs, ProxyCallSchema, type OpName, type ProxyR
 import { database, type Db } from "../db/index.ts";
 import { SiloError, toErrorBody } from "../errors/index.ts";
 import { registry } from "../registry/index.ts";
-import { authenticate, signedTaskId, type Authenticated } from "./authenticate.ts";
+import { authenticate, signedTaskId, type Authenticated } from "./core/authenticate.ts";
 import { d1Crm } from "./connectors/d1-crm.ts";
-import { vaultFor, type ProxyEnv } from "./env.ts";
-import { admissionError, CallVault, EffectReplayed } from "./call-vault.ts";
+import { vaultFor, type ProxyEnv } from "./core/env.ts";
+import { admissionError, CallVault, EffectReplayed } from "./core/call-vault.ts";
 import type { CallFrame } from "../vault/admission.ts";
-import type { OpContext, OpDefinition, OpOutcome } from "./ops/context.ts";
+import type { OpContext, OpDefinition, OpOutcome } from "./core/context.ts";
 import { argsHash, claimEffect, runClaimed } from "./ledger/effects.ts";
 import type { RateLimits } from "../contracts/limits.ts";
 import { admitCall, MINTING_OPS, RateLimited, rateLimitsFor, taskCounts } from "./ledger/rates.ts";

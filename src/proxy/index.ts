@@ -6,12 +6,12 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ProxyResult } from "../contracts/proxy.ts";
 import { registry } from "../registry/index.ts";
-import type { ProxyEnv } from "./env.ts";
+import type { ProxyEnv } from "./core/env.ts";
 import type { Escalation } from "../vault/vault.ts";
 import { handleCall, refuseFetch } from "./gate.ts";
 import * as approvals from "./approvals/index.ts";
 import * as routerApi from "./router-api.ts";
-import { deadLetters, drainOutbox, sweepOutbox, type OutboxMessage } from "./outbox-consumer.ts";
+import { deadLetters, drainOutbox, sweepOutbox, type OutboxMessage } from "./core/outbox-consumer.ts";
 
 export { Vault } from "../vault/vault.ts";
 

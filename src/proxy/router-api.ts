@@ -9,7 +9,7 @@ import type { KnownValue } from "../scan/index.ts";
 import { d1Crm } from "./connectors/d1-crm.ts";
 import type { CustomerRecord } from "./connectors/types.ts";
 import { expireTask } from "../vault/held-actions.ts";
-import { vaultFor, type ProxyEnv } from "./env.ts";
+import { vaultFor, type ProxyEnv } from "./core/env.ts";
 import type { Escalation } from "../vault/vault.ts";
 
 export interface OpenTask {

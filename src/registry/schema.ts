@@ -33,7 +33,7 @@ export const AgentEntrySchema = z.object({
 export type AgentEntry = z.infer<typeof AgentEntrySchema>;
 
 /**
- * What a template variable may hold (src/proxy/hydrate.ts): a token of one
+ * What a template variable may hold (src/proxy/ops/hydrate.ts): a token of one
  * PII kind from the customer's record or message, a value of a fixed shape,
  * or free text. Declared with the template; undeclared means `text`.
  */

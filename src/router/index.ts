@@ -9,8 +9,8 @@ import { MAX_BODY_BYTES } from "../contracts/api.ts";
 import { database } from "../db/index.ts";
 import { publicJwks, parseSigningKeys } from "../keys/keyring.ts";
 import { bearerKey } from "./auth.ts";
-import { routerConfig, type RouterEnv } from "./env.ts";
-import { errorResponse, notFound } from "./errors.ts";
+import { routerConfig, type RouterEnv } from "./core/env.ts";
+import { errorResponse, notFound } from "./core/errors.ts";
 import { missingTables } from "./readiness.ts";
 import { consoleApi } from "./console/routes.ts";
 import { routerApp } from "./openapi/define.ts";
@@ -26,7 +26,7 @@ import { workerSecurityHeaders } from "./edge/headers.ts";
 import { flushEdgeRefusals, pruneEdgeState, recordEdgeRefusal } from "./edge/refusals.ts";
 import { expireDueTasks } from "./lifecycle/index.ts";
 
-export { TaskRun } from "./run/task-run.ts";
+export { TaskRun } from "./task-run.ts";
 
 const app = routerApp<{ Bindings: RouterEnv }>();
 

@@ -1,14 +1,14 @@
 import { DurableObject } from "cloudflare:workers";
-import { appendAudit } from "../../audit/index.ts";
-import { database } from "../../db/index.ts";
-import { SiloError } from "../../errors/index.ts";
-import { findAgent, registry } from "../../registry/index.ts";
-import { dispatchHop, giveUpChain, MAX_HOPS, settleHop, type RunReport } from "../dispatch.ts";
-import { routerConfig, type RouterEnv } from "../env.ts";
-import { expireIfDue } from "../lifecycle/expire.ts";
-import { queueForHuman } from "../queue.ts";
-import { getTask } from "../task-rows.ts";
-import { backoffMs, HEARTBEAT_MS, isRetryableAgentFailure, MAX_STEP_ATTEMPTS, newRun, type RunStart, type RunState } from "./state.ts";
+import { appendAudit } from "../audit/index.ts";
+import { database } from "../db/index.ts";
+import { SiloError } from "../errors/index.ts";
+import { findAgent, registry } from "../registry/index.ts";
+import { dispatchHop, giveUpChain, MAX_HOPS, settleHop, type RunReport } from "./dispatch/dispatch.ts";
+import { routerConfig, type RouterEnv } from "./core/env.ts";
+import { expireIfDue } from "./lifecycle/expire.ts";
+import { queueForHuman } from "./core/queue.ts";
+import { getTask } from "./core/task-rows.ts";
+import { backoffMs, HEARTBEAT_MS, isRetryableAgentFailure, MAX_STEP_ATTEMPTS, newRun, type RunStart, type RunState } from "./run/state.ts";
 
 /**
  * One instance per task (idFromName(taskId)): the task's run as a durable

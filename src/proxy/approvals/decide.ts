@@ -1,7 +1,7 @@
 import { appendAudit, auditRow } from "../../audit/index.ts";
 import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
-import { vaultFor, type ProxyEnv } from "../env.ts";
+import { vaultFor, type ProxyEnv } from "../core/env.ts";
 import { CONDITIONAL_INSERT, storeError } from "../ledger/refunds.ts";
 import { expireTask } from "../../vault/held-actions.ts";
 

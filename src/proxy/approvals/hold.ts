@@ -3,7 +3,7 @@ import type { CapabilityOf } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { completeEffectStatement } from "../ledger/effects.ts";
 import { storeError, type RefundLimits } from "../ledger/refunds.ts";
-import type { OpContext, OpOutcome } from "../ops/context.ts";
+import type { OpContext, OpOutcome } from "../core/context.ts";
 
 /**
  * Hold a call for a person's approval instead of running it (docs/approvals.md).

@@ -2,7 +2,7 @@ import { z } from "zod";
 import type { ProxyResult } from "../../contracts/proxy.ts";
 import { SiloError, toErrorBody } from "../../errors/index.ts";
 import { findAgent, registry } from "../../registry/index.ts";
-import { vaultFor, type ProxyEnv } from "../env.ts";
+import { vaultFor, type ProxyEnv } from "../core/env.ts";
 import { decideOne, listPending, pendingCount, type DecisionOutcome } from "./decide.ts";
 
 /**

@@ -1,8 +1,8 @@
 import { compactVerify, decodeJwt } from "jose";
-import { isTaskId } from "../contracts/ids.ts";
-import { SiloError } from "../errors/index.ts";
-import type { BaseKeyClaims, TaskKeyClaims } from "../keys/claims.ts";
-import { keyResolver, verifyBaseKey, verifyTaskKey } from "../keys/verify.ts";
+import { isTaskId } from "../../contracts/ids.ts";
+import { SiloError } from "../../errors/index.ts";
+import type { BaseKeyClaims, TaskKeyClaims } from "../../keys/claims.ts";
+import { keyResolver, verifyBaseKey, verifyTaskKey } from "../../keys/verify.ts";
 import { verifyJwks, type ProxyEnv } from "./env.ts";
 
 export interface Authenticated {
@@ -14,7 +14,7 @@ export interface Authenticated {
 /**
  * Both keys, on every call: signature and expiry, then that they belong
  * together and to the caller. Whether the task's vault still admits them is
- * checked by the vault in the call's own vault RPC (src/proxy/call-vault.ts).
+ * checked by the vault in the call's own vault RPC (src/proxy/core/call-vault.ts).
  * `caller` comes from the service binding (ctx.props), never from the agent.
  */
 export async function authenticate(

@@ -1,11 +1,11 @@
 import { and, eq, lt, or, sql } from "drizzle-orm";
-import { batchWithAudit, type AuditEvent } from "../audit/index.ts";
-import { database, type Db } from "../db/index.ts";
-import { outbox } from "../db/schema.ts";
+import { batchWithAudit, type AuditEvent } from "../../audit/index.ts";
+import { database, type Db } from "../../db/index.ts";
+import { outbox } from "../../db/schema.ts";
 import type { ProxyEnv } from "./env.ts";
-import { MailDeliveryError } from "./mail-http.ts";
-import { mailProvider, type MailProvider } from "./mail.ts";
-import type { OutboundEmail } from "./outbox.ts";
+import { MailDeliveryError } from "../mail/mail-http.ts";
+import { mailProvider, type MailProvider } from "../mail/mail.ts";
+import type { OutboundEmail } from "../mail/outbox.ts";
 
 /**
  * The outbox consumer. email.send commits the outbox row with its audit row,

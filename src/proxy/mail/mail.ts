@@ -1,4 +1,4 @@
-import { SiloError } from "../errors/index.ts";
+import { SiloError } from "../../errors/index.ts";
 import { httpMail } from "./mail-http.ts";
 import type { OutboundEmail } from "./outbox.ts";
 
@@ -7,7 +7,7 @@ import type { OutboundEmail } from "./outbox.ts";
  * (inspect it, or read it in tests). In production, bind Cloudflare Email
  * Service (`[[send_email]] name = "EMAIL"`) or set SILOOS_MAIL_URL and its
  * key, with SILOOS_MAIL_FROM: the outbox queue's consumer
- * (src/proxy/outbox-consumer.ts) sends each committed row, with retries.
+ * (src/proxy/core/outbox-consumer.ts) sends each committed row, with retries.
  */
 export interface MailProvider {
   readonly name: string;
@@ -43,7 +43,7 @@ export function cloudflareEmail(binding: SendEmailBinding, from: string): MailPr
 export interface MailEnv {
   EMAIL?: SendEmailBinding;
   SILOOS_MAIL_FROM?: string;
-  /** A Resend-compatible mail API (src/proxy/mail-http.ts) and its key. */
+  /** A Resend-compatible mail API (src/proxy/mail/mail-http.ts) and its key. */
   SILOOS_MAIL_URL?: string;
   SILOOS_MAIL_API_KEY?: string;
   /** Set only by the local launcher: the local outbox stands in for a provider. */

@@ -2,18 +2,18 @@ import { batchWithAudit } from "../../audit/index.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findTemplate } from "../../registry/index.ts";
-import { mailProvider } from "../mail.ts";
-import { enqueueDelivery } from "../outbox-consumer.ts";
-import { outboxInsert } from "../outbox.ts";
-import { assertEffect, assertRecipient, hydrateVariables } from "../hydrate.ts";
-import { assertVariablesDeclared, renderTemplate } from "../templates.ts";
-import type { OpContext, OpDefinition } from "./context.ts";
+import { mailProvider } from "../mail/mail.ts";
+import { enqueueDelivery } from "../core/outbox-consumer.ts";
+import { outboxInsert } from "../mail/outbox.ts";
+import { assertEffect, assertRecipient, hydrateVariables } from "./hydrate.ts";
+import { assertVariablesDeclared, renderTemplate } from "./templates.ts";
+import type { OpContext, OpDefinition } from "../core/context.ts";
 import { requireIdempotencyKey } from "./refund.ts";
 
 /**
  * email.send: only templates the base key names, only to the customer's email
  * from their record, each variable of its declared type, rendered and
- * hydrated here under the policy of src/proxy/hydrate.ts.
+ * hydrated here under the policy of src/proxy/ops/hydrate.ts.
  */
 export const emailSend: OpDefinition<"email.send"> = {
   capability: "email.send",

@@ -1,10 +1,10 @@
-import { findCapability } from "../contracts/capabilities.ts";
-import { IDS_IN_TEXT } from "../contracts/ids.ts";
-import { REFUND_INTENT } from "../contracts/prompt.ts";
-import { TOKEN_PATTERN } from "../contracts/tokens.ts";
-import { SiloError } from "../errors/index.ts";
-import type { OrderRecord } from "./connectors/types.ts";
-import type { OpContext } from "./ops/context.ts";
+import { findCapability } from "../../contracts/capabilities.ts";
+import { IDS_IN_TEXT } from "../../contracts/ids.ts";
+import { REFUND_INTENT } from "../../contracts/prompt.ts";
+import { TOKEN_PATTERN } from "../../contracts/tokens.ts";
+import { SiloError } from "../../errors/index.ts";
+import type { OrderRecord } from "../connectors/types.ts";
+import type { OpContext } from "../core/context.ts";
 
 /**
  * An agent's words are data, never authority (the CaMeL rule). Once a task

@@ -1,13 +1,13 @@
 import { and, eq } from "drizzle-orm";
-import { digestText } from "../audit/agent-text.ts";
-import { ORDER_ID, REFUND_ID } from "../contracts/ids.ts";
-import { ONE_TOKEN, valueKey } from "../contracts/tokens.ts";
-import { refunds } from "../db/schema.ts";
-import { SiloError } from "../errors/index.ts";
-import type { Template, TemplateVarType } from "../registry/schema.ts";
-import type { PiiKind } from "../scan/index.ts";
-import { provenanceOf } from "../vault/provenance.ts";
-import type { OpContext } from "./ops/context.ts";
+import { digestText } from "../../audit/agent-text.ts";
+import { ORDER_ID, REFUND_ID } from "../../contracts/ids.ts";
+import { ONE_TOKEN, valueKey } from "../../contracts/tokens.ts";
+import { refunds } from "../../db/schema.ts";
+import { SiloError } from "../../errors/index.ts";
+import type { Template, TemplateVarType } from "../../registry/schema.ts";
+import type { PiiKind } from "../../scan/index.ts";
+import { provenanceOf } from "../../vault/provenance.ts";
+import type { OpContext } from "../core/context.ts";
 
 /**
  * The hydration policy for outbound email (docs/membrane.md, "Provenance and

@@ -1,4 +1,4 @@
-import type { OpTable } from "./context.ts";
+import type { OpTable } from "../core/context.ts";
 import { emailSend } from "./email.ts";
 import { llmChat } from "./llm.ts";
 import { caseRead, customerRead, ordersList, transcriptRead, whoami } from "./reads.ts";

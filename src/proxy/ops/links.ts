@@ -1,4 +1,4 @@
-import { SiloError } from "../errors/index.ts";
+import { SiloError } from "../../errors/index.ts";
 
 /**
  * Links in agent-written replies: only to the organisation's own domains

@@ -5,7 +5,7 @@ import { SiloError } from "../../errors/index.ts";
 import { unmask, type MaskedSpan } from "../../vault/masking.ts";
 import { estimatePromptTokens } from "../ledger/tokens.ts";
 import { llmRoute } from "../llm/provider.ts";
-import type { OpDefinition } from "./context.ts";
+import type { OpDefinition } from "../core/context.ts";
 
 /**
  * llm.chat, the LLM gateway: the model must be on the key's allow-list and

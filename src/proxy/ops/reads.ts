@@ -1,7 +1,7 @@
 import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { PII_FIELDS } from "../connectors/types.ts";
-import type { OpContext, OpDefinition } from "./context.ts";
+import type { OpContext, OpDefinition } from "../core/context.ts";
 
 /** Scope: the task key names the customer (and case); only those, and what they own. */
 function assertCustomerInScope(ctx: OpContext, customerId: string): void {
@@ -20,7 +20,7 @@ export const whoami: OpDefinition<"whoami"> = {
         taskId: auth.task.tid,
         scope: auth.task.scope,
         capabilities: auth.base.caps,
-        // Each variable's type tells the agent what it may hold (a NAME token, an amount…): src/proxy/hydrate.ts.
+        // Each variable's type tells the agent what it may hold (a NAME token, an amount…): src/proxy/ops/hydrate.ts.
         templates: registry.templates.filter((t) => granted.includes(t.name)).map((t) => ({ name: t.name, variables: t.variables, types: t.types })),
         expiresAt: new Date(Math.min(auth.base.exp, auth.task.exp) * 1000).toISOString(),
       },
@@ -34,7 +34,7 @@ export const customerRead: OpDefinition<"customer.read"> = {
     assertCustomerInScope(ctx, customerId);
     const customer = await ctx.crm.getCustomer(customerId);
     if (!customer) throw new SiloError("unknown_record", "no such customer");
-    // The audit row rides on the vault RPC that tokenizes (src/proxy/call-vault.ts).
+    // The audit row rides on the vault RPC that tokenizes (src/proxy/core/call-vault.ts).
     const tokenized = await ctx.vault.auditNext({ customerId }).tokenizeRecord({ ...customer }, PII_FIELDS.customer);
     return { result: tokenized, detail: { customerId } };
   },

@@ -3,8 +3,8 @@ import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { commitRefund, refundLimitBreached, type RefundLimits, type RefundRow } from "../ledger/refunds.ts";
 import { holdRefund } from "../approvals/hold.ts";
-import { assertRefundGrounded } from "../grounding.ts";
-import type { OpContext, OpDefinition } from "./context.ts";
+import { assertRefundGrounded } from "./grounding.ts";
+import type { OpContext, OpDefinition } from "../core/context.ts";
 
 /**
  * refund.issue: capability, single-refund limit, currency and the orders it

@@ -1,7 +1,7 @@
 import { auditableText } from "../../audit/agent-text.ts";
 import { SiloError } from "../../errors/index.ts";
-import { assertLinksAllowed, parseLinkDomains } from "../links.ts";
-import type { OpDefinition } from "./context.ts";
+import { assertLinksAllowed, parseLinkDomains } from "./links.ts";
+import type { OpDefinition } from "../core/context.ts";
 import { requireIdempotencyKey } from "./refund.ts";
 
 /**

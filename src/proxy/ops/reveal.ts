@@ -1,6 +1,6 @@
 import { appendAudit } from "../../audit/index.ts";
 import { SiloError } from "../../errors/index.ts";
-import type { OpDefinition } from "./context.ts";
+import type { OpDefinition } from "../core/context.ts";
 
 /**
  * pii.reveal: the one way a real value leaves the vault towards a principal,

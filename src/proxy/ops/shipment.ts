@@ -1,7 +1,7 @@
 import { SiloError } from "../../errors/index.ts";
 import { httpShipping } from "../connectors/http-shipping.ts";
 import { PII_FIELDS } from "../connectors/types.ts";
-import type { OpDefinition } from "./context.ts";
+import type { OpDefinition } from "../core/context.ts";
 
 /** shipment.track: the carrier's view of one of this customer's orders, tokenized. */
 export const shipmentTrack: OpDefinition<"shipment.track"> = {

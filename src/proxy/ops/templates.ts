@@ -1,5 +1,5 @@
-import { SiloError } from "../errors/index.ts";
-import type { Template } from "../registry/schema.ts";
+import { SiloError } from "../../errors/index.ts";
+import type { Template } from "../../registry/schema.ts";
 
 const PLACEHOLDER = /\{\{\s*([a-zA-Z][a-zA-Z0-9_]{0,30})\s*\}\}/g;
 

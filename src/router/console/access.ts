@@ -1,7 +1,7 @@
 import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
 import { z } from "zod";
 import { SiloError } from "../../errors/index.ts";
-import type { RouterEnv } from "../env.ts";
+import type { RouterEnv } from "../core/env.ts";
 
 /**
  * Operator sign-in through Cloudflare Access. Access puts a signed JWT in

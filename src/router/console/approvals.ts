@@ -1,4 +1,4 @@
-import { unwrap } from "../dispatch.ts";
+import { unwrap } from "../dispatch/dispatch.ts";
 import { finishIfDecided } from "../lifecycle/index.ts";
 import { approvalsRoute, decideRoute } from "../openapi/console.ts";
 import { routerApp } from "../openapi/define.ts";

@@ -2,7 +2,7 @@ import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { SiloError } from "../../errors/index.ts";
-import type { RouterEnv } from "../env.ts";
+import type { RouterEnv } from "../core/env.ts";
 import { fromBase64url, fromUtf8, toBase64url, utf8 } from "../../crypto/encoding.ts";
 import { hmacSign, hmacVerify, purposeKey } from "../../crypto/hmac.ts";
 

@@ -1,7 +1,7 @@
 import { desc, inArray } from "drizzle-orm";
-import { database } from "../db/index.ts";
-import { tasks } from "../db/schema.ts";
-import { SiloError } from "../errors/index.ts";
+import { database } from "../../db/index.ts";
+import { tasks } from "../../db/schema.ts";
+import { SiloError } from "../../errors/index.ts";
 import type { RouterEnv } from "./env.ts";
 
 /** Running tasks whose journals are shipped before a read of the whole log; older ones ship from their alarm (~1 s). */

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { AgentService } from "../contracts/agent.ts";
-import type { RouterGate } from "../proxy/index.ts";
+import type { AgentService } from "../../contracts/agent.ts";
+import type { RouterGate } from "../../proxy/index.ts";
 
 /**
  * Everything the router can touch: the bindings and vars of wrangler.toml as

@@ -1,6 +1,6 @@
 import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
-import { ERROR_STATUS, SiloError, toErrorBody, type ErrorBody } from "../errors/index.ts";
+import { ERROR_STATUS, SiloError, toErrorBody, type ErrorBody } from "../../errors/index.ts";
 
 /** Every 4xx/5xx leaves as `{ error, message }`. */
 export function errorResponse(c: Context, err: unknown): Response {

@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
-import { batchWithAudit, type AuditEvent } from "../audit/index.ts";
-import type { Db } from "../db/index.ts";
-import { agentStatus } from "../db/schema.ts";
+import { batchWithAudit, type AuditEvent } from "../../audit/index.ts";
+import type { Db } from "../../db/index.ts";
+import { agentStatus } from "../../db/schema.ts";
 import type { RouterEnv } from "./env.ts";
 import { updateTask } from "./task-rows.ts";
 

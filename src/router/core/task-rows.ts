@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
-import { randomHex } from "../crypto/encoding.ts";
-import type { Db } from "../db/index.ts";
-import { tasks, type TaskStatus } from "../db/schema.ts";
+import { randomHex } from "../../crypto/encoding.ts";
+import type { Db } from "../../db/index.ts";
+import { tasks, type TaskStatus } from "../../db/schema.ts";
 
 export type TaskRow = typeof tasks.$inferSelect;
 

@@ -1,18 +1,18 @@
-import { auditableText } from "../audit/agent-text.ts";
-import { batchWithAudit, type AuditEvent } from "../audit/index.ts";
-import { AgentResultSchema, type AgentInvocation, type AgentResult } from "../contracts/agent.ts";
-import type { ProxyResult } from "../contracts/proxy.ts";
-import type { Db } from "../db/index.ts";
-import { SiloError } from "../errors/index.ts";
-import type { Scope } from "../keys/claims.ts";
-import { findAgent, registry, type AgentEntry } from "../registry/index.ts";
-import type { Escalation } from "../vault/vault.ts";
-import { openCell, type CellOpening } from "./cells/index.ts";
-import type { RouterConfig, RouterEnv } from "./env.ts";
+import { auditableText } from "../../audit/agent-text.ts";
+import { batchWithAudit, type AuditEvent } from "../../audit/index.ts";
+import { AgentResultSchema, type AgentInvocation, type AgentResult } from "../../contracts/agent.ts";
+import type { ProxyResult } from "../../contracts/proxy.ts";
+import type { Db } from "../../db/index.ts";
+import { SiloError } from "../../errors/index.ts";
+import type { Scope } from "../../keys/claims.ts";
+import { findAgent, registry, type AgentEntry } from "../../registry/index.ts";
+import type { Escalation } from "../../vault/vault.ts";
+import { openCell, type CellOpening } from "../cells/index.ts";
+import type { RouterConfig, RouterEnv } from "../core/env.ts";
 import { endRun, escalationOf, escalationRoute, handoffNote } from "./handover.ts";
 import { keysMintedEvent, mintKeyPair } from "./mint-keys.ts";
-import { agentOnline, queueForHuman } from "./queue.ts";
-import { updateTask, type TaskRow } from "./task-rows.ts";
+import { agentOnline, queueForHuman } from "../core/queue.ts";
+import { updateTask, type TaskRow } from "../core/task-rows.ts";
 
 async function updateSummary(db: Db, taskId: string, summary: string | null): Promise<void> {
   if (summary !== null) await updateTask(db, taskId, { summary });
@@ -88,7 +88,7 @@ export async function dispatchHop(env: RouterEnv, db: Db, cfg: RouterConfig, tas
   if (opening) {
     message = unwrap(await env.PROXY.openTask({ taskId: task.id, principal, jtis, scope, message: opening.rawMessage, expiresAt: task.expiresAt })).message;
   } else {
-    // The vault records who escalated with which grant (grounding: src/proxy/grounding.ts).
+    // The vault records who escalated with which grant (grounding: src/proxy/ops/grounding.ts).
     const from = ctx.escalatedFrom ? findAgent(registry, ctx.escalatedFrom) : undefined;
     unwrap(await env.PROXY.handoff(task.id, principal, jtis, from ? escalationOf(from) : undefined));
     message = await latestCustomerMessage(env, task.id);

@@ -1,10 +1,10 @@
-import type { AuditEvent } from "../audit/index.ts";
-import type { HandoffNote } from "../contracts/agent.ts";
-import { findCapability } from "../contracts/capabilities.ts";
-import { SiloError } from "../errors/index.ts";
-import type { AgentEntry } from "../registry/index.ts";
-import type { Escalation } from "../vault/vault.ts";
-import type { RouterEnv } from "./env.ts";
+import type { AuditEvent } from "../../audit/index.ts";
+import type { HandoffNote } from "../../contracts/agent.ts";
+import { findCapability } from "../../contracts/capabilities.ts";
+import { SiloError } from "../../errors/index.ts";
+import type { AgentEntry } from "../../registry/index.ts";
+import type { Escalation } from "../../vault/vault.ts";
+import type { RouterEnv } from "../core/env.ts";
 
 /**
  * What happens between two runs of a task, in functions any runner calls

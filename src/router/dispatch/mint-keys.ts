@@ -1,8 +1,8 @@
-import type { AuditEvent } from "../audit/index.ts";
-import type { Capability } from "../contracts/capabilities.ts";
-import type { Scope } from "../keys/claims.ts";
-import { activeSigner } from "../keys/keyring.ts";
-import { mintBaseKey, mintTaskKey, type MintedKey } from "../keys/sign.ts";
+import type { AuditEvent } from "../../audit/index.ts";
+import type { Capability } from "../../contracts/capabilities.ts";
+import type { Scope } from "../../keys/claims.ts";
+import { activeSigner } from "../../keys/keyring.ts";
+import { mintBaseKey, mintTaskKey, type MintedKey } from "../../keys/sign.ts";
 
 /** Keys live minutes; a task key also dies with its task's vault. */
 export const KEY_TTL_SECONDS = 300;

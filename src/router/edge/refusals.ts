@@ -1,8 +1,8 @@
 import { auditRow, type AuditEvent } from "../../audit/index.ts";
 import { SiloError, type ErrorCode } from "../../errors/index.ts";
-import type { RouterEnv } from "../env.ts";
+import type { RouterEnv } from "../core/env.ts";
 import { edgeClient, type EdgeRequest } from "./client.ts";
-import { WINDOW_MS as SIGNIN_WINDOW_MS } from "../console/throttle.ts";
+import { WINDOW_MS as SIGNIN_WINDOW_MS } from "./throttle.ts";
 
 /**
  * Refusals at the edge (a bad API key, a bad webhook signature, a disallowed

@@ -1,5 +1,5 @@
 import { SiloError } from "../../errors/index.ts";
-import type { RouterEnv } from "../env.ts";
+import type { RouterEnv } from "../core/env.ts";
 
 /**
  * The sign-in throttle. Every attempt takes a slot *before* the password is

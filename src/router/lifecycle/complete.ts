@@ -1,9 +1,9 @@
 import { batchWithAudit } from "../../audit/index.ts";
 import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
-import { unwrap } from "../dispatch.ts";
-import type { RouterEnv } from "../env.ts";
-import { getTask, taskView, updateTask, type TaskRow } from "../task-rows.ts";
+import { unwrap } from "../dispatch/dispatch.ts";
+import type { RouterEnv } from "../core/env.ts";
+import { getTask, taskView, updateTask, type TaskRow } from "../core/task-rows.ts";
 import { expireIfDue } from "./expire.ts";
 
 /** Complete: the vault goes first, so a task is never reported done while its data lives. */

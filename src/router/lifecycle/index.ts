@@ -6,7 +6,7 @@
  *
  *   start     startTask      row + task.created in one batch, message to the vault, durable run
  *   continue  continueTask   the next customer turn (customerTurn: whoever holds the task)
- *   hand off  src/router/dispatch.ts and handover.ts, driven by the run (src/router/run/)
+ *   hand off  src/router/dispatch/dispatch.ts and handover.ts, driven by the run (src/router/run/)
  *   take      takeTask       a person takes a queued task: one guarded batch decides who
  *   hand back handBackTask   the holder gives it to an agent: one guarded batch, then a run
  *   complete  completeTask   vault first, then task.completed (or awaiting_approval)

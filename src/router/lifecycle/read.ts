@@ -1,9 +1,9 @@
 import { isTaskId } from "../../contracts/ids.ts";
 import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
-import type { RouterEnv } from "../env.ts";
+import type { RouterEnv } from "../core/env.ts";
 import { runOf } from "../run/index.ts";
-import { getTask, taskView, type TaskRow } from "../task-rows.ts";
+import { getTask, taskView, type TaskRow } from "../core/task-rows.ts";
 import { expireIfDue } from "./expire.ts";
 
 /** A task by id, or unknown_task; a TTL that passed shows as expired at once, not at the next sweep. */

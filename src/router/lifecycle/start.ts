@@ -4,11 +4,11 @@ import { database } from "../../db/index.ts";
 import { tasks } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { agentForIntent, findAgent, registry } from "../../registry/index.ts";
-import { unwrap } from "../dispatch.ts";
-import { routerConfig, type RouterEnv } from "../env.ts";
+import { unwrap } from "../dispatch/dispatch.ts";
+import { routerConfig, type RouterEnv } from "../core/env.ts";
 import { runOf } from "../run/index.ts";
 import type { RunStart } from "../run/state.ts";
-import { newTaskId, updateTask, type TaskRow } from "../task-rows.ts";
+import { newTaskId, updateTask, type TaskRow } from "../core/task-rows.ts";
 import { taskResponse } from "./read.ts";
 
 export type StartTask = Omit<CreateTask, "channel"> & { channel: string; taskId?: string };

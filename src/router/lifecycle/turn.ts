@@ -1,9 +1,9 @@
 import { SiloError } from "../../errors/index.ts";
 import { findAgent, registry } from "../../registry/index.ts";
-import { unwrap } from "../dispatch.ts";
-import type { RouterEnv } from "../env.ts";
+import { unwrap } from "../dispatch/dispatch.ts";
+import type { RouterEnv } from "../core/env.ts";
 import { runOf } from "../run/index.ts";
-import type { TaskRow } from "../task-rows.ts";
+import type { TaskRow } from "../core/task-rows.ts";
 import { expireIfDue } from "./expire.ts";
 import { taskResponse } from "./read.ts";
 import type { RunMode } from "./start.ts";

@@ -2,7 +2,7 @@ import { createRoute, OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { Env, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { ERROR_STATUS, type ErrorCode } from "../../errors/index.ts";
-import { jsonBody } from "../errors.ts";
+import { jsonBody } from "../core/errors.ts";
 import { invalid } from "../../errors/validation.ts";
 import { ErrorBodySchema } from "./responses.ts";
 

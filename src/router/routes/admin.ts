@@ -4,8 +4,8 @@ import { database } from "../../db/index.ts";
 import { agentStatus } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findAgent, registry } from "../../registry/index.ts";
-import { shipRunningAudit } from "../audit-ship.ts";
-import { routerConfig, type RouterEnv } from "../env.ts";
+import { shipRunningAudit } from "../core/audit-ship.ts";
+import { routerConfig, type RouterEnv } from "../core/env.ts";
 import { routerApp } from "../openapi/define.ts";
 import { agentsRoute, agentStatusRoute, auditRoute, auditVerifyRoute } from "../openapi/admin.ts";
 

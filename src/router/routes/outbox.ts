@@ -1,4 +1,4 @@
-import type { RouterEnv } from "../env.ts";
+import type { RouterEnv } from "../core/env.ts";
 import { deadLettersRoute } from "../openapi/admin.ts";
 import { routerApp } from "../openapi/define.ts";
 

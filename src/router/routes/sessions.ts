@@ -3,7 +3,7 @@ import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findRole, registry } from "../../registry/index.ts";
 import { revokeSessions } from "../console/session.ts";
-import type { RouterEnv } from "../env.ts";
+import type { RouterEnv } from "../core/env.ts";
 import { operatorRoleRoute, revokeOperatorSessionsRoute, revokeWidgetSessionsRoute } from "../openapi/admin.ts";
 import { routerApp } from "../openapi/define.ts";
 

@@ -1,5 +1,5 @@
-import type { RouterEnv } from "./env.ts";
-import { runEnded } from "./lifecycle/index.ts";
+import type { RouterEnv } from "../core/env.ts";
+import { runEnded } from "../lifecycle/index.ts";
 import { conversationStream } from "./widget-stream.ts";
 
 /** How long one events stream follows a run before the client reconnects with `since`. */

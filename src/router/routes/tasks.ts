@@ -1,9 +1,9 @@
 import type { Context } from "hono";
 import { SiloError } from "../../errors/index.ts";
-import type { RouterEnv } from "../env.ts";
+import type { RouterEnv } from "../core/env.ts";
 import { completeTask, continueTask, requireTask, startTask, taskResponse, type RunMode } from "../lifecycle/index.ts";
-import { taskEventStream } from "../task-events.ts";
-import { SSE_HEADERS } from "../widget-stream.ts";
+import { taskEventStream } from "./task-events.ts";
+import { SSE_HEADERS } from "./widget-stream.ts";
 import { routerApp } from "../openapi/define.ts";
 import { addMessageRoute, completeTaskRoute, createTaskRoute, getTaskRoute, taskEventsRoute } from "../openapi/tasks.ts";
 

@@ -1,11 +1,11 @@
 import { database } from "../../db/index.ts";
 import { DELIVERY_HEADER, receiveWebhook, type WebhookPorts } from "../../webhooks/receive.ts";
 import { SIGNATURE_HEADER } from "../../webhooks/signature.ts";
-import { webhookSecrets, type RouterEnv } from "../env.ts";
+import { webhookSecrets, type RouterEnv } from "../core/env.ts";
 import { startTask } from "../lifecycle/index.ts";
 import { routerApp } from "../openapi/define.ts";
 import { webhookRoute } from "../openapi/webhooks.ts";
-import { getTask, newTaskId } from "../task-rows.ts";
+import { getTask, newTaskId } from "../core/task-rows.ts";
 
 /**
  * Signed webhooks from systems that report events (a helpdesk's new ticket).

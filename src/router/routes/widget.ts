@@ -8,12 +8,12 @@ import { verifyIdentity } from "../../widget/identity.ts";
 import { readSession, signSession, SESSION_TTL_SECONDS, type WidgetSession } from "../../widget/session.ts";
 import { findSite, originAllowed, widgetSites, type Site } from "../../widget/sites.ts";
 import { identityDigest, openWithinQuota } from "../../widget/quota.ts";
-import { routerConfig, type RouterEnv } from "../env.ts";
+import { routerConfig, type RouterEnv } from "../core/env.ts";
 import { customerTurn, runEnded, startTask } from "../lifecycle/index.ts";
-import { getTask, newTaskId } from "../task-rows.ts";
+import { getTask, newTaskId } from "../core/task-rows.ts";
 import { routerApp } from "../openapi/define.ts";
 import { closeSessionRoute, conversationRoute, openSessionRoute, widgetEventsRoute, widgetMessageRoute } from "../openapi/widget.ts";
-import { conversationStream, SSE_HEADERS } from "../widget-stream.ts";
+import { conversationStream, SSE_HEADERS } from "./widget-stream.ts";
 
 /**
  * The chat widget's API (/v1/widget). A browser on an allowed site opens a

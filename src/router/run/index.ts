@@ -1,4 +1,4 @@
-import type { RouterEnv } from "../env.ts";
+import type { RouterEnv } from "../core/env.ts";
 
 /** The durable run of a task: one TaskRun Durable Object per task id. */
 export function runOf(env: RouterEnv, taskId: string) {

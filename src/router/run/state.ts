@@ -1,7 +1,7 @@
-import type { HopResult, RunContext, RunReport } from "../dispatch.ts";
+import type { HopResult, RunContext, RunReport } from "../dispatch/dispatch.ts";
 
 /**
- * The persisted state of one task's run (src/router/run/task-run.ts). Ids,
+ * The persisted state of one task's run (src/router/task-run.ts). Ids,
  * agent names and tokenized text only: the customer's raw message went to
  * the vault before the run began, and keys are minted afresh at each step.
  */
