@@ -3,42 +3,18 @@
 // address everywhere). Pattern detectors only: no known values here.
 //   npm run redact < chat.log > chat.redacted.log
 //   npm run redact            (interactive: type a line, get it back redacted)
+// It runs the vault's own token table (src/vault/table.ts), so it shows what
+// the vault does: same tokens, same spellings treated as one value
+// (normaliseValue in src/contracts/tokens.ts).
 import { createInterface } from "node:readline";
 import { once } from "node:events";
-import { tokenizeText } from "../src/scan/index.ts";
-import type { PiiKind } from "../src/scan/index.ts";
+import { TokenTable } from "../src/vault/table.ts";
 
-const tokens = new Map<string, string>();
-const counters = new Map<PiiKind, number>();
-
-/** Same value -> same token; emails compared case-insensitively, numbers by digits. */
-function tokenFor(kind: PiiKind, value: string): string {
-  const key = `${kind}\u0000${normalise(kind, value)}`;
-  let token = tokens.get(key);
-  if (token === undefined) {
-    const n = (counters.get(kind) ?? 0) + 1;
-    counters.set(kind, n);
-    token = `[${kind}_${n}]`;
-    tokens.set(key, token);
-  }
-  return token;
-}
-
-function normalise(kind: PiiKind, value: string): string {
-  switch (kind) {
-    case "PHONE":
-    case "CARD":
-    case "SSN":
-      return value.replace(/\D+/g, "");
-    case "IBAN":
-      return value.replace(/\s+/g, "").toUpperCase();
-    default:
-      return value.toLowerCase();
-  }
-}
+const table = new TokenTable();
 
 const rl = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
 for await (const line of rl) {
   // Respect back-pressure so a huge file piped into a slow reader stays bounded.
-  if (!process.stdout.write(tokenizeText(line, [], tokenFor) + "\n")) await once(process.stdout, "drain");
+  if (!process.stdout.write(table.tokenize(line) + "\n")) await once(process.stdout, "drain");
+  table.drain();
 }

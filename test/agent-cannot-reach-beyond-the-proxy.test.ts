@@ -61,8 +61,8 @@ describe.each(AGENT_MODES)("%s mode: an agent can reach nothing but the proxy", 
     }
   });
 
-  attack({ surface: "cell", class: "rpc-surface", tries: `call router-only kernel methods on PROXY (${mode})`, evidence: "methods absent on the agent entrypoint" }, async () => {
-    const res = await t.hostile({ attack: "kernel" }, task(7));
+  attack({ surface: "cell", class: "rpc-surface", tries: `call router-only RouterGate methods on PROXY (${mode})`, evidence: "methods absent on the agent entrypoint" }, async () => {
+    const res = await t.hostile({ attack: "router-gate" }, task(7));
     expect(res.ok).toBe(false);
     expect(res.thrown).toMatch(/closeTask/);
   });
@@ -70,6 +70,6 @@ describe.each(AGENT_MODES)("%s mode: an agent can reach nothing but the proxy", 
   it("can reach the proxy, which answers every unauthenticated call with a refusal", async () => {
     const res = await t.hostile({ attack: "call", op: "whoami" }, task(8));
     expect(res).toMatchObject({ ok: false, error: "key_missing" });
-    expect((await t.audit()).at(-1)).toMatchObject({ actor: "agent:hostile-agent", decision: "refused", reason: "key_missing" });
+    expect((await t.audit()).filter((e) => e.taskId === null).at(-1)).toMatchObject({ actor: "agent:hostile-agent", decision: "refused", reason: "key_missing" });
   });
 });

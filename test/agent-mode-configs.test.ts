@@ -47,8 +47,8 @@ describe("loader mode's router config", () => {
     expect(c.worker_loaders).toEqual([{ binding: "LOADER" }]);
     expect(c.kv_namespaces.map((k: Config) => k.binding)).toEqual(["CELL_CODE"]);
     expect(c.services).toEqual([
-      { binding: "PROXY", service: "siloos-proxy", entrypoint: "KernelGate" },
-      { binding: "EGRESS", service: "siloos-egress", entrypoint: "EgressKernel" },
+      { binding: "PROXY", service: "siloos-proxy", entrypoint: "RouterGate" },
+      { binding: "EGRESS", service: "siloos-egress", entrypoint: "GuardIssuer" },
     ]);
     expect(c.vars).toMatchObject({ SILOOS_AGENT_MODE: "loader" });
     expect(c.d1_databases.map((d: Config) => d.binding)).toEqual(["DB"]);
@@ -59,7 +59,7 @@ describe("namespace mode's configs", () => {
   it("the router dispatches through the namespace with the egress guard as outbound Worker (agent, task)", () => {
     const c = read(routerPath("namespace"));
     expect(c.dispatch_namespaces).toEqual([{ binding: "DISPATCHER", namespace: AGENT_NAMESPACE, outbound: { service: "siloos-egress", parameters: ["agent", "task"] } }]);
-    expect(c.services).toEqual([{ binding: "PROXY", service: "siloos-proxy", entrypoint: "KernelGate" }]);
+    expect(c.services).toEqual([{ binding: "PROXY", service: "siloos-proxy", entrypoint: "RouterGate" }]);
     expect(c.vars).toMatchObject({ SILOOS_AGENT_MODE: "namespace" });
   });
 
@@ -83,7 +83,7 @@ describe("wrangler deploy --dry-run accepts every generated config", () => {
       ...dirs.map((d) => dryRun(agentPath(d), "--dispatch-namespace", AGENT_NAMESPACE)),
     ]);
     expect(loader).toMatch(/env\.LOADER\s+Worker Loader/);
-    expect(loader).toMatch(/env\.EGRESS \(siloos-egress#EgressKernel\)/);
+    expect(loader).toMatch(/env\.EGRESS \(siloos-egress#GuardIssuer\)/);
     expect(loader).not.toMatch(/env\.AGENT_/);
     expect(namespace).toMatch(/env\.DISPATCHER \(siloos-agents \(outbound -> siloos-egress\)\)\s+Dispatch Namespace/);
     for (const out of agents) expect(out).toContain("No bindings found.");

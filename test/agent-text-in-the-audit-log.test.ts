@@ -78,7 +78,8 @@ describe("agent-chosen strings are kept out of the append-only log", () => {
     expect(await c.call("refund.issue", { orderId: "ord_5002", amount: 1, currency: "USD", reason: "x", MariaAlvarez: 1 }, true)).toMatchObject({ ok: false, error: "validation_failed" });
     expect(await c.email("puppet-notice", "[EMAIL_1]", { name: "[NAME_1]", note: "x", [`${B64.slice(0, 8)}MariaAlvarez`]: "y" })).toMatchObject({ ok: false, error: "validation_failed" });
     const rows = await since(before);
-    expect(rows.map((r) => r.reason)).toEqual(["model_denied", "template_denied", "validation_failed", "validation_failed"]);
+    // The refusals, in order: journaled rows reach the global log in shipments, so rows of other events may fall between them.
+    expect(rows.filter((r) => r.event === "proxy.call" && r.decision === "refused").map((r) => r.reason)).toEqual(["model_denied", "template_denied", "validation_failed", "validation_failed"]);
     expect(JSON.stringify(rows)).toContain("[caller text]");
     clean(rows);
   });
@@ -127,7 +128,7 @@ describe("a refused call is filed only under a task a router key signed", () => 
     const forged = JSON.stringify([await generateSigningKey("forged-kid")]);
     const keys = await t.mintPair({ principal: "agent:hostile-agent", taskId: victim.taskId, customer: "cus_1003", signingKeys: forged });
     expect(await t.hostile({ attack: "call", op: "", ...keys })).toMatchObject({ ok: false, error: "validation_failed" });
-    expect((await t.audit()).filter((r) => !r.event.startsWith("mail.")).at(-1)).toMatchObject({ taskId: null, reason: "validation_failed" });
+    expect((await t.audit()).filter((r) => r.taskId === null && !r.event.startsWith("mail.")).at(-1)).toMatchObject({ taskId: null, reason: "validation_failed" });
     expect((await t.audit(victim.taskId)).filter((r) => !r.event.startsWith("mail."))).toHaveLength(victimRows);
   });
 });

@@ -189,7 +189,7 @@ describe("an agent can neither approve nor alter its own pending action", () => 
     async () => {
       const taskId = await openTask();
       const id = await held(taskId, "ord_9010", 700);
-      const res = await t.drive(AGENT, { attack: "kernel-call", op: "decideActions", args: { ids: [id], decision: "approve", by: "human:op_carol", role: "supervisor" } });
+      const res = await t.drive(AGENT, { attack: "router-gate-call", op: "decideActions", args: { ids: [id], decision: "approve", by: "human:op_carol", role: "supervisor" } });
       expect(res).toMatchObject({ ok: false });
       expect(await statusOf(id)).toBe("pending");
       expect(await refundsOf(taskId)).toEqual([]);

@@ -1,11 +1,12 @@
-import { beforeEach, describe, expect } from "vitest";
+import { beforeEach, describe, expect, it } from "vitest";
 import { actionKey, fingerprint } from "../src/sdk/loop.ts";
 import { attack } from "./support/redteam.ts";
 import { HOSTILE, PUPPET, SPENDER, useSystem } from "./support/system.ts";
 
 /**
  * Idempotency keys are scoped to (task, principal, operation) and bound to a
- * hash of the arguments (src/proxy/ledger/effects.ts): one principal cannot
+ * hash of the arguments (src/proxy/ledger/effects.ts for refunds, the task's
+ * vault for replies and mail, src/vault/ledger.ts): one principal cannot
  * squat the key another will use, a key reused with other arguments is
  * refused, and a replay never reports an effect that did not happen.
  */
@@ -99,4 +100,26 @@ describe("idempotency keys belong to one principal, one operation and one set of
       expect(allowed).toHaveLength(1);
     },
   );
+
+  // The claim for replies and mail moved from a D1 conditional insert into the task's vault (issue 15):
+  // the vault serialises its calls, so of N concurrent calls with one key exactly one runs.
+  it("10 identical replies and 10 identical emails with one key at once: one transcript entry, one outbox row", async () => {
+    await t.puppet({ attack: "replay", op: "customer.read", args: { customerId: "cus_1004" } });
+    const email = { template: "puppet-notice", to: "[EMAIL_1]", variables: { name: "[NAME_1]", note: "Parts ship today." } };
+    const answers = await Promise.all([
+      ...Array.from({ length: 10 }, () => call("reply.send", { text: "Your parts ship today." }, "same-reply-burst-01")),
+      ...Array.from({ length: 10 }, () => call("email.send", email, "same-email-burst-01")),
+    ]);
+    const [replies, emails] = [answers.slice(0, 10), answers.slice(10)];
+    for (const group of [replies, emails]) {
+      for (const a of group) if (!a.ok) expect(a.error).toBe("conflict");
+      expect(group.filter((a) => a.ok && a.result.replayed === false)).toHaveLength(1);
+    }
+    const transcript = await t.puppet({ attack: "replay", op: "transcript.read" });
+    expect(transcript.result.filter((e: { role: string; text: string }) => e.role === "agent" && e.text === "Your parts ship today.")).toHaveLength(1);
+    const rows = await (await db()).prepare("SELECT COUNT(*) AS n FROM outbox WHERE task_id = ?").bind(taskId).first<{ n: number }>();
+    expect(rows?.n).toBe(1);
+    const audit = await t.audit(taskId);
+    for (const op of ["reply.send", "email.send"]) expect(audit.filter((e) => e.op === op && e.decision === "allowed" && !e.detail?.replayed)).toHaveLength(1);
+  });
 });

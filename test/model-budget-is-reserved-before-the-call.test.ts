@@ -5,8 +5,9 @@ import { HOSTILE, PUPPET, useSystem } from "./support/system.ts";
 
 /**
  * The model token budget is reserved before a call leaves (prompt estimate
- * plus max_tokens, capped by what remains) in one conditional write, and
- * settled with the provider's usage after (src/proxy/ledger/tokens.ts).
+ * plus max_tokens, capped by what remains) by the task's vault, which
+ * serialises its calls, and settled with the provider's usage after
+ * (src/vault/ledger.ts).
  * puppet-agent's grant: 3000 tokens a task. The provider is a fake speaking
  * the OpenAI wire format over real HTTP, so the test sees what left.
  */
@@ -31,9 +32,9 @@ const chat = (content: string | string[], maxTokens?: number) =>
     args: { model: "default", messages: (Array.isArray(content) ? content : [content]).map((c) => ({ role: "user", content: c })), ...(maxTokens ? { maxTokens } : {}) },
   });
 
+/** The task's token ledger, in its vault (src/vault/ledger.ts): reserved plus used. */
 async function ledgerTotal(): Promise<number> {
-  const row = await (await t.sys.db()).prepare("SELECT COALESCE(SUM(COALESCE(used, reserved)), 0) AS s FROM llm_ledger WHERE task_id = ?").bind(taskId).first<{ s: number }>();
-  return row?.s ?? -1;
+  return ((await (await t.vault(taskId)).ledger()) as { llmTokens: number }).llmTokens;
 }
 
 const sentSince = (before: number) => llm.requests.slice(before).filter((r) => r.body.messages?.some((m: any) => String(m.content ?? "").includes(taskId)));

@@ -8,7 +8,8 @@ import { FLOOD, HOSTILE, SPENDER, useSystem } from "./support/system.ts";
  * config.yaml: spender-agent may make 40 proxy calls and 5 replies a task and
  * grow its vault to 60 tokens; flood-agent may make 30 calls a minute across
  * all of its tasks. Past a limit: rate_limited, audited in aggregate (the
- * 1st, 10th, 100th … refusal of a counter), counted exactly in rate_counters.
+ * 1st, 10th, 100th … refusal of a counter), counted exactly: a task's own
+ * counters in its vault, the per-agent ones in D1's rate_counters.
  */
 let llm: FakeOpenAi;
 beforeAll(async () => {
@@ -31,6 +32,11 @@ async function counter(scope: string, kind: string) {
   return (await t.sys.db()).prepare("SELECT SUM(count) AS count, SUM(refused) AS refused, MAX(count) AS peak FROM rate_counters WHERE scope = ? AND kind = ?").bind(scope, kind).first<{ count: number; refused: number; peak: number }>();
 }
 
+/** A task's own counters live in its vault (src/vault/ledger.ts). */
+async function taskCounter(taskId: string, kind: string) {
+  return ((await (await t.vault(taskId)).ledger()) as { counters: Record<string, { count: number; refused: number }> }).counters[kind];
+}
+
 const rateLimitedRows = async (taskIds: string[]) =>
   (await Promise.all(taskIds.map((id) => t.audit(id)))).flat().filter((e) => e.event === "proxy.call" && e.decision === "refused" && e.reason === "rate_limited");
 
@@ -43,7 +49,7 @@ describe("rate limits inside the cell", () => {
       // The run itself made one call (whoami) when the task opened.
       expect(answers.filter((a) => a.ok)).toHaveLength(39);
       expect(answers.filter((a) => !a.ok).every((a) => a.error === "rate_limited")).toBe(true);
-      expect(await counter(`task:${taskId}`, "calls")).toMatchObject({ count: 40, refused: 111 });
+      expect(await taskCounter(taskId, "calls")).toMatchObject({ count: 40, refused: 111 });
       // Aggregated: the refusals cannot flood the append-only log.
       const rows = await rateLimitedRows([taskId]);
       expect(rows.map((r) => String(r.detail?.message).match(/refusals so far: (\d+)/)?.[1])).toEqual(["1", "10", "100"]);

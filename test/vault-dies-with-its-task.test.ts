@@ -16,7 +16,7 @@ describe("nothing survives a task", () => {
     expect(await vault.stats()).toEqual({ open: false, tokens: 0, keys: 0 });
     expect((await vault.hydrate("[NAME_1]")).text).toBe("[NAME_1]");
     expect(await t.puppet({ attack: "replay", op: "whoami" })).toMatchObject({ ok: false, error: "task_closed" });
-    // A closed vault cannot be refilled through the kernel either.
+    // A closed vault cannot be refilled through the proxy's RouterGate either.
     await expect(vault.tokenize("Maria Alvarez")).rejects.toThrow();
     expect(await vault.stats()).toEqual({ open: false, tokens: 0, keys: 0 });
     const events = (await t.audit(task.taskId)).map((e) => e.event);

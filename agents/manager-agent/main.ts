@@ -4,6 +4,6 @@
  */
 import { defineAgent, runModelLoop } from "../../src/sdk/index.ts";
 import instructions from "./instructions.md";
-import { STEP_BUDGET } from "./tools.ts";
+import { STEP_BUDGET } from "./step-budget.ts";
 
 export default defineAgent((ctx) => runModelLoop(ctx, { instructions, stepBudget: STEP_BUDGET }));

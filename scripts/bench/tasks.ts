@@ -83,10 +83,11 @@ export async function compare(silo: Target, bare: Target, opts: { warmup: number
   return [summarize(s), summarize(b)];
 }
 
-/** The proxy calls SiloOS made for a task, in order, from its audit rows. */
-export async function siloOps(db: D1Database, taskId: string): Promise<string[]> {
-  const rows = await db.prepare("SELECT op FROM audit_log WHERE task_id = ? AND event = 'proxy.call' ORDER BY seq").bind(taskId).all<{ op: string }>();
-  return rows.results.map((r) => r.op);
+/** The proxy calls SiloOS made for a task, in order, from its audit rows (GET /v1/audit ships the vault's journal first). */
+export async function siloOps(t: Target, adminKey: string, taskId: string): Promise<string[]> {
+  const res = await t.mf.dispatchFetch(new URL(`/v1/audit?taskId=${taskId}&limit=1000`, t.url).href, { headers: { authorization: `Bearer ${adminKey}` } });
+  const body = (await res.json()) as { entries?: Array<{ event: string; op: string | null }> };
+  return (body.entries ?? []).filter((e) => e.event === "proxy.call").map((e) => e.op ?? "?");
 }
 
 /** The calls the bare proxy saw for a task (kept in its memory, no I/O). */
@@ -95,10 +96,15 @@ export async function bareOps(mf: Miniflare, taskId: string): Promise<string[]> 
   return ((await (await worker.fetch(`http://bare/ops?task=${taskId}`)).json()) as string[] | null) ?? [];
 }
 
-/** Audit rows written per task, over every task run so far. */
-export async function auditRowsPerTask(db: D1Database): Promise<number> {
-  const row = await db.prepare("SELECT (SELECT COUNT(*) FROM audit_log) * 1.0 / (SELECT COUNT(*) FROM tasks) AS n").first<{ n: number }>();
-  return row?.n ?? Number.NaN;
+/** Audit rows per task over every task run so far, and those of them D1 got one write each (not shipped from a vault's journal). */
+export async function auditRowsPerTask(db: D1Database): Promise<{ all: number; direct: number }> {
+  const all = await db.prepare("SELECT (SELECT COUNT(*) FROM audit_log) * 1.0 / (SELECT COUNT(*) FROM tasks) AS n").first<{ n: number }>();
+  // Before the vault journal (no vault_seq column) every row was a D1 write of its own.
+  const direct = await db
+    .prepare("SELECT (SELECT COUNT(*) FROM audit_log WHERE vault_seq IS NULL) * 1.0 / (SELECT COUNT(*) FROM tasks) AS n")
+    .first<{ n: number }>()
+    .catch(() => all);
+  return { all: all?.n ?? Number.NaN, direct: direct?.n ?? Number.NaN };
 }
 
 /** "whoami, transcript.read, llm.chat, customer.read, …" with runs folded. */

@@ -1,3 +1,5 @@
+import { sha256Hex } from "../crypto/encoding.ts";
+
 /**
  * Agent-chosen strings on their way into the append-only log (issue 9,
  * item 6). The log can never be erased, so what an agent (or a model) chose
@@ -12,8 +14,7 @@ export interface TextDigest {
 
 /** A length and a short hash: enough to tell two values apart, never to read one. */
 export async function digestText(text: string): Promise<TextDigest> {
-  const hash = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(text)));
-  return { chars: text.length, sha256: [...hash.slice(0, 8)].map((b) => b.toString(16).padStart(2, "0")).join("") };
+  return { chars: text.length, sha256: (await sha256Hex(text)).slice(0, 16) };
 }
 
 // 16+ characters of one base64 / base64url / hex run with no space: no

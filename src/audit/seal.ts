@@ -1,6 +1,8 @@
 import { and, asc, count, desc, gt, gte, lte } from "drizzle-orm";
 import type { Db } from "../db/index.ts";
 import { auditLog, auditSeals } from "../db/schema.ts";
+import { toHex } from "../crypto/encoding.ts";
+import { hmacKey, hmacSign } from "../crypto/hmac.ts";
 
 /**
  * Tamper evidence: each audit row, in seq order, is folded into a keyed hash
@@ -10,17 +12,17 @@ import { auditLog, auditSeals } from "../db/schema.ts";
  */
 type Row = typeof auditLog.$inferSelect;
 const BATCH = 500;
-const enc = new TextEncoder();
 
 async function macKey(secret: string): Promise<CryptoKey> {
   if (secret.length < 32) throw new Error("SILOOS_AUDIT_KEY must be at least 32 characters");
-  return crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  // The chain keeps the audit key itself (not a derived key): chains sealed before stay verifiable.
+  // Other uses of this secret (edge pseudonyms) take derived keys, so they can never forge a link.
+  return hmacKey(secret);
 }
 
 async function link(key: CryptoKey, previous: string, row: Row): Promise<string> {
   const canonical = JSON.stringify([row.seq, row.at, row.taskId, row.actor, row.event, row.op, row.decision, row.reason, row.detail]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(`${previous}\n${canonical}`)));
-  return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
+  return toHex(await hmacSign(key, `${previous}\n${canonical}`));
 }
 
 /** Seal every row not sealed yet. Returns the last sealed seq. */

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { CASE_ID, CUSTOMER_ID, TASK_ID } from "./ids.ts";
 
 /** Bodies of the router's public API. The OpenAPI document is built from these. */
 export const MAX_MESSAGE_CHARS = 8000;
@@ -6,8 +7,8 @@ export const MAX_BODY_BYTES = 64 * 1024;
 
 export const SubjectSchema = z
   .object({
-    customerId: z.string().regex(/^cus_[A-Za-z0-9]{4,32}$/, "customerId must look like cus_…"),
-    caseId: z.string().regex(/^cas_[A-Za-z0-9]{4,32}$/, "caseId must look like cas_…").optional(),
+    customerId: z.string().regex(CUSTOMER_ID, "customerId must look like cus_…"),
+    caseId: z.string().regex(CASE_ID, "caseId must look like cas_…").optional(),
   })
   .strict();
 
@@ -26,7 +27,7 @@ export type CreateTask = z.infer<typeof CreateTaskSchema>;
 export const AddMessageSchema = z.object({ message: z.string().trim().min(1).max(MAX_MESSAGE_CHARS) }).strict();
 
 export const AuditQuerySchema = z.object({
-  taskId: z.string().regex(/^tsk_[A-Za-z0-9]{8,40}$/).optional(),
+  taskId: z.string().regex(TASK_ID).optional(),
   after: z.coerce.number().int().min(0).optional(),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });

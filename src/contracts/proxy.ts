@@ -1,6 +1,8 @@
 import { z } from "zod";
 import type { ErrorCode } from "../errors/index.ts";
+import { recordIdPattern, type RecordPrefix } from "./ids.ts";
 import { ChatRequestSchema } from "./llm.ts";
+import { ONE_TOKEN } from "./tokens.ts";
 
 /** Every call an agent (or a human, through the router) makes to the proxy. */
 export const ProxyCallSchema = z.object({
@@ -18,9 +20,9 @@ export type ProxyResult<T = unknown> =
   | { ok: false; error: ErrorCode; message: string };
 
 const money = z.number().finite().positive().max(1_000_000_000);
-const recordId = (prefix: string) => z.string().regex(new RegExp(`^${prefix}_[A-Za-z0-9]{4,32}$`));
+const recordId = (prefix: RecordPrefix) => z.string().regex(recordIdPattern(prefix));
 /** A token the vault issued, e.g. [EMAIL_1]. */
-export const TokenSchema = z.string().regex(/^\[[A-Z]+_\d{1,6}\]$/);
+export const TokenSchema = z.string().regex(ONE_TOKEN);
 
 /** Argument schemas, shared by the SDK's typed tools and the proxy's checks. */
 export const OpArgs = {

@@ -4,7 +4,7 @@
  * log) only. Who is calling (agent, task) comes from how the platform wired
  * the agent, never from the agent:
  * - service mode: the outbound binding's props (`props.agent`);
- * - loader mode: a stub the router asks EgressKernel for (`props.agent`,
+ * - loader mode: a stub the router asks GuardIssuer for (`props.agent`,
  *   `props.task`) and sets as the dynamic Worker's `globalOutbound`;
  * - namespace mode: the dispatch namespace's outbound parameters, which
  *   Workers for Platforms hands the outbound Worker as env (`agent`, `task`).
@@ -78,7 +78,7 @@ const STANDARD_METHODS = new Set(["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE
  * agent and the task of one hop, to hand a dynamic Worker as its only
  * outbound. Only the router binds this entrypoint.
  */
-export class EgressKernel extends WorkerEntrypoint<EgressEnv> {
+export class GuardIssuer extends WorkerEntrypoint<EgressEnv> {
   guardFor(agent: string, task: string): Fetcher {
     const exports = this.ctx.exports as unknown as { default: (o: { props: EgressProps }) => Fetcher };
     return exports.default({ props: { agent, task } });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { CapabilitySchema } from "../contracts/capabilities.ts";
+import { CASE_ID, CUSTOMER_ID, TASK_ID } from "../contracts/ids.ts";
 
 export const KEY_ISSUER = "siloos-router";
 export const KEY_AUDIENCE = "siloos-proxy";
@@ -12,8 +13,8 @@ export const PrincipalSchema = z.string().regex(/^(agent|human):[a-z0-9][a-z0-9_
 
 export const ScopeSchema = z
   .object({
-    customer: z.string().regex(/^cus_[A-Za-z0-9]{4,32}$/),
-    case: z.string().regex(/^cas_[A-Za-z0-9]{4,32}$/).optional(),
+    customer: z.string().regex(CUSTOMER_ID),
+    case: z.string().regex(CASE_ID).optional(),
   })
   .strict();
 export type Scope = z.infer<typeof ScopeSchema>;
@@ -22,7 +23,7 @@ const registered = {
   iss: z.literal(KEY_ISSUER),
   aud: z.literal(KEY_AUDIENCE),
   sub: PrincipalSchema,
-  tid: z.string().regex(/^tsk_[A-Za-z0-9]{8,40}$/),
+  tid: z.string().regex(TASK_ID),
   jti: z.string().min(16),
   iat: z.number().int(),
   exp: z.number().int(),

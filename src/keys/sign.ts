@@ -1,4 +1,5 @@
 import { SignJWT } from "jose";
+import { randomHex } from "../crypto/encoding.ts";
 import type { Capability } from "../contracts/capabilities.ts";
 import {
   BASE_KEY_TYP,
@@ -37,7 +38,7 @@ export function mintTaskKey(opts: MintOptions & { scope: Scope }): Promise<Minte
 async function mint(opts: MintOptions, typ: string, body: Record<string, unknown>): Promise<MintedKey> {
   const iat = Math.floor((opts.now ?? new Date()).getTime() / 1000);
   const exp = iat + opts.ttlSeconds;
-  const jti = randomId();
+  const jti = randomHex(16);
   const token = await new SignJWT({ ...body, tid: opts.taskId })
     .setProtectedHeader({ alg: KEY_ALG, kid: opts.signer.kid, typ })
     .setIssuer(KEY_ISSUER)
@@ -48,9 +49,4 @@ async function mint(opts: MintOptions, typ: string, body: Record<string, unknown
     .setExpirationTime(exp)
     .sign(opts.signer.key);
   return { token, jti, expiresAt: exp };
-}
-
-function randomId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(16));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }

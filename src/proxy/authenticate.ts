@@ -1,22 +1,20 @@
 import { compactVerify, decodeJwt } from "jose";
+import { isTaskId } from "../contracts/ids.ts";
 import { SiloError } from "../errors/index.ts";
 import type { BaseKeyClaims, TaskKeyClaims } from "../keys/claims.ts";
 import { keyResolver, verifyBaseKey, verifyTaskKey } from "../keys/verify.ts";
-import { vaultFor, verifyJwks, type ProxyEnv } from "./env.ts";
-import type { VaultMeta } from "../vault/vault.ts";
+import { verifyJwks, type ProxyEnv } from "./env.ts";
 
 export interface Authenticated {
   principal: string;
   base: BaseKeyClaims;
   task: TaskKeyClaims;
-  meta: VaultMeta;
-  /** Tokens the task's vault holds now, for the vault growth limit (ledger/rates.ts). */
-  vaultTokens: number;
 }
 
 /**
  * Both keys, on every call: signature and expiry, then that they belong
- * together, to the caller, and to a task whose vault still admits them.
+ * together and to the caller. Whether the task's vault still admits them is
+ * checked by the vault in the call's own vault RPC (src/proxy/call-vault.ts).
  * `caller` comes from the service binding (ctx.props), never from the agent.
  */
 export async function authenticate(
@@ -33,16 +31,7 @@ export async function authenticate(
   if (caller !== undefined && base.sub !== caller) {
     throw new SiloError("key_wrong_agent", "these keys were minted for another principal");
   }
-  let gate;
-  try {
-    gate = await vaultFor(env, base.tid).gate(base.sub, [base.jti, task.jti]);
-  } catch {
-    throw new SiloError("vault_unavailable", "the task vault is unavailable; nothing was done");
-  }
-  if (!gate.ok) {
-    throw new SiloError(gate.code, gate.code === "task_closed" ? "the task is closed or expired" : "these keys are no longer admitted for this task");
-  }
-  return { principal: base.sub, base, task, meta: gate.meta, vaultTokens: gate.tokens ?? 0 };
+  return { principal: base.sub, base, task };
 }
 
 /**
@@ -56,7 +45,7 @@ export async function signedTaskId(env: ProxyEnv, token: unknown): Promise<strin
   try {
     await compactVerify(token, keyResolver(verifyJwks(env)));
     const tid = decodeJwt(token).tid;
-    return typeof tid === "string" && /^tsk_[A-Za-z0-9]{8,40}$/.test(tid) ? tid : null;
+    return isTaskId(tid) ? tid : null;
   } catch {
     return null;
   }

@@ -22,6 +22,8 @@ export interface ProxyEnv extends LlmEnv, Omit<ProxyBindings, "OUTBOX_QUEUE"> {
   /** Cloudflare Email Service binding and sender; absent locally (the outbox is the mailbox). */
   EMAIL?: SendEmailBinding;
   SILOOS_MAIL_FROM?: string;
+  /** How long (ms) a vault's audit journal waits before its alarm ships it to D1 (src/vault/journal.ts); default 1000. */
+  SILOOS_AUDIT_SHIP_MS?: string;
   /** The organisation's domains: the only hosts an agent-written reply may link to. */
   SILOOS_LINK_DOMAINS?: string;
   /** A Resend-compatible mail API; its key is a proxy-only secret. */

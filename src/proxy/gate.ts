@@ -8,16 +8,21 @@ import { registry } from "../registry/index.ts";
 import { authenticate, signedTaskId, type Authenticated } from "./authenticate.ts";
 import { d1Crm } from "./connectors/d1-crm.ts";
 import { vaultFor, type ProxyEnv } from "./env.ts";
-import type { OpContext, OpDefinition } from "./ops/context.ts";
+import { admissionError, CallVault, EffectReplayed } from "./call-vault.ts";
+import type { CallFrame } from "../vault/admission.ts";
+import type { OpContext, OpDefinition, OpOutcome } from "./ops/context.ts";
 import { argsHash, claimEffect, runClaimed } from "./ledger/effects.ts";
-import { admitCall, RateLimited, rateLimitsFor } from "./ledger/rates.ts";
+import type { RateLimits } from "../contracts/limits.ts";
+import { admitCall, MINTING_OPS, RateLimited, rateLimitsFor, taskCounts } from "./ledger/rates.ts";
 import { OPS } from "./ops/index.ts";
 
 /**
  * One proxy call: parse, authenticate both keys, check the capability, run
  * the operation (which checks scope and limits), audit the decision. Every
  * path ends in exactly one audit row or in audit_unavailable, except a
- * repeated rate-limit refusal, which is counted and audited in aggregate.
+ * repeated rate-limit refusal, which is counted and audited in aggregate. With verified
+ * keys the row goes to the task vault's journal (src/vault/journal.ts) in the
+ * same vault RPC that admits the keys; otherwise to D1.
  */
 export async function handleCall(env: ProxyEnv, caller: string | undefined, raw: unknown): Promise<ProxyResult> {
   const db = database(env.DB);
@@ -25,35 +30,47 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
   const rawCall = (raw ?? {}) as { baseKey?: unknown; op?: unknown };
   const actor = caller ?? "unknown";
   if (!parsed.success) {
-    return refuse(db, { actor, taskId: await signedTaskId(env, rawCall.baseKey), op: rawCall.op, raw }, new SiloError("validation_failed", "malformed proxy call"));
+    return refuse(env, db, { actor, taskId: await signedTaskId(env, rawCall.baseKey), op: rawCall.op, raw }, new SiloError("validation_failed", "malformed proxy call"));
   }
   const call = parsed.data;
   const op = call.op;
   let auth: Authenticated | undefined;
+  let vault: CallVault | undefined;
   try {
     auth = await authenticate(env, caller, call.baseKey, call.taskKey);
-    // Counted before anything else runs, unknown ops included (ledger/rates.ts).
-    await admitCall(env.DB, { taskId: auth.task.tid, principal: auth.principal, op, vaultTokens: auth.vaultTokens, limits: rateLimitsFor(registry, auth.principal) });
+    const limits: RateLimits = rateLimitsFor(registry, auth.principal);
+    // The task's own limits (calls, replies, vault growth) are the vault's checks, in the call's
+    // first vault RPC (src/vault/ledger.ts): no round trip to count them or to read the vault's size.
+    const frame: CallFrame = {
+      principal: auth.principal,
+      jtis: [auth.base.jti, auth.task.jti],
+      op: isOpName(op) ? op : "unknown",
+      keys: keyIds(auth),
+      count: taskCounts(op, limits),
+      ...(MINTING_OPS.has(op) ? { maxVaultTokens: limits.perTask.vaultTokens } : {}),
+    };
+    vault = new CallVault(vaultFor(env, auth.task.tid), frame);
+    // The per-principal limits span tasks: counted in D1 before anything else runs, unknown ops included (ledger/rates.ts).
+    await admitCall(env.DB, { principal: auth.principal, op, limits });
     if (!isOpName(op)) throw new SiloError("unknown_operation", "unknown operation");
-    const outcome = await runOp(env, db, auth, op, call.args, call.idempotencyKey);
-    if (!outcome.audited) {
-      await appendAudit(db, {
-        taskId: auth.task.tid,
-        actor: auth.principal,
-        event: "proxy.call",
-        op,
-        decision: "allowed",
-        detail: { ...outcome.detail, keys: keyIds(auth) },
-      });
-    }
+    const outcome = await runOp(env, db, auth, vault, op, call.args, call.idempotencyKey);
+    // The allowed row: journaled by the op's last vault step, by the op with its effect (D1), or here.
+    if (!outcome.audited && !vault.audited) await vault.finish(outcome.detail);
     return { ok: true, result: outcome.result };
   } catch (err) {
     const taskId = auth?.task.tid ?? (await signedTaskId(env, call.baseKey));
-    return refuse(db, { actor: auth?.principal ?? actor, taskId, op, raw, keys: auth ? keyIds(auth) : undefined }, err);
+    return refuse(env, db, { actor: auth?.principal ?? actor, taskId, op, raw, keys: auth ? keyIds(auth) : undefined, frame: vault?.refusalFrame() }, err);
   }
 }
 
-async function runOp(env: ProxyEnv, db: Db, auth: Authenticated, op: OpName, rawArgs: unknown, idempotencyKey: string | undefined) {
+/**
+ * Ops whose effect or request leaves the vault (a refund in D1, mail, a
+ * carrier): the keys are admitted before it happens. The others are admitted
+ * by their own vault RPC, before the vault does anything for them.
+ */
+const ADMIT_FIRST: ReadonlySet<OpName> = new Set(["refund.issue", "email.send", "shipment.track"]);
+
+async function runOp(env: ProxyEnv, db: Db, auth: Authenticated, vault: CallVault, op: OpName, rawArgs: unknown, idempotencyKey: string | undefined) {
   const def = OPS[op] as OpDefinition<OpName>;
   if (def.capability && !findCapability(auth.base.caps, def.capability)) {
     throw new SiloError("capability_denied", `the base key does not grant ${def.capability}`);
@@ -61,19 +78,46 @@ async function runOp(env: ProxyEnv, db: Db, auth: Authenticated, op: OpName, raw
   if (ACTION_OPS.has(op) && !idempotencyKey) throw new SiloError("validation_failed", "actions need an idempotencyKey");
   const args = OpArgs[op].safeParse(rawArgs);
   if (!args.success) throw new SiloError("validation_failed", `invalid arguments for ${op}: ${args.error.issues.map((i) => i.path.join(".") || i.message).join(", ")}`);
-  const ctx: OpContext = { env, db, auth, vault: vaultFor(env, auth.task.tid), crm: d1Crm(db), registry, idempotencyKey };
+  const ctx: OpContext = { env, db, auth, vault, crm: d1Crm(db), registry, idempotencyKey };
+  const hash = ACTION_OPS.has(op) && idempotencyKey ? await argsHash(args.data) : undefined;
   try {
-    if (!ACTION_OPS.has(op) || !idempotencyKey) return await def.run(ctx, args.data as never);
-    // Effects run once per (task, principal, op, key) and only with the same arguments (ledger/effects.ts).
-    const claimed = await claimEffect(env.DB, { taskId: auth.task.tid, principal: auth.principal, op, key: idempotencyKey, hash: await argsHash(args.data) });
+    // Effects run once per (task, principal, op, key) and only with the same arguments. A refund's
+    // claim is D1's, completed in the batch that writes the refund (ledger/effects.ts); the others'
+    // is the vault's, claimed by the call's first vault RPC (src/vault/ledger.ts).
+    if (hash && idempotencyKey && op !== "refund.issue") return await runVaultClaimed(vault, { key: idempotencyKey, hash }, ADMIT_FIRST.has(op), () => def.run(ctx, args.data as never));
+    if (ADMIT_FIRST.has(op)) await vault.admit();
+    if (!hash || !idempotencyKey) return await def.run(ctx, args.data as never);
+    const claimed = await claimEffect(env.DB, { taskId: auth.task.tid, principal: auth.principal, op, key: idempotencyKey, hash });
     if (claimed.kind === "replay") return { result: { ...claimed.result, replayed: true }, detail: { replayed: true } };
     ctx.effect = claimed.claim;
     return await runClaimed(env.DB, claimed.claim, () => def.run(ctx, args.data as never));
   } catch (err) {
+    if (err instanceof EffectReplayed) return { result: { ...err.result, replayed: true }, detail: { replayed: true }, audited: true };
     if (err instanceof SiloError) throw err;
     // A storage failure inside an operation: nothing may proceed.
     throw new SiloError("store_unavailable", "a backing store is unavailable; nothing was done");
   }
+}
+
+/**
+ * An effect under the vault's claim: the claim rides on the call's first
+ * vault RPC; an effect done inside the vault (a reply) is completed there,
+ * one done elsewhere (mail) by one more vault RPC once it happened. A failure
+ * releases the claim; a completion that cannot be written leaves it pending,
+ * so a retry is refused rather than repeated (fail closed on repetition).
+ */
+async function runVaultClaimed(vault: CallVault, effect: { key: string; hash: string }, admitFirst: boolean, run: () => Promise<OpOutcome>): Promise<OpOutcome> {
+  vault.claim(effect);
+  let outcome: OpOutcome;
+  try {
+    if (admitFirst) await vault.admit();
+    outcome = await run();
+  } catch (err) {
+    if (vault.claimed && !vault.effectDone && !(err instanceof EffectReplayed)) await vault.releaseEffect();
+    throw err;
+  }
+  if (!vault.effectDone) await vault.completeEffect(outcome.result).catch(() => undefined);
+  return outcome;
 }
 
 interface RefusalContext {
@@ -85,10 +129,12 @@ interface RefusalContext {
   /** The raw call, to cut anything it chose out of the refusal message. */
   raw: unknown;
   keys?: Record<string, string> | undefined;
+  /** The verified caller, for the vault's journal and admission. */
+  frame?: CallFrame | undefined;
 }
 
-async function refuse(db: Db, c: RefusalContext, err: unknown): Promise<ProxyResult> {
-  const body = toErrorBody(err);
+async function refuse(env: ProxyEnv, db: Db, c: RefusalContext, err: unknown): Promise<ProxyResult> {
+  let body = toErrorBody(err);
   // Past its first refusal a rate limit is audited in aggregate (every 10x), not once a call.
   if (err instanceof RateLimited && !err.audited) return { ok: false, ...body };
   const known = typeof c.op === "string" && isOpName(c.op);
@@ -105,6 +151,22 @@ async function refuse(db: Db, c: RefusalContext, err: unknown): Promise<ProxyRes
       ...(c.keys ? { keys: c.keys } : { verified: false }),
     },
   };
+  // A task a router key signed: the row goes to the task's journal, in order with
+  // its other calls; with verified keys, admission's refusal (closed, revoked) takes precedence.
+  if (c.taskId) {
+    try {
+      const { recorded, gate } = await vaultFor(env, c.taskId).record(c.frame ?? null, event);
+      // The vault refused first (a task limit, admission): its code and message are the answer, as in its row.
+      if (gate && !gate.ok && (gate.code !== body.error || gate.code === "rate_limited")) {
+        body = toErrorBody(admissionError(gate));
+        event.reason = body.error;
+        event.detail = { ...event.detail, message: body.message };
+      }
+      if (recorded) return { ok: false, ...body };
+    } catch {
+      // The vault is unavailable: the row goes straight to D1.
+    }
+  }
   try {
     await appendAudit(db, event);
   } catch {

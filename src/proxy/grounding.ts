@@ -1,5 +1,7 @@
 import { findCapability } from "../contracts/capabilities.ts";
+import { IDS_IN_TEXT } from "../contracts/ids.ts";
 import { REFUND_INTENT } from "../contracts/prompt.ts";
+import { TOKEN_PATTERN } from "../contracts/tokens.ts";
 import { SiloError } from "../errors/index.ts";
 import type { OrderRecord } from "./connectors/types.ts";
 import type { OpContext } from "./ops/context.ts";
@@ -46,7 +48,7 @@ async function groundsOf(ctx: OpContext): Promise<string> {
 
 /** The amount is one the grounds state as money, or they state none and it is the order's total. */
 function amountGrounded(grounds: string, cents: number, totalCents: number): boolean {
-  const text = grounds.replace(/\b(?:ord|cus|cas|tsk)_[A-Za-z0-9]+\b/g, " ").replace(/\[[A-Z]+_\d+\]/g, " ");
+  const text = grounds.replace(IDS_IN_TEXT, " ").replace(TOKEN_PATTERN, " ");
   const stated = [...text.matchAll(MONEY)].map((m) => toCents(m[1] ?? m[2] ?? m[3] ?? ""));
   return stated.includes(cents) || (stated.length === 0 && cents === totalCents);
 }

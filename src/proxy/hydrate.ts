@@ -1,11 +1,12 @@
 import { and, eq } from "drizzle-orm";
 import { digestText } from "../audit/agent-text.ts";
+import { ORDER_ID, REFUND_ID } from "../contracts/ids.ts";
+import { ONE_TOKEN, valueKey } from "../contracts/tokens.ts";
 import { refunds } from "../db/schema.ts";
 import { SiloError } from "../errors/index.ts";
 import type { Template, TemplateVarType } from "../registry/schema.ts";
 import type { PiiKind } from "../scan/index.ts";
 import { provenanceOf } from "../vault/provenance.ts";
-import { valueKey } from "../vault/tokens.ts";
 import type { OpContext } from "./ops/context.ts";
 
 /**
@@ -35,11 +36,10 @@ const TOKEN_KIND: Partial<Record<TemplateVarType, PiiKind>> = { name: "NAME", em
 const SHAPES: Partial<Record<TemplateVarType, RegExp>> = {
   amount: /^\d{1,9}(\.\d{1,2})?$/,
   currency: /^[A-Z]{3}$/,
-  order_id: /^ord_[A-Za-z0-9]{4,32}$/,
-  refund_id: /^ref_[A-Za-z0-9]{4,32}$/,
+  order_id: ORDER_ID,
+  refund_id: REFUND_ID,
   date: /^\d{4}-\d{2}-\d{2}$/,
 };
-const ONE_TOKEN = /^\[([A-Z]+)_(\d{1,6})\]$/;
 
 export interface HydratedVariables {
   values: Record<string, string>;

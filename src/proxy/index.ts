@@ -1,7 +1,7 @@
 /**
  * The proxy (the membrane). No public route. May touch: D1 (systems of record,
  * audit log), the Vault Durable Object, the router's public keys. Agents bind
- * AgentGate (the default export); only the router binds KernelGate.
+ * AgentGate (the default export); only the router binds RouterGate.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ProxyResult } from "../contracts/proxy.ts";
@@ -10,7 +10,7 @@ import type { ProxyEnv } from "./env.ts";
 import type { Escalation } from "../vault/vault.ts";
 import { handleCall, refuseFetch } from "./gate.ts";
 import * as approvals from "./approvals/index.ts";
-import * as kernel from "./kernel.ts";
+import * as routerApi from "./router-api.ts";
 import { deadLetters, drainOutbox, sweepOutbox, type OutboxMessage } from "./outbox-consumer.ts";
 
 export { Vault } from "../vault/vault.ts";
@@ -39,53 +39,57 @@ export default class AgentGate extends WorkerEntrypoint<ProxyEnv, CallerProps> {
   }
 }
 
-export class KernelGate extends WorkerEntrypoint<ProxyEnv> {
+export class RouterGate extends WorkerEntrypoint<ProxyEnv> {
   /** Liveness for /healthz: the proxy answers and its D1 answers. */
   async ping(): Promise<boolean> {
     await this.env.DB.prepare("SELECT 1").first();
     return true;
   }
   checkSubject(customerId: string, caseId: string | null) {
-    return kernel.checkSubject(this.env, customerId, caseId);
+    return routerApi.checkSubject(this.env, customerId, caseId);
   }
   /** Webhooks: the requester's customer id, never the record. */
   customerIdByEmail(email: string) {
-    return kernel.customerIdByEmail(this.env, email);
+    return routerApi.customerIdByEmail(this.env, email);
   }
-  openTask(req: kernel.OpenTask) {
-    return kernel.openTask(this.env, req);
+  openTask(req: routerApi.OpenTask) {
+    return routerApi.openTask(this.env, req);
   }
   addMessage(taskId: string, text: string) {
-    return kernel.addMessage(this.env, taskId, text);
+    return routerApi.addMessage(this.env, taskId, text);
   }
   handoff(taskId: string, principal: string, jtis: string[], escalation?: Escalation) {
-    return kernel.handoff(this.env, taskId, principal, jtis, escalation);
+    return routerApi.handoff(this.env, taskId, principal, jtis, escalation);
   }
   /** The run that held these keys returned: they die now. */
   revokeKeys(taskId: string, principal: string, jtis: string[]) {
-    return kernel.revokeKeys(this.env, taskId, principal, jtis);
+    return routerApi.revokeKeys(this.env, taskId, principal, jtis);
   }
   replies(taskId: string, since: number) {
-    return kernel.replies(this.env, taskId, since);
+    return routerApi.replies(this.env, taskId, since);
   }
   tokenize(taskId: string, text: string) {
-    return kernel.tokenize(this.env, taskId, text);
+    return routerApi.tokenize(this.env, taskId, text);
   }
   lastCustomerMessage(taskId: string) {
-    return kernel.lastCustomerMessage(this.env, taskId);
+    return routerApi.lastCustomerMessage(this.env, taskId);
   }
   watch(taskId: string, since: number) {
-    return kernel.watch(this.env, taskId, since);
+    return routerApi.watch(this.env, taskId, since);
   }
   conversation(taskId: string, since: number) {
-    return kernel.conversation(this.env, taskId, since);
+    return routerApi.conversation(this.env, taskId, since);
   }
   /** The tokenized conversation, for the console: what an agent would see. */
   transcript(taskId: string) {
-    return kernel.transcript(this.env, taskId);
+    return routerApi.transcript(this.env, taskId);
+  }
+  /** Before the audit log is read: the rows of these running tasks reach D1. */
+  shipAudit(taskIds: string[]) {
+    return routerApi.shipAudit(this.env, taskIds);
   }
   closeTask(taskId: string, reason: string) {
-    return kernel.closeTask(this.env, taskId, reason);
+    return routerApi.closeTask(this.env, taskId, reason);
   }
   /** The outbox's dead letters, for the console: codes and ids, no address, no body. */
   deadLetters() {

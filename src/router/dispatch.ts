@@ -10,9 +10,9 @@ import type { Escalation } from "../vault/vault.ts";
 import { openCell, type CellOpening } from "./cells/index.ts";
 import type { RouterConfig, RouterEnv } from "./env.ts";
 import { endRun, escalationOf, escalationRoute, handoffNote } from "./handover.ts";
-import { keysMintedEvent, mintKeyPair } from "./keys.ts";
+import { keysMintedEvent, mintKeyPair } from "./mint-keys.ts";
 import { agentOnline, queueForHuman } from "./queue.ts";
-import { updateTask, type TaskRow } from "./tasks.ts";
+import { updateTask, type TaskRow } from "./task-rows.ts";
 
 async function updateSummary(db: Db, taskId: string, summary: string | null): Promise<void> {
   if (summary !== null) await updateTask(db, taskId, { summary });

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { AgentService } from "../contracts/agent.ts";
-import type { KernelGate } from "../proxy/index.ts";
+import type { RouterGate } from "../proxy/index.ts";
 
 /**
  * Everything the router can touch: the bindings and vars of wrangler.toml as
@@ -10,8 +10,8 @@ import type { KernelGate } from "../proxy/index.ts";
  * optional vars.
  */
 export interface RouterEnv extends Omit<RouterBindings, "PROXY" | `AGENT_${string}`> {
-  /** Generated as an untyped Service: the RPC methods are KernelGate's. */
-  PROXY: Service<KernelGate>;
+  /** Generated as an untyped Service: the RPC methods are RouterGate's. */
+  PROXY: Service<RouterGate>;
   /**
    * Agent bindings, named by the registry (AGENT_<NAME>, npm run build:registry).
    * Generated as plain Fetchers, one per agent of today's registry; the router
@@ -23,8 +23,10 @@ export interface RouterEnv extends Omit<RouterBindings, "PROXY" | `AGENT_${strin
   SILOOS_SIGNING_KEYS: string;
   /** Keys the audit log's hash chain (src/audit/seal.ts). */
   SILOOS_AUDIT_KEY: string;
-  /** Signs operator session cookies. */
+  /** Signs operator session cookies, and nothing else. */
   SILOOS_OPERATOR_SECRET: string;
+  /** Signs widget session tokens, and nothing else (required once SILOOS_WIDGET_SITES is set). */
+  SILOOS_WIDGET_SECRET?: string;
   /** How long one agent invocation may take (default 120). */
   SILOOS_AGENT_TIMEOUT_SECONDS?: string;
   /** JSON object: webhook source → signing secret (or a list while rotating). Unset = no webhooks. */
@@ -46,6 +48,17 @@ const ConfigSchema = z.object({
   SILOOS_SIGNING_KEYS: z.string().min(1, "SILOOS_SIGNING_KEYS is not set"),
   SILOOS_AUDIT_KEY: z.string().min(32, "SILOOS_AUDIT_KEY must be at least 32 characters"),
   SILOOS_TASK_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+  SILOOS_OPERATOR_SECRET: z.string().optional(),
+  SILOOS_WIDGET_SITES: z.string().optional(),
+  SILOOS_WIDGET_SECRET: z.string().min(32, "SILOOS_WIDGET_SECRET must be at least 32 characters").optional(),
+}).superRefine((env, ctx) => {
+  // One secret per purpose: a widget without its own secret is refused, never signed with another.
+  if (env.SILOOS_WIDGET_SITES && !env.SILOOS_WIDGET_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["SILOOS_WIDGET_SECRET"], message: "SILOOS_WIDGET_SECRET must be set when SILOOS_WIDGET_SITES is" });
+  }
+  if (env.SILOOS_WIDGET_SECRET && env.SILOOS_WIDGET_SECRET === env.SILOOS_OPERATOR_SECRET) {
+    ctx.addIssue({ code: "custom", path: ["SILOOS_WIDGET_SECRET"], message: "SILOOS_WIDGET_SECRET must differ from SILOOS_OPERATOR_SECRET" });
+  }
 });
 export type RouterConfig = z.infer<typeof ConfigSchema>;
 

@@ -1,6 +1,6 @@
 /**
  * The router (the kernel): SiloOS's only public Worker. May touch: D1
- * (tasks, audit), the proxy's KernelGate, and every agent's entrypoint.
+ * (tasks, audit), the proxy's RouterGate, and every agent's entrypoint.
  * Receives work, mints keys, dispatches, escalates, completes.
  */
 import { Hono } from "hono";

@@ -3,7 +3,7 @@ import { batchWithAudit, type AuditEvent } from "../audit/index.ts";
 import type { Db } from "../db/index.ts";
 import { agentStatus } from "../db/schema.ts";
 import type { RouterEnv } from "./env.ts";
-import { updateTask } from "./tasks.ts";
+import { updateTask } from "./task-rows.ts";
 
 /** Agents are online unless an admin switched them off. */
 export async function agentOnline(db: Db, name: string): Promise<boolean> {

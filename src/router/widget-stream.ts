@@ -1,6 +1,6 @@
 import { database } from "../db/index.ts";
 import type { RouterEnv } from "./env.ts";
-import { getTask } from "./tasks.ts";
+import { getTask } from "./task-rows.ts";
 
 /**
  * Server-sent events for the chat widget. The task's vault pushes each new

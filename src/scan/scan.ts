@@ -3,10 +3,10 @@
 import type { KnownValue, PiiKind, Span } from "./types.ts";
 import { DETECTORS } from "./detectors.ts";
 import { findKnown } from "./known.ts";
+import { TOKEN_PATTERN } from "../contracts/tokens.ts";
 
 // Vault tokens already in the text ("[NAME_1]") are left alone, so that
 // tokenizing twice is harmless.
-const TOKEN = /\[[A-Z]{2,10}_\d{1,9}\]/g;
 const DIGIT = /[0-9]/;
 
 /** Non-overlapping PII spans of `text`, sorted by start. */
@@ -28,7 +28,7 @@ export function findPii(text: string, known: readonly KnownValue[]): Span[] {
   }
   const blocked: Span[] = [];
   if (text.includes("[")) {
-    for (const m of text.matchAll(TOKEN)) {
+    for (const m of text.matchAll(TOKEN_PATTERN)) {
       blocked.push({ start: m.index, end: m.index + m[0].length, kind: "NAME", value: m[0] });
     }
   }

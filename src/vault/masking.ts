@@ -1,6 +1,7 @@
+import { randomHex } from "../crypto/encoding.ts";
 import { findPii } from "../scan/index.ts";
 import type { TokenTable } from "./table.ts";
-import { valueKey } from "./tokens.ts";
+import { valueKey } from "../contracts/tokens.ts";
 
 /**
  * The gateway's answer must not depend on whether an agent guessed a real
@@ -58,6 +59,5 @@ export function unmask(text: string, masked: readonly MaskedSpan[], pick: (m: Ma
 }
 
 function randomTag(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(3));
-  return [...bytes].map((b) => b.toString(16).padStart(2, "0")).join("").toUpperCase() + "N";
+  return randomHex(3).toUpperCase() + "N";
 }

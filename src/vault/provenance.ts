@@ -1,5 +1,5 @@
 import type { PiiKind } from "../scan/index.ts";
-import { TOKEN_PATTERN } from "./tokens.ts";
+import { TOKEN_PATTERN } from "../contracts/tokens.ts";
 
 /**
  * Where a token's value came from. The hydration policy (docs/membrane.md,

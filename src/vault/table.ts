@@ -1,6 +1,6 @@
 import { findPii, tokenizeText, type KnownValue, type PiiKind } from "../scan/index.ts";
 import { hydrateOutbound, mergeProvenance, provenanceOf, type OutboundHydration, type Provenance } from "./provenance.ts";
-import { formatToken, valueKey } from "./tokens.ts";
+import { formatToken, parseToken, valueKey } from "../contracts/tokens.ts";
 
 export interface TokenEntry {
   kind: PiiKind;
@@ -25,7 +25,7 @@ export class TokenTable {
   load(token: string, entry: TokenEntry): void {
     this.byToken.set(token, entry);
     this.#byValue.set(valueKey(entry.kind, entry.value), token);
-    const n = Number(/_(\d+)\]$/.exec(token)?.[1] ?? 0);
+    const n = parseToken(token)?.n ?? 0;
     this.#counters.set(entry.kind, Math.max(this.#counters.get(entry.kind) ?? 0, n));
   }
 

@@ -1,14 +1,21 @@
 import { DurableObject } from "cloudflare:workers";
-import { appendAudit } from "../audit/index.ts";
+import { auditableText } from "../audit/agent-text.ts";
+import { appendAudit, type AuditEvent } from "../audit/index.ts";
 import { expireTask } from "./held-actions.ts";
 import { database } from "../db/index.ts";
 import type { ErrorCode } from "../errors/index.ts";
 import type { Capability } from "../contracts/capabilities.ts";
 import type { Scope } from "../keys/claims.ts";
 import type { KnownValue, PiiKind } from "../scan/index.ts";
+import { isPowerOfTen } from "../audit/throttle.ts";
+import { ADMISSION_MESSAGES, admit, allowedRow, type CallFrame, type Gate, type Refusal } from "./admission.ts";
+import { AuditJournal, shipJournal } from "./journal.ts";
+import { TaskLedger, type CountResult } from "./ledger.ts";
+import { hasSchema, migrate, tableCount } from "./schema.ts";
 import { maskForModel, type ModelMask } from "./masking.ts";
 import type { OutboundHydration, Provenance } from "./provenance.ts";
 import { TokenTable, type TokenEntry } from "./table.ts";
+import { Transcript } from "./transcript.ts";
 
 /**
  * One instance per task (idFromName(taskId)): the only place a task's real
@@ -41,7 +48,14 @@ export interface TranscriptEntry {
   key?: string;
 }
 
-type Gate = { ok: true; meta: VaultMeta; tokens?: number } | { ok: false; code: ErrorCode };
+/** Vault methods a proxy call may run through step(): admitted first, audited after. */
+const STEPS = new Set(["tokenizeRecord", "tokenizeRecords", "tokenize", "hydrate", "resolve", "appendTranscript", "transcript", "reply", "llmMask", "llmPrepare", "llmSettle", "escalations", "meta", "completeEffect", "releaseEffect"] as const);
+export type StepMethod = typeof STEPS extends Set<infer M> ? M : never;
+/** `effectDone`: the call's effect claim was completed in this step; `replay`: its effect had happened, this is its result. */
+export type StepResult<T> = { ok: true; result: T; audited: boolean; effectDone?: boolean; replay?: Record<string, unknown> } | Refusal;
+
+/** How long a journal row may wait in the vault before the alarm ships it to D1 (SILOOS_AUDIT_SHIP_MS). */
+const SHIP_AFTER_MS = 1000;
 
 /** Who handed the task to another agent, with which grant: what its words may not raise. */
 export interface Escalation {
@@ -56,6 +70,8 @@ interface Loaded {
 
 interface VaultEnv {
   DB: D1Database;
+  /** How long (ms) a journal row may wait before the alarm ships it to D1; default 1000. */
+  SILOOS_AUDIT_SHIP_MS?: string;
 }
 
 export class Vault extends DurableObject<VaultEnv> {
@@ -63,9 +79,30 @@ export class Vault extends DurableObject<VaultEnv> {
   #loaded: Loaded | undefined;
   // Live listeners of the conversation (a chat widget): channels, not state.
   #watchers = new Set<WritableStreamDefaultWriter<Uint8Array>>();
+  readonly #journal = new AuditJournal(this.ctx.storage.sql);
+  readonly #ledger = new TaskLedger(this.ctx.storage.sql);
+  readonly #transcript = new Transcript(this.ctx.storage.sql);
+  #shipAt: number | undefined;
+  #shipping: Promise<number> | undefined;
+
+  constructor(ctx: DurableObjectState, env: VaultEnv) {
+    super(ctx, env);
+    // An open vault is brought up to this code's schema before any call reaches it; a wiped one stays empty.
+    void ctx.blockConcurrencyWhile(async () => {
+      if (!hasSchema(ctx.storage.sql) && (await ctx.storage.get("meta")) === undefined) return;
+      migrate(ctx.storage.sql);
+      // Data of a vault written before its table: moved once, in the same serialised start.
+      const legacy = await ctx.storage.get<TranscriptEntry[]>("transcript");
+      if (legacy) {
+        this.#transcript.adopt(legacy);
+        await ctx.storage.delete("transcript");
+      }
+    });
+  }
 
   async open(init: VaultOpen): Promise<void> {
     const state = await this.#state();
+    migrate(this.ctx.storage.sql);
     if (state.meta && state.meta.taskId !== init.taskId) throw new Error("vault already bound to another task");
     const { known, ...rest } = init;
     const meta: VaultMeta = { ...rest, createdAt: state.meta?.createdAt ?? Date.now() };
@@ -77,13 +114,106 @@ export class Vault extends DurableObject<VaultEnv> {
 
   /** Is this principal, holding these key ids, allowed to act on the task now? */
   async gate(principal: string, jtis: readonly string[]): Promise<Gate> {
+    return admit((await this.#state()).meta, principal, jtis);
+  }
+
+  /**
+   * One proxy call's vault work: admit the keys, run the method, and (with
+   * `detail`) journal the call's allowed row, all in this one RPC. A call
+   * whose keys are not admitted runs nothing here. `ship`: the journal goes
+   * to D1 first (an effect whose row is written to D1 with it comes next).
+   */
+  async step(frame: CallFrame, method: StepMethod | null, args: unknown[], detail?: Record<string, unknown>, ship = false): Promise<StepResult<unknown>> {
     const { meta, table } = await this.#state();
-    if (!meta) return { ok: false, code: "task_closed" };
-    if (Date.now() >= meta.expiresAt) return { ok: false, code: "task_closed" };
-    if (meta.principal !== principal) return { ok: false, code: "key_revoked" };
-    if (!jtis.every((j) => meta.jtis.includes(j))) return { ok: false, code: "key_revoked" };
-    // The token count feeds the vault growth limit (src/proxy/ledger/rates.ts).
-    return { ok: true, meta, tokens: table.byToken.size };
+    // The task's own rate limits (src/vault/ledger.ts), counted before anything else, refused keys included.
+    const counted = meta && frame.count ? limitRefusal(this.#ledger.count(frame.count)) : null;
+    if (counted) return counted;
+    const gate = admit(meta, frame.principal, frame.jtis);
+    if (!gate.ok) return gate;
+    // The vault growth limit (src/proxy/ledger/rates.ts), checked where the size is known.
+    if (frame.maxVaultTokens !== undefined && table.byToken.size >= frame.maxVaultTokens) {
+      return limitRefusal(this.#ledger.refuse({ kind: "vault_tokens", limit: frame.maxVaultTokens, what: "vault tokens per task" }))!;
+    }
+    // Before an effect that writes its own row to D1: the rows before it get there first, in order.
+    if (ship) {
+      const shipped = await this.shipAudit().then(() => true, () => false);
+      if (!shipped) return { ok: false, code: "audit_unavailable" };
+    }
+    if (method !== null && !STEPS.has(method)) throw new Error(`vault: ${String(method)} is not a step`);
+    const effect = frame.effect;
+    if (effect) {
+      const claim = this.#ledger.claim(frame.principal, frame.op, effect);
+      if (claim.kind === "refused") return { ok: false, code: claim.code, message: claim.message };
+      if (claim.kind === "replay") {
+        // The effect happened already: nothing runs, the replay is the call's allowed row.
+        await this.#journalRow(allowedRow(frame, { replayed: true }));
+        return { ok: true, result: null, audited: true, replay: claim.result };
+      }
+    }
+    let result: unknown;
+    try {
+      result = method === null ? null : await (this[method] as (...a: unknown[]) => Promise<unknown>)(...args);
+    } catch (err) {
+      if (effect) this.#ledger.release(frame.principal, frame.op, effect.key);
+      throw err;
+    }
+    // An effect done inside this step (a reply) is completed with it; others by the proxy, after their effect.
+    const stored = effect ? effectResult(method, result) : undefined;
+    if (effect && stored === null) this.#ledger.release(frame.principal, frame.op, effect.key);
+    else if (effect && stored !== undefined) this.#ledger.complete(frame.principal, frame.op, effect.key, stored);
+    const effectDone = stored !== undefined && stored !== null;
+    if (!detail) return { ok: true, result, audited: false, effectDone };
+    const extra = stepDetail(method, result);
+    if (extra === null) return { ok: true, result, audited: false, effectDone };
+    await this.#journalRow(allowedRow(frame, { ...detail, ...extra }));
+    return { ok: true, result, audited: true, effectDone };
+  }
+
+  /** The effect of a claimed call happened (outside the vault): replays return this result. */
+  async completeEffect(principal: string, op: string, key: string, result: unknown): Promise<void> {
+    this.#ledger.complete(principal, op, key, result);
+  }
+
+  /** The effect of a claimed call did not happen: a retry may run it. */
+  async releaseEffect(principal: string, op: string, key: string): Promise<void> {
+    this.#ledger.release(principal, op, key);
+  }
+
+  /** The task's ledgers (tests, diagnostics): its counters and the model tokens it spent or reserved. */
+  async ledger(): Promise<{ counters: ReturnType<TaskLedger["counters"]>; llmTokens: number }> {
+    if (!(await this.#state()).meta) return { counters: {}, llmTokens: 0 };
+    return { counters: this.#ledger.counters(), llmTokens: this.#ledger.tokensSpent() };
+  }
+
+  /**
+   * Journal a call's row (a refusal, or an allowed call whose vault work was
+   * elsewhere). With a frame, the keys are admitted first and a call they do
+   * not admit is filed as refused with the admission's code (the code the
+   * caller gets). A closed vault journals nothing: the caller writes to D1.
+   */
+  async record(frame: CallFrame | null, event: AuditEvent): Promise<{ recorded: boolean; gate: Gate | Refusal | null }> {
+    const { meta } = await this.#state();
+    if (!meta) return { recorded: false, gate: frame ? { ok: false, code: "task_closed" } : null };
+    // A call refused before its first vault RPC still counts against the task's limits.
+    const limited = frame?.count ? limitRefusal(this.#ledger.count(frame.count)) : null;
+    const gate = limited ?? (frame ? admit(meta, frame.principal, frame.jtis) : null);
+    // A refusal folded into an earlier row of its counter writes none.
+    if (limited && !limited.audited) return { recorded: true, gate };
+    // Admission comes first, as if checked before anything else: its code and message replace the call's own.
+    const message = gate && !gate.ok ? ((gate as Refusal).message ?? ADMISSION_MESSAGES[gate.code]) : undefined;
+    const row = gate && !gate.ok ? { ...event, decision: "refused" as const, reason: gate.code, detail: { ...event.detail, message } } : event;
+    await this.#journalRow(row);
+    return { recorded: true, gate };
+  }
+
+  /** Ship every journal row to D1 now (before the audit log is read). */
+  async shipAudit(): Promise<number> {
+    const meta = (await this.#state()).meta;
+    if (!meta) return 0;
+    // One shipment at a time: a second caller waits for the first, then ships what is left.
+    const run = (this.#shipping ?? Promise.resolve(0)).catch(() => 0).then(() => shipJournal(this.#journal, this.env.DB, meta.taskId));
+    this.#shipping = run;
+    return run;
   }
 
   /**
@@ -101,11 +231,13 @@ export class Vault extends DurableObject<VaultEnv> {
   }
 
   /** A run returned: its keys die now, whatever the agent left running (waitUntil) or kept. */
-  async revoke(jtis: readonly string[]): Promise<boolean> {
+  async revoke(jtis: readonly string[], revoked?: AuditEvent): Promise<boolean> {
     const state = await this.#state();
     if (!state.meta) return false;
     state.meta = { ...state.meta, jtis: state.meta.jtis.filter((j) => !jtis.includes(j)) };
     await this.ctx.storage.put("meta", state.meta);
+    // The keys.revoked row follows the run's calls in the journal, and ships with them.
+    if (revoked) await this.#journalRow(revoked);
     return true;
   }
 
@@ -149,6 +281,29 @@ export class Vault extends DurableObject<VaultEnv> {
     return out;
   }
 
+  /** Several records in one call (a list read): one RPC, not one per record. */
+  async tokenizeRecords(
+    records: Record<string, unknown>[],
+    pii: Readonly<Record<string, PiiKind | "FREE_TEXT">>,
+  ): Promise<Record<string, unknown>[]> {
+    const out = [];
+    for (const r of records) out.push(await this.tokenizeRecord(r, pii));
+    return out;
+  }
+
+  /**
+   * reply.send's vault work in one call: refuse a token this task did not
+   * issue, tokenize the reply (a raw value it guessed never leaves as such),
+   * append it to the transcript once per idempotency key.
+   */
+  async reply(entry: { text: string; by: string; key: string; source: Provenance }): Promise<{ ok: false } | { ok: true; tokenized: string; replayed: boolean }> {
+    const { unknown } = await this.hydrate(entry.text);
+    if (unknown.length > 0) return { ok: false };
+    const tokenized = await this.tokenize(entry.text, entry.source);
+    const { replayed } = await this.appendTranscript({ role: "agent", by: entry.by, text: tokenized, wrote: entry.text, key: entry.key });
+    return { ok: true, tokenized, replayed };
+  }
+
   /** Outbound text under the hydration policy (src/vault/provenance.ts). Foreign tokens are reported, not guessed. */
   async hydrate(text: string): Promise<OutboundHydration> {
     return (await this.#state()).table.hydrate(text);
@@ -168,24 +323,30 @@ export class Vault extends DurableObject<VaultEnv> {
   }
 
   /**
-   * Before a prompt leaves: is the task's model budget left, and is the prompt
-   * free of every real value this task knows (in any spelling)? One call, so
-   * the gateway does not ship the known values out of the vault.
+   * Before a prompt leaves, in one call (the known values never leave the
+   * vault): mask the agent's strings (llmMask), check the masked prompt is
+   * free of every real value this task knows (in any spelling), and reserve
+   * the model budget: the prompt estimate plus the completion it may ask
+   * for, capped by what is left (src/vault/ledger.ts). A refusal reserves nothing.
    */
-  async llmPreflight(prompt: string, budget: number): Promise<{ ok: true; used: number } | { ok: false; code: "budget_exhausted" | "pii_in_prompt"; kinds: string[] }> {
-    const { table } = await this.#openState();
-    const used = (await this.ctx.storage.get<number>("llm_tokens")) ?? 0;
-    if (used >= budget) return { ok: false, code: "budget_exhausted", kinds: [] };
-    const kinds = table.realValueKinds(prompt);
-    return kinds.length ? { ok: false, code: "pii_in_prompt", kinds } : { ok: true, used };
+  async llmPrepare(
+    texts: string[],
+    r: { budget: number; promptTokens: number; maxTokens: number },
+  ): Promise<{ ok: true; mask: ModelMask; reservation: { id: string; maxTokens: number } } | { ok: false; code: "budget_exhausted" | "pii_in_prompt"; kinds: string[] }> {
+    const { table, meta } = await this.#openState();
+    if (this.#ledger.tokensSpent() >= r.budget) return { ok: false, code: "budget_exhausted", kinds: [] };
+    const mask = maskForModel(texts, table);
+    const kinds = table.realValueKinds(mask.texts.join("\n"));
+    if (kinds.length) return { ok: false, code: "pii_in_prompt", kinds };
+    const reservation = this.#ledger.reserveTokens(meta!.principal, r.budget, r.promptTokens, r.maxTokens);
+    return reservation ? { ok: true, mask, reservation } : { ok: false, code: "budget_exhausted", kinds: [] };
   }
 
-  /** After the model answered: count its tokens and tokenize what the agent will read. */
-  async llmSettle(tokens: number, texts: string[]): Promise<{ used: number; texts: string[] }> {
+  /** After the model answered (or failed: 0 tokens, no texts): settle its reservation and tokenize what the agent will read. */
+  async llmSettle(reservationId: string, tokens: number, texts: string[]): Promise<{ used: number; texts: string[] }> {
     const { table } = await this.#openState();
-    const used = ((await this.ctx.storage.get<number>("llm_tokens")) ?? 0) + tokens;
+    const used = this.#ledger.settleTokens(reservationId, tokens);
     const out = texts.map((t) => table.tokenize(t, "agent"));
-    await this.ctx.storage.put("llm_tokens", used);
     await this.#flush(table);
     return { used, texts: out };
   }
@@ -193,11 +354,9 @@ export class Vault extends DurableObject<VaultEnv> {
   /** Append to the conversation; an entry whose key is already there is not added again. */
   async appendTranscript(entry: Omit<TranscriptEntry, "at">): Promise<{ replayed: boolean }> {
     await this.#openState();
-    const list = (await this.ctx.storage.get<TranscriptEntry[]>("transcript")) ?? [];
-    if (entry.key && list.some((e) => e.key === entry.key)) return { replayed: true };
-    list.push({ ...entry, at: Date.now() });
-    await this.ctx.storage.put("transcript", list);
-    await this.#broadcast(list.length - 1, entry);
+    const index = this.#transcript.append(entry);
+    if (index === null) return { replayed: true };
+    await this.#broadcast(index, entry);
     return { replayed: false };
   }
 
@@ -224,26 +383,45 @@ export class Vault extends DurableObject<VaultEnv> {
   }
 
   async transcript(): Promise<TranscriptEntry[]> {
-    return (await this.ctx.storage.get<TranscriptEntry[]>("transcript")) ?? [];
+    if (!(await this.#state()).meta) return [];
+    return this.#transcript.entries();
   }
 
   async stats(): Promise<{ open: boolean; tokens: number; keys: number }> {
     const state = await this.#state();
-    const keys = (await this.ctx.storage.list()).size;
+    // Storage keys and SQLite tables: a wiped vault has neither.
+    const keys = (await this.ctx.storage.list()).size + tableCount(this.ctx.storage.sql);
     return { open: state.meta !== undefined, tokens: state.table.byToken.size, keys };
   }
 
-  /** The task is over: forget everything. */
+  /** Audit rows in this vault's journal, not yet in D1 (tests, diagnostics). */
+  async journalSize(): Promise<number> {
+    return this.#journal.size();
+  }
+
+  /** The task is over: ship the journal, then forget everything. A journal D1 cannot take yet keeps the vault (throws). */
   async close(): Promise<void> {
+    await this.shipAudit();
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
+    this.#shipAt = undefined;
     this.#loaded = undefined;
     for (const w of this.#watchers) void w.close().catch(() => undefined);
     this.#watchers.clear();
   }
 
+  /** One alarm, two jobs: ship the journal when rows wait, and end the task at its maximum lifetime. */
   override async alarm(): Promise<void> {
-    const meta = await this.ctx.storage.get<VaultMeta>("meta");
+    const meta = (await this.#state()).meta;
+    // A failed shipment throws: the runtime retries the alarm, the rows stay.
+    await this.shipAudit();
+    this.#shipAt = undefined;
+    if (meta && Date.now() < meta.expiresAt) {
+      // Rows journaled while this shipment was on its way get a shipment of their own.
+      if (this.#journal.pending(1).length > 0) await this.#armShipment();
+      else await this.ctx.storage.setAlarm(meta.expiresAt);
+      return;
+    }
     await this.close();
     if (meta) {
       await appendAudit(database(this.env.DB), {
@@ -255,6 +433,20 @@ export class Vault extends DurableObject<VaultEnv> {
       // What waited for approval in this task expires with it (docs/approvals.md).
       await expireTask(this.env, meta.taskId, "the task outlived its maximum lifetime");
     }
+  }
+
+  /** Journal a row (durable when this returns) and make sure the alarm will ship it. */
+  async #journalRow(event: AuditEvent): Promise<void> {
+    this.#journal.append(event);
+    if (this.#shipAt === undefined) await this.#armShipment();
+  }
+
+  async #armShipment(): Promise<void> {
+    const after = Number(this.env.SILOOS_AUDIT_SHIP_MS ?? SHIP_AFTER_MS);
+    const at = Date.now() + (Number.isFinite(after) && after >= 0 ? after : SHIP_AFTER_MS);
+    const current = await this.ctx.storage.getAlarm();
+    if (current === null || current > at) await this.ctx.storage.setAlarm(at);
+    this.#shipAt = at;
   }
 
   async #flush(table: TokenTable): Promise<void> {
@@ -281,6 +473,27 @@ export class Vault extends DurableObject<VaultEnv> {
     this.#loaded = loaded;
     return loaded;
   }
+}
+
+/** A per-task limit's refusal, audited only at its 1st, 10th, 100th … (the rest are folded in). */
+function limitRefusal(r: CountResult): Refusal | null {
+  return r.ok ? null : { ok: false, code: r.code, message: r.message, audited: isPowerOfTen(r.refused) };
+}
+
+/** What an effect done inside a step stores for its replays; null: it did not happen; undefined: not done here. */
+function effectResult(method: StepMethod | null, result: unknown): Record<string, unknown> | null | undefined {
+  if (method !== "reply") return undefined;
+  return (result as Awaited<ReturnType<Vault["reply"]>>).ok ? { delivered: true } : null;
+}
+
+/** Audit detail a step's own result adds; null = the step refused, so no allowed row. */
+function stepDetail(method: StepMethod | null, result: unknown): Record<string, unknown> | null {
+  if (method === "transcript") return { entries: (result as unknown[]).length };
+  if (method === "reply") {
+    const r = result as Awaited<ReturnType<Vault["reply"]>>;
+    return r.ok ? { text: auditableText(r.tokenized, 1000), replayed: r.replayed } : null;
+  }
+  return {};
 }
 
 function watchLine(index: number, e: Omit<TranscriptEntry, "at">, table: TokenTable): Uint8Array {

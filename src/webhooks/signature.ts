@@ -1,4 +1,6 @@
 import { SiloError } from "../errors/index.ts";
+import { concatBytes, fromHex, toHex, utf8 } from "../crypto/encoding.ts";
+import { hmacKey, hmacSign, hmacVerify } from "../crypto/hmac.ts";
 
 /**
  * Stripe-style webhook signatures:
@@ -42,7 +44,7 @@ export function parseSignatureHeader(header: string | undefined): ParsedSignatur
       timestamp = Number(value);
     } else if (key === "v1") {
       if (!/^[0-9a-fA-F]{64}$/.test(value)) throw new SiloError("bad_signature", "malformed v1 signature: expected 64 hex characters");
-      signatures.push(hexBytes(value));
+      signatures.push(fromHex(value));
     }
     // Other schemes (v0, …) are ignored, as Stripe does: only v1 is trusted.
   }
@@ -58,33 +60,11 @@ export function parseSignatureHeader(header: string | undefined): ParsedSignatur
  */
 export async function verifySignature(secrets: readonly string[], header: string | undefined, rawBody: Uint8Array, nowMs = Date.now()): Promise<VerifiedSignature> {
   const parsed = parseSignatureHeader(header);
-  const signed = concat(new TextEncoder().encode(`${parsed.timestamp}.`), rawBody);
+  const signed = concatBytes(utf8(`${parsed.timestamp}.`), rawBody);
   const keys = await Promise.all(secrets.map(hmacKey));
-  const checks = await Promise.all(keys.flatMap((key) => parsed.signatures.map((sig) => crypto.subtle.verify("HMAC", key, sig, signed))));
+  const checks = await Promise.all(keys.flatMap((key) => parsed.signatures.map((sig) => hmacVerify(key, signed, sig))));
   if (!checks.includes(true)) throw new SiloError("bad_signature", "no v1 signature matches this source's secret");
   const age = Math.abs(Math.floor(nowMs / 1000) - parsed.timestamp);
   if (age > REPLAY_WINDOW_SECONDS) throw new SiloError("stale_signature", `the signature timestamp is more than ${REPLAY_WINDOW_SECONDS} s from now`);
-  const digest = new Uint8Array(await crypto.subtle.sign("HMAC", keys[0]!, signed));
-  return { digest: toHex(digest) };
-}
-
-function hmacKey(secret: string): Promise<CryptoKey> {
-  return crypto.subtle.importKey("raw", new TextEncoder().encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
-}
-
-function hexBytes(hex: string): Uint8Array {
-  const out = new Uint8Array(hex.length / 2);
-  for (let i = 0; i < out.length; i++) out[i] = Number.parseInt(hex.slice(i * 2, i * 2 + 2), 16);
-  return out;
-}
-
-function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
-}
-
-function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
+  return { digest: toHex(await hmacSign(keys[0]!, signed)) };
 }

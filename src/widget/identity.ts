@@ -1,4 +1,6 @@
-import { purposeKey, sign, verify } from "./signing.ts";
+import { recordIdSource } from "../contracts/ids.ts";
+import { fromBase64url, toBase64url } from "../crypto/encoding.ts";
+import { hmacSign, hmacVerify, purposeKey } from "../crypto/hmac.ts";
 
 /**
  * Visitor identity: the company's own backend says which customer is signed
@@ -10,14 +12,16 @@ import { purposeKey, sign, verify } from "./signing.ts";
  */
 export async function mintIdentity(siteSecret: string, customerId: string, ttlSeconds = 3600, now = Date.now()): Promise<string> {
   const body = `v1.${customerId}.${Math.floor(now / 1000) + ttlSeconds}`;
-  return `${body}.${await sign(await purposeKey(siteSecret, "widget-identity"), body)}`;
+  return `${body}.${toBase64url(await hmacSign(await purposeKey(siteSecret, "widget-identity"), body))}`;
 }
 
+const IDENTITY_TOKEN = new RegExp(String.raw`^(v1\.(${recordIdSource("cus")})\.(\d{9,12}))\.([A-Za-z0-9_-]{20,100})$`);
+
 export async function verifyIdentity(siteSecret: string, token: string, now = Date.now()): Promise<{ customerId: string } | null> {
-  const m = /^(v1\.(cus_[A-Za-z0-9]{4,32})\.(\d{9,12}))\.([A-Za-z0-9_-]{20,100})$/.exec(token);
+  const m = IDENTITY_TOKEN.exec(token);
   if (!m) return null;
   const [, body, customerId, exp, sig] = m;
   if (Number(exp) * 1000 < now) return null;
-  if (!(await verify(await purposeKey(siteSecret, "widget-identity"), body!, sig!))) return null;
+  if (!(await hmacVerify(await purposeKey(siteSecret, "widget-identity"), body!, fromBase64url(sig!)))) return null;
   return { customerId: customerId! };
 }

@@ -1,3 +1,5 @@
+import { sha256Hex } from "../crypto/encoding.ts";
+
 /**
  * How many widget sessions may open in an hour: per identity token (so one
  * leaked or replayed token cannot use up its customer's sessions for every
@@ -32,7 +34,6 @@ export async function openWithinQuota(db: D1Database, s: NewWidgetSession): Prom
 }
 
 /** SHA-256 of the identity token: names it without storing a bearer credential. */
-export async function identityDigest(token: string): Promise<string> {
-  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token)));
-  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
+export function identityDigest(token: string): Promise<string> {
+  return sha256Hex(token);
 }

@@ -1,9 +1,12 @@
 import { z } from "zod";
-import { b64url, purposeKey, sign, unb64url, verify } from "./signing.ts";
+import { fromBase64url, fromUtf8, toBase64url, utf8 } from "../crypto/encoding.ts";
+import { hmacSign, hmacVerify, purposeKey } from "../crypto/hmac.ts";
 
 /**
- * A widget session token, signed by the router: which site, which customer,
- * which session row. The page keeps it (localStorage) to resume after a reload.
+ * A widget session token, signed by the router with SILOOS_WIDGET_SECRET
+ * (its own secret: an operator's secret or cookie is no widget session, and a
+ * widget token is no operator session): which site, which customer, which
+ * session row. The page keeps it (localStorage) to resume after a reload.
  */
 const SessionSchema = z.object({ sid: z.string(), site: z.string(), customer: z.string(), exp: z.number() });
 export type WidgetSession = z.infer<typeof SessionSchema>;
@@ -12,16 +15,16 @@ export type WidgetSession = z.infer<typeof SessionSchema>;
 export const SESSION_TTL_SECONDS = 2 * 3600;
 
 export async function signSession(secret: string, s: WidgetSession): Promise<string> {
-  const body = b64url(new TextEncoder().encode(JSON.stringify(s)));
-  return `${body}.${await sign(await purposeKey(secret, "widget-session"), body)}`;
+  const body = toBase64url(utf8(JSON.stringify(s)));
+  return `${body}.${toBase64url(await hmacSign(await purposeKey(secret, "widget-session"), body))}`;
 }
 
 export async function readSession(secret: string, token: string | undefined, now = Date.now()): Promise<WidgetSession | null> {
   const [body, sig] = token?.split(".") ?? [];
   if (!body || !sig || body.length > 2000) return null;
-  if (!(await verify(await purposeKey(secret, "widget-session"), body, sig))) return null;
   try {
-    const parsed = SessionSchema.safeParse(JSON.parse(new TextDecoder().decode(unb64url(body))));
+    if (!(await hmacVerify(await purposeKey(secret, "widget-session"), body, fromBase64url(sig)))) return null;
+    const parsed = SessionSchema.safeParse(JSON.parse(fromUtf8(fromBase64url(body))));
     return parsed.success && parsed.data.exp * 1000 > now ? parsed.data : null;
   } catch {
     return null;

@@ -74,7 +74,8 @@ export function useSystem(opts: Partial<SystemOptions> = {}): Harness {
  * admits them in the vault, as the router does for a run. Once the task has
  * moved on (another holder, closed) the stashed keys are sent as they are.
  */
-async function drive(sys: System, secrets: LocalSecrets, agent: string, attack: Record<string, unknown>, taskId = "tsk_000000000000"): Promise<any> {
+/** An attack from inside `agent`; a replay gets a fresh key pair admitted by the task's vault (keys die when a run returns). */
+export async function drive(sys: System, secrets: LocalSecrets, agent: string, attack: Record<string, unknown>, taskId = "tsk_000000000000"): Promise<any> {
   const send = async (body: Record<string, unknown>): Promise<any> => {
     if (sys.agentMode !== "service") {
       // Outside service mode the cell exists only for a hop: the driver opens it through the router's seam.

@@ -3,7 +3,7 @@
  * system.ts calls. In service mode every agent is its own Miniflare Worker
  * (system.ts). In loader and namespace modes there is no agent Worker at all:
  * the router gets a Worker Loader, the CELL_CODE namespace of published
- * builds and the egress guard's kernel door (loader), or a stand-in dispatch
+ * builds and the egress guard's GuardIssuer door (loader), or a stand-in dispatch
  * namespace (namespace); each agent folder is built and published after
  * boot, as `npm run publish:agent` does in production.
  */
@@ -30,7 +30,7 @@ export interface CellWiring {
 }
 
 export async function cellWiring(mode: AgentMode, dirs: readonly string[], registry: Registry, opts: { root: string; compatibilityDate: string }): Promise<CellWiring> {
-  const egress = { EGRESS: { name: "siloos-egress", entrypoint: "EgressKernel" } };
+  const egress = { EGRESS: { name: "siloos-egress", entrypoint: "GuardIssuer" } };
   const code = { CELL_CODE: CELL_CODE_ID };
   // Publish through whichever Worker binds CELL_CODE.
   const publishVia = (holder: string) => async (mf: Miniflare) => {

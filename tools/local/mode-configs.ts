@@ -25,11 +25,11 @@ binding = "LOADER"
 binding = "CELL_CODE"
 id = "00000000000000000000000000000000"
 
-# The egress guard's kernel door: a guard labelled with agent and task, set as each dynamic Worker's globalOutbound.
+# The egress guard's door for the router (GuardIssuer): a guard labelled with agent and task, set as each dynamic Worker's globalOutbound.
 [[services]]
 binding = "EGRESS"
 service = "siloos-egress"
-entrypoint = "EgressKernel"
+entrypoint = "GuardIssuer"
 `,
   namespace: `
 # Namespace mode: agents are user Workers in a Workers for Platforms dispatch

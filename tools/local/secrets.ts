@@ -10,6 +10,8 @@ export interface LocalSecrets {
   SILOOS_SIGNING_KEYS: string;
   SILOOS_VERIFY_JWKS: string;
   SILOOS_OPERATOR_SECRET: string;
+  /** Signs widget sessions (never the operator secret: one secret per purpose). */
+  SILOOS_WIDGET_SECRET: string;
   /** JSON: webhook source → signing secret. */
   SILOOS_WEBHOOK_SECRETS: string;
   SILOOS_AUDIT_KEY: string;
@@ -23,6 +25,7 @@ export async function generateSecrets(): Promise<LocalSecrets> {
     SILOOS_SIGNING_KEYS: JSON.stringify([key]),
     SILOOS_VERIFY_JWKS: JSON.stringify(publicJwks([key])),
     SILOOS_OPERATOR_SECRET: randomBytes(32).toString("base64url"),
+    SILOOS_WIDGET_SECRET: randomBytes(32).toString("base64url"),
     SILOOS_WEBHOOK_SECRETS: JSON.stringify({ helpdesk: `whsec_${randomBytes(24).toString("base64url")}` }),
     SILOOS_AUDIT_KEY: randomBytes(32).toString("base64url"),
   };
@@ -32,7 +35,7 @@ export async function loadOrCreateDevVars(path: string): Promise<{ secrets: Loca
   const existing = await readFile(path, "utf8").catch(() => null);
   if (existing !== null) {
     const vars = parseDevVars(existing);
-    const missing = (["SILOOS_API_KEY", "SILOOS_ADMIN_KEY", "SILOOS_SIGNING_KEYS", "SILOOS_VERIFY_JWKS", "SILOOS_OPERATOR_SECRET", "SILOOS_WEBHOOK_SECRETS", "SILOOS_AUDIT_KEY"] as const).filter((k) => !vars[k]);
+    const missing = (["SILOOS_API_KEY", "SILOOS_ADMIN_KEY", "SILOOS_SIGNING_KEYS", "SILOOS_VERIFY_JWKS", "SILOOS_OPERATOR_SECRET", "SILOOS_WIDGET_SECRET", "SILOOS_WEBHOOK_SECRETS", "SILOOS_AUDIT_KEY"] as const).filter((k) => !vars[k]);
     if (missing.length === 0) return { secrets: vars as unknown as LocalSecrets, created: false };
     const fresh = await generateSecrets();
     const merged = { ...fresh, ...vars } as unknown as LocalSecrets;

@@ -10,12 +10,12 @@
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { AgentCodeSchema, cellCodeKeys } from "../../src/contracts/cell.ts";
-import type { EgressKernel } from "../../src/egress/index.ts";
+import type { GuardIssuer } from "../../src/egress/index.ts";
 
 interface StandInEnv {
   LOADER: WorkerLoader;
   CELL_CODE: KVNamespace;
-  EGRESS: Service<EgressKernel>;
+  EGRESS: Service<GuardIssuer>;
 }
 
 interface Dispatch {

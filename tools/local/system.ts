@@ -7,6 +7,7 @@
  * integration tests and the benchmark all start the system through here.
  */
 import { join, resolve } from "node:path";
+import type { LatencyModel } from "./latency.ts";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions as WorkerOptions } from "miniflare";
 import type { AgentMode } from "../../src/contracts/cell.ts";
 import type { Registry } from "../../src/registry/schema.ts";
@@ -49,6 +50,8 @@ export interface SystemOptions {
   asDeployed?: boolean;
   /** How agents run (SILOOS_AGENT_MODE): service (default), loader or namespace. See tools/local/cells.ts. */
   agentMode?: AgentMode;
+  /** Bench only: a fixed delay per D1 and Durable Object call (tools/local/latency.ts). */
+  latency?: LatencyModel;
   /** Test instrumentation: a Worker with the router's cell bindings (scriptPath), to drive agents through the same seam. */
   cellDriver?: string;
 }
@@ -73,7 +76,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   // Every Worker as its wrangler config describes it; the entry is the config's main.
   const [routerCfg, proxyCfg, egressCfg, ...agentCfgs] = [ROUTER_CONFIG, PROXY_CONFIG, EGRESS_CONFIG, ...dirs.map((d) => join(d, "wrangler.toml"))].map(readWorkerConfig);
   const cells = await cellWiring(opts.agentMode ?? "service", dirs, registry, { root: ROOT, compatibilityDate: COMPATIBILITY_DATE });
-  const [router, proxy, egress, ...agents] = await Promise.all([routerCfg!, proxyCfg!, egressCfg!, ...agentCfgs].map((w) => bundleWorker(w.main, registry)));
+  // The bench's latency model wraps the Workers that hold D1 and Durable Object bindings (tools/local/latency.ts).
+  const [router, proxy, egress, ...agents] = await Promise.all([routerCfg!, proxyCfg!, egressCfg!, ...agentCfgs].map((w, i) => bundleWorker(w.main, registry, i < 3 ? opts.latency : undefined)));
   const d1Id = d1IdOf(routerCfg!);
   const migrations = routerCfg!.migrationsDir ?? join(ROOT, "migrations");
   // Persisted state: migrated and seeded before the router listens (ready means ready).
@@ -101,6 +105,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         SILOOS_ADMIN_KEY: opts.secrets.SILOOS_ADMIN_KEY,
         SILOOS_SIGNING_KEYS: opts.secrets.SILOOS_SIGNING_KEYS,
         SILOOS_OPERATOR_SECRET: opts.secrets.SILOOS_OPERATOR_SECRET,
+        SILOOS_WIDGET_SECRET: opts.secrets.SILOOS_WIDGET_SECRET,
         SILOOS_WEBHOOK_SECRETS: opts.secrets.SILOOS_WEBHOOK_SECRETS,
         SILOOS_AUDIT_KEY: opts.secrets.SILOOS_AUDIT_KEY,
         ...opts.routerVars,
@@ -109,7 +114,8 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
     {
       ...proxyCfg!.options,
       ...module(proxy!),
-      ...(opts.vault ? { durableObjects: { VAULT: { className: opts.vault.className, scriptName: "test-vault" } } } : {}),
+      // SQLite-backed like the config's Vault (new_sqlite_classes): the audit journal needs it.
+      ...(opts.vault ? { durableObjects: { VAULT: { className: opts.vault.className, scriptName: "test-vault", useSQLite: true } } } : {}),
       bindings: { ...proxyCfg!.options.bindings, SILOOS_VERIFY_JWKS: opts.secrets.SILOOS_VERIFY_JWKS, ...(opts.asDeployed ? {} : LOCAL_DEV), ...opts.proxyVars },
     },
     { ...egressCfg!.options, ...module(egress!) },
@@ -170,7 +176,7 @@ async function instrumentWorkers(opts: SystemOptions, registry: Registry, d1Id: 
       compatibilityDate: COMPATIBILITY_DATE,
       modules: [{ type: "ESModule", path: host.path, contents: host.contents }],
       d1Databases: { DB: d1Id },
-      durableObjects: { VAULT: opts.vault.className },
+      durableObjects: { VAULT: { className: opts.vault.className, useSQLite: true } },
     });
   }
   return out;
@@ -183,7 +189,7 @@ async function testDriver(scriptPath: string, registry: Registry): Promise<Worke
     name: "test-cell-driver",
     compatibilityDate: COMPATIBILITY_DATE,
     modules: [{ type: "ESModule", path: driver.path, contents: driver.contents }],
-    serviceBindings: { PROXY: { name: "siloos-proxy", entrypoint: "KernelGate" } },
+    serviceBindings: { PROXY: { name: "siloos-proxy", entrypoint: "RouterGate" } },
   };
 }
 

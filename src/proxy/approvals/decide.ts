@@ -66,6 +66,8 @@ export async function decideOne(env: ProxyEnv, id: string, decision: Decision, b
   if (out.status === "refused") {
     // A refused decision is audited like a refused call: who tried to decide what, and why not.
     const taskId = (await env.DB.prepare("SELECT task_id FROM pending_actions WHERE id = ?").bind(id).first<{ task_id: string }>())?.task_id ?? null;
+    // The task's journaled call rows reach D1 before this row (in order); a vault that cannot ship keeps them.
+    if (taskId) await vaultFor(env, taskId).shipAudit().catch(() => undefined);
     await appendAudit(database(env.DB), { taskId, actor: by, event: decision === "approve" ? "approval.approved" : "approval.rejected", decision: "refused", reason: out.error, detail: { actionId: taskId ? id : "unknown" } });
   }
   return out;
@@ -83,6 +85,10 @@ async function decide(env: ProxyEnv, id: string, decision: Decision, by: string,
   if (row.expires_at <= Date.now() || !(await vaultFor(env, row.task_id).meta())) {
     await expireTask(env, row.task_id, "the task ended before a decision");
     return refused(id, new SiloError("approval_expired", "the task this action belongs to has ended; nothing was done"));
+  }
+  // The rows of the task's calls, journaled in its vault, go to D1 before the decision's rows.
+  if (!(await vaultFor(env, row.task_id).shipAudit().then(() => true, () => false))) {
+    return refused(id, new SiloError("audit_unavailable", "the audit log is unavailable; nothing was done"));
   }
   return decision === "reject" ? reject(env, row, by) : approve(env, row, by);
 }

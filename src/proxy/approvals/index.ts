@@ -6,7 +6,7 @@ import { vaultFor, type ProxyEnv } from "../env.ts";
 import { decideOne, listPending, pendingCount, type DecisionOutcome } from "./decide.ts";
 
 /**
- * The router's door to held actions (KernelGate): list them for a role with
+ * The router's door to held actions (RouterGate): list them for a role with
  * what a person needs to judge them (tokenized arguments, the records the
  * agent read, the agent's procedure, the task's transcript), and decide them
  * one by one or in bulk. Agents have no door here: AgentGate has no such

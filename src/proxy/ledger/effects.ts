@@ -1,4 +1,5 @@
 import type { OpName } from "../../contracts/proxy.ts";
+import { sha256Hex } from "../../crypto/encoding.ts";
 import { SiloError } from "../../errors/index.ts";
 
 /**
@@ -24,9 +25,8 @@ const PK = "task_id = ? AND principal = ? AND op = ? AND idempotency_key = ?";
 const pk = (c: EffectClaim) => [c.taskId, c.principal, c.op, c.key] as const;
 
 /** SHA-256 of the arguments in canonical JSON (keys sorted at every level). */
-export async function argsHash(args: unknown): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonicalJson(args)));
-  return Array.from(new Uint8Array(digest), (b) => b.toString(16).padStart(2, "0")).join("");
+export function argsHash(args: unknown): Promise<string> {
+  return sha256Hex(canonicalJson(args));
 }
 
 export function canonicalJson(value: unknown): string {

@@ -3,16 +3,19 @@ import { DEFAULT_RATE_LIMITS, type RateLimits } from "../../contracts/limits.ts"
 import type { OpName } from "../../contracts/proxy.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findAgent, type Registry } from "../../registry/index.ts";
+import type { TaskCount } from "../../vault/ledger.ts";
 
 /**
  * In-cell rate limits: per task (over its life) and per principal (per
- * minute, across tasks), on proxy calls, replies and vault growth. Each
- * counter is one conditional upsert (`... DO UPDATE ... WHERE count < limit
- * RETURNING count`), so N concurrent calls never pass a limit. Since every
- * call writes at most one audit row, the call limit also bounds the audit
- * rows a task's proxy calls can write; the refusals themselves are audited
- * in aggregate (the 1st, 10th, 100th … of a counter), and counted exactly in
- * rate_counters, so they cannot flood the log.
+ * minute, across tasks), on proxy calls, replies and vault growth. The
+ * per-task counters are the task's own, in its Vault (src/vault/ledger.ts),
+ * counted by the call's first vault RPC; the per-principal counters span
+ * tasks, so each is one conditional upsert in D1 (`... DO UPDATE ... WHERE
+ * count < limit RETURNING count`). Either way N concurrent calls never pass a
+ * limit. Since every call writes at most one audit row, the call limit also
+ * bounds the audit rows a task's proxy calls can write; the refusals
+ * themselves are audited in aggregate (the 1st, 10th, 100th … of a counter),
+ * and counted exactly, so they cannot flood the log.
  */
 export class RateLimited extends SiloError {
   /** False for a refusal folded into an earlier audit row of the same counter. */
@@ -24,7 +27,7 @@ export class RateLimited extends SiloError {
 }
 
 /** Ops that can mint vault tokens (tokenized reads, agent and model text). */
-const MINTING_OPS: ReadonlySet<string> = new Set<OpName>(["customer.read", "orders.list", "case.read", "shipment.track", "reply.send", "llm.chat"]);
+export const MINTING_OPS: ReadonlySet<string> = new Set<OpName>(["customer.read", "orders.list", "case.read", "shipment.track", "reply.send", "llm.chat"]);
 const MINUTE_MS = 60_000;
 
 interface Counter {
@@ -40,32 +43,27 @@ export function rateLimitsFor(registry: Registry, principal: string): RateLimits
   return agent?.rateLimits ?? DEFAULT_RATE_LIMITS;
 }
 
-/** Count this call against every limit it falls under; throws RateLimited past any of them. */
-export async function admitCall(d1: D1Database, call: { taskId: string; principal: string; op: string; vaultTokens: number; limits: RateLimits; now?: number }): Promise<void> {
-  const { taskId, principal, op, limits } = call;
+/** The task's own counters this call counts against, for its first vault RPC (CallFrame.count). */
+export function taskCounts(op: string, limits: RateLimits): TaskCount[] {
+  const counts: TaskCount[] = [{ kind: "calls", limit: limits.perTask.calls, what: "proxy calls per task" }];
+  if (op === "reply.send") counts.push({ kind: "replies", limit: limits.perTask.replies, what: "replies per task" });
+  return counts;
+}
+
+/** Count this call against every per-principal limit (across tasks); throws RateLimited past any of them. */
+export async function admitCall(d1: D1Database, call: { principal: string; op: string; limits: RateLimits; now?: number }): Promise<void> {
+  const { principal, op, limits } = call;
   const minute = Math.floor((call.now ?? Date.now()) / MINUTE_MS);
-  const task = `task:${taskId}`;
-  if (MINTING_OPS.has(op) && call.vaultTokens >= limits.perTask.vaultTokens) {
-    await refuse(d1, { scope: task, kind: "vault_tokens", period: 0, limit: limits.perTask.vaultTokens, what: "vault tokens per task" });
-  }
-  const counters: Counter[] = [
-    { scope: task, kind: "calls", period: 0, limit: limits.perTask.calls, what: "proxy calls per task" },
-    { scope: principal, kind: "calls", period: minute, limit: limits.perAgent.callsPerMinute, what: `proxy calls per minute for ${principal}` },
-  ];
-  if (op === "reply.send") {
-    counters.push(
-      { scope: task, kind: "replies", period: 0, limit: limits.perTask.replies, what: "replies per task" },
-      { scope: principal, kind: "replies", period: minute, limit: limits.perAgent.repliesPerMinute, what: `replies per minute for ${principal}` },
-    );
-  }
+  const counters: Counter[] = [{ scope: principal, kind: "calls", period: minute, limit: limits.perAgent.callsPerMinute, what: `proxy calls per minute for ${principal}` }];
+  if (op === "reply.send") counters.push({ scope: principal, kind: "replies", period: minute, limit: limits.perAgent.repliesPerMinute, what: `replies per minute for ${principal}` });
   const results = await d1
     .batch(
-    counters.map((c) =>
-      d1
-        .prepare(
-          "INSERT INTO rate_counters (scope, kind, period, count, refused) VALUES (?, ?, ?, 1, 0) ON CONFLICT (scope, kind, period) DO UPDATE SET count = count + 1 WHERE count < ? RETURNING count",
-        )
-        .bind(c.scope, c.kind, c.period, c.limit),
+      counters.map((c) =>
+        d1
+          .prepare(
+            "INSERT INTO rate_counters (scope, kind, period, count, refused) VALUES (?, ?, ?, 1, 0) ON CONFLICT (scope, kind, period) DO UPDATE SET count = count + 1 WHERE count < ? RETURNING count",
+          )
+          .bind(c.scope, c.kind, c.period, c.limit),
       ),
     )
     .catch(() => {

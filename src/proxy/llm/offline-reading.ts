@@ -1,5 +1,7 @@
 import type { ChatRequest, ToolSpec } from "../../contracts/llm.ts";
+import { IDS_IN_TEXT, ORDER_IDS_IN_TEXT } from "../../contracts/ids.ts";
 import { AGENT_WRITTEN_MARKER, CONTEXT_MARKER, HANDED_OVER, REFUND_INTENT } from "../../contracts/prompt.ts";
+import { TOKEN_PATTERN } from "../../contracts/tokens.ts";
 
 /** What the offline model reads from a request: its tools, the calls so far and their results. */
 export interface Conversation {
@@ -95,14 +97,14 @@ function enumOf(tool: ToolSpec | undefined, prop: string): string[] {
 
 /** "700", "$700", "700.00 USD", "USD 700": the first money-looking number, order ids excluded. */
 export function parseAmount(text: string): number | undefined {
-  const clean = text.replace(/\b(?:ord|cus|cas|tsk)_[A-Za-z0-9]+\b/g, " ").replace(/\[[A-Z]+_\d+\]/g, " ");
+  const clean = text.replace(IDS_IN_TEXT, " ").replace(TOKEN_PATTERN, " ");
   const withCurrency = /(?:\$\s?|USD\s?)(\d{1,6}(?:\.\d{1,2})?)\b|\b(\d{1,6}(?:\.\d{1,2})?)\s?(?:USD|dollars?|\$)/i.exec(clean);
   const raw = withCurrency ? (withCurrency[1] ?? withCurrency[2]) : /\brefund(?:\s+(?:of|for))?\s+(\d{1,6}(?:\.\d{1,2})?)\b/i.exec(clean)?.[1];
   return raw ? Number(raw) : undefined;
 }
 
 function pickOrder(orders: Order[], text: string, amount: number | undefined, guess: boolean): Order | undefined {
-  const named = [...text.matchAll(/\bord_[A-Za-z0-9]{4,32}\b/g)].map((m) => m[0]);
+  const named = [...text.matchAll(ORDER_IDS_IN_TEXT)].map((m) => m[0]);
   for (const id of named) {
     const found = orders.find((o) => o.id === id);
     if (found) return found;

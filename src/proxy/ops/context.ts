@@ -2,8 +2,8 @@ import type { z } from "zod";
 import type { CapabilityName } from "../../contracts/capabilities.ts";
 import type { OpArgs, OpName } from "../../contracts/proxy.ts";
 import type { Db } from "../../db/index.ts";
-import type { Vault } from "../../vault/vault.ts";
 import type { Authenticated } from "../authenticate.ts";
+import type { CallVault } from "../call-vault.ts";
 import type { SystemOfRecord } from "../connectors/types.ts";
 import type { ProxyEnv } from "../env.ts";
 import type { Registry } from "../../registry/schema.ts";
@@ -13,7 +13,8 @@ export interface OpContext {
   env: ProxyEnv;
   db: Db;
   auth: Authenticated;
-  vault: DurableObjectStub<Vault>;
+  /** The task's vault, admitting this call's keys in each RPC. */
+  vault: CallVault;
   crm: SystemOfRecord;
   registry: Registry;
   idempotencyKey: string | undefined;

@@ -3,7 +3,7 @@ import { findCapability } from "../../contracts/capabilities.ts";
 import type { ChatRequest, ChatResponse } from "../../contracts/llm.ts";
 import { SiloError } from "../../errors/index.ts";
 import { unmask, type MaskedSpan } from "../../vault/masking.ts";
-import { estimatePromptTokens, reserveTokens, settleTokens } from "../ledger/tokens.ts";
+import { estimatePromptTokens } from "../ledger/tokens.ts";
 import { llmRoute } from "../llm/provider.ts";
 import type { OpDefinition } from "./context.ts";
 
@@ -23,23 +23,20 @@ export const llmChat: OpDefinition<"llm.chat"> = {
     if (!cap?.models.includes(req.model)) throw new SiloError("model_denied", `model ${req.model} is not granted`);
     // Before the budget is touched: no configured model, no call.
     const route = llmRoute(ctx.env);
-    const { request, masked } = await maskRequest(ctx.vault, req);
-    // The vault's check still runs on what will leave: a real value the masking missed is refused, never sent.
-    const pre = await ctx.vault.llmPreflight(promptText(request), cap.tokenBudget);
-    if (!pre.ok && pre.code === "budget_exhausted") throw new SiloError("budget_exhausted", `the task's model budget of ${cap.tokenBudget} tokens is spent`);
-    if (!pre.ok) throw new SiloError("pii_in_prompt", `the prompt contains real values of this task (${pre.kinds.join(", ")}); send tokens instead`);
-    // Reserve before the call (ledger/tokens.ts): max_tokens is capped by what the budget has left.
-    const reservation = await reserveTokens(ctx.env.DB, { taskId: ctx.auth.task.tid, principal: ctx.auth.principal, budget: cap.tokenBudget, promptTokens: estimatePromptTokens(req), maxTokens: req.maxTokens });
-    if (!reservation) throw new SiloError("budget_exhausted", `the task's model budget of ${cap.tokenBudget} tokens is spent`);
+    // One vault RPC before the call leaves (Vault.llmPrepare): mask, check what will leave (a real
+    // value the masking missed is refused, never sent), reserve the budget (src/vault/ledger.ts):
+    // max_tokens is capped by what the budget has left.
+    const { request, masked, reservation } = await prepareRequest(ctx.vault, req, { budget: cap.tokenBudget, promptTokens: estimatePromptTokens(req), maxTokens: req.maxTokens });
     let res: ChatResponse;
     try {
       res = await route.provider.chat({ ...request, maxTokens: reservation.maxTokens, model: req.model === "default" ? route.model : req.model });
     } catch (err) {
-      await settleTokens(ctx.env.DB, ctx.auth.task.tid, reservation.id, 0);
+      // Nothing was used: the reservation is released (left counted if the vault cannot be reached: fail closed).
+      await ctx.vault.llmSettle(reservation.id, 0, []).catch(() => undefined);
       throw err;
     }
-    const used = await settleTokens(ctx.env.DB, ctx.auth.task.tid, reservation.id, res.usage.promptTokens + res.usage.completionTokens);
-    const settled = await settle(ctx.vault, res);
+    const settled = await settle(ctx.vault, reservation.id, res);
+    const used = settled.used;
     const forAgent = restore(settled.message, masked, (m) => m.literal);
     const forPeople = restore(settled.message, masked, (m) => m.shown);
     const last = request.messages.at(-1);
@@ -63,15 +60,22 @@ export const llmChat: OpDefinition<"llm.chat"> = {
 
 type VaultStub = Parameters<OpDefinition<"llm.chat">["run"]>[0]["vault"];
 
-/** Every string of the request (keys included), masked in one vault call, in a fixed walk order. */
-async function maskRequest(vault: VaultStub, req: ChatRequest): Promise<{ request: ChatRequest; masked: MaskedSpan[] }> {
+/** Every string of the request (keys included), masked in one vault call, in a fixed walk order; the budget reserved in the same call. */
+async function prepareRequest(
+  vault: VaultStub,
+  req: ChatRequest,
+  budget: { budget: number; promptTokens: number; maxTokens: number },
+): Promise<{ request: ChatRequest; masked: MaskedSpan[]; reservation: { id: string; maxTokens: number } }> {
   const body = { messages: req.messages, tools: req.tools };
   const strings: string[] = [];
   mapStrings(body, (s) => (strings.push(s), s));
-  const { texts, masked } = await vault.llmMask(strings);
+  const pre = await vault.llmPrepare(strings, budget);
+  if (!pre.ok && pre.code === "budget_exhausted") throw new SiloError("budget_exhausted", `the task's model budget of ${budget.budget} tokens is spent`);
+  if (!pre.ok) throw new SiloError("pii_in_prompt", `the prompt contains real values of this task (${pre.kinds.join(", ")}); send tokens instead`);
+  const { texts, masked } = pre.mask;
   let i = 0;
   const out = mapStrings(body, () => texts[i++]!) as typeof body;
-  return { request: { ...req, ...out }, masked };
+  return { request: { ...req, ...out }, masked, reservation: pre.reservation };
 }
 
 /** Walk a JSON value, mapping every string and every object key. */
@@ -98,15 +102,11 @@ function restore(message: ChatResponse["message"], masked: readonly MaskedSpan[]
   };
 }
 
-function promptText(req: ChatRequest): string {
-  return req.messages.map((m) => [("content" in m ? m.content : "") ?? "", m.role === "assistant" ? JSON.stringify(m.toolCalls ?? []) : ""].join("\n")).join("\n");
-}
-
-/** Count the tokens and tokenize content and tool arguments in one vault call. */
-async function settle(vault: VaultStub, res: ChatResponse) {
+/** Settle the reservation with the provider's usage and tokenize content and tool arguments in one vault call. */
+async function settle(vault: VaultStub, reservationId: string, res: ChatResponse) {
   const spent = res.usage.promptTokens + res.usage.completionTokens;
   const texts = [res.message.content ?? "", ...res.message.toolCalls.map((c) => JSON.stringify(c.arguments))];
-  const { used, texts: safe } = await vault.llmSettle(spent, texts);
+  const { used, texts: safe } = await vault.llmSettle(reservationId, spent, texts);
   const toolCalls = res.message.toolCalls.map((c, i) => ({ ...c, arguments: JSON.parse(safe[i + 1]!) as Record<string, unknown> }));
   return { used, message: { content: res.message.content === null ? null : safe[0]!, toolCalls } };
 }

@@ -34,7 +34,8 @@ export const customerRead: OpDefinition<"customer.read"> = {
     assertCustomerInScope(ctx, customerId);
     const customer = await ctx.crm.getCustomer(customerId);
     if (!customer) throw new SiloError("unknown_record", "no such customer");
-    const tokenized = await ctx.vault.tokenizeRecord({ ...customer }, PII_FIELDS.customer);
+    // The audit row rides on the vault RPC that tokenizes (src/proxy/call-vault.ts).
+    const tokenized = await ctx.vault.auditNext({ customerId }).tokenizeRecord({ ...customer }, PII_FIELDS.customer);
     return { result: tokenized, detail: { customerId } };
   },
 };
@@ -44,7 +45,7 @@ export const ordersList: OpDefinition<"orders.list"> = {
   async run(ctx, { customerId }) {
     assertCustomerInScope(ctx, customerId);
     const orders = await ctx.crm.listOrders(customerId);
-    const tokenized = await Promise.all(orders.map((o) => ctx.vault.tokenizeRecord({ ...o }, PII_FIELDS.order)));
+    const tokenized = await ctx.vault.auditNext({ customerId, count: orders.length }).tokenizeRecords(orders.map((o) => ({ ...o })), PII_FIELDS.order);
     return { result: tokenized, detail: { customerId, count: orders.length } };
   },
 };
@@ -57,7 +58,7 @@ export const caseRead: OpDefinition<"case.read"> = {
     if (!record || record.customerId !== ctx.auth.task.scope.customer) {
       throw new SiloError("scope_denied", "the task key does not name this case");
     }
-    const tokenized = await ctx.vault.tokenizeRecord({ ...record }, PII_FIELDS.case);
+    const tokenized = await ctx.vault.auditNext({ caseId }).tokenizeRecord({ ...record }, PII_FIELDS.case);
     return { result: tokenized, detail: { caseId } };
   },
 };
@@ -66,7 +67,8 @@ export const transcriptRead: OpDefinition<"transcript.read"> = {
   // A capability like any read: the conversation is the task's most personal record.
   capability: "transcript.read",
   async run(ctx) {
-    const entries = await ctx.vault.transcript();
+    // The row's detail gets the entry count from the vault (stepDetail in src/vault/vault.ts).
+    const entries = await ctx.vault.auditNext({}).transcript();
     // An agent's entry comes back as the agent wrote it (re-tokenizing it told which guess was real).
     return { result: entries.map(({ role, by, text, wrote }) => ({ role, by, text: wrote ?? text })), detail: { entries: entries.length } };
   },

@@ -1,6 +1,6 @@
 import type { AgentService } from "../../contracts/agent.ts";
-import type { EgressKernel } from "../../egress/index.ts";
-import type { KernelGate } from "../../proxy/index.ts";
+import type { GuardIssuer } from "../../egress/index.ts";
+import type { RouterGate } from "../../proxy/index.ts";
 
 /**
  * What the router needs to open an agent's cell, per mode. Every binding but
@@ -10,7 +10,7 @@ import type { KernelGate } from "../../proxy/index.ts";
  * committed, so `wrangler types` has no config to read them from.
  */
 export interface CellEnv {
-  PROXY: Service<KernelGate>;
+  PROXY: Service<RouterGate>;
   /** service | loader | namespace; service when unset. */
   SILOOS_AGENT_MODE?: string;
   /** service mode: one binding per agent (AGENT_<NAME>). */
@@ -19,8 +19,8 @@ export interface CellEnv {
   LOADER?: WorkerLoader;
   /** loader mode: published agent builds (src/contracts/cell.ts cellCodeKeys). */
   CELL_CODE?: KVNamespace;
-  /** loader mode: the egress guard's kernel door, which labels a guard per hop. */
-  EGRESS?: Service<EgressKernel>;
+  /** loader mode: the egress guard's GuardIssuer, which labels a guard per hop. */
+  EGRESS?: Service<GuardIssuer>;
   /** namespace mode: the Workers for Platforms dispatch namespace holding the agents. */
   DISPATCHER?: DispatchNamespace;
 }

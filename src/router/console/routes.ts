@@ -11,7 +11,7 @@ import { routerConfig } from "../env.ts";
 import { jsonBody } from "../errors.ts";
 import { completeTask, handBackTask, requireTask, takeTask, type Person } from "../lifecycle/index.ts";
 import { agentOnline } from "../queue.ts";
-import { taskView, type TaskRow } from "../tasks.ts";
+import { taskView, type TaskRow } from "../task-rows.ts";
 import { parseOr400 } from "../validate.ts";
 import { approvalsApi } from "./approvals.ts";
 import { verifyPassword } from "./password.ts";
@@ -19,7 +19,8 @@ import { draftProcedure } from "./procedure.ts";
 import { endSession, requireOperator, startSession, type ConsoleEnv, type Session } from "./session.ts";
 import { accessConfig, ACCESS_HEADER, verifyAccessAssertion } from "./access.ts";
 import { releaseSigninSlot, takeSigninSlot } from "./throttle.ts";
-import { edgeClient, keyedDigest } from "../edge/client.ts";
+import { edgeClient } from "../edge/client.ts";
+import { keyedDigest } from "../../crypto/hmac.ts";
 import type { Context } from "hono";
 
 /**
@@ -35,7 +36,7 @@ consoleApi.post("/login", async (c) => {
   if (accessConfig(c.env)) throw new SiloError("forbidden", "password sign-in is off here: sign in through Cloudflare Access");
   const { username, password } = parseOr400(ConsoleLoginSchema, await jsonBody(c));
   const client = await edgeClient(c);
-  const keys = { account: await keyedDigest(routerConfig(c.env).SILOOS_AUDIT_KEY, `signin-account:${username.toLowerCase()}`), client: client.id };
+  const keys = { account: await keyedDigest(routerConfig(c.env).SILOOS_AUDIT_KEY, "signin-account", username.toLowerCase()), client: client.id };
   // A slot is taken before the password is checked: concurrent guesses are counted too.
   const slot = await takeSigninSlot(c.env, keys);
   const db = database(c.env.DB);

@@ -3,10 +3,12 @@ import type { Context, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { SiloError } from "../../errors/index.ts";
 import type { RouterEnv } from "../env.ts";
-import { fromB64url, toB64url } from "./password.ts";
+import { fromBase64url, fromUtf8, toBase64url, utf8 } from "../../crypto/encoding.ts";
+import { hmacSign, hmacVerify, purposeKey } from "../../crypto/hmac.ts";
 
 /**
- * Operator sessions: a signed cookie (HMAC-SHA256 with SILOOS_OPERATOR_SECRET),
+ * Operator sessions: a signed cookie (HMAC-SHA256 with SILOOS_OPERATOR_SECRET,
+ * which signs nothing else; widget sessions have SILOOS_WIDGET_SECRET),
  * HttpOnly, SameSite=Strict, path /console, 8 hours, that names a row of
  * operator_sessions. Each request reads that row and the operator's current
  * role: sign-out or an admin revokes a session at once, and a role change
@@ -26,11 +28,10 @@ export interface Session {
 }
 export type ConsoleEnv = { Bindings: RouterEnv; Variables: { session: Session } };
 
-const enc = new TextEncoder();
-
-async function hmacKey(secret: string | undefined): Promise<CryptoKey> {
+async function sessionKey(secret: string | undefined): Promise<CryptoKey> {
   if (!secret || secret.length < 32) throw new SiloError("internal", "SILOOS_OPERATOR_SECRET must be at least 32 characters");
-  return crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"]);
+  // A purpose key: even a secret pasted into another slot never makes another token kind an operator cookie.
+  return purposeKey(secret, "operator-session");
 }
 
 export async function startSession(c: Context<ConsoleEnv>, operatorId: string): Promise<string> {
@@ -38,9 +39,9 @@ export async function startSession(c: Context<ConsoleEnv>, operatorId: string): 
   const now = Date.now();
   const exp = Math.floor(now / 1000) + TTL_SECONDS;
   await c.env.DB.prepare("INSERT INTO operator_sessions (id, operator_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)").bind(sid, operatorId, now, exp * 1000).run();
-  const payload = toB64url(enc.encode(JSON.stringify({ sid, exp })));
-  const sig = new Uint8Array(await crypto.subtle.sign("HMAC", await hmacKey(c.env.SILOOS_OPERATOR_SECRET), enc.encode(payload)));
-  setCookie(c, SESSION_COOKIE, `${payload}.${toB64url(sig)}`, {
+  const payload = toBase64url(utf8(JSON.stringify({ sid, exp })));
+  const sig = await hmacSign(await sessionKey(c.env.SILOOS_OPERATOR_SECRET), payload);
+  setCookie(c, SESSION_COOKIE, `${payload}.${toBase64url(sig)}`, {
     httpOnly: true,
     sameSite: "Strict",
     path: "/console",
@@ -74,8 +75,8 @@ async function readSession(c: Context<ConsoleEnv>): Promise<Session | null> {
   if (!payload || !sig || payload.length > 500) return null;
   let claims: z.infer<typeof CookieSchema>;
   try {
-    if (!(await crypto.subtle.verify("HMAC", await hmacKey(c.env.SILOOS_OPERATOR_SECRET), fromB64url(sig), enc.encode(payload)))) return null;
-    const parsed = CookieSchema.safeParse(JSON.parse(new TextDecoder().decode(fromB64url(payload))));
+    if (!(await hmacVerify(await sessionKey(c.env.SILOOS_OPERATOR_SECRET), payload, fromBase64url(sig)))) return null;
+    const parsed = CookieSchema.safeParse(JSON.parse(fromUtf8(fromBase64url(payload))));
     if (!parsed.success) return null;
     claims = parsed.data;
   } catch {

@@ -1,3 +1,4 @@
+import { keyedDigest } from "../../crypto/hmac.ts";
 import { routerConfig, type RouterEnv } from "../env.ts";
 
 /**
@@ -20,14 +21,6 @@ export interface EdgeRequest {
 
 export async function edgeClient(c: EdgeRequest): Promise<EdgeClient> {
   const address = c.req.header("cf-connecting-ip") ?? "local";
-  const id = `c_${(await keyedDigest(routerConfig(c.env).SILOOS_AUDIT_KEY, `edge-client:${address}`)).slice(0, 16)}`;
+  const id = `c_${(await keyedDigest(routerConfig(c.env).SILOOS_AUDIT_KEY, "edge-client", address)).slice(0, 16)}`;
   return { id, actor: `client:${id}` };
-}
-
-/** HMAC-SHA256 hex: a stable name for something the log must not hold in clear. */
-export async function keyedDigest(secret: string, value: string): Promise<string> {
-  const enc = new TextEncoder();
-  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(value)));
-  return Array.from(mac, (b) => b.toString(16).padStart(2, "0")).join("");
 }

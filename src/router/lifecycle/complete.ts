@@ -3,7 +3,7 @@ import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import { unwrap } from "../dispatch.ts";
 import type { RouterEnv } from "../env.ts";
-import { getTask, taskView, updateTask, type TaskRow } from "../tasks.ts";
+import { getTask, taskView, updateTask, type TaskRow } from "../task-rows.ts";
 import { expireIfDue } from "./expire.ts";
 
 /** Complete: the vault goes first, so a task is never reported done while its data lives. */

@@ -2,7 +2,7 @@ import { and, inArray, lt } from "drizzle-orm";
 import { database } from "../../db/index.ts";
 import { tasks } from "../../db/schema.ts";
 import type { RouterEnv } from "../env.ts";
-import type { TaskRow } from "../tasks.ts";
+import type { TaskRow } from "../task-rows.ts";
 import { guardedTaskWrite } from "./guarded.ts";
 
 /** States a task's TTL can end: an unattended task must not stay open forever. */

@@ -2,11 +2,12 @@ import type { Capability } from "../../contracts/capabilities.ts";
 import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findAgent, registry } from "../../registry/index.ts";
+import { shipTaskAudit } from "../audit-ship.ts";
 import { unwrap } from "../dispatch.ts";
 import { routerConfig, type RouterEnv } from "../env.ts";
-import { keysMintedEvent, mintKeyPair } from "../keys.ts";
+import { keysMintedEvent, mintKeyPair } from "../mint-keys.ts";
 import { agentOnline } from "../queue.ts";
-import type { TaskRow } from "../tasks.ts";
+import type { TaskRow } from "../task-rows.ts";
 import { guardedTaskWrite } from "./guarded.ts";
 import { requireTask, taskResponse } from "./read.ts";
 import { launch } from "./start.ts";
@@ -54,6 +55,8 @@ export async function handBackTask(env: RouterEnv, row: TaskRow, person: Person,
   const agent = findAgent(registry, agentName);
   if (!agent) throw new SiloError("unknown_agent", `no agent named ${agentName}`);
   if (!(await agentOnline(database(env.DB), agent.name))) throw new SiloError("conflict", `${agent.name} is offline`);
+  // The person's calls (journaled in the task's vault) reach the log before the hand-back row.
+  await shipTaskAudit(env, row.id);
   const won = await guardedTaskWrite(env.DB, row.id, { where: "status = 'queued_human' AND assignee = ?", binds: [person.principal] }, { status: "open" }, [
     { taskId: row.id, actor: person.principal, event: "task.handed_back", detail: { to: `agent:${agent.name}` } },
   ]);

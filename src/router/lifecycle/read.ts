@@ -1,13 +1,14 @@
+import { isTaskId } from "../../contracts/ids.ts";
 import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { RouterEnv } from "../env.ts";
 import { runOf } from "../run/index.ts";
-import { getTask, taskView, type TaskRow } from "../tasks.ts";
+import { getTask, taskView, type TaskRow } from "../task-rows.ts";
 import { expireIfDue } from "./expire.ts";
 
 /** A task by id, or unknown_task; a TTL that passed shows as expired at once, not at the next sweep. */
 export async function requireTask(env: RouterEnv, id: string): Promise<TaskRow> {
-  if (!/^tsk_[A-Za-z0-9]{8,40}$/.test(id)) throw new SiloError("unknown_task", "no such task");
+  if (!isTaskId(id)) throw new SiloError("unknown_task", "no such task");
   const row = await getTask(database(env.DB), id);
   if (!row) throw new SiloError("unknown_task", "no such task");
   if (await expireIfDue(env, row).catch(() => false)) return (await getTask(database(env.DB), id)) ?? row;

@@ -8,7 +8,7 @@ import { unwrap } from "../dispatch.ts";
 import { routerConfig, type RouterEnv } from "../env.ts";
 import { runOf } from "../run/index.ts";
 import type { RunStart } from "../run/state.ts";
-import { newTaskId, updateTask, type TaskRow } from "../tasks.ts";
+import { newTaskId, updateTask, type TaskRow } from "../task-rows.ts";
 import { taskResponse } from "./read.ts";
 
 export type StartTask = Omit<CreateTask, "channel"> & { channel: string; taskId?: string };

@@ -3,7 +3,7 @@ import { findAgent, registry } from "../../registry/index.ts";
 import { unwrap } from "../dispatch.ts";
 import type { RouterEnv } from "../env.ts";
 import { runOf } from "../run/index.ts";
-import type { TaskRow } from "../tasks.ts";
+import type { TaskRow } from "../task-rows.ts";
 import { expireIfDue } from "./expire.ts";
 import { taskResponse } from "./read.ts";
 import type { RunMode } from "./start.ts";

@@ -7,6 +7,7 @@ import { agentStatus } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findAgent, registry } from "../../registry/index.ts";
 import { jsonBody } from "../errors.ts";
+import { shipRunningAudit } from "../audit-ship.ts";
 import { routerConfig, type RouterEnv } from "../env.ts";
 import { parseOr400 } from "../validate.ts";
 
@@ -16,7 +17,8 @@ export const adminRoutes = new Hono<{ Bindings: RouterEnv }>();
 adminRoutes.get("/audit", async (c) => {
   const q = parseOr400(AuditQuerySchema, c.req.query());
   const db = database(c.env.DB);
-  // Seal before reading: what an auditor is shown is already in the chain.
+  // Running tasks' rows first, then seal: what an auditor is shown is already in the chain.
+  await shipRunningAudit(c.env, q.taskId);
   await sealAudit(db, routerConfig(c.env).SILOOS_AUDIT_KEY);
   const rows = await readAudit(db, { taskId: q.taskId, afterSeq: q.after, limit: q.limit });
   return c.json({
@@ -29,6 +31,7 @@ adminRoutes.get("/audit", async (c) => {
 adminRoutes.get("/audit/verify", async (c) => {
   const db = database(c.env.DB);
   const key = routerConfig(c.env).SILOOS_AUDIT_KEY;
+  await shipRunningAudit(c.env, undefined);
   await sealAudit(db, key);
   const result = await verifyAudit(db, key);
   return c.json(result, result.ok ? 200 : 409);

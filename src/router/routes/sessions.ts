@@ -1,6 +1,7 @@
 import { Hono } from "hono";
 import { z } from "zod";
 import { appendAudit } from "../../audit/index.ts";
+import { CUSTOMER_ID } from "../../contracts/ids.ts";
 import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findRole, registry } from "../../registry/index.ts";
@@ -17,7 +18,7 @@ import { parseOr400 } from "../validate.ts";
 export const sessionAdminRoutes = new Hono<{ Bindings: RouterEnv }>();
 
 export const OperatorRoleSchema = z.object({ role: z.string().min(1).max(40) }).strict();
-export const WidgetRevokeSchema = z.object({ site: z.string().min(1).max(40), customerId: z.string().regex(/^cus_[A-Za-z0-9]{4,32}$/) }).strict();
+export const WidgetRevokeSchema = z.object({ site: z.string().min(1).max(40), customerId: z.string().regex(CUSTOMER_ID) }).strict();
 export const RevokedSchema = z.object({ revoked: z.number().int() });
 
 sessionAdminRoutes.post("/operators/:id/sessions/revoke", async (c) => {

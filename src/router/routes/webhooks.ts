@@ -4,7 +4,7 @@ import { DELIVERY_HEADER, receiveWebhook, type WebhookPorts } from "../../webhoo
 import { SIGNATURE_HEADER } from "../../webhooks/signature.ts";
 import { webhookSecrets, type RouterEnv } from "../env.ts";
 import { startTask } from "../lifecycle/index.ts";
-import { getTask, newTaskId } from "../tasks.ts";
+import { getTask, newTaskId } from "../task-rows.ts";
 
 /**
  * Signed webhooks from systems that report events (a helpdesk's new ticket).

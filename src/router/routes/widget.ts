@@ -9,10 +9,10 @@ import { verifyIdentity } from "../../widget/identity.ts";
 import { readSession, signSession, SESSION_TTL_SECONDS, type WidgetSession } from "../../widget/session.ts";
 import { findSite, originAllowed, widgetSites, type Site } from "../../widget/sites.ts";
 import { identityDigest, openWithinQuota } from "../../widget/quota.ts";
-import type { RouterEnv } from "../env.ts";
+import { routerConfig, type RouterEnv } from "../env.ts";
 import { jsonBody } from "../errors.ts";
 import { customerTurn, runEnded, startTask } from "../lifecycle/index.ts";
-import { getTask, newTaskId } from "../tasks.ts";
+import { getTask, newTaskId } from "../task-rows.ts";
 import { parseOr400 } from "../validate.ts";
 import { conversationStream, SSE_HEADERS } from "../widget-stream.ts";
 
@@ -122,8 +122,11 @@ function sites(env: RouterEnv): Record<string, Site> {
   return widgetSites(env.SILOOS_WIDGET_SITES);
 }
 
+/** Widget sessions have their own secret; without one the widget is closed (routerConfig says why). */
 function secret(env: RouterEnv): string {
-  return env.SILOOS_OPERATOR_SECRET;
+  const key = routerConfig(env).SILOOS_WIDGET_SECRET;
+  if (!key) throw new SiloError("internal", "the widget is not configured: SILOOS_WIDGET_SECRET is not set");
+  return key;
 }
 
 function assertOrigin(site: Site, origin: string | undefined): void {

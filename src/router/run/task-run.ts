@@ -7,7 +7,7 @@ import { dispatchHop, giveUpChain, MAX_HOPS, settleHop, type RunReport } from ".
 import { routerConfig, type RouterEnv } from "../env.ts";
 import { expireIfDue } from "../lifecycle/expire.ts";
 import { queueForHuman } from "../queue.ts";
-import { getTask } from "../tasks.ts";
+import { getTask } from "../task-rows.ts";
 import { backoffMs, HEARTBEAT_MS, isRetryableAgentFailure, MAX_STEP_ATTEMPTS, newRun, type RunStart, type RunState } from "./state.ts";
 
 /**

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { ORDER_ID } from "../../contracts/ids.ts";
 import { defineSource } from "./source.ts";
 
 /**
@@ -19,7 +20,7 @@ export const HelpdeskTicketCreatedSchema = z
             name: z.string().trim().min(1).max(200),
           })
           .strict(),
-        order_id: z.string().regex(/^ord_[A-Za-z0-9]{4,32}$/, "order_id must look like ord_…").optional(),
+        order_id: z.string().regex(ORDER_ID, "order_id must look like ord_…").optional(),
       })
       .strict(),
   })

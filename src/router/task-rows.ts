@@ -1,12 +1,12 @@
 import { eq } from "drizzle-orm";
+import { randomHex } from "../crypto/encoding.ts";
 import type { Db } from "../db/index.ts";
 import { tasks, type TaskStatus } from "../db/schema.ts";
 
 export type TaskRow = typeof tasks.$inferSelect;
 
 export function newTaskId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(12));
-  return `tsk_${Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("")}`;
+  return `tsk_${randomHex(12)}`;
 }
 
 export function getTask(db: Db, id: string): Promise<TaskRow | undefined> {

@@ -93,8 +93,12 @@ export async function handoff(env: ProxyEnv, taskId: string, principal: string, 
 /** A run returned: its keys die before the router acts on its result. Audited with key ids only. */
 export async function revokeKeys(env: ProxyEnv, taskId: string, principal: string, jtis: string[]): Promise<ProxyResult<null>> {
   return guarded(async () => {
-    await vaultFor(env, taskId).revoke(jtis);
-    await appendAudit(database(env.DB), { taskId, actor: "router", event: "keys.revoked", detail: { principal, keys: jtis, reason: "run returned" } });
+    const vault = vaultFor(env, taskId);
+    const row = { taskId, actor: "router", event: "keys.revoked" as const, detail: { principal, keys: jtis, reason: "run returned" } };
+    // An open vault journals the row after the run's calls; then the whole run reaches D1 in one
+    // shipment, before the router writes its own rows about the run. A closed vault: straight to D1.
+    if (await vault.revoke(jtis, row)) await vault.shipAudit();
+    else await appendAudit(database(env.DB), row);
     return null;
   });
 }
@@ -146,6 +150,18 @@ export async function replies(env: ProxyEnv, taskId: string, since: number): Pro
   });
 }
 
+/**
+ * Ship these tasks' audit journals to D1 now, so a reader of the audit log
+ * sees the rows of running tasks too (src/vault/journal.ts).
+ */
+export async function shipAudit(env: ProxyEnv, taskIds: readonly string[]): Promise<ProxyResult<{ shipped: number }>> {
+  return guarded(async () => {
+    const counts = await Promise.all(taskIds.map((id) => vaultFor(env, id).shipAudit()));
+    return { shipped: counts.reduce((a, b) => a + b, 0) };
+  });
+}
+
+/** The vault ships its journal before it is wiped; a journal D1 cannot take yet keeps the vault (vault_unavailable). */
 export async function closeTask(env: ProxyEnv, taskId: string, reason: string): Promise<ProxyResult<null>> {
   return guarded(async () => {
     await vaultFor(env, taskId).close();

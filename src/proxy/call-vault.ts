@@ -1,0 +1,137 @@
+import { SiloError } from "../errors/index.ts";
+import { ADMISSION_MESSAGES, type CallFrame, type Refusal } from "../vault/admission.ts";
+import type { EffectKey } from "../vault/ledger.ts";
+import { RateLimited } from "./ledger/rates.ts";
+import type { StepMethod, StepResult, Vault } from "../vault/vault.ts";
+
+type R<M extends keyof Vault> = Vault[M] extends (...a: never[]) => Promise<infer T> ? T : never;
+type A<M extends keyof Vault> = Vault[M] extends (...a: infer P) => unknown ? P : never;
+
+/**
+ * A proxy call's view of its task's vault. Every method is one vault RPC
+ * that admits the call's keys before it does anything (no admission round
+ * trip of its own), and the op's audit row rides on its last vault RPC
+ * (`auditNext`) or on `finish`: the row is in the vault's journal, durable,
+ * before the call answers (src/vault/journal.ts). The call's first vault RPC
+ * also counts it against the task's own limits and, for an effect whose
+ * idempotency claim is the vault's, claims its key (src/vault/ledger.ts).
+ */
+export class CallVault {
+  /** True once the call's allowed row is journaled. */
+  audited = false;
+  /** True once the vault completed the call's effect claim (or replayed it). */
+  effectDone = false;
+  #effect: EffectKey | undefined;
+  #detail: Record<string, unknown> | undefined;
+  #steps = 0;
+
+  readonly stub: DurableObjectStub<Vault>;
+  readonly frame: CallFrame;
+
+  constructor(stub: DurableObjectStub<Vault>, frame: CallFrame) {
+    this.stub = stub;
+    this.frame = frame;
+  }
+
+  /** The call's first vault RPC claims this idempotency key for its effect (src/vault/ledger.ts). */
+  claim(effect: EffectKey): this {
+    this.#effect = effect;
+    return this;
+  }
+
+  /** True once the vault gave this call the claim (so it must be completed or released); a refused claim is another call's. */
+  claimed = false;
+
+  /** The frame for the call's refusal row: it counts the call only if no vault RPC did. */
+  refusalFrame(): CallFrame {
+    return this.#steps === 0 ? { ...this.frame, effect: undefined } : this.#later();
+  }
+
+  /** The effect happened outside the vault: replays return this result. */
+  async completeEffect(result: unknown): Promise<void> {
+    await this.#step("completeEffect", [this.frame.principal, this.frame.op, this.#effect!.key, result]);
+    this.effectDone = true;
+  }
+
+  /** The effect did not happen: a retry may run it (left pending if the vault cannot be reached: fail closed). */
+  async releaseEffect(): Promise<void> {
+    await this.#step("releaseEffect", [this.frame.principal, this.frame.op, this.#effect!.key]).catch(() => undefined);
+  }
+
+  /** The next step journals the call's allowed row with this detail, if it succeeds. */
+  auditNext(detail: Record<string, unknown>): this {
+    this.#detail = detail;
+    return this;
+  }
+
+  /**
+   * Admission only, for ops whose effect is elsewhere (D1, a carrier), before
+   * it happens; the journal is shipped first, so the effect's own D1 row
+   * (written with the effect, atomically) comes after the rows before it.
+   */
+  async admit(): Promise<void> {
+    await this.#step(null, [], true);
+  }
+
+  /** Admission and the allowed row, for a call whose vault work (if any) is done. */
+  async finish(detail: Record<string, unknown> | undefined): Promise<void> {
+    this.#detail = detail ?? {};
+    await this.#step(null, []);
+  }
+
+  tokenizeRecord = (...a: A<"tokenizeRecord">) => this.#step<R<"tokenizeRecord">>("tokenizeRecord", a);
+  tokenizeRecords = (...a: A<"tokenizeRecords">) => this.#step<R<"tokenizeRecords">>("tokenizeRecords", a);
+  tokenize = (...a: A<"tokenize">) => this.#step<R<"tokenize">>("tokenize", a);
+  hydrate = (...a: A<"hydrate">) => this.#step<R<"hydrate">>("hydrate", a);
+  resolve = (...a: A<"resolve">) => this.#step<R<"resolve">>("resolve", a);
+  appendTranscript = (...a: A<"appendTranscript">) => this.#step<R<"appendTranscript">>("appendTranscript", a);
+  transcript = () => this.#step<R<"transcript">>("transcript", []);
+  escalations = () => this.#step<R<"escalations">>("escalations", []);
+  meta = () => this.#step<R<"meta">>("meta", []);
+  reply = (...a: A<"reply">) => this.#step<R<"reply">>("reply", a);
+  llmMask = (...a: A<"llmMask">) => this.#step<R<"llmMask">>("llmMask", a);
+  llmPrepare = (...a: A<"llmPrepare">) => this.#step<R<"llmPrepare">>("llmPrepare", a);
+  llmSettle = (...a: A<"llmSettle">) => this.#step<R<"llmSettle">>("llmSettle", a);
+
+  async #step<T>(method: StepMethod | null, args: unknown[], ship = false): Promise<T> {
+    const detail = this.#detail;
+    this.#detail = undefined;
+    // Counting, the growth limit and the effect claim ride on the call's first vault RPC only (limits on calls, not mid-call).
+    const frame = this.#steps++ === 0 ? { ...this.frame, ...(this.#effect ? { effect: this.#effect } : {}) } : this.#later();
+    let r: StepResult<unknown>;
+    try {
+      r = (await this.stub.step(frame, method, args, detail, ship)) as StepResult<unknown>;
+    } catch {
+      throw new SiloError("vault_unavailable", "the task vault is unavailable; nothing was done");
+    }
+    if (!r.ok) throw admissionError(r);
+    if (frame.effect) this.claimed = true;
+    if (r.audited) this.audited = true;
+    if (r.effectDone) this.effectDone = true;
+    if (r.replay) {
+      this.claimed = false;
+      this.effectDone = true;
+      throw new EffectReplayed(r.replay);
+    }
+    return r.result as T;
+  }
+
+  #later(): CallFrame {
+    return { ...this.frame, maxVaultTokens: undefined, count: undefined, effect: undefined };
+  }
+}
+
+/** The call's effect had happened: its first vault RPC returned the stored result and journaled the replay. */
+export class EffectReplayed extends Error {
+  readonly result: Record<string, unknown>;
+  constructor(result: Record<string, unknown>) {
+    super("replayed");
+    this.result = result;
+  }
+}
+
+export function admissionError(r: SiloError["code"] | Refusal): SiloError {
+  const { code, message, audited } = typeof r === "string" ? { code: r, message: undefined, audited: undefined } : r;
+  if (code === "rate_limited" && message) return new RateLimited(message, audited ?? true);
+  return new SiloError(code, message ?? ADMISSION_MESSAGES[code] ?? "these keys are not admitted for this task");
+}

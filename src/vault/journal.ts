@@ -1,0 +1,68 @@
+import { auditRow, type AuditEvent } from "../audit/index.ts";
+
+/**
+ * The task's audit journal: each proxy call's audit row, written in the
+ * task's Vault (its SQLite storage) by the same RPC that admits the keys and
+ * does the call's vault work. A Durable Object's storage write is durable
+ * once it completes, so the row is durable before the call answers. D1 stays
+ * the system of record: rows are shipped there in journal order, in batches
+ * (from the vault's alarm, before the vault is wiped, and before the audit
+ * log is read), and only then dropped here. Shipping is idempotent: each row
+ * carries its journal number, and D1 ignores a (task, number) it already holds,
+ * so a crash between a D1 commit and the drop never doubles a row.
+ */
+export type JournalRow = Omit<ReturnType<typeof auditRow>, "taskId">;
+
+interface Stored extends JournalRow {
+  n: number;
+}
+
+/** Rows per D1 batch: one statement a row, small enough for one round trip. */
+const SHIP_BATCH = 100;
+
+export class AuditJournal {
+  readonly #sql: SqlStorage;
+
+  /** Its table, audit_journal, is created by the vault's schema (src/vault/schema.ts) when the vault opens. */
+  constructor(sql: SqlStorage) {
+    this.#sql = sql;
+  }
+
+  append(event: AuditEvent, at = Date.now()): void {
+    const { taskId: _t, ...r } = auditRow(event, at);
+    this.#sql.exec("INSERT INTO audit_journal (at, actor, event, op, decision, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)", r.at, r.actor, r.event, r.op, r.decision, r.reason, r.detail);
+  }
+
+  pending(limit = SHIP_BATCH): Stored[] {
+    return this.#sql.exec<Stored & Record<string, SqlStorageValue>>("SELECT n, at, actor, event, op, decision, reason, detail FROM audit_journal ORDER BY n LIMIT ?", limit).toArray();
+  }
+
+  drop(through: number): void {
+    this.#sql.exec("DELETE FROM audit_journal WHERE n <= ?", through);
+  }
+
+  /** Rows waiting to be shipped (0 for a vault never opened or wiped: it has no table). */
+  size(): number {
+    const exists = this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_journal'").toArray().length > 0;
+    return exists ? Number(this.#sql.exec("SELECT COUNT(*) AS n FROM audit_journal").one().n) : 0;
+  }
+}
+
+/**
+ * Ship the journal to D1, oldest first, one batch at a time; a batch is one
+ * D1 transaction, so the log only ever gains a prefix of the journal.
+ * Throws when D1 is unavailable: the rows stay in the journal.
+ */
+export async function shipJournal(journal: AuditJournal, db: D1Database, taskId: string): Promise<number> {
+  let shipped = 0;
+  for (;;) {
+    const rows = journal.pending();
+    if (rows.length === 0) return shipped;
+    const insert = db.prepare(
+      "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail, vault_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+    );
+    await db.batch(rows.map((r) => insert.bind(r.at, taskId, r.actor, r.event, r.op, r.decision, r.reason, r.detail, r.n)));
+    journal.drop(rows.at(-1)!.n);
+    shipped += rows.length;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * The Vault's SQLite schema (its Durable Object storage), in ordered
+ * migrations like D1's: each one runs once, in order, and `vault_schema`
+ * records how far a vault has come. A vault is migrated when it opens, and
+ * an existing vault is brought up to date in the DO's constructor (under
+ * blockConcurrencyWhile, before any call reaches it). A wiped vault
+ * (deleteAll at task end) has no tables at all, and stays so: only open()
+ * creates them, and a closed task is never opened again.
+ *
+ * Each concern owns its tables (its module says why):
+ * - audit_journal: src/vault/journal.ts
+ * - task_counters, llm_ledger, effects: src/vault/ledger.ts
+ * - transcript: src/vault/transcript.ts
+ * Meta, escalations, known values and the token table are still storage
+ * keys (meta, escalations, known, t:<token>); see docs/architecture.md.
+ */
+export const VAULT_MIGRATIONS: readonly (readonly string[])[] = [
+  // 1: the audit journal (a vault from before this schema already has it: IF NOT EXISTS).
+  [
+    "CREATE TABLE IF NOT EXISTS audit_journal (n INTEGER PRIMARY KEY AUTOINCREMENT, at INTEGER NOT NULL, actor TEXT NOT NULL, event TEXT NOT NULL, op TEXT, decision TEXT, reason TEXT, detail TEXT)",
+  ],
+  // 2: the task's own ledgers, moved out of D1 (issue 15): nothing in them spans tasks.
+  [
+    "CREATE TABLE task_counters (kind TEXT PRIMARY KEY, count INTEGER NOT NULL DEFAULT 0, refused INTEGER NOT NULL DEFAULT 0)",
+    "CREATE TABLE llm_ledger (id TEXT PRIMARY KEY, principal TEXT NOT NULL, reserved INTEGER NOT NULL CHECK (reserved >= 0), used INTEGER CHECK (used >= 0), created_at INTEGER NOT NULL)",
+    `CREATE TABLE effects (principal TEXT NOT NULL, op TEXT NOT NULL, idempotency_key TEXT NOT NULL, args_hash TEXT NOT NULL,
+       status TEXT NOT NULL CHECK (status IN ('pending', 'done')), result TEXT, created_at INTEGER NOT NULL, PRIMARY KEY (principal, op, idempotency_key))`,
+  ],
+  // 3: the conversation, a row an entry (it was one storage value rewritten on every append).
+  [
+    "CREATE TABLE transcript (n INTEGER PRIMARY KEY AUTOINCREMENT, role TEXT NOT NULL, by TEXT NOT NULL, text TEXT NOT NULL, wrote TEXT, at INTEGER NOT NULL, key TEXT UNIQUE)",
+  ],
+];
+
+/** Does this vault have a schema at all (opened, not wiped)? */
+export function hasSchema(sql: SqlStorage): boolean {
+  return sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'vault_schema'").toArray().length > 0;
+}
+
+/** Apply every migration this vault has not run yet, in order. */
+export function migrate(sql: SqlStorage): void {
+  sql.exec("CREATE TABLE IF NOT EXISTS vault_schema (version INTEGER NOT NULL)");
+  const row = sql.exec<{ version: number }>("SELECT version FROM vault_schema").toArray()[0];
+  let version = row?.version ?? 0;
+  if (!row) sql.exec("INSERT INTO vault_schema (version) VALUES (0)");
+  for (; version < VAULT_MIGRATIONS.length; version++) {
+    for (const statement of VAULT_MIGRATIONS[version]!) sql.exec(statement);
+    sql.exec("UPDATE vault_schema SET version = ?", version + 1);
+  }
+}
+
+/** Tables this vault holds (0 after a wipe). */
+export function tableCount(sql: SqlStorage): number {
+  return Number(sql.exec("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").one().n);
+}
