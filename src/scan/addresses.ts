@@ -12,14 +12,55 @@ import type { Span } from "./types.ts";
 import { COMPOUND_ENDINGS, PREFIX_WORDS, SUFFIX_EN_WORDS, SUFFIX_XX_WORDS, UNIT_WORDS } from "./lexicon/streets.ts";
 
 const L = "\\p{L}\\p{M}";
+// `body` repeated: the capture group (unread) keeps V8 from unrolling the
+// repeat into copies of the body ("{0,3}" is three copies otherwise, each
+// with its own copy of what follows), which made the compiled code several
+// times larger for the same matches.
+const rep = (body: string, q: string) => `(?:(${body}))${q}`;
 const SP = "[ \\u00a0]";
 // Words as regex fragments; the first letter may be either case (the regex
 // has no "i" flag, so that "\p{Lu}" still means a capital). `plural` adds "s?".
-const alt = (words: string, plural = false) => `(?:${words.trim().split(/\s+/).map((w) => {
-  const c = w[0] ?? "";
-  const u = c.toUpperCase();
-  return (u === c ? w : `[${c}${u}]${w.slice(1)}`) + (plural ? "s?" : "");
-}).join("|")})(?![${L}])`;
+// The words go into a trie ("st(?:r(?:eet|…)|…)"), not a flat alternation:
+// V8 compiles a flat alternation of 150 words, and the pattern after it, into
+// far more machine code, and that code's size is what the scanner's time goes
+// to (instruction-cache misses). At most one word of a list can match at a
+// position (each must end where the letters end), so the order does not matter.
+const alt = (words: string, plural = false) => `(?:${trie(words)}${plural ? "s?" : ""})(?![${L}])`;
+
+interface Trie { end: boolean; next: Map<string, Trie> }
+function trie(words: string): string {
+  const root: Trie = { end: false, next: new Map() };
+  for (const raw of words.trim().split(/\s+/)) {
+    const c = raw[0] ?? "";
+    const u = c.toUpperCase();
+    const first = u === c || c === "[" ? null : `[${c}${u}]`;
+    for (const w of variants(raw)) {
+      let n = root;
+      [...w].forEach((ch, i) => {
+        const key = i === 0 && first !== null ? first : ch.replace(/[.\\]/g, "\\$&");
+        let m = n.next.get(key);
+        if (m === undefined) n.next.set(key, (m = { end: false, next: new Map() }));
+        n = m;
+      });
+      n.end = true;
+    }
+  }
+  const emit = (n: Trie): string => {
+    const parts = [...n.next].map(([k, m]) => k + emit(m));
+    if (parts.length === 0) return "";
+    if (n.end) parts.push("");
+    return parts.length === 1 ? (parts[0] ?? "") : `(?:${parts.join("|")})`;
+  };
+  return emit(root);
+}
+/** "all[ée]e" -> "allée", "allee"; "harbou?r" -> "harbour", "harbor"; "str\\." -> "str.". */
+function variants(w: string): string[] {
+  const cls = /\[([^\]]+)\]/.exec(w);
+  if (cls) return [...(cls[1] ?? "")].flatMap((ch) => variants(w.slice(0, cls.index) + ch + w.slice(cls.index + cls[0].length)));
+  const opt = /(.)\?/u.exec(w);
+  if (opt) return [...variants(w.slice(0, opt.index) + w.slice(opt.index + 2)), ...variants(w.slice(0, opt.index) + (opt[1] ?? "") + w.slice(opt.index + 2))];
+  return [w.replace(/\\/g, "")];
+}
 
 // A word of a street name: capitalised, a number word ("5th"), or in a script
 // without capitals in the usual sense (Cyrillic, Greek and Arabic street names
@@ -38,8 +79,8 @@ const NUM = `(?:\\d{1,5}(?:[A-Za-z](?![${L}]))?(?:[/\\-]\\d{1,4}[A-Za-z]?)?|s/n\
 const UNIT = `(?:,?${SP}${alt(UNIT_WORDS)}\\.?${SP}?#?(?:\\d[0-9A-Za-z]{0,4}|[A-Z])(?![${L}\\p{N}])` +
   `|,?${SP}\\d{1,3}[º°ª.]?${SP}?(?:${alt("izda dcha bajo étage etage hoog tv th mf e er ème og eg dg ug OG EG DG UG stock em emelet")}\\.?)(?:${SP}\\d{1,3}${SP}?ajtó|${SP}(?:achter|voor))?` +
   `|${SP}(?:bis|ter|achter|voor|bajo|[Bb]ajo|[Ii]zda|[Dd]cha)\\.?(?![${L}])|${SP}(?:II|III|IV|I(?=${SP}*(?:[,.;)]|$)))(?![${L}])|${SP}[A-Z](?:${SP}\\d{1,3})?(?![${L}\\p{N}])` +
-  `|${SP}?[\\p{sc=Han}]{0,4}\\d{1,5}号室|${SP}公寓${SP}?\\d{1,5}|${SP}?\\d{1,5}호|${SP}아파트${SP}?\\d{1,5}동){0,3}`;
-const TOWN = `(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?![${L}'\u2019.\\-])(?:${SP}(?:${PART}${SP})?(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?![${L}'\u2019.\\-])|\\(\\p{Lu}[${L}]{1,30}\\))){0,3}` +
+  `|${SP}?[\\p{sc=Han}]{0,4}\\d{1,5}号室|${SP}公寓${SP}?\\d{1,5}|${SP}?\\d{1,5}호|${SP}아파트${SP}?\\d{1,5}동)`;
+const TOWN = `(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?![${L}'\u2019.\\-])${rep(`${SP}(?:${PART}${SP})?(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?![${L}'\u2019.\\-])|\\(\\p{Lu}[${L}]{1,30}\\))`, "{0,3}")}` +
   `|[\\p{sc=Han}\\p{sc=Hangul}]{1,10})`;
 const POSTCODE = `(?:\\d{5}(?:-\\d{3,4})?|\\d{4}(?:-\\d{3}|${SP}?[A-Z]{2}(?![${L}]))?|\\d{3}${SP}\\d{2,3}|\\d{2}-\\d{3}|\\d{3}-\\d{3,4}|\\d{6}` +
   `|[A-Z]{1,2}\\d[A-Z\\d]?${SP}[A-Z\\d]{3,4})`;
@@ -53,16 +94,16 @@ const LEAD = `(?:(?:van(?:${SP}de[nr]?)?|de|den|ter|'t)${SP})`;
 const HOUSE = `,?${SP}(?:${alt("no nr n[º°] bloc bl")}\\.?${SP}?)?${NUM}`;
 const FORMS = [
   // number first: "12 Main Street", "546 Voie des Saussaies", "43546 Rodovia Maria Helena", "608 수죽대로"
-  `${NUM},?${SP}(?:${PREFIX}\\.?${SP}${STREET_NAME}|(?:${NW}${SP}){1,4}(?:${SUFFIX_EN}|${SUFFIX_XX})\\.?` +
+  `${NUM},?${SP}(?:${PREFIX}\\.?${SP}${STREET_NAME}|${rep(`${NW}${SP}`, "{1,4}")}(?:${SUFFIX_EN}|${SUFFIX_XX})\\.?` +
     `(?:${SP}(?:North|South|East|West|N|S|E|W|NE|NW|SE|SW)(?![${L}]))?|[\\p{sc=Hangul}\\d]{1,12}(?:길|로|대로)(?![\\p{sc=Hangul}]))`,
   // street word first: "Via Roma 12", "ul. Kwiatowa 5", "Fatih Sokak 5", "вулиця Зелена, 54", "van den Broeklaan 364a"
-  `(?:(?:${NW}${SP})?${PREFIX}\\.?${SP}${STREET_NAME}|(?:${NW}${SP}){1,3}${SUFFIX_XX}\\.?|${LEAD}?(?:${NW}${SP}){0,2}${COMPOUND})${HOUSE}`,
+  `(?:(?:${NW}${SP})?${PREFIX}\\.?${SP}${STREET_NAME}|${rep(`${NW}${SP}`, "{1,3}")}${SUFFIX_XX}\\.?|${LEAD}?${rep(`${NW}${SP}`, "{0,2}")}${COMPOUND})${HOUSE}`,
   // Japanese and Chinese block addresses: "2丁目4番4号", "杜侬728号"
   "\\d{1,2}丁目\\d{1,3}番(?:地)?\\d{1,3}号?|[\\p{sc=Han}]{1,6}\\d{1,5}号(?!室)",
 ];
 // The unit, postcode and town after a street: a sticky regex of its own, run
 // after a hit (one regex with everything is too slow for V8 to run well).
-const TAIL = new RegExp(`${UNIT}${PLACE}(?![\\p{N}])`, "uy");
+const TAIL = new RegExp(`${rep(UNIT, "{0,3}")}${PLACE}(?![\\p{N}])`, "uy");
 // Forms that start with the number or a Han street: one global regex.
 const NUMBER_FIRST = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS[0]}|${FORMS[2]})`, "gu");
 // Street word first: a big alternation that, tried at every letter, cost
@@ -95,7 +136,7 @@ function compoundEnd(word: string): boolean {
 const CUE = /(?:(?<![\p{L}])(?:address(?:\s+is)?|live at|lives at|living at|moved to|ship(?:ped)?(?: it)? to|deliver(?:ed)?(?: it)? to|send(?: it)? to|wohne in(?: der| dem)?|wohne am|wohne im|adresse(?: est)?|direcci[óo]n(?: es)?|vivo en|indirizzo(?: è)?|abito in|adres|woon (?:op|aan)|endere[çc]o(?: é)?|moro na|mieszkam przy|adresa|c[íi]m)\s*:?[ \u00a0]+)/gu; // run on the lower-cased text: an "i" flag with "u" is slow in V8
 // ... but not a postcode, a box or a product after the cue ("ship to ZIP 94107").
 const NOT_STREET = `(?!${alt("zip ZIP PLZ CP PO plz cp postcode box po order ticket room gate terminal platform page flight version windows iphone pixel galaxy")})`;
-const CUED = new RegExp(`${NOT_STREET}(?:${LEAD}?(?:${NW}${SP}){0,2}${NW}${SP}(?:${alt("no nr n[º°]")}\\.?${SP}?)?${NUM}|${NUM}${SP}(?:${NW}${SP}){0,2}${NW})`, "uy");
+const CUED = new RegExp(`${NOT_STREET}(?:${LEAD}?${rep(`${NW}${SP}`, "{0,2}")}${NW}${SP}(?:${alt("no nr n[º°]")}\\.?${SP}?)?${NUM}|${NUM}${SP}${rep(`${NW}${SP}`, "{0,2}")}${NW})`, "uy");
 
 /** Append ADDRESS guesses in `text` to `out`, in text order. */
 export function findAddresses(text: string, out: Span[]): void {

@@ -35,7 +35,10 @@ function knownOf(p: Person): KnownValue[] {
 /** Fill one template; returns text and the expected spans in text order. */
 function fill(text: string, p: Person, q: Person, i: number): { text: string; expect: Expected[] } {
   const expect: Expected[] = [];
-  const pii = (kind: PiiKind, value: string) => (expect.push({ kind, value }), value);
+  const pii = (kind: PiiKind, value: string) => {
+    expect.push({ kind, value });
+    return value;
+  };
   const out = text.replace(/\{(\w+)\}/g, (_m, slot: string) => {
     switch (slot) {
       case "name": return pii("NAME", p.full);
@@ -77,15 +80,15 @@ function build(): LabelledItem[] {
       items.push({ id: `t${ti}-${r}`, source: t.src, text, known: t.known ? knownOf(p) : [], expect, hardNegative: false });
     }
   });
-  MIXED.forEach((m, i) => items.push({
+  MIXED.forEach((m, i) => void items.push({
     id: `m${i}`, source: "mixed", text: m.text, known: m.known ?? [],
     expect: m.expect.map(([kind, value]) => ({ kind, value })), hardNegative: false,
   }));
-  HARD_NEGATIVES.forEach((n, i) => items.push({
+  HARD_NEGATIVES.forEach((n, i) => void items.push({
     id: `n${i}`, source: "negative", text: n.text, known: n.known ?? [], expect: [], hardNegative: true,
   }));
   items.push(...generatedNegatives());
-  CHATTER.forEach((text, i) => items.push({
+  CHATTER.forEach((text, i) => void items.push({
     id: `c${i}`, source: "chat", text, known: [], expect: [], hardNegative: false,
   }));
   return items;

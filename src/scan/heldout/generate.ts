@@ -89,7 +89,10 @@ function address(f: Faker, loc: string, withTown: boolean): string {
 function fill(f: Faker, loc: string, template: string, id: string): LabelledItem {
   const p = person(f, loc);
   const expect: { kind: PiiKind; value: string }[] = [];
-  const pii = (kind: PiiKind, value: string) => (expect.push({ kind, value }), value);
+  const pii = (kind: PiiKind, value: string) => {
+    expect.push({ kind, value });
+    return value;
+  };
   const text = template.replace(/\{(\w+)\}/g, (_m, slot: string) => {
     switch (slot) {
       case "name": return pii("NAME", p.full);
