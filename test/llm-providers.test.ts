@@ -68,7 +68,11 @@ describe("model providers speak their wire formats", () => {
 
   it("Workers AI: through the binding, tool calls and usage mapped", async () => {
     const calls: Array<{ model: string; input: any }> = [];
-    const ai = { run: async (model: string, input: Record<string, unknown>) => (calls.push({ model, input }), { response: null, tool_calls: [{ name: "orders_list", arguments: { customerId: "cus_1001" } }], usage: { prompt_tokens: 90, completion_tokens: 12 } }) };
+    const ai = { run: async (model: string, input: Record<string, unknown>) => {
+        calls.push({ model, input });
+        return { response: null, tool_calls: [{ name: "orders_list", arguments: { customerId: "cus_1001" } }], usage: { prompt_tokens: 90, completion_tokens: 12 } };
+      },
+    };
     const res = await workersAi(ai).chat({ ...request, model: "@cf/meta/llama-3.3-70b-instruct-fp8-fast" });
     expect(calls[0]!.model).toBe("@cf/meta/llama-3.3-70b-instruct-fp8-fast");
     expect(calls[0]!.input.tools).toEqual([{ name: "orders_list", description: "List orders", parameters: request.tools[0]!.parameters }]);

@@ -6,7 +6,10 @@ const mail = { id: "msg_1", taskId: "tsk_0123456789", to: "maria.alvarez@example
 describe("mail providers", () => {
   it("sends through the send_email binding's builder shape", async () => {
     const sent: unknown[] = [];
-    const binding: SendEmailBinding = { send: async (m) => (sent.push(m), { messageId: "cf-123" }) };
+    const binding: SendEmailBinding = { send: async (m) => {
+        sent.push(m);
+        return { messageId: "cf-123" };
+      } };
     expect(await cloudflareEmail(binding, "support@example.com").deliver(mail)).toEqual({ providerId: "cf-123" });
     expect(sent).toEqual([
       { from: "support@example.com", to: "maria.alvarez@example.com", subject: "Your refund", text: "Hello Maria", headers: { "X-SiloOS-Task": "tsk_0123456789", "X-SiloOS-Message": "msg_1" } },

@@ -3,7 +3,6 @@
  * (tasks, audit), the proxy's RouterGate, and every agent's entrypoint.
  * Receives work, mints keys, dispatches, escalates, completes.
  */
-import { Hono } from "hono";
 import { bodyLimit } from "hono/body-limit";
 import { sealAudit } from "../audit/seal.ts";
 import { MAX_BODY_BYTES } from "../contracts/api.ts";
@@ -14,7 +13,9 @@ import { routerConfig, type RouterEnv } from "./env.ts";
 import { errorResponse, notFound } from "./errors.ts";
 import { missingTables } from "./readiness.ts";
 import { consoleApi } from "./console/routes.ts";
+import { routerApp } from "./openapi/define.ts";
 import { openApiDocument } from "./openapi/document.ts";
+import { healthRoute, jwksRoute, openApiRoute } from "./openapi/system.ts";
 import { adminRoutes } from "./routes/admin.ts";
 import { outboxRoutes } from "./routes/outbox.ts";
 import { widgetRoutes } from "./routes/widget.ts";
@@ -27,7 +28,7 @@ import { expireDueTasks } from "./lifecycle/index.ts";
 
 export { TaskRun } from "./run/task-run.ts";
 
-const app = new Hono<{ Bindings: RouterEnv }>();
+const app = routerApp<{ Bindings: RouterEnv }>();
 
 // CSP, frame-ancestors/X-Frame-Options, nosniff, Referrer-Policy on every Worker response.
 app.use("*", workerSecurityHeaders);
@@ -40,7 +41,7 @@ app.use(
   }),
 );
 
-app.get("/healthz", async (c) => {
+app.openapi(healthRoute, async (c) => {
   routerConfig(c.env);
   const [tables, ping] = await Promise.allSettled([missingTables(c.env.DB), c.env.PROXY.ping()]);
   const db = tables.status === "fulfilled";
@@ -51,13 +52,13 @@ app.get("/healthz", async (c) => {
   return c.json({ error: "unavailable", message, checks: { db, schema, proxy } }, 503);
 });
 
-app.get("/.well-known/jwks.json", (c) => {
+app.openapi(jwksRoute, (c) => {
   c.header("cache-control", "public, max-age=300");
   return c.json(publicJwks(parseSigningKeys(routerConfig(c.env).SILOOS_SIGNING_KEYS)));
 });
 
 // The servers entry comes from configuration: a Host header is the caller's to choose.
-app.get("/openapi.json", (c) => c.json(openApiDocument(c.env.SILOOS_PUBLIC_URL)));
+app.openapi(openApiRoute, (c) => c.json(openApiDocument(app, c.env.SILOOS_PUBLIC_URL), 200));
 
 app.use("/v1/tasks/*", bearerKey("SILOOS_API_KEY"));
 app.use("/v1/tasks", bearerKey("SILOOS_API_KEY"));

@@ -20,18 +20,36 @@ function slowD1(db: D1Database, ms: number): D1Database {
   const wrap = (s: D1PreparedStatement): D1PreparedStatement => {
     const w = {
       bind: (...a: unknown[]) => wrap(s.bind(...a)),
-      first: async (...a: [string?]) => (await sleep(ms), s.first(...(a as [string]))),
-      all: async () => (await sleep(ms), s.all()),
-      run: async () => (await sleep(ms), s.run()),
-      raw: async (o?: { columnNames?: boolean }) => (await sleep(ms), s.raw(o as { columnNames: true })),
+      first: async (...a: [string?]) => {
+        await sleep(ms);
+        return s.first(...(a as [string]));
+      },
+      all: async () => {
+        await sleep(ms);
+        return s.all();
+      },
+      run: async () => {
+        await sleep(ms);
+        return s.run();
+      },
+      raw: async (o?: { columnNames?: boolean }) => {
+        await sleep(ms);
+        return s.raw(o as { columnNames: true });
+      },
     } as unknown as D1PreparedStatement;
     real.set(w, s);
     return w;
   };
   return {
     prepare: (q: string) => wrap(db.prepare(q)),
-    batch: async (stmts: D1PreparedStatement[]) => (await sleep(ms), db.batch(stmts.map((s) => real.get(s) ?? s))),
-    exec: async (q: string) => (await sleep(ms), db.exec(q)),
+    batch: async (stmts: D1PreparedStatement[]) => {
+        await sleep(ms);
+        return db.batch(stmts.map((s) => real.get(s) ?? s));
+      },
+    exec: async (q: string) => {
+        await sleep(ms);
+        return db.exec(q);
+      },
     dump: () => db.dump(),
     withSession: () => {
       throw new Error("latency model: D1 sessions are not modelled");

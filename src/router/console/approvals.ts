@@ -1,9 +1,7 @@
-import { Hono } from "hono";
-import { ApprovalDecisionSchema } from "../../contracts/api.ts";
 import { unwrap } from "../dispatch.ts";
-import { jsonBody } from "../errors.ts";
 import { finishIfDecided } from "../lifecycle/index.ts";
-import { parseOr400 } from "../validate.ts";
+import { approvalsRoute, decideRoute } from "../openapi/console.ts";
+import { routerApp } from "../openapi/define.ts";
 import type { ConsoleEnv } from "./session.ts";
 
 /**
@@ -13,16 +11,16 @@ import type { ConsoleEnv } from "./session.ts";
  * no field for an amount or arguments, so nobody re-types the call. The
  * person and role come from the session cookie, never from the body.
  */
-export const approvalsApi = new Hono<ConsoleEnv>();
+export const approvalsApi = routerApp<ConsoleEnv>();
 
-approvalsApi.get("/", async (c) => {
+approvalsApi.openapi(approvalsRoute, async (c) => {
   const s = c.get("session");
   return c.json({ role: s.role, actions: unwrap(await c.env.PROXY.pendingActions(s.role)) });
 });
 
-approvalsApi.post("/decide", async (c) => {
+approvalsApi.openapi(decideRoute, async (c) => {
   const s = c.get("session");
-  const { ids, decision } = parseOr400(ApprovalDecisionSchema, await jsonBody(c));
+  const { ids, decision } = c.req.valid("json");
   const by = `human:${s.sub}`;
   const { outcomes, tasks } = unwrap(await c.env.PROXY.decideActions({ ids, decision, by, role: s.role }));
   for (const taskId of tasks) await finishIfDecided(c.env, taskId, by);

@@ -1,6 +1,4 @@
-import { Hono } from "hono";
 import { and, asc, eq, inArray } from "drizzle-orm";
-import { ConsoleCallSchema, ConsoleLoginSchema, HandBackSchema } from "../../contracts/api.ts";
 import { appendAudit } from "../../audit/index.ts";
 import { database } from "../../db/index.ts";
 import { auditLog, operators, tasks } from "../../db/schema.ts";
@@ -8,11 +6,11 @@ import { SiloError } from "../../errors/index.ts";
 import { agentForIntent, findRole, registry } from "../../registry/index.ts";
 import { toolsFor } from "../../sdk/tools.ts";
 import { routerConfig } from "../env.ts";
-import { jsonBody } from "../errors.ts";
 import { completeTask, handBackTask, requireTask, takeTask, type Person } from "../lifecycle/index.ts";
 import { agentOnline } from "../queue.ts";
 import { taskView, type TaskRow } from "../task-rows.ts";
-import { parseOr400 } from "../validate.ts";
+import * as route from "../openapi/console.ts";
+import { routerApp } from "../openapi/define.ts";
 import { approvalsApi } from "./approvals.ts";
 import { verifyPassword } from "./password.ts";
 import { draftProcedure } from "./procedure.ts";
@@ -29,12 +27,12 @@ import type { Context } from "hono";
  * keys minted for `human:<operator id>` with the role's grant, every call
  * forwarded to the proxy as that principal and audited under it.
  */
-export const consoleApi = new Hono<ConsoleEnv>();
+export const consoleApi = routerApp<ConsoleEnv>();
 
 
-consoleApi.post("/login", async (c) => {
+consoleApi.openapi(route.loginRoute, async (c) => {
   if (accessConfig(c.env)) throw new SiloError("forbidden", "password sign-in is off here: sign in through Cloudflare Access");
-  const { username, password } = parseOr400(ConsoleLoginSchema, await jsonBody(c));
+  const { username, password } = c.req.valid("json");
   const client = await edgeClient(c);
   const keys = { account: await keyedDigest(routerConfig(c.env).SILOOS_AUDIT_KEY, "signin-account", username.toLowerCase()), client: client.id };
   // A slot is taken before the password is checked: concurrent guesses are counted too.
@@ -53,7 +51,7 @@ consoleApi.post("/login", async (c) => {
 });
 
 /** Production: Cloudflare Access in front of /console; its signed assertion is the sign-in. */
-consoleApi.post("/login/access", async (c) => {
+consoleApi.openapi(route.accessLoginRoute, async (c) => {
   const config = accessConfig(c.env);
   if (!config) throw new SiloError("not_found", "Cloudflare Access sign-in is not configured");
   const { email } = await verifyAccessAssertion(config, c.req.header(ACCESS_HEADER));
@@ -62,7 +60,7 @@ consoleApi.post("/login/access", async (c) => {
   return c.json(await signIn(c, op, "access", (await edgeClient(c)).id));
 });
 
-consoleApi.post("/logout", async (c) => {
+consoleApi.openapi(route.logoutRoute, async (c) => {
   const ended = await endSession(c);
   if (ended) await appendAudit(database(c.env.DB), { actor: `human:${ended.sub}`, event: "session.revoked", detail: { session: ended.sid, by: "sign-out" } });
   return c.json({ ok: true });
@@ -70,31 +68,31 @@ consoleApi.post("/logout", async (c) => {
 
 consoleApi.use("*", requireOperator());
 
-consoleApi.get("/me", (c) => {
+consoleApi.openapi(route.meRoute, (c) => {
   const s = c.get("session");
   return c.json({ id: s.sub, name: s.name, role: s.role, capabilities: roleOf(s).caps });
 });
 
 /** Agents a task can be handed back to (online ones). */
-consoleApi.get("/agents", async (c) => {
+consoleApi.openapi(route.onlineAgentsRoute, async (c) => {
   const db = database(c.env.DB);
   const online = await Promise.all(registry.agents.map(async (a) => ((await agentOnline(db, a.name)) ? a.name : null)));
   return c.json({ agents: online.filter((n): n is string => n !== null) });
 });
 
 /** Mail that could not be delivered after its last retry: an operator follows it up. */
-consoleApi.get("/outbox/dead", async (c) => c.json({ messages: await c.env.PROXY.deadLetters() }));
+consoleApi.openapi(route.consoleDeadLettersRoute, async (c) => c.json({ messages: await c.env.PROXY.deadLetters() }));
 
-consoleApi.get("/queue", async (c) => {
+consoleApi.openapi(route.queueRoute, async (c) => {
   const s = c.get("session");
   const queues = s.role === "supervisor" ? registry.roles.map((r) => `human:${r.name}`) : [`human:${s.role}`];
   const rows = await database(c.env.DB).select().from(tasks).where(and(eq(tasks.status, "queued_human"), inArray(tasks.assignee, [...queues, principalOf(s)]))).orderBy(asc(tasks.createdAt)).limit(100);
   return c.json({ tasks: rows.map(taskView) });
 });
 
-consoleApi.post("/tasks/:id/take", async (c) => c.json(await takeTask(c.env, c.req.param("id"), personOf(c.get("session")))));
+consoleApi.openapi(route.takeRoute, async (c) => c.json(await takeTask(c.env, c.req.param("id"), personOf(c.get("session")))));
 
-consoleApi.get("/tasks/:id", async (c) => {
+consoleApi.openapi(route.heldTaskRoute, async (c) => {
   const s = c.get("session");
   const row = await myTask(c.env, s, c.req.param("id"));
   const transcript = await c.env.PROXY.transcript(row.id);
@@ -108,28 +106,28 @@ consoleApi.get("/tasks/:id", async (c) => {
   });
 });
 
-consoleApi.post("/tasks/:id/call", async (c) => {
+consoleApi.openapi(route.callRoute, async (c) => {
   const s = c.get("session");
   const row = await myTask(c.env, s, c.req.param("id"));
-  const call = parseOr400(ConsoleCallSchema, await jsonBody(c));
+  const call = c.req.valid("json");
   const idempotencyKey = call.idempotencyKey ?? `${row.id}.human.${crypto.randomUUID()}`;
   return c.json(await c.env.PROXY.callAs(principalOf(s), { ...call, idempotencyKey }));
 });
 
-consoleApi.post("/tasks/:id/complete", async (c) => {
+consoleApi.openapi(route.consoleCompleteRoute, async (c) => {
   const s = c.get("session");
   const row = await myTask(c.env, s, c.req.param("id"));
   return c.json(await completeTask(c.env, row, principalOf(s)));
 });
 
-consoleApi.post("/tasks/:id/handback", async (c) => {
+consoleApi.openapi(route.handBackRoute, async (c) => {
   const s = c.get("session");
   const row = await myTask(c.env, s, c.req.param("id"));
-  const { agent } = parseOr400(HandBackSchema, await jsonBody(c));
+  const { agent } = c.req.valid("json");
   return c.json(await handBackTask(c.env, row, personOf(s), agent));
 });
 
-consoleApi.get("/tasks/:id/procedure", async (c) => {
+consoleApi.openapi(route.procedureRoute, async (c) => {
   const s = c.get("session");
   const row = await requireTask(c.env, c.req.param("id"));
   const rows = await database(c.env.DB).select().from(auditLog).where(and(eq(auditLog.taskId, row.id), eq(auditLog.actor, principalOf(s)))).orderBy(asc(auditLog.seq));

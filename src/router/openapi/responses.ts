@@ -78,3 +78,7 @@ export const ConversationSchema = z.object({
   messages: z.array(z.object({ role: z.string(), text: z.string() })),
 });
 export const WebhookAcceptedSchema = TaskResponseSchema.partial().extend({ taskId: z.string(), duplicate: z.boolean().optional() });
+export const AuditVerifySchema = z.object({ ok: z.boolean(), rows: z.number().int(), sealedThrough: z.number().int(), firstBadSeq: z.number().int().nullable(), reason: z.string().nullable() });
+export const DeadLettersSchema = z.object({
+  messages: z.array(z.object({ messageId: z.string(), taskId: z.string(), template: z.string(), attempts: z.number().int(), lastError: z.string().nullable(), updatedAt: z.number().int() })),
+});

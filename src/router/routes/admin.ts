@@ -1,21 +1,19 @@
-import { Hono } from "hono";
 import { batchWithAudit, readAudit } from "../../audit/index.ts";
 import { sealAudit, verifyAudit } from "../../audit/seal.ts";
-import { AgentStatusSchema, AuditQuerySchema } from "../../contracts/api.ts";
 import { database } from "../../db/index.ts";
 import { agentStatus } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findAgent, registry } from "../../registry/index.ts";
-import { jsonBody } from "../errors.ts";
 import { shipRunningAudit } from "../audit-ship.ts";
 import { routerConfig, type RouterEnv } from "../env.ts";
-import { parseOr400 } from "../validate.ts";
+import { routerApp } from "../openapi/define.ts";
+import { agentsRoute, agentStatusRoute, auditRoute, auditVerifyRoute } from "../openapi/admin.ts";
 
-export const adminRoutes = new Hono<{ Bindings: RouterEnv }>();
+export const adminRoutes = routerApp<{ Bindings: RouterEnv }>();
 
 /** The audit log, oldest first; page with ?after=<seq>. */
-adminRoutes.get("/audit", async (c) => {
-  const q = parseOr400(AuditQuerySchema, c.req.query());
+adminRoutes.openapi(auditRoute, async (c) => {
+  const q = c.req.valid("query");
   const db = database(c.env.DB);
   // Running tasks' rows first, then seal: what an auditor is shown is already in the chain.
   await shipRunningAudit(c.env, q.taskId);
@@ -28,7 +26,7 @@ adminRoutes.get("/audit", async (c) => {
 });
 
 /** Recompute the audit log's hash chain: changed, removed or inserted rows show up here. */
-adminRoutes.get("/audit/verify", async (c) => {
+adminRoutes.openapi(auditVerifyRoute, async (c) => {
   const db = database(c.env.DB);
   const key = routerConfig(c.env).SILOOS_AUDIT_KEY;
   await shipRunningAudit(c.env, undefined);
@@ -38,7 +36,7 @@ adminRoutes.get("/audit/verify", async (c) => {
 });
 
 /** Agents, their status and the base keys the registry grants them. */
-adminRoutes.get("/agents", async (c) => {
+adminRoutes.openapi(agentsRoute, async (c) => {
   const rows = await database(c.env.DB).select().from(agentStatus);
   const status = new Map(rows.map((r) => [r.name, r]));
   return c.json({
@@ -55,10 +53,10 @@ adminRoutes.get("/agents", async (c) => {
 });
 
 /** Switch an agent off (its work goes to the human queue) or back on. */
-adminRoutes.put("/agents/:name/status", async (c) => {
+adminRoutes.openapi(agentStatusRoute, async (c) => {
   const name = c.req.param("name");
   if (!findAgent(registry, name)) throw new SiloError("unknown_agent", `no agent named ${name}`);
-  const { status } = parseOr400(AgentStatusSchema, await jsonBody(c));
+  const { status } = c.req.valid("json");
   const db = database(c.env.DB);
   const now = Date.now();
   await batchWithAudit(

@@ -1,7 +1,8 @@
-import { Hono } from "hono";
 import type { RouterEnv } from "../env.ts";
+import { deadLettersRoute } from "../openapi/admin.ts";
+import { routerApp } from "../openapi/define.ts";
 
 /** The mail outbox's dead letters (admin key): ids, template, attempts, error code; never an address or a body. */
-export const outboxRoutes = new Hono<{ Bindings: RouterEnv }>();
+export const outboxRoutes = routerApp<{ Bindings: RouterEnv }>();
 
-outboxRoutes.get("/dead", async (c) => c.json({ messages: await c.env.PROXY.deadLetters() }));
+outboxRoutes.openapi(deadLettersRoute, async (c) => c.json({ messages: await c.env.PROXY.deadLetters() }));

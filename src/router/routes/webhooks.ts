@@ -1,18 +1,19 @@
-import { Hono } from "hono";
 import { database } from "../../db/index.ts";
 import { DELIVERY_HEADER, receiveWebhook, type WebhookPorts } from "../../webhooks/receive.ts";
 import { SIGNATURE_HEADER } from "../../webhooks/signature.ts";
 import { webhookSecrets, type RouterEnv } from "../env.ts";
 import { startTask } from "../lifecycle/index.ts";
+import { routerApp } from "../openapi/define.ts";
+import { webhookRoute } from "../openapi/webhooks.ts";
 import { getTask, newTaskId } from "../task-rows.ts";
 
 /**
  * Signed webhooks from systems that report events (a helpdesk's new ticket).
  * No API key: the HMAC signature over the raw body is the authentication.
  */
-export const webhookRoutes = new Hono<{ Bindings: RouterEnv }>();
+export const webhookRoutes = routerApp<{ Bindings: RouterEnv }>();
 
-webhookRoutes.post("/:source", async (c) => {
+webhookRoutes.openapi(webhookRoute, async (c) => {
   const result = await receiveWebhook(webhookPorts(c.env), {
     source: c.req.param("source"),
     signatureHeader: c.req.header(SIGNATURE_HEADER),

@@ -1,7 +1,6 @@
-import { Hono, type Context } from "hono";
+import type { Context } from "hono";
 import { cors } from "hono/cors";
 import { eq } from "drizzle-orm";
-import { WidgetMessageSchema, WidgetOpenSessionSchema } from "../../contracts/api.ts";
 import { database } from "../../db/index.ts";
 import { widgetSessions } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
@@ -10,10 +9,10 @@ import { readSession, signSession, SESSION_TTL_SECONDS, type WidgetSession } fro
 import { findSite, originAllowed, widgetSites, type Site } from "../../widget/sites.ts";
 import { identityDigest, openWithinQuota } from "../../widget/quota.ts";
 import { routerConfig, type RouterEnv } from "../env.ts";
-import { jsonBody } from "../errors.ts";
 import { customerTurn, runEnded, startTask } from "../lifecycle/index.ts";
 import { getTask, newTaskId } from "../task-rows.ts";
-import { parseOr400 } from "../validate.ts";
+import { routerApp } from "../openapi/define.ts";
+import { closeSessionRoute, conversationRoute, openSessionRoute, widgetEventsRoute, widgetMessageRoute } from "../openapi/widget.ts";
 import { conversationStream, SSE_HEADERS } from "../widget-stream.ts";
 
 /**
@@ -21,7 +20,9 @@ import { conversationStream, SSE_HEADERS } from "../widget-stream.ts";
  * session with an identity token its own backend signed, then chats; replies
  * stream back hydrated for that visitor only.
  */
-export const widgetRoutes = new Hono<{ Bindings: RouterEnv }>();
+type WidgetAuth = { s: WidgetSession; row: typeof widgetSessions.$inferSelect };
+type WidgetEnv = { Bindings: RouterEnv; Variables: { widget: WidgetAuth } };
+export const widgetRoutes = routerApp<WidgetEnv>();
 
 widgetRoutes.use(
   "*",
@@ -34,8 +35,8 @@ widgetRoutes.use(
 );
 
 
-widgetRoutes.post("/sessions", async (c) => {
-  const body = parseOr400(WidgetOpenSessionSchema, await jsonBody(c));
+widgetRoutes.openapi(openSessionRoute, async (c) => {
+  const body = c.req.valid("json");
   const site = findSite(sites(c.env), body.site);
   if (!site) throw new SiloError("not_found", "unknown site");
   assertOrigin(site, c.req.header("origin"));
@@ -51,13 +52,13 @@ widgetRoutes.post("/sessions", async (c) => {
 });
 
 /** The visitor signs out (the site calls this on its own sign-out): the session is dead at once. */
-widgetRoutes.delete("/session", async (c) => {
+widgetRoutes.openapi(closeSessionRoute, async (c) => {
   const { row } = await session(c);
   await c.env.DB.prepare("UPDATE widget_sessions SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL").bind(Date.now(), row.id).run();
   return c.json({ ok: true });
 });
 
-widgetRoutes.get("/conversation", async (c) => {
+widgetRoutes.openapi(conversationRoute, async (c) => {
   const { row } = await session(c);
   const task = row.taskId ? await getTask(database(c.env.DB), row.taskId) : undefined;
   if (!task || task.status === "completed") return c.json({ taskId: null, status: null, human: false, messages: [] });
@@ -65,9 +66,15 @@ widgetRoutes.get("/conversation", async (c) => {
   return c.json({ taskId: task.id, status: task.status, human: task.assignee.startsWith("human:"), messages: res.ok ? res.result.entries.map(({ role, text }) => ({ role, text })) : [] });
 });
 
-widgetRoutes.post("/messages", async (c) => {
-  const { row } = await session(c);
-  const { message } = parseOr400(WidgetMessageSchema, await jsonBody(c));
+// The session before the body: a caller without one is refused (and counted) before its body is read.
+widgetRoutes.use("/messages", async (c, next) => {
+  c.set("widget", await session(c));
+  await next();
+});
+
+widgetRoutes.openapi(widgetMessageRoute, async (c) => {
+  const { row } = c.get("widget");
+  const { message } = c.req.valid("json");
   await takeSlot(c.env.WIDGET_MESSAGES, row.id, "too many messages; wait a moment");
   const db = database(c.env.DB);
   const existing = row.taskId ? await getTask(db, row.taskId) : undefined;
@@ -108,7 +115,7 @@ widgetRoutes.post("/messages", async (c) => {
 const RUN_STREAM_MS = 120_000;
 
 /** While a person holds the conversation: stream their replies for up to a minute, then the widget reconnects. */
-widgetRoutes.get("/events", async (c) => {
+widgetRoutes.openapi(widgetEventsRoute, async (c) => {
   const { row } = await session(c);
   if (!row.taskId) throw new SiloError("not_found", "no conversation yet");
   // Each stream holds a vault watch for up to a minute: a session may open a few a minute, not thousands.
@@ -133,7 +140,7 @@ function assertOrigin(site: Site, origin: string | undefined): void {
   if (!originAllowed(site, origin)) throw new SiloError("origin_denied", "this site may not embed the SiloOS widget from this origin");
 }
 
-async function session(c: Context<{ Bindings: RouterEnv }>): Promise<{ s: WidgetSession; row: typeof widgetSessions.$inferSelect }> {
+async function session(c: Context<WidgetEnv>): Promise<WidgetAuth> {
   const token = /^Bearer\s+(\S+)$/i.exec(c.req.header("authorization") ?? "")?.[1];
   const s = await readSession(secret(c.env), token);
   if (!s) throw new SiloError("unauthorized", "no valid widget session");
