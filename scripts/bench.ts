@@ -32,7 +32,7 @@ const SOLO = 40;
  * before every D1 call and every DO call (tools/local/latency.ts); service
  * bindings and a DO's own storage stay local, as they are there.
  */
-const MODEL = { d1Ms: 5, doMs: 1, d1Bindings: ["DB"], doBindings: ["VAULT", "STATE"] };
+const MODEL = { d1Ms: 5, doMs: 1, d1Bindings: ["DB"], doBindings: ["VAULT", "STATE", "AGENT_RATES"] };
 const MODEL_TASKS = 160;
 
 const started = performance.now();

@@ -50,8 +50,8 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
       ...(MINTING_OPS.has(op) ? { maxVaultTokens: limits.perTask.vaultTokens } : {}),
     };
     vault = new CallVault(vaultFor(env, auth.task.tid), frame);
-    // The per-principal limits span tasks: counted in D1 before anything else runs, unknown ops included (ledger/rates.ts).
-    await admitCall(env.DB, { principal: auth.principal, op, limits });
+    // The per-principal limits span tasks: counted in the principal's AgentRates DO before anything else runs, unknown ops included (ledger/rates.ts).
+    await admitCall(env.AGENT_RATES, { principal: auth.principal, op, limits });
     if (!isOpName(op)) throw new SiloError("unknown_operation", "unknown operation");
     const outcome = await runOp(env, db, auth, vault, op, call.args, call.idempotencyKey);
     // The allowed row: journaled by the op's last vault step, by the op with its effect (D1), or here.

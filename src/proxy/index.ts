@@ -14,6 +14,7 @@ import * as routerApi from "./router-api.ts";
 import { deadLetters, drainOutbox, sweepOutbox, type OutboxMessage } from "./core/outbox-consumer.ts";
 
 export { Vault } from "../vault/vault.ts";
+export { AgentRates } from "./ledger/agent-rates.ts";
 
 interface CallerProps {
   /** Set by the binding in the caller's config, never by the caller's code. */

@@ -2,6 +2,7 @@ import { randomHex } from "../crypto/encoding.ts";
 import { findPii } from "../scan/index.ts";
 import type { TokenTable } from "./table.ts";
 import { valueKey } from "../contracts/tokens.ts";
+import { auditableText } from "../audit/agent-text.ts";
 
 /**
  * The gateway's answer must not depend on whether an agent guessed a real
@@ -56,6 +57,41 @@ export function unmask(text: string, masked: readonly MaskedSpan[], pick: (m: Ma
   let out = text;
   for (const m of masked) if (out.includes(m.placeholder)) out = out.split(m.placeholder).join(pick(m));
   return out;
+}
+
+/** Walk a JSON value, mapping every string and every object key. */
+export function mapStrings(value: unknown, fn: (s: string) => string): unknown {
+  if (typeof value === "string") return fn(value);
+  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
+  if (value && typeof value === "object") {
+    const out: Record<string, unknown> = {};
+    for (const [k, v] of Object.entries(value)) {
+      const key = fn(k);
+      out[key] = mapStrings(v, fn);
+    }
+    return out;
+  }
+  return value;
+}
+
+/** What the audit row needs to show a completion to people: the masked spans, whether there was content, the tool calls' names. */
+export interface CompletionForPeople {
+  masked: MaskedSpan[];
+  content: boolean;
+  toolNames: string[];
+}
+
+/**
+ * The audit row's view of a tokenized completion (`texts`: content, then each
+ * tool call's arguments as JSON), with each masked span shown as people see
+ * it. Built in the vault so the row is journaled by the settling RPC itself.
+ */
+export function completionForPeople(texts: readonly string[], p: CompletionForPeople): { completion: string | null; toolCalls: Array<{ name: string; arguments: string }> } {
+  const back = (s: string) => (p.masked.length ? unmask(s, p.masked, (m) => m.shown) : s);
+  return {
+    completion: p.content ? auditableText(back(texts[0] ?? ""), 1000) : null,
+    toolCalls: p.toolNames.map((name, i) => ({ name, arguments: auditableText(JSON.stringify(mapStrings(JSON.parse(texts[i + 1]!), back)), 1000) })),
+  };
 }
 
 function randomTag(): string {

@@ -12,7 +12,7 @@ import { ADMISSION_MESSAGES, admit, allowedRow, type CallFrame, type Gate, type 
 import { AuditJournal, shipJournal } from "./journal.ts";
 import { TaskLedger, type CountResult } from "./ledger.ts";
 import { hasSchema, migrate, tableCount } from "./schema.ts";
-import { maskForModel, type ModelMask } from "./masking.ts";
+import { completionForPeople, maskForModel, type CompletionForPeople, type ModelMask } from "./masking.ts";
 import type { OutboundHydration, Provenance } from "./provenance.ts";
 import { TokenTable, type TokenEntry } from "./table.ts";
 import { Transcript } from "./transcript.ts";
@@ -342,13 +342,18 @@ export class Vault extends DurableObject<VaultEnv> {
     return reservation ? { ok: true, mask, reservation } : { ok: false, code: "budget_exhausted", kinds: [] };
   }
 
-  /** After the model answered (or failed: 0 tokens, no texts): settle its reservation and tokenize what the agent will read. */
-  async llmSettle(reservationId: string, tokens: number, texts: string[]): Promise<{ used: number; texts: string[] }> {
+  /**
+   * After the model answered (or failed: 0 tokens, no texts): settle its
+   * reservation and tokenize what the agent will read. With `people`, also
+   * the audit row's view of the completion (stepDetail), so the call's row
+   * is journaled in this same RPC.
+   */
+  async llmSettle(reservationId: string, tokens: number, texts: string[], people?: CompletionForPeople): Promise<{ used: number; texts: string[]; audit?: ReturnType<typeof completionForPeople> }> {
     const { table } = await this.#openState();
     const used = this.#ledger.settleTokens(reservationId, tokens);
     const out = texts.map((t) => table.tokenize(t, "agent"));
     await this.#flush(table);
-    return { used, texts: out };
+    return { used, texts: out, ...(people ? { audit: completionForPeople(out, people) } : {}) };
   }
 
   /** Append to the conversation; an entry whose key is already there is not added again. */
@@ -489,6 +494,7 @@ function effectResult(method: StepMethod | null, result: unknown): Record<string
 /** Audit detail a step's own result adds; null = the step refused, so no allowed row. */
 function stepDetail(method: StepMethod | null, result: unknown): Record<string, unknown> | null {
   if (method === "transcript") return { entries: (result as unknown[]).length };
+  if (method === "llmSettle") return (result as Awaited<ReturnType<Vault["llmSettle"]>>).audit ?? {};
   if (method === "reply") {
     const r = result as Awaited<ReturnType<Vault["reply"]>>;
     return r.ok ? { text: auditableText(r.tokenized, 1000), replayed: r.replayed } : null;

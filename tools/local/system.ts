@@ -115,7 +115,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       ...proxyCfg!.options,
       ...module(proxy!),
       // SQLite-backed like the config's Vault (new_sqlite_classes): the audit journal needs it.
-      ...(opts.vault ? { durableObjects: { VAULT: { className: opts.vault.className, scriptName: "test-vault", useSQLite: true } } } : {}),
+      ...(opts.vault ? { durableObjects: { ...proxyCfg!.options.durableObjects, VAULT: { className: opts.vault.className, scriptName: "test-vault", useSQLite: true } } } : {}),
       bindings: { ...proxyCfg!.options.bindings, SILOOS_VERIFY_JWKS: opts.secrets.SILOOS_VERIFY_JWKS, ...(opts.asDeployed ? {} : LOCAL_DEV), ...opts.proxyVars },
     },
     { ...egressCfg!.options, ...module(egress!) },

@@ -4,15 +4,16 @@ import type { OpName } from "../../contracts/proxy.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findAgent, type Registry } from "../../registry/index.ts";
 import type { TaskCount } from "../../vault/ledger.ts";
+import type { AgentRates } from "./agent-rates.ts";
 
 /**
  * In-cell rate limits: per task (over its life) and per principal (per
  * minute, across tasks), on proxy calls, replies and vault growth. The
  * per-task counters are the task's own, in its Vault (src/vault/ledger.ts),
  * counted by the call's first vault RPC; the per-principal counters span
- * tasks, so each is one conditional upsert in D1 (`... DO UPDATE ... WHERE
- * count < limit RETURNING count`). Either way N concurrent calls never pass a
- * limit. Since every call writes at most one audit row, the call limit also
+ * tasks, so they are the principal's own Durable Object's (agent-rates.ts:
+ * one RPC, conditional increments, one call at a time). Either way N
+ * concurrent calls never pass a limit. Since every call writes at most one audit row, the call limit also
  * bounds the audit rows a task's proxy calls can write; the refusals
  * themselves are audited in aggregate (the 1st, 10th, 100th … of a counter),
  * and counted exactly, so they cannot flood the log.
@@ -50,36 +51,20 @@ export function taskCounts(op: string, limits: RateLimits): TaskCount[] {
   return counts;
 }
 
-/** Count this call against every per-principal limit (across tasks); throws RateLimited past any of them. */
-export async function admitCall(d1: D1Database, call: { principal: string; op: string; limits: RateLimits; now?: number }): Promise<void> {
+/** Count this call against every per-principal limit (across tasks), in the principal's AgentRates DO; throws RateLimited past any of them. */
+export async function admitCall(rates: DurableObjectNamespace<AgentRates>, call: { principal: string; op: string; limits: RateLimits; now?: number }): Promise<void> {
   const { principal, op, limits } = call;
   const minute = Math.floor((call.now ?? Date.now()) / MINUTE_MS);
   const counters: Counter[] = [{ scope: principal, kind: "calls", period: minute, limit: limits.perAgent.callsPerMinute, what: `proxy calls per minute for ${principal}` }];
   if (op === "reply.send") counters.push({ scope: principal, kind: "replies", period: minute, limit: limits.perAgent.repliesPerMinute, what: `replies per minute for ${principal}` });
-  const results = await d1
-    .batch(
-      counters.map((c) =>
-        d1
-          .prepare(
-            "INSERT INTO rate_counters (scope, kind, period, count, refused) VALUES (?, ?, ?, 1, 0) ON CONFLICT (scope, kind, period) DO UPDATE SET count = count + 1 WHERE count < ? RETURNING count",
-          )
-          .bind(c.scope, c.kind, c.period, c.limit),
-      ),
-    )
+  const outcome = await rates
+    .get(rates.idFromName(principal))
+    .count(counters.map((c) => ({ kind: c.kind, period: c.period, limit: c.limit })))
     .catch(() => {
       throw new SiloError("store_unavailable", "the rate limit ledger is unavailable; nothing was done");
     });
-  const over = counters.find((_, i) => (results[i]?.results.length ?? 0) === 0);
-  if (over) await refuse(d1, over);
+  if (outcome.ok) return;
+  // Refusals are counted exactly and audited only at the 1st, 10th, 100th … of a counter.
+  const c = counters[outcome.over]!;
+  throw new RateLimited(`the limit of ${c.limit} ${c.what} is reached (refusals so far: ${outcome.refused})`, isPowerOfTen(outcome.refused));
 }
-
-/** Count the refusal on its counter; audit it only at the 1st, 10th, 100th … */
-async function refuse(d1: D1Database, c: Counter): Promise<never> {
-  const row = await d1
-    .prepare("INSERT INTO rate_counters (scope, kind, period, count, refused) VALUES (?, ?, ?, 0, 1) ON CONFLICT (scope, kind, period) DO UPDATE SET refused = refused + 1 RETURNING refused")
-    .bind(c.scope, c.kind, c.period)
-    .first<{ refused: number }>();
-  const refused = row?.refused ?? 1;
-  throw new RateLimited(`the limit of ${c.limit} ${c.what} is reached (refusals so far: ${refused})`, isPowerOfTen(refused));
-}
-

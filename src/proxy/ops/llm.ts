@@ -2,7 +2,7 @@ import { auditableText } from "../../audit/agent-text.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import type { ChatRequest, ChatResponse } from "../../contracts/llm.ts";
 import { SiloError } from "../../errors/index.ts";
-import { unmask, type MaskedSpan } from "../../vault/masking.ts";
+import { mapStrings, unmask, type MaskedSpan } from "../../vault/masking.ts";
 import { estimatePromptTokens } from "../ledger/tokens.ts";
 import { llmRoute } from "../llm/provider.ts";
 import type { OpDefinition } from "../core/context.ts";
@@ -35,25 +35,25 @@ export const llmChat: OpDefinition<"llm.chat"> = {
       await ctx.vault.llmSettle(reservation.id, 0, []).catch(() => undefined);
       throw err;
     }
-    const settled = await settle(ctx.vault, reservation.id, res);
-    const used = settled.used;
-    const forAgent = restore(settled.message, masked, (m) => m.literal);
-    const forPeople = restore(settled.message, masked, (m) => m.shown);
     const last = request.messages.at(-1);
     const input = last && "content" in last ? unmask(String(last.content ?? ""), masked, (m) => m.shown) : null;
+    // The allowed row rides on the settling RPC (Vault.llmSettle builds the completion's view for
+    // people there): journaled, durable, before the call answers, with no vault RPC of its own.
+    const detail = {
+      provider: route.provider.name,
+      model: res.model,
+      usage: res.usage,
+      maxTokens: reservation.maxTokens,
+      messages: req.messages.length,
+      input: input === null ? null : auditableText(input, 1000),
+      ...(masked.length ? { masked: { spans: masked.length, realValues: masked.filter((m) => m.real).map((m) => m.shown) } } : {}),
+    };
+    const settled = await settle(ctx.vault.auditNext(detail), reservation.id, res, masked);
+    const used = settled.used;
+    const forAgent = restore(settled.message, masked, (m) => m.literal);
     return {
       result: { message: forAgent, usage: res.usage, model: res.model, budget: { used, limit: cap.tokenBudget } },
-      detail: {
-        provider: route.provider.name,
-        model: res.model,
-        usage: res.usage,
-        maxTokens: reservation.maxTokens,
-        messages: req.messages.length,
-        input: input === null ? null : auditableText(input, 1000),
-        completion: forPeople.content === null ? null : auditableText(forPeople.content, 1000),
-        toolCalls: forPeople.toolCalls.map((c) => ({ name: c.name, arguments: auditableText(JSON.stringify(c.arguments), 1000) })),
-        ...(masked.length ? { masked: { spans: masked.length, realValues: masked.filter((m) => m.real).map((m) => m.shown) } } : {}),
-      },
+      detail,
     };
   },
 };
@@ -78,21 +78,6 @@ async function prepareRequest(
   return { request: { ...req, ...out }, masked, reservation: pre.reservation };
 }
 
-/** Walk a JSON value, mapping every string and every object key. */
-function mapStrings(value: unknown, fn: (s: string) => string): unknown {
-  if (typeof value === "string") return fn(value);
-  if (Array.isArray(value)) return value.map((v) => mapStrings(v, fn));
-  if (value && typeof value === "object") {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) {
-      const key = fn(k);
-      out[key] = mapStrings(v, fn);
-    }
-    return out;
-  }
-  return value;
-}
-
 function restore(message: ChatResponse["message"], masked: readonly MaskedSpan[], pick: (m: MaskedSpan) => string): ChatResponse["message"] {
   if (masked.length === 0) return message;
   const back = (s: string) => unmask(s, masked, pick);
@@ -103,10 +88,11 @@ function restore(message: ChatResponse["message"], masked: readonly MaskedSpan[]
 }
 
 /** Settle the reservation with the provider's usage and tokenize content and tool arguments in one vault call. */
-async function settle(vault: VaultStub, reservationId: string, res: ChatResponse) {
+async function settle(vault: VaultStub, reservationId: string, res: ChatResponse, masked: MaskedSpan[]) {
   const spent = res.usage.promptTokens + res.usage.completionTokens;
   const texts = [res.message.content ?? "", ...res.message.toolCalls.map((c) => JSON.stringify(c.arguments))];
-  const { used, texts: safe } = await vault.llmSettle(reservationId, spent, texts);
+  const people = { masked, content: res.message.content !== null, toolNames: res.message.toolCalls.map((c) => c.name) };
+  const { used, texts: safe } = await vault.llmSettle(reservationId, spent, texts, people);
   const toolCalls = res.message.toolCalls.map((c, i) => ({ ...c, arguments: JSON.parse(safe[i + 1]!) as Record<string, unknown> }));
   return { used, message: { content: res.message.content === null ? null : safe[0]!, toolCalls } };
 }
