@@ -20,7 +20,11 @@ export default defineConfig({
         // Node: unit tests, and the cross-Worker tests in test/ that boot every
         // Worker in one real workerd through Miniflare (and drive Chromium).
         // Worker modules imported in Node for their pure parts: base classes only.
-        resolve: { alias: { "cloudflare:workers": new URL("./test/support/cloudflare-workers-shim.ts", import.meta.url).pathname } },
+        resolve: {
+          alias: {
+            "cloudflare:workers": new URL("./test/support/cloudflare-workers-shim.ts", import.meta.url).pathname,
+          },
+        },
         test: {
           name: "node",
           include: [UNIT, "test/**/*.test.ts"],

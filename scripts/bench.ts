@@ -36,19 +36,33 @@ const MODEL = { d1Ms: 5, doMs: 1, d1Bindings: ["DB"], doBindings: ["VAULT", "STA
 const MODEL_TASKS = 160;
 
 const started = performance.now();
-const workerd = (JSON.parse(readFileSync(join(ROOT, "node_modules/workerd/package.json"), "utf8")) as { version: string }).version;
-const load = () => os.loadavg().map((l) => l.toFixed(2)).join(" ");
-console.log(`SiloOS benchmarks: ${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? "?"}, Node ${process.version}, workerd ${workerd}`);
+const workerd = (
+  JSON.parse(readFileSync(join(ROOT, "node_modules/workerd/package.json"), "utf8")) as { version: string }
+).version;
+const load = () =>
+  os
+    .loadavg()
+    .map((l) => l.toFixed(2))
+    .join(" ");
+console.log(
+  `SiloOS benchmarks: ${os.cpus().length} x ${os.cpus()[0]?.model.trim() ?? "?"}, Node ${process.version}, workerd ${workerd}`,
+);
 console.log(`load average before: ${load()} (other work on this machine moves every figure)`);
 
 // (c) first, in a quiet Node heap, before any workerd starts.
 const vault = benchVaultMemory();
 if (!vault.gcAvailable) console.log("(c) note: no gc() available; heap deltas include garbage");
-console.log(`\n(c) vault, ${vault.tokens} tokens: heap peak ${fmt(vault.peakBytes / 1024)} KiB, resident ${fmt(vault.residentBytes / 1024)} KiB, persisted ${fmt(vault.persistedBytes / 1024)} KiB (raw values ${fmt(vault.rawValueBytes / 1024)} KiB)`);
+console.log(
+  `\n(c) vault, ${vault.tokens} tokens: heap peak ${fmt(vault.peakBytes / 1024)} KiB, resident ${fmt(vault.residentBytes / 1024)} KiB, persisted ${fmt(vault.persistedBytes / 1024)} KiB (raw values ${fmt(vault.rawValueBytes / 1024)} KiB)`,
+);
 
 const scan = await benchScan();
-console.log(`\n(a) scan: ${(scan.bytes / 1e6).toFixed(2)} MB, ${scan.messages} messages, ${scan.spans} PII spans (${fmt((scan.spans * 1000) / scan.bytes)} per KB)`);
-console.log(`    tokenizeText in workerd ${fmt(scan.scanMBps)} MB/s (in-Worker clock: ${fmt(scan.innerScanMBps)} MB/s); one email regex ${fmt(scan.baselineMBps, 0)} MB/s; same code in Node ${fmt(scan.nodeScanMBps)} MB/s`);
+console.log(
+  `\n(a) scan: ${(scan.bytes / 1e6).toFixed(2)} MB, ${scan.messages} messages, ${scan.spans} PII spans (${fmt((scan.spans * 1000) / scan.bytes)} per KB)`,
+);
+console.log(
+  `    tokenizeText in workerd ${fmt(scan.scanMBps)} MB/s (in-Worker clock: ${fmt(scan.innerScanMBps)} MB/s); one email regex ${fmt(scan.baselineMBps, 0)} MB/s; same code in Node ${fmt(scan.nodeScanMBps)} MB/s`,
+);
 
 const secrets = await generateSecrets();
 const sys = await startSystem({ secrets });
@@ -59,31 +73,55 @@ const bare = await startBare(sys.registry).catch(async (err: unknown) => {
 try {
   await Promise.all([seedCustomers(await sys.db()), seedCustomers(await bare.db())]);
   const json = { "content-type": "application/json" };
-  const silo: Target = { name: "siloos", mf: sys.mf, url: sys.url, headers: { ...json, authorization: `Bearer ${secrets.SILOOS_API_KEY}` }, next: 0 };
+  const silo: Target = {
+    name: "siloos",
+    mf: sys.mf,
+    url: sys.url,
+    headers: { ...json, authorization: `Bearer ${secrets.SILOOS_API_KEY}` },
+    next: 0,
+  };
   const plain: Target = { name: "bare", mf: bare.mf, url: bare.url, headers: json, next: 0 };
   if (WARMUP + TASKS + SOLO > CUSTOMERS) throw new Error("not enough seeded customers");
   const [s, b] = await compare(silo, plain, { warmup: WARMUP, tasks: TASKS, concurrency: CONCURRENCY, phases: PHASES });
   const sOps = s.lastTaskId ? await siloOps(silo, secrets.SILOOS_ADMIN_KEY, s.lastTaskId) : [];
   const bOps = b.lastTaskId ? await bareOps(bare.mf, b.lastTaskId) : [];
   const same = sOps.length > 0 && sOps.join() === bOps.join();
-  console.log(`\n(b) ${s.tasks} + ${b.tasks} timed tasks after ${WARMUP} warm-up each, ${CONCURRENCY} in flight, alternating in ${PHASES} phases`);
-  console.log(`    proxy calls per task: SiloOS ${sOps.length} (${describeOps(sOps)}); bare ${bOps.length}, same order: ${same ? "yes" : "NO"}`);
-  for (const [name, r] of [["SiloOS", s], ["bare", b]] as const) {
-    console.log(`    ${name.padEnd(6)} ${fmt(r.rps)} tasks/s, p50 ${fmt(r.p50, 0)} ms, p99 ${fmt(r.p99, 0)} ms, errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ""}`);
+  console.log(
+    `\n(b) ${s.tasks} + ${b.tasks} timed tasks after ${WARMUP} warm-up each, ${CONCURRENCY} in flight, alternating in ${PHASES} phases`,
+  );
+  console.log(
+    `    proxy calls per task: SiloOS ${sOps.length} (${describeOps(sOps)}); bare ${bOps.length}, same order: ${same ? "yes" : "NO"}`,
+  );
+  for (const [name, r] of [
+    ["SiloOS", s],
+    ["bare", b],
+  ] as const) {
+    console.log(
+      `    ${name.padEnd(6)} ${fmt(r.rps)} tasks/s, p50 ${fmt(r.p50, 0)} ms, p99 ${fmt(r.p99, 0)} ms, errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ""}`,
+    );
   }
   const [s1, b1] = await compare(silo, plain, { warmup: 0, tasks: SOLO, concurrency: 1, phases: 2 });
-  console.log(`    1 in flight (${SOLO} each): SiloOS p50 ${fmt(s1.p50, 0)} ms, bare p50 ${fmt(b1.p50, 0)} ms: ${fmt(s1.p50 - b1.p50, 0)} ms more per task`);
+  console.log(
+    `    1 in flight (${SOLO} each): SiloOS p50 ${fmt(s1.p50, 0)} ms, bare p50 ${fmt(b1.p50, 0)} ms: ${fmt(s1.p50 - b1.p50, 0)} ms more per task`,
+  );
   if (s.errors + b.errors + s1.errors + b1.errors > 0 || !same) process.exitCode = 1;
 
   const probes = await probeCosts(bare.mf);
   const auditRows = await auditRowsPerTask(await sys.db());
   const fill = await fillRealVault(bare.mf, vault.tokens);
-  console.log(`\n(c) a real Vault in workerd: ${fill.tokens} tokens, ${fill.keys} storage keys, filled by one tokenizeRecord in ${fill.fillMs} ms`);
+  console.log(
+    `\n(c) a real Vault in workerd: ${fill.tokens} tokens, ${fill.keys} storage keys, filled by one tokenizeRecord in ${fill.fillMs} ms`,
+  );
   await Promise.all([sys.dispose(), bare.dispose()]);
   const modelled = await runModel(secrets);
   if (modelled.errors > 0 || !modelled.same) process.exitCode = 1;
   printTable({ scan, silo: s, bare: b, concurrency: CONCURRENCY, vault, probes, modelled: { ...modelled, ...MODEL } });
-  printBudget(probes, { auditRows: auditRows.all, directRows: auditRows.direct, calls: sOps.length, gapMs: s1.p50 - b1.p50 });
+  printBudget(probes, {
+    auditRows: auditRows.all,
+    directRows: auditRows.direct,
+    calls: sOps.length,
+    gapMs: s1.p50 - b1.p50,
+  });
 } finally {
   await Promise.all([sys.dispose(), bare.dispose()]).catch(() => undefined);
 }
@@ -98,15 +136,33 @@ async function runModel(secrets: Awaited<ReturnType<typeof generateSecrets>>) {
   try {
     await Promise.all([seedCustomers(await sysM.db()), seedCustomers(await bareM.db())]);
     const json = { "content-type": "application/json" };
-    const silo: Target = { name: "siloos", mf: sysM.mf, url: sysM.url, headers: { ...json, authorization: `Bearer ${secrets.SILOOS_API_KEY}` }, next: 0 };
+    const silo: Target = {
+      name: "siloos",
+      mf: sysM.mf,
+      url: sysM.url,
+      headers: { ...json, authorization: `Bearer ${secrets.SILOOS_API_KEY}` },
+      next: 0,
+    };
     const plain: Target = { name: "bare", mf: bareM.mf, url: bareM.url, headers: json, next: 0 };
-    const [s, b] = await compare(silo, plain, { warmup: WARMUP, tasks: MODEL_TASKS, concurrency: CONCURRENCY, phases: PHASES });
+    const [s, b] = await compare(silo, plain, {
+      warmup: WARMUP,
+      tasks: MODEL_TASKS,
+      concurrency: CONCURRENCY,
+      phases: PHASES,
+    });
     const sOps = s.lastTaskId ? await siloOps(silo, secrets.SILOOS_ADMIN_KEY, s.lastTaskId) : [];
     const bOps = b.lastTaskId ? await bareOps(bareM.mf, b.lastTaskId) : [];
     const same = sOps.length > 0 && sOps.join() === bOps.join();
-    console.log(`\n(b) with the latency model (+${MODEL.d1Ms} ms before every D1 call, +${MODEL.doMs} ms before every Durable Object call, both chains): ${s.tasks} + ${b.tasks} timed tasks, ${CONCURRENCY} in flight; same calls, same order: ${same ? "yes" : "NO"}`);
-    for (const [name, r] of [["SiloOS", s], ["bare", b]] as const) {
-      console.log(`    ${name.padEnd(6)} ${fmt(r.rps)} tasks/s, p50 ${fmt(r.p50, 0)} ms, p99 ${fmt(r.p99, 0)} ms, errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ""}`);
+    console.log(
+      `\n(b) with the latency model (+${MODEL.d1Ms} ms before every D1 call, +${MODEL.doMs} ms before every Durable Object call, both chains): ${s.tasks} + ${b.tasks} timed tasks, ${CONCURRENCY} in flight; same calls, same order: ${same ? "yes" : "NO"}`,
+    );
+    for (const [name, r] of [
+      ["SiloOS", s],
+      ["bare", b],
+    ] as const) {
+      console.log(
+        `    ${name.padEnd(6)} ${fmt(r.rps)} tasks/s, p50 ${fmt(r.p50, 0)} ms, p99 ${fmt(r.p99, 0)} ms, errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ""}`,
+      );
     }
     console.log(`    load average: ${load()}`);
     return { silo: s, bare: b, errors: s.errors + b.errors, same };

@@ -7,8 +7,8 @@
  */
 import { readFile, writeFile } from "node:fs/promises";
 import { join, relative } from "node:path";
-import { agentDirs } from "../tools/local/registry.ts";
 import { namespaceAgentConfig, routerConfigFor } from "../tools/local/mode-configs.ts";
+import { agentDirs } from "../tools/local/registry.ts";
 import { ROOT } from "../tools/local/system.ts";
 
 const router = await readFile(join(ROOT, "wrangler.toml"), "utf8");

@@ -16,21 +16,29 @@ import { join, relative } from "node:path";
 import { parseArgs } from "node:util";
 import { agentDirs, compileRegistry } from "../tools/local/registry.ts";
 import { ROOT } from "../tools/local/system.ts";
-import { AGENT_GZIP_BUDGET_KIB, workerConfigs, type WorkerConfig } from "../tools/local/workers.ts";
-import { wrangler, type Built } from "./deploy/wrangler.ts";
+import { AGENT_GZIP_BUDGET_KIB, type WorkerConfig, workerConfigs } from "../tools/local/workers.ts";
+import { type Built, wrangler } from "./deploy/wrangler.ts";
 
 const { values: opts } = parseArgs({
-  options: { env: { type: "string" }, "dry-run": { type: "boolean" }, agent: { type: "string" }, fixtures: { type: "boolean" } },
+  options: {
+    env: { type: "string" },
+    "dry-run": { type: "boolean" },
+    agent: { type: "string" },
+    fixtures: { type: "boolean" },
+  },
 });
-if (opts.env !== undefined && !["staging", "production"].includes(opts.env)) fail(`--env must be staging or production, not ${opts.env}`);
+if (opts.env !== undefined && !["staging", "production"].includes(opts.env))
+  fail(`--env must be staging or production, not ${opts.env}`);
 const envArgs = opts.env ? ["--env", opts.env] : [];
 /** Agents declare no environments (their only binding is the proxy, by name): --env goes to those that do. */
-const envArgsFor = async (w: WorkerConfig) => (opts.env && (await readFile(w.config, "utf8")).includes(`[env.${opts.env}]`) ? envArgs : []);
+const envArgsFor = async (w: WorkerConfig) =>
+  opts.env && (await readFile(w.config, "utf8")).includes(`[env.${opts.env}]`) ? envArgs : [];
 
 // The router's grant comes from the committed registry: refuse to ship a stale one.
 const compiled = await compileRegistry(await agentDirs(join(ROOT, "agents")));
 const committed = JSON.parse(await readFile(join(ROOT, "src/registry/registry.generated.json"), "utf8"));
-if (JSON.stringify(compiled) !== JSON.stringify(committed)) fail("src/registry/registry.generated.json is out of date: run npm run build:registry");
+if (JSON.stringify(compiled) !== JSON.stringify(committed))
+  fail("src/registry/registry.generated.json is out of date: run npm run build:registry");
 
 let workers = await workerConfigs({ fixtures: Boolean(opts["dry-run"] && opts.fixtures) });
 if (opts.agent) {
@@ -42,8 +50,11 @@ if (opts["dry-run"]) await dryRun(workers);
 else await deploy(workers);
 
 async function dryRun(list: WorkerConfig[]): Promise<void> {
-  console.log(`Dry run${opts.env ? ` (env ${opts.env})` : ""}: building every Worker in deploy order; nothing leaves this machine.\n`);
-  if (!opts.agent) console.log(`  plan: wrangler d1 migrations apply DB --remote -c wrangler.toml ${envArgs.join(" ")}`.trimEnd());
+  console.log(
+    `Dry run${opts.env ? ` (env ${opts.env})` : ""}: building every Worker in deploy order; nothing leaves this machine.\n`,
+  );
+  if (!opts.agent)
+    console.log(`  plan: wrangler d1 migrations apply DB --remote -c wrangler.toml ${envArgs.join(" ")}`.trimEnd());
   const rows: Array<WorkerConfig & Built> = [];
   for (const w of list) {
     const args = await envArgsFor(w);
@@ -51,18 +62,28 @@ async function dryRun(list: WorkerConfig[]): Promise<void> {
     rows.push({ ...w, ...built });
     // Fixture agents are built to prove they build; they are never deployed.
     const step = w.kind === "fixture" ? "build only" : "plan: wrangler deploy";
-    console.log(`  ${step} -c ${relative(ROOT, w.config)} ${args.join(" ")}`.trimEnd() + `   (${w.kind}, ${kib(built.rawKiB)} raw, ${kib(built.gzipKiB)} gzip)`);
+    console.log(
+      `  ${step} -c ${relative(ROOT, w.config)} ${args.join(" ")}`.trimEnd() +
+        `   (${w.kind}, ${kib(built.rawKiB)} raw, ${kib(built.gzipKiB)} gzip)`,
+    );
   }
   console.log(`\n${"worker".padEnd(18)} ${"kind".padEnd(8)} ${"raw".padStart(12)} ${"gzip".padStart(12)}`);
-  for (const r of rows) console.log(`${r.name.padEnd(18)} ${r.kind.padEnd(8)} ${kib(r.rawKiB).padStart(12)} ${kib(r.gzipKiB).padStart(12)}`);
+  for (const r of rows)
+    console.log(
+      `${r.name.padEnd(18)} ${r.kind.padEnd(8)} ${kib(r.rawKiB).padStart(12)} ${kib(r.gzipKiB).padStart(12)}`,
+    );
   const over = rows.filter((r) => (r.kind === "agent" || r.kind === "fixture") && r.gzipKiB > AGENT_GZIP_BUDGET_KIB);
-  if (over.length) fail(`agent bundles above ${AGENT_GZIP_BUDGET_KIB} KiB gzipped: ${over.map((r) => `${r.name} (${kib(r.gzipKiB)})`).join(", ")}`);
+  if (over.length)
+    fail(
+      `agent bundles above ${AGENT_GZIP_BUDGET_KIB} KiB gzipped: ${over.map((r) => `${r.name} (${kib(r.gzipKiB)})`).join(", ")}`,
+    );
   console.log(`\n${rows.length} Workers built; every agent within ${AGENT_GZIP_BUDGET_KIB} KiB gzipped.`);
 }
 
 async function deploy(list: WorkerConfig[]): Promise<void> {
   if (!opts.env) fail("say where: --env staging or --env production (or --dry-run)");
-  if (!opts.agent) await wrangler.run(["d1", "migrations", "apply", "DB", "--remote", "-c", join(ROOT, "wrangler.toml"), ...envArgs]);
+  if (!opts.agent)
+    await wrangler.run(["d1", "migrations", "apply", "DB", "--remote", "-c", join(ROOT, "wrangler.toml"), ...envArgs]);
   for (const w of list) await wrangler.run(["deploy", "-c", w.config, ...(await envArgsFor(w))]);
   console.log(`Deployed to ${opts.env}: ${list.map((w) => w.name).join(", ")}.`);
 }

@@ -34,17 +34,26 @@ const proxyVars: Record<string, string> = {
   SILOOS_LOCAL_DEV: "1",
   SHIPPING_API_URL: carrier.url,
   SHIPPING_API_KEY: carrierKey,
-  ...Object.fromEntries((["SILOOS_LLM", "SILOOS_LLM_API_KEY"] as const).flatMap((k) => (devVars[k] ? [[k, devVars[k]]] : []))),
+  ...Object.fromEntries(
+    (["SILOOS_LLM", "SILOOS_LLM_API_KEY"] as const).flatMap((k) => (devVars[k] ? [[k, devVars[k]]] : [])),
+  ),
 };
 await writeFile(
   join(ROOT, "src/proxy/.dev.vars"),
-  `# Written by npm run dev:wrangler. Never commit this file.\n${Object.entries(proxyVars).map(([k, v]) => `${k}='${v}'`).join("\n")}\n`,
+  `# Written by npm run dev:wrangler. Never commit this file.\n${Object.entries(proxyVars)
+    .map(([k, v]) => `${k}='${v}'`)
+    .join("\n")}\n`,
   { mode: 0o600 },
 );
 
 const wrangler = (args: string[], stdio: "inherit" | "ignore" = "inherit") =>
-  spawn(process.execPath, [wranglerBin, ...args], { cwd: ROOT, stdio: ["ignore", stdio, stdio === "ignore" ? "ignore" : "inherit"], env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" } });
-const done = (child: ReturnType<typeof wrangler>) => new Promise<number>((resolve) => child.once("close", (code) => resolve(code ?? 1)));
+  spawn(process.execPath, [wranglerBin, ...args], {
+    cwd: ROOT,
+    stdio: ["ignore", stdio, stdio === "ignore" ? "ignore" : "inherit"],
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "true" },
+  });
+const done = (child: ReturnType<typeof wrangler>) =>
+  new Promise<number>((resolve) => child.once("close", (code) => resolve(code ?? 1)));
 
 // The database first, with wrangler's own local D1: nothing serves before it is ready.
 for (const args of [
@@ -58,11 +67,27 @@ console.log(`D1 migrated and seeded (${relative(ROOT, persistTo)}).`);
 const workers = await workerConfigs();
 // The router first: wrangler dev serves the first config; the others are reached by their bindings.
 const ordered = [...workers.filter((w) => w.kind === "router"), ...workers.filter((w) => w.kind !== "router")];
-const dev = wrangler(["dev", ...ordered.flatMap((w) => ["-c", relative(ROOT, w.config)]), "--port", String(port), "--ip", "127.0.0.1", "--persist-to", persistTo, "--show-interactive-dev-session=false"]);
+const dev = wrangler([
+  "dev",
+  ...ordered.flatMap((w) => ["-c", relative(ROOT, w.config)]),
+  "--port",
+  String(port),
+  "--ip",
+  "127.0.0.1",
+  "--persist-to",
+  persistTo,
+  "--show-interactive-dev-session=false",
+]);
 
 const base = `http://localhost:${port}`;
 for (let i = 0; i < 600; i++) {
-  if ((await fetch(`${base}/healthz`).then((r) => r.status, () => 0)) === 200) break;
+  if (
+    (await fetch(`${base}/healthz`).then(
+      (r) => r.status,
+      () => 0,
+    )) === 200
+  )
+    break;
   await new Promise((r) => setTimeout(r, 200));
 }
 console.log(`

@@ -5,9 +5,10 @@
  * SILOOS_STATE_DIR and SILOOS_DEV_VARS move the state and the secrets file
  * (the readiness test runs a second dev system beside yours).
  */
+
+import { randomBytes } from "node:crypto";
 import { readFile, rm } from "node:fs/promises";
 import { resolve } from "node:path";
-import { randomBytes } from "node:crypto";
 import { AgentModeSchema } from "../src/contracts/cell.ts";
 import { startDemoSite } from "../tools/local/demo-site.ts";
 import { startFakeCarrier } from "../tools/local/fake-carrier.ts";
@@ -47,7 +48,11 @@ const carrier = await startFakeCarrier(carrierKey);
 const sitePort = port + 1;
 const siteSecret = randomBytes(24).toString("base64url");
 const widgetSites = JSON.stringify({
-  demo: { origins: [`http://localhost:${sitePort}`, `http://127.0.0.1:${sitePort}`], secret: siteSecret, intent: "general" },
+  demo: {
+    origins: [`http://localhost:${sitePort}`, `http://127.0.0.1:${sitePort}`],
+    secret: siteSecret,
+    intent: "general",
+  },
 });
 const system = await startSystem({
   secrets,
@@ -60,11 +65,19 @@ const system = await startSystem({
 });
 const MODE_LINE = {
   service: "service (each agent its own Worker; egress through the local outbound service)",
-  loader: "loader (each hop a dynamic Worker from its published build via the Worker Loader; globalOutbound = the egress guard)",
+  loader:
+    "loader (each hop a dynamic Worker from its published build via the Worker Loader; globalOutbound = the egress guard)",
   namespace: "namespace (a local stand-in dispatch namespace; outbound Worker = the egress guard)",
 } as const;
 const base = `http://localhost:${port}`;
-const shop = await startDemoSite({ routerUrl: base, site: "demo", siteSecret, customerId: "cus_1001", port: sitePort, host: "localhost" });
+const shop = await startDemoSite({
+  routerUrl: base,
+  site: "demo",
+  siteSecret,
+  customerId: "cus_1001",
+  port: sitePort,
+  host: "localhost",
+});
 console.log(`
 SiloOS is up: router ${base}  (agents: ${system.registry.agents.map((a) => a.name).join(", ")}; model: ${llm.SILOOS_LLM ?? "offline"})
   Agent mode: ${MODE_LINE[system.agentMode]}

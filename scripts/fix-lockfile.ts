@@ -25,6 +25,8 @@ for (const [key, pkg] of Object.entries(lock.packages)) {
     added.push(`${name}@${version} (for ${key || "root"})`);
   }
 }
-const sorted = Object.fromEntries(Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : 1)));
+const sorted = Object.fromEntries(
+  Object.entries(lock.packages).sort(([a], [b]) => (a === "" ? -1 : b === "" ? 1 : a < b ? -1 : 1)),
+);
 await writeFile(path, `${JSON.stringify({ ...lock, packages: sorted }, null, 2)}\n`);
 console.log(added.length ? `added: ${added.join(", ")}` : "lockfile already complete");

@@ -30,8 +30,23 @@ for (const [i, [key, value]] of publishEntries(code).entries()) {
   const file = join(out, `${code.name}@${code.version}.${i}`);
   await writeFile(file, value);
   // wrangler.loader.toml (npm run build:modes) binds CELL_CODE with the namespace id you set there.
-  const args = ["wrangler", "kv", "key", "put", key, "--path", file, "--binding", "CELL_CODE", "-c", join(ROOT, "wrangler.loader.toml"), "--remote"];
+  const args = [
+    "wrangler",
+    "kv",
+    "key",
+    "put",
+    key,
+    "--path",
+    file,
+    "--binding",
+    "CELL_CODE",
+    "-c",
+    join(ROOT, "wrangler.loader.toml"),
+    "--remote",
+  ];
   if (remote) execFileSync("npx", args, { stdio: "inherit", cwd: ROOT });
   else console.log(`would run: npx ${args.join(" ")}`);
 }
-console.log(`${code.name}@${code.version} ${remote ? "published" : "built"} (${Math.round(code.modules["main.js"]!.length / 1024)} KiB, limits cpu ${code.limits.cpuMs} ms, ${code.limits.subRequests} subrequests)`);
+console.log(
+  `${code.name}@${code.version} ${remote ? "published" : "built"} (${Math.round(code.modules["main.js"]!.length / 1024)} KiB, limits cpu ${code.limits.cpuMs} ms, ${code.limits.subRequests} subrequests)`,
+);

@@ -6,8 +6,9 @@
 // It runs the vault's own token table (src/vault/table.ts), so it shows what
 // the vault does: same tokens, same spellings treated as one value
 // (normaliseValue in src/contracts/tokens.ts).
-import { createInterface } from "node:readline";
+
 import { once } from "node:events";
+import { createInterface } from "node:readline";
 import { TokenTable } from "../src/vault/table.ts";
 
 const table = new TokenTable();
@@ -15,6 +16,6 @@ const table = new TokenTable();
 const rl = createInterface({ input: process.stdin, crlfDelay: Infinity, terminal: false });
 for await (const line of rl) {
   // Respect back-pressure so a huge file piped into a slow reader stays bounded.
-  if (!process.stdout.write(table.tokenize(line) + "\n")) await once(process.stdout, "drain");
+  if (!process.stdout.write(`${table.tokenize(line)}\n`)) await once(process.stdout, "drain");
   table.drain();
 }

@@ -21,9 +21,12 @@ const { graph, homeless } = roomGraph(
 console.log("room | may import (as the code has it)");
 for (const room of map) {
   const cell = mayImportCell(graph.edges.get(room.room) ?? []);
-  console.log(`\`${room.room}\` | ${cell}${cell === mayImportCell(room.mayImport) ? "" : "   <- the map says " + mayImportCell(room.mayImport)}`);
+  console.log(
+    `\`${room.room}\` | ${cell}${cell === mayImportCell(room.mayImport) ? "" : `   <- the map says ${mayImportCell(room.mayImport)}`}`,
+  );
 }
 for (const f of homeless) console.log(`src/${f || "."}: belongs to no room on the map`);
 for (const c of cycles(graph)) console.log(`cycle between rooms ${c.join(" <-> ")}: ${cyclePath(graph, c).join("; ")}`);
 // Inside a room too, at any depth: a Worker's entry imports its parts, never the other way round.
-for (const c of cycles(folders)) console.log(`cycle between folders ${c.join(" <-> ")}: ${cyclePath(folders, c).join("; ")}`);
+for (const c of cycles(folders))
+  console.log(`cycle between folders ${c.join(" <-> ")}: ${cyclePath(folders, c).join("; ")}`);

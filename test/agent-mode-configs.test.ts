@@ -26,18 +26,25 @@ const read = (path: string) => unstable_readConfig({ config: path }) as unknown 
 beforeAll(async () => {
   const router = await readFile(join(ROOT, "wrangler.toml"), "utf8");
   for (const mode of ["loader", "namespace"] as const) await writeFile(routerPath(mode), routerConfigFor(mode, router));
-  for (const dir of dirs) await writeFile(agentPath(dir), namespaceAgentConfig(await readFile(join(dir, "wrangler.toml"), "utf8")));
+  for (const dir of dirs)
+    await writeFile(agentPath(dir), namespaceAgentConfig(await readFile(join(dir, "wrangler.toml"), "utf8")));
 });
 afterAll(async () => {
-  await Promise.all([...["loader", "namespace"].map(routerPath), ...dirs.map(agentPath)].map((p) => rm(p, { force: true })));
+  await Promise.all(
+    [...["loader", "namespace"].map(routerPath), ...dirs.map(agentPath)].map((p) => rm(p, { force: true })),
+  );
 });
 
 /** wrangler deploy --dry-run: bundles, validates the config and lists the bindings, without an account. */
 async function dryRun(config: string, ...extra: string[]): Promise<string> {
-  const { stdout } = await run(join(ROOT, "node_modules/.bin/wrangler"), ["deploy", "--dry-run", "-c", config, "--outdir", join(ROOT, `.wrangler/tmp/dry-${basename(config)}`), ...extra], {
-    cwd: ROOT,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
-  });
+  const { stdout } = await run(
+    join(ROOT, "node_modules/.bin/wrangler"),
+    ["deploy", "--dry-run", "-c", config, "--outdir", join(ROOT, `.wrangler/tmp/dry-${basename(config)}`), ...extra],
+    {
+      cwd: ROOT,
+      env: { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" },
+    },
+  );
   return stdout;
 }
 
@@ -58,21 +65,38 @@ describe("loader mode's router config", () => {
 describe("namespace mode's configs", () => {
   it("the router dispatches through the namespace with the egress guard as outbound Worker (agent, task)", () => {
     const c = read(routerPath("namespace"));
-    expect(c.dispatch_namespaces).toEqual([{ binding: "DISPATCHER", namespace: AGENT_NAMESPACE, outbound: { service: "siloos-egress", parameters: ["agent", "task"] } }]);
+    expect(c.dispatch_namespaces).toEqual([
+      {
+        binding: "DISPATCHER",
+        namespace: AGENT_NAMESPACE,
+        outbound: { service: "siloos-egress", parameters: ["agent", "task"] },
+      },
+    ]);
     expect(c.services).toEqual([{ binding: "PROXY", service: "siloos-proxy", entrypoint: "RouterGate" }]);
     expect(c.vars).toMatchObject({ SILOOS_AGENT_MODE: "namespace" });
   });
 
-  it.each(dirs.map((d) => [basename(d), d]))("%s as a user Worker has no binding at all, and its limits", (name, dir) => {
-    const c = read(agentPath(dir));
-    expect(c.name).toBe(name);
-    for (const kind of ["services", "d1_databases", "kv_namespaces", "r2_buckets", "dispatch_namespaces", "worker_loaders"]) expect(c[kind] ?? [], kind).toEqual([]);
-    expect(c.queues.producers).toEqual([]);
-    expect(c.durable_objects.bindings).toEqual([]);
-    expect(c.vars).toEqual({});
-    expect(c.limits.cpu_ms).toBeLessThanOrEqual(CELL_LIMITS.cpuMs);
-    expect(c.limits.subrequests).toBeLessThanOrEqual(CELL_LIMITS.subRequests);
-  });
+  it.each(dirs.map((d) => [basename(d), d]))(
+    "%s as a user Worker has no binding at all, and its limits",
+    (name, dir) => {
+      const c = read(agentPath(dir));
+      expect(c.name).toBe(name);
+      for (const kind of [
+        "services",
+        "d1_databases",
+        "kv_namespaces",
+        "r2_buckets",
+        "dispatch_namespaces",
+        "worker_loaders",
+      ])
+        expect(c[kind] ?? [], kind).toEqual([]);
+      expect(c.queues.producers).toEqual([]);
+      expect(c.durable_objects.bindings).toEqual([]);
+      expect(c.vars).toEqual({});
+      expect(c.limits.cpu_ms).toBeLessThanOrEqual(CELL_LIMITS.cpuMs);
+      expect(c.limits.subrequests).toBeLessThanOrEqual(CELL_LIMITS.subRequests);
+    },
+  );
 });
 
 describe("wrangler deploy --dry-run accepts every generated config", () => {

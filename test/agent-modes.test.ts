@@ -21,7 +21,11 @@ describe.each(["loader", "namespace"] as const)("%s mode", (mode) => {
 
   it("runs the README story: the refund agent escalates 700 and the manager agent refunds it", async () => {
     const task = await t.createTask(STORY);
-    expect(task).toMatchObject({ outcome: "completed", assignee: "agent:manager-agent", hops: ["agent:refund-agent", "agent:manager-agent"] });
+    expect(task).toMatchObject({
+      outcome: "completed",
+      assignee: "agent:manager-agent",
+      hops: ["agent:refund-agent", "agent:manager-agent"],
+    });
     expect(task.replies.at(-1)).toContain("I have refunded 700.00 USD");
     const calls = (await t.audit(task.taskId)).filter((e) => e.event === "proxy.call");
     // Every proxy call was made as the agent the router dispatched, never as anyone else.
@@ -29,23 +33,56 @@ describe.each(["loader", "namespace"] as const)("%s mode", (mode) => {
     expect((await t.audit(task.taskId)).filter((e) => e.event === "task.escalated")).toHaveLength(1);
   });
 
-  attack({ surface: "cell", class: "rpc-surface", tries: `act as another agent through the proxy door (${mode})`, evidence: "key_wrong_agent: the door names the dispatched agent, refusal row" }, async () => {
-    const victim = await t.createTask({ agent: "refund-agent", subject: { customerId: "cus_1003" }, message: "Where is my keyboard?" });
-    const keys = await t.mintPair({ principal: "agent:refund-agent", taskId: victim.taskId, customer: "cus_1003", caps: [{ capability: "customer.read" }] });
-    const res = await t.hostile({ attack: "call", op: "customer.read", args: { customerId: "cus_1003" }, ...keys }, victim.taskId);
-    expect(res).toMatchObject({ ok: false, error: "key_wrong_agent" });
-    const refusal = (await t.audit(victim.taskId)).filter((e) => e.decision === "refused").at(-1);
-    expect(refusal).toMatchObject({ actor: "agent:hostile-agent", event: "proxy.call", reason: "key_wrong_agent" });
-  });
+  attack(
+    {
+      surface: "cell",
+      class: "rpc-surface",
+      tries: `act as another agent through the proxy door (${mode})`,
+      evidence: "key_wrong_agent: the door names the dispatched agent, refusal row",
+    },
+    async () => {
+      const victim = await t.createTask({
+        agent: "refund-agent",
+        subject: { customerId: "cus_1003" },
+        message: "Where is my keyboard?",
+      });
+      const keys = await t.mintPair({
+        principal: "agent:refund-agent",
+        taskId: victim.taskId,
+        customer: "cus_1003",
+        caps: [{ capability: "customer.read" }],
+      });
+      const res = await t.hostile(
+        { attack: "call", op: "customer.read", args: { customerId: "cus_1003" }, ...keys },
+        victim.taskId,
+      );
+      expect(res).toMatchObject({ ok: false, error: "key_wrong_agent" });
+      const refusal = (await t.audit(victim.taskId)).filter((e) => e.decision === "refused").at(-1);
+      expect(refusal).toMatchObject({ actor: "agent:hostile-agent", event: "proxy.call", reason: "key_wrong_agent" });
+    },
+  );
 
   // Loader mode only: a dispatch namespace may reuse a user Worker's isolate (the stand-in would not show it).
-  if (mode === "loader") attack({ surface: "cell", class: "rpc-surface", tries: "keep a task's keys in memory for a later invocation (loader)", evidence: "each hop is a fresh isolate: nothing stashed" }, async () => {
-    const task = await t.createTask({ agent: "hostile-agent", subject: { customerId: "cus_1002" }, message: "hello" });
-    expect(task.summary).toContain("whoami ok=true");
-    // In service mode the same Worker isolate serves the next call and still holds the keys.
-    const res = await t.hostile({ attack: "replay", op: "whoami" }, task.taskId);
-    expect(res).toEqual({ error: "nothing stashed" });
-  });
+  if (mode === "loader")
+    attack(
+      {
+        surface: "cell",
+        class: "rpc-surface",
+        tries: "keep a task's keys in memory for a later invocation (loader)",
+        evidence: "each hop is a fresh isolate: nothing stashed",
+      },
+      async () => {
+        const task = await t.createTask({
+          agent: "hostile-agent",
+          subject: { customerId: "cus_1002" },
+          message: "hello",
+        });
+        expect(task.summary).toContain("whoami ok=true");
+        // In service mode the same Worker isolate serves the next call and still holds the keys.
+        const res = await t.hostile({ attack: "replay", op: "whoami" }, task.taskId);
+        expect(res).toEqual({ error: "nothing stashed" });
+      },
+    );
 
   it("runs a newly published build of one agent at its next hop, with the router untouched", async () => {
     const holder = mode === "loader" ? "siloos-router" : "siloos-agents-namespace";
@@ -53,10 +90,18 @@ describe.each(["loader", "namespace"] as const)("%s mode", (mode) => {
     const before = await kv.get(cellCodeKeys.current("hostile-agent"));
     const build = await buildAgentCode(HOSTILE, t.sys.registry);
     // The new build marks its answers, so the test can tell which one ran.
-    const v2 = { ...build, version: "f".repeat(16), modules: { "main.js": build.modules["main.js"]!.replace("whoami ok=", "v2 whoami ok=") } };
+    const v2 = {
+      ...build,
+      version: "f".repeat(16),
+      modules: { "main.js": build.modules["main.js"]!.replace("whoami ok=", "v2 whoami ok=") },
+    };
     await publishAgentCode(kv, v2);
     try {
-      const task = await t.createTask({ agent: "hostile-agent", subject: { customerId: "cus_1002" }, message: "hello" });
+      const task = await t.createTask({
+        agent: "hostile-agent",
+        subject: { customerId: "cus_1002" },
+        message: "hello",
+      });
       expect(task.summary).toContain("v2 whoami ok=true");
     } finally {
       await kv.put(cellCodeKeys.current("hostile-agent"), before!);
@@ -71,11 +116,20 @@ describe("a mode without its bindings fails closed", () => {
   const t = useSystem({ routerVars: { SILOOS_AGENT_MODE: "loader" } });
 
   it("queues the task for a person with agent_unavailable and dispatches nothing", async () => {
-    const task = await t.createTask({ agent: "refund-agent", subject: { customerId: "cus_1005" }, message: "Refund my lamp please, ord_5006" });
+    const task = await t.createTask({
+      agent: "refund-agent",
+      subject: { customerId: "cus_1005" },
+      message: "Refund my lamp please, ord_5006",
+    });
     expect(task).toMatchObject({ outcome: "failed", assignee: "human:support" });
     const rows = await t.audit(task.taskId);
     expect(rows.filter((e) => e.event === "proxy.call")).toEqual([]);
-    expect(rows).toContainEqual(expect.objectContaining({ event: "task.queued_human", reason: "agent_failed", detail: expect.objectContaining({ reason: expect.stringContaining("agent_unavailable") }) }));
+    expect(rows).toContainEqual(
+      expect.objectContaining({
+        event: "task.queued_human",
+        reason: "agent_failed",
+        detail: expect.objectContaining({ reason: expect.stringContaining("agent_unavailable") }),
+      }),
+    );
   });
 });
-

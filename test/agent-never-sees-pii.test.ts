@@ -16,7 +16,9 @@ describe("an agent never receives a real PII value", () => {
     });
     expect(task.hops).toEqual(["agent:refund-agent", "agent:manager-agent"]);
     expect(task.reply).toContain("Maria Alvarez"); // hydrated for the customer only
-    await t.api(`/v1/tasks/${task.taskId}/messages`, { body: { message: "Thanks! My phone is 415-555-0132 if needed." } });
+    await t.api(`/v1/tasks/${task.taskId}/messages`, {
+      body: { message: "Thanks! My phone is 415-555-0132 if needed." },
+    });
 
     const seen = [...(await t.tapped("refund-agent")), ...(await t.tapped("manager-agent"))];
     const bytes = JSON.stringify(seen);
@@ -28,18 +30,31 @@ describe("an agent never receives a real PII value", () => {
     expect(leakedValues(bytes, await demoPii(await t.sys.db()))).toEqual([]);
 
     const db = await t.sys.db();
-    const mail = await db.prepare("SELECT to_address, subject, body FROM outbox WHERE task_id = ?").bind(task.taskId).first<Record<string, string>>();
+    const mail = await db
+      .prepare("SELECT to_address, subject, body FROM outbox WHERE task_id = ?")
+      .bind(task.taskId)
+      .first<Record<string, string>>();
     expect(mail?.to_address).toBe("maria.alvarez@example.com");
     expect(mail?.body).toContain("Hello Maria Alvarez,");
     expect(mail?.body).not.toMatch(/\[[A-Z]+_\d+\]/);
   });
 
   it("tokens are stable within a task and mean nothing in another task", async () => {
-    const a = await t.createTask({ agent: "puppet-agent", subject: { customerId: "cus_1001" }, message: "maria.alvarez@example.com twice: maria.alvarez@example.com" });
+    const a = await t.createTask({
+      agent: "puppet-agent",
+      subject: { customerId: "cus_1001" },
+      message: "maria.alvarez@example.com twice: maria.alvarez@example.com",
+    });
     const first = await t.puppet({ attack: "replay", op: "customer.read", args: { customerId: "cus_1001" } });
     const again = await t.puppet({ attack: "replay", op: "customer.read", args: { customerId: "cus_1001" } });
     expect(first.result).toEqual(again.result);
-    expect(first.result).toMatchObject({ name: "[NAME_1]", email: "[EMAIL_1]", phone: "[PHONE_1]", address: "[ADDRESS_1]", tier: "gold" });
+    expect(first.result).toMatchObject({
+      name: "[NAME_1]",
+      email: "[EMAIL_1]",
+      phone: "[PHONE_1]",
+      address: "[ADDRESS_1]",
+      tier: "gold",
+    });
     const transcript = await t.puppet({ attack: "replay", op: "transcript.read" });
     expect(transcript.result[0].text).toBe("[EMAIL_1] twice: [EMAIL_1]");
 
@@ -48,7 +63,12 @@ describe("an agent never receives a real PII value", () => {
     const b = await t.createTask({ agent: "puppet-agent", subject: { customerId: "cus_1002" }, message: "hi" });
     const other = await t.puppet({ attack: "replay", op: "customer.read", args: { customerId: "cus_1002" } });
     expect(other.result.name).toBe("[NAME_1]");
-    const ghost = await t.puppet({ attack: "replay", op: "email.send", args: { template: "puppet-notice", to: "[EMAIL_7]", variables: { name: "[NAME_1]", note: "x" } }, idempotencyKey: "ghost-email-1" });
+    const ghost = await t.puppet({
+      attack: "replay",
+      op: "email.send",
+      args: { template: "puppet-notice", to: "[EMAIL_7]", variables: { name: "[NAME_1]", note: "x" } },
+      idempotencyKey: "ghost-email-1",
+    });
     expect(ghost).toMatchObject({ ok: false, error: "recipient_denied" });
     const aVault = await t.vault(a.taskId);
     const bVault = await t.vault(b.taskId);

@@ -7,12 +7,24 @@ const t = useSystem({ extraAgents: [HOSTILE, PUPPET, APPROVAL_PUPPET], routerVar
 
 describe("an approval never outlives what it approves", () => {
   it("the task's lifetime ends: the vault is wiped, the held action expires with it, and a late approval runs nothing", async () => {
-    const task = await t.createTask({ agent: "approval-puppet", subject: { customerId: "cus_1004" }, message: "Please refund my chair." });
-    const held = await t.drive("approval-puppet", { attack: "replay", taskId: task.taskId, op: "refund.issue", args: { orderId: "ord_5005", amount: 900, currency: "USD", reason: "chair broke" }, idempotencyKey: "held-chair-900" });
+    const task = await t.createTask({
+      agent: "approval-puppet",
+      subject: { customerId: "cus_1004" },
+      message: "Please refund my chair.",
+    });
+    const held = await t.drive("approval-puppet", {
+      attack: "replay",
+      taskId: task.taskId,
+      op: "refund.issue",
+      args: { orderId: "ord_5005", amount: 900, currency: "USD", reason: "chair broke" },
+      idempotencyKey: "held-chair-900",
+    });
     expect(held).toMatchObject({ ok: true, result: { status: "pending_approval" } });
     const id = held.result.actionId as string;
     const db = await t.sys.db();
-    const status = async () => (await db.prepare("SELECT status FROM pending_actions WHERE id = ?").bind(id).first<{ status: string }>())?.status;
+    const status = async () =>
+      (await db.prepare("SELECT status FROM pending_actions WHERE id = ?").bind(id).first<{ status: string }>())
+        ?.status;
 
     // Wait for the alarm (a deadline, not a timed assertion: the outcome is what is checked).
     const deadline = Date.now() + 20_000;
@@ -22,9 +34,16 @@ describe("an approval never outlives what it approves", () => {
 
     const carol = await operator(t, "carol");
     expect((await carol.call("/approvals")).body.actions).toEqual([]);
-    expect((await carol.call("/approvals/decide", { ids: [id], decision: "approve" })).body.outcomes).toEqual([expect.objectContaining({ id, status: "refused", error: "approval_expired" })]);
-    expect((await db.prepare("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?").bind(task.taskId).first<{ n: number }>())?.n).toBe(0);
-    const events = (await t.audit(task.taskId)).map((e) => `${e.actor} ${e.event} ${e.decision ?? "-"} ${e.reason ?? "-"}`);
+    expect((await carol.call("/approvals/decide", { ids: [id], decision: "approve" })).body.outcomes).toEqual([
+      expect.objectContaining({ id, status: "refused", error: "approval_expired" }),
+    ]);
+    expect(
+      (await db.prepare("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?").bind(task.taskId).first<{ n: number }>())
+        ?.n,
+    ).toBe(0);
+    const events = (await t.audit(task.taskId)).map(
+      (e) => `${e.actor} ${e.event} ${e.decision ?? "-"} ${e.reason ?? "-"}`,
+    );
     expect(events.filter((e) => /vault\.expired|approval\./.test(e))).toEqual([
       "agent:approval-puppet approval.held - -",
       "proxy vault.expired - -",

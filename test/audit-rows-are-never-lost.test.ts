@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateSecrets } from "../tools/local/secrets.ts";
-import { startSystem, type System } from "../tools/local/system.ts";
+import { type System, startSystem } from "../tools/local/system.ts";
 import { drive, HOSTILE, PUPPET, useSystem } from "./support/system.ts";
 
 // Rows wait in the journal (no alarm within a test): only a wipe or a read ships them.
@@ -18,7 +18,10 @@ const HOLD = { SILOOS_AUDIT_SHIP_MS: "600000" };
 
 /** The proxy-call rows D1 holds for a task, read from D1 itself (no shipping on the way). */
 async function d1Calls(db: D1Database, taskId: string): Promise<string[]> {
-  const rows = await db.prepare("SELECT op, decision FROM audit_log WHERE task_id = ? AND event = 'proxy.call' ORDER BY seq").bind(taskId).all<{ op: string; decision: string }>();
+  const rows = await db
+    .prepare("SELECT op, decision FROM audit_log WHERE task_id = ? AND event = 'proxy.call' ORDER BY seq")
+    .bind(taskId)
+    .all<{ op: string; decision: string }>();
   return rows.results.map((r) => `${r.op} ${r.decision}`);
 }
 
@@ -29,13 +32,20 @@ describe("the audit journal in the vault", () => {
     const task = await t.createTask({ agent: "puppet-agent", subject: { customerId: "cus_1002" }, message: "hi" });
     const db = await t.sys.db();
     const before = await d1Calls(db, task.taskId);
-    expect(await t.puppet({ attack: "replay", op: "customer.read", args: { customerId: "cus_1002" } })).toMatchObject({ ok: true });
-    expect(await t.puppet({ attack: "replay", op: "customer.read", args: { customerId: "cus_9999" } })).toMatchObject({ ok: false, error: "scope_denied" });
+    expect(await t.puppet({ attack: "replay", op: "customer.read", args: { customerId: "cus_1002" } })).toMatchObject({
+      ok: true,
+    });
+    expect(await t.puppet({ attack: "replay", op: "customer.read", args: { customerId: "cus_9999" } })).toMatchObject({
+      ok: false,
+      error: "scope_denied",
+    });
     const vault = await t.vault(task.taskId);
     expect(await vault.journalSize()).toBe(2);
     expect(await d1Calls(db, task.taskId)).toEqual(before);
     // The reader is shown both rows, shipped to D1 and sealed into the chain first.
-    const rows = (await t.audit(task.taskId)).filter((e) => e.event === "proxy.call").map((e) => `${e.op} ${e.decision}`);
+    const rows = (await t.audit(task.taskId))
+      .filter((e) => e.event === "proxy.call")
+      .map((e) => `${e.op} ${e.decision}`);
     expect(rows.slice(-2)).toEqual(["customer.read allowed", "customer.read refused"]);
     expect(await vault.journalSize()).toBe(0);
     expect(await d1Calls(db, task.taskId)).toEqual(rows);
@@ -83,7 +93,11 @@ describe("a crash between the journal write and the ship", () => {
       let taskId: string;
       let shipped: string[];
       try {
-        const created = (await (await api(first, "/v1/tasks", { body: { agent: "puppet-agent", subject: { customerId: "cus_1002" }, message: "hi" } })).json()) as { taskId: string };
+        const created = (await (
+          await api(first, "/v1/tasks", {
+            body: { agent: "puppet-agent", subject: { customerId: "cus_1002" }, message: "hi" },
+          })
+        ).json()) as { taskId: string };
         taskId = created.taskId;
         // The run's own calls reached D1 when the run ended.
         shipped = await d1Calls(await first.db(), taskId);
@@ -102,7 +116,11 @@ describe("a crash between the journal write and the ship", () => {
         const vault = ns.get(ns.idFromName(taskId)) as unknown as { journalSize(): Promise<number> };
         expect(await vault.journalSize()).toBe(2);
         expect((await api(second, `/v1/tasks/${taskId}/complete`, { method: "POST" })).status).toBe(200);
-        expect(await d1Calls(await second.db(), taskId)).toEqual([...shipped, "whoami allowed", "transcript.read allowed"]);
+        expect(await d1Calls(await second.db(), taskId)).toEqual([
+          ...shipped,
+          "whoami allowed",
+          "transcript.read allowed",
+        ]);
         const verify = await api(second, "/v1/audit/verify", { key: secrets.SILOOS_ADMIN_KEY });
         expect(await verify.json()).toMatchObject({ ok: true });
       } finally {

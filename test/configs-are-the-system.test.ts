@@ -16,7 +16,9 @@ import { useSystem } from "./support/system.ts";
  * outbound service and no cache.
  */
 const t = useSystem();
-const configs = (await workerConfigs({ fixtures: true })).filter((w) => w.kind !== "fixture" || ["hostile-agent", "puppet-agent"].includes(w.name));
+const configs = (await workerConfigs({ fixtures: true })).filter(
+  (w) => w.kind !== "fixture" || ["hostile-agent", "puppet-agent"].includes(w.name),
+);
 
 /** `NAME='…'  # router: …` lines of .dev.vars.example: which Worker each secret belongs to. */
 async function secretsOf(worker: "router" | "proxy"): Promise<string[]> {
@@ -24,7 +26,15 @@ async function secretsOf(worker: "router" | "proxy"): Promise<string[]> {
   return [...text.matchAll(/^([A-Z_]+)=.*#\s*(\w+):/gm)].filter((m) => m[2] === worker).map((m) => m[1]!);
 }
 
-const FROM_CONFIG = ["compatibilityDate", "compatibilityFlags", "d1Databases", "durableObjects", "cronTriggers", "assets", "ratelimits"] as const;
+const FROM_CONFIG = [
+  "compatibilityDate",
+  "compatibilityFlags",
+  "d1Databases",
+  "durableObjects",
+  "cronTriggers",
+  "assets",
+  "ratelimits",
+] as const;
 
 describe("each Worker runs as its wrangler config says", () => {
   it.each(configs.map((c) => [c.name, c]))("%s", async (name, cfg) => {
@@ -37,7 +47,12 @@ describe("each Worker runs as its wrangler config says", () => {
 
     // Vars: the config's, with the config's values; extra plain bindings only the local layer's.
     // The router is told the local agent mode (tools/local/cells.ts); the proxy, that it runs locally.
-    const localOnly = cfg.kind === "router" ? [...(await secretsOf("router")), "SILOOS_AGENT_MODE"] : cfg.kind === "proxy" ? [...(await secretsOf("proxy")), "SILOOS_LOCAL_DEV"] : [];
+    const localOnly =
+      cfg.kind === "router"
+        ? [...(await secretsOf("router")), "SILOOS_AGENT_MODE"]
+        : cfg.kind === "proxy"
+          ? [...(await secretsOf("proxy")), "SILOOS_LOCAL_DEV"]
+          : [];
     const vars = running!.bindings ?? {};
     expect(vars).toMatchObject(fromConfig.bindings ?? {});
     expect(Object.keys(vars).filter((k) => !(k in (fromConfig.bindings ?? {})) && !localOnly.includes(k))).toEqual([]);
@@ -45,12 +60,25 @@ describe("each Worker runs as its wrangler config says", () => {
     // Service bindings: the config's, unchanged; the router adds only the registered fixture agents.
     const services = running!.serviceBindings ?? {};
     expect(services).toMatchObject(fromConfig.serviceBindings ?? {});
-    const fixtures = t.sys.registry.agents.filter((a) => !configs.some((c) => c.kind === "agent" && c.name === a.name)).map((a) => a.binding);
-    expect(Object.keys(services).filter((k) => !(k in (fromConfig.serviceBindings ?? {})) && !(cfg.kind === "router" && fixtures.includes(k)))).toEqual([]);
+    const fixtures = t.sys.registry.agents
+      .filter((a) => !configs.some((c) => c.kind === "agent" && c.name === a.name))
+      .map((a) => a.binding);
+    expect(
+      Object.keys(services).filter(
+        (k) => !(k in (fromConfig.serviceBindings ?? {})) && !(cfg.kind === "router" && fixtures.includes(k)),
+      ),
+    ).toEqual([]);
 
     // What the running Worker's env really holds: the same names, nothing more.
     const env = await t.sys.mf.getBindings(name);
-    const expected = [...Object.keys(vars), ...Object.keys(services), ...Object.keys(fromConfig.d1Databases ?? {}), ...Object.keys(fromConfig.durableObjects ?? {}), ...Object.keys(fromConfig.ratelimits ?? {}), ...Object.keys(fromConfig.queueProducers ?? {})];
+    const expected = [
+      ...Object.keys(vars),
+      ...Object.keys(services),
+      ...Object.keys(fromConfig.d1Databases ?? {}),
+      ...Object.keys(fromConfig.durableObjects ?? {}),
+      ...Object.keys(fromConfig.ratelimits ?? {}),
+      ...Object.keys(fromConfig.queueProducers ?? {}),
+    ];
     if (fromConfig.assets?.binding) expected.push(fromConfig.assets.binding);
     expect(Object.keys(env).sort()).toEqual(expected.sort());
 
@@ -71,11 +99,14 @@ describe("each Worker runs as its wrangler config says", () => {
       };
       for (const d of config.d1_databases) if (d.migrations_dir) dirs.add(join(cfg.config, "..", d.migrations_dir));
       const sqlite = config.migrations.flatMap((m) => m.new_sqlite_classes ?? []);
-      for (const b of config.durable_objects.bindings) expect(sqlite, `${cfg.name}: ${b.class_name}`).toContain(b.class_name);
+      for (const b of config.durable_objects.bindings)
+        expect(sqlite, `${cfg.name}: ${b.class_name}`).toContain(b.class_name);
     }
     expect([...dirs]).toEqual([join(ROOT, "migrations")]);
     const files = (await readdir(join(ROOT, "migrations"))).filter((f) => f.endsWith(".sql")).sort();
-    const applied = await (await t.sys.db()).prepare("SELECT name FROM d1_migrations ORDER BY id").all<{ name: string }>();
+    const applied = await (await t.sys.db())
+      .prepare("SELECT name FROM d1_migrations ORDER BY id")
+      .all<{ name: string }>();
     expect(applied.results.map((r) => r.name)).toEqual(files);
   });
 });

@@ -6,7 +6,10 @@ import { ROOT } from "../tools/local/system.ts";
 /** `npm run deploy` without the network: the plan, one agent alone, and refusals. */
 function deploy(...args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [join(ROOT, "scripts/deploy.ts"), ...args], { cwd: ROOT, stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(ROOT, "scripts/deploy.ts"), ...args], {
+      cwd: ROOT,
+      stdio: ["ignore", "pipe", "pipe"],
+    });
     let out = "";
     child.stdout.on("data", (d: Buffer) => (out += d));
     child.stderr.on("data", (d: Buffer) => (out += d));
@@ -19,12 +22,22 @@ describe("npm run deploy", () => {
     const { code, out } = await deploy("--dry-run", "--agent", "refund-agent", "--env", "production");
     expect(code).toBe(0);
     const plan = out.split("\n").filter((l) => l.includes("plan:"));
-    expect(plan).toEqual([expect.stringMatching(/^ {2}plan: wrangler deploy -c agents\/refund-agent\/wrangler\.toml {3}\(agent, [\d.]+ KiB raw, [\d.]+ KiB gzip\)$/)]);
+    expect(plan).toEqual([
+      expect.stringMatching(
+        /^ {2}plan: wrangler deploy -c agents\/refund-agent\/wrangler\.toml {3}\(agent, [\d.]+ KiB raw, [\d.]+ KiB gzip\)$/,
+      ),
+    ]);
   }, 60_000);
 
   it("refuses an unknown agent, an unknown environment, and a real deploy with no environment", async () => {
-    expect(await deploy("--dry-run", "--agent", "no-such-agent")).toMatchObject({ code: 1, out: expect.stringContaining("no agent named no-such-agent") });
-    expect(await deploy("--dry-run", "--env", "prod")).toMatchObject({ code: 1, out: expect.stringContaining("--env must be staging or production") });
+    expect(await deploy("--dry-run", "--agent", "no-such-agent")).toMatchObject({
+      code: 1,
+      out: expect.stringContaining("no agent named no-such-agent"),
+    });
+    expect(await deploy("--dry-run", "--env", "prod")).toMatchObject({
+      code: 1,
+      out: expect.stringContaining("--env must be staging or production"),
+    });
     expect(await deploy()).toMatchObject({ code: 1, out: expect.stringContaining("say where") });
   }, 60_000);
 });

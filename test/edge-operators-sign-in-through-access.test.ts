@@ -5,10 +5,10 @@
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { exportJWK, generateKeyPair, SignJWT, type CryptoKey } from "jose";
+import { type CryptoKey, exportJWK, generateKeyPair, SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { attack } from "./support/redteam.ts";
 import { edgeRows, send } from "./support/edge.ts";
+import { attack } from "./support/redteam.ts";
 import { useSystem } from "./support/system.ts";
 
 const AUD = "siloos-console-aud-0123456789abcdef";
@@ -30,7 +30,9 @@ beforeAll(async () => {
   await (await t.sys.db()).prepare("UPDATE operators SET email = 'carol@example.com' WHERE id = 'op_carol'").run();
 });
 
-async function assertion(o: { key?: CryptoKey; kid?: string; aud?: string; iss?: string; email?: string; exp?: number } = {}): Promise<string> {
+async function assertion(
+  o: { key?: CryptoKey; kid?: string; aud?: string; iss?: string; email?: string; exp?: number } = {},
+): Promise<string> {
   return new SignJWT({ email: o.email ?? "carol@example.com", type: "app" })
     .setProtectedHeader({ alg: "RS256", kid: o.kid ?? "team-key-1" })
     .setIssuer(o.iss ?? TEAM)
@@ -41,7 +43,12 @@ async function assertion(o: { key?: CryptoKey; kid?: string; aud?: string; iss?:
     .sign(o.key ?? team.privateKey);
 }
 
-const accessLogin = (token?: string) => send(t, "/console/api/login/access", { method: "POST", headers: token ? { "cf-access-jwt-assertion": token } : {}, ip: "198.51.100.9" });
+const accessLogin = (token?: string) =>
+  send(t, "/console/api/login/access", {
+    method: "POST",
+    headers: token ? { "cf-access-jwt-assertion": token } : {},
+    ip: "198.51.100.9",
+  });
 
 describe("operators sign in through Cloudflare Access", () => {
   it("a valid Access assertion signs the operator in; the session works and is audited", async () => {
@@ -56,7 +63,12 @@ describe("operators sign in through Cloudflare Access", () => {
   });
 
   attack(
-    { surface: "edge", class: "auth", tries: "an Access assertion signed with another key, for another audience, from another issuer, or expired", evidence: "401 unauthorized naming jose's code for each; an edge.refused row" },
+    {
+      surface: "edge",
+      class: "auth",
+      tries: "an Access assertion signed with another key, for another audience, from another issuer, or expired",
+      evidence: "401 unauthorized naming jose's code for each; an edge.refused row",
+    },
     async () => {
       const cases: Array<[string, string]> = [
         [await assertion({ key: intruder.privateKey }), "ERR_JWS_SIGNATURE_VERIFICATION_FAILED"],
@@ -79,19 +91,32 @@ describe("operators sign in through Cloudflare Access", () => {
   );
 
   attack(
-    { surface: "edge", class: "auth", tries: "a genuine Access user who is not an operator, or the plain email header without a JWT", evidence: "403 forbidden / 401 unauthorized, no session" },
+    {
+      surface: "edge",
+      class: "auth",
+      tries: "a genuine Access user who is not an operator, or the plain email header without a JWT",
+      evidence: "403 forbidden / 401 unauthorized, no session",
+    },
     async () => {
       const stranger = await accessLogin(await assertion({ email: "someone@example.com" }));
       expect(stranger.status).toBe(403);
       expect(stranger.body).toMatchObject({ error: "forbidden" });
-      const spoofed = await send(t, "/console/api/login/access", { method: "POST", headers: { "cf-access-authenticated-user-email": "carol@example.com" } });
+      const spoofed = await send(t, "/console/api/login/access", {
+        method: "POST",
+        headers: { "cf-access-authenticated-user-email": "carol@example.com" },
+      });
       expect(spoofed.status).toBe(401);
       expect(spoofed.headers.get("set-cookie")).toBeNull();
     },
   );
 
   attack(
-    { surface: "edge", class: "auth", tries: "a password sign-in where Access is configured", evidence: "403 forbidden even with the right password" },
+    {
+      surface: "edge",
+      class: "auth",
+      tries: "a password sign-in where Access is configured",
+      evidence: "403 forbidden even with the right password",
+    },
     async () => {
       const res = await send(t, "/console/api/login", { body: { username: "carol", password: "carol-demo-password" } });
       expect(res.status).toBe(403);

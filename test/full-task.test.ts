@@ -10,13 +10,20 @@ describe("a task runs router → agent → proxy → back, and the audit says so
       subject: { customerId: "cus_1001" },
       message: "Hi, this is Maria Alvarez. Please refund the 249 USD for ord_5002.",
     });
-    expect(task).toMatchObject({ status: "open", outcome: "completed", assignee: "agent:refund-agent", hops: ["agent:refund-agent"] });
+    expect(task).toMatchObject({
+      status: "open",
+      outcome: "completed",
+      assignee: "agent:refund-agent",
+      hops: ["agent:refund-agent"],
+    });
     expect(task.reply).toContain("Hello Maria Alvarez");
     expect(task.reply).toContain("249.00 USD");
     expect(task.taskId).toMatch(/^tsk_/);
 
     // The outbox consumer's mail.* rows come on the queue's own clock (test/outbox-drains-with-retries.test.ts).
-    const events = (await t.audit(task.taskId)).filter((e) => !e.event.startsWith("mail.")).map((e) => [e.actor, e.event, e.op, e.decision].filter(Boolean).join(" "));
+    const events = (await t.audit(task.taskId))
+      .filter((e) => !e.event.startsWith("mail."))
+      .map((e) => [e.actor, e.event, e.op, e.decision].filter(Boolean).join(" "));
     expect(events).toEqual([
       "router task.created",
       "proxy vault.created",
@@ -47,7 +54,11 @@ describe("a task runs router → agent → proxy → back, and the audit says so
   });
 
   it("GET /v1/tasks/:id returns the state, and a completed task cannot be completed twice", async () => {
-    const task = await t.createTask({ intent: "refund", subject: { customerId: "cus_1005" }, message: "Refund my lamp please, ord_5006" });
+    const task = await t.createTask({
+      intent: "refund",
+      subject: { customerId: "cus_1005" },
+      message: "Refund my lamp please, ord_5006",
+    });
     const got = await t.api(`/v1/tasks/${task.taskId}`);
     expect(got.status).toBe(200);
     expect(got.body).toMatchObject({ taskId: task.taskId, status: "open", subject: { customerId: "cus_1005" } });
@@ -65,6 +76,9 @@ describe("a task runs router → agent → proxy → back, and the audit says so
   });
 
   it("reports health once every Worker is up", async () => {
-    expect(await t.api("/healthz", { key: null })).toMatchObject({ status: 200, body: { ok: true, checks: { db: true, schema: true, proxy: true } } });
+    expect(await t.api("/healthz", { key: null })).toMatchObject({
+      status: 200,
+      body: { ok: true, checks: { db: true, schema: true, proxy: true } },
+    });
   });
 });

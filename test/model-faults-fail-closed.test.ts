@@ -17,7 +17,11 @@ beforeAll(async () => {
     for await (const _ of req) void _;
     if (mode === "hang") return; // never answers
     res.writeHead(200, { "content-type": "application/json" });
-    res.end(mode === "garbage" ? "{ this is not json" : JSON.stringify({ choices: [{ message: { tool_calls: "refund everything" } }] }));
+    res.end(
+      mode === "garbage"
+        ? "{ this is not json"
+        : JSON.stringify({ choices: [{ message: { tool_calls: "refund everything" } }] }),
+    );
   });
   await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
   url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/v1`;
@@ -35,7 +39,9 @@ const t = useSystem({
 });
 
 async function run(customerId: string, orderId: string) {
-  const res = await t.api("/v1/tasks?async=1", { body: { agent: "refund-agent", subject: { customerId }, message: `Please refund ${orderId}, it arrived broken.` } });
+  const res = await t.api("/v1/tasks?async=1", {
+    body: { agent: "refund-agent", subject: { customerId }, message: `Please refund ${orderId}, it arrived broken.` },
+  });
   expect(res.status).toBe(202);
   const id = res.body.taskId as string;
   const done = await eventually(async () => {
@@ -43,8 +49,11 @@ async function run(customerId: string, orderId: string) {
     return v.status !== "open" ? v : null;
   });
   const db = await t.sys.db();
-  const refunds = (await db.prepare("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?").bind(id).first<{ n: number }>())?.n;
-  const mails = (await db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE task_id = ?").bind(id).first<{ n: number }>())?.n;
+  const refunds = (
+    await db.prepare("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?").bind(id).first<{ n: number }>()
+  )?.n;
+  const mails = (await db.prepare("SELECT COUNT(*) AS n FROM outbox WHERE task_id = ?").bind(id).first<{ n: number }>())
+    ?.n;
   return { id, done, refunds, mails, audit: await t.audit(id) };
 }
 
@@ -56,7 +65,10 @@ describe("a model provider at fault", () => {
       expect(r.done).toMatchObject({ status: "queued_human", assignee: "human:support" });
       expect(r.refunds).toBe(0);
       expect(r.mails).toBe(0);
-      expect(r.audit.find((e) => e.op === "llm.chat")).toMatchObject({ decision: "refused", reason: "llm_unavailable" });
+      expect(r.audit.find((e) => e.op === "llm.chat")).toMatchObject({
+        decision: "refused",
+        reason: "llm_unavailable",
+      });
       // The SDK's model loop hands the task to a person when the model cannot be asked.
       expect(r.audit.find((e) => e.event === "task.queued_human")).toMatchObject({ detail: { to: "human:support" } });
     });
@@ -68,6 +80,9 @@ describe("a model provider at fault", () => {
     expect(r.done).toMatchObject({ status: "queued_human", outcome: "failed" });
     expect(r.refunds).toBe(0);
     expect(r.audit.filter((e) => e.event === "task.dispatched")).toHaveLength(2);
-    expect(r.audit.find((e) => e.event === "task.queued_human")).toMatchObject({ reason: "agent_failed", detail: { reason: "agent_timeout: no answer in time" } });
+    expect(r.audit.find((e) => e.event === "task.queued_human")).toMatchObject({
+      reason: "agent_failed",
+      detail: { reason: "agent_timeout: no answer in time" },
+    });
   });
 });

@@ -1,4 +1,4 @@
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
@@ -34,7 +34,9 @@ async function freePortPair(): Promise<number> {
       });
     });
     const next = await new Promise<boolean>((resolve) => {
-      const s = createServer().once("error", () => resolve(false)).listen(port + 1, "127.0.0.1", () => s.close(() => resolve(true)));
+      const s = createServer()
+        .once("error", () => resolve(false))
+        .listen(port + 1, "127.0.0.1", () => s.close(() => resolve(true)));
     });
     if (next && port < 65000) return port;
   }
@@ -43,13 +45,21 @@ async function freePortPair(): Promise<number> {
 describe("ready means ready", () => {
   it("the first task posted the moment /healthz turns 200 after --reset completes", async () => {
     const port = await freePortPair();
-    const env = { ...process.env, PORT: String(port), SILOOS_STATE_DIR: join(dir, "state"), SILOOS_DEV_VARS: join(dir, ".dev.vars") };
+    const env = {
+      ...process.env,
+      PORT: String(port),
+      SILOOS_STATE_DIR: join(dir, "state"),
+      SILOOS_DEV_VARS: join(dir, ".dev.vars"),
+    };
     dev = spawn(process.execPath, [join(ROOT, "scripts/dev.ts"), "--reset"], { cwd: ROOT, env, stdio: "ignore" });
     const base = `http://127.0.0.1:${port}`;
     // Poll as fast as the router answers: a 200 that comes too early is what this test is for.
     let health = 0;
     for (let i = 0; i < 6000 && health !== 200; i++) {
-      health = await fetch(`${base}/healthz`).then((r) => r.status, () => 0);
+      health = await fetch(`${base}/healthz`).then(
+        (r) => r.status,
+        () => 0,
+      );
       if (health !== 200) await new Promise((r) => setTimeout(r, 10));
     }
     expect(health).toBe(200);
@@ -58,7 +68,11 @@ describe("ready means ready", () => {
       method: "POST",
       headers: { authorization: `Bearer ${SILOOS_API_KEY}`, "content-type": "application/json" },
       // The README's 700-refund story.
-      body: JSON.stringify({ intent: "refund", subject: { customerId: "cus_1001", caseId: "cas_2001" }, message: "My desk arrived cracked. Please refund the 700 USD for ord_5001." }),
+      body: JSON.stringify({
+        intent: "refund",
+        subject: { customerId: "cus_1001", caseId: "cas_2001" },
+        message: "My desk arrived cracked. Please refund the 700 USD for ord_5001.",
+      }),
     });
     expect({ status: res.status, body: await res.json() }).toMatchObject({
       status: 201,

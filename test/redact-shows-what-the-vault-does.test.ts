@@ -23,7 +23,10 @@ const LINES = [
 
 function redact(input: string): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [join(ROOT, "scripts/redact.ts")], { cwd: ROOT, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [join(ROOT, "scripts/redact.ts")], {
+      cwd: ROOT,
+      stdio: ["pipe", "pipe", "pipe"],
+    });
     let out = "";
     let err = "";
     child.stdout.on("data", (d) => (out += d));
@@ -50,7 +53,9 @@ describe("redact shows what the vault does", () => {
     expect(normaliseValue("PHONE", "+44 7700 900123")).toBe(normaliseValue("PHONE", "07700 900123"));
     expect(normaliseValue("SSN", "123-45-6789")).toBe(normaliseValue("SSN", "123 45 6789"));
     expect(normaliseValue("CARD", "4111 1111 1111 1111")).toBe(normaliseValue("CARD", "4111-1111-1111-1111"));
-    expect(normaliseValue("IBAN", "GB82 WEST 1234 5698 7654 32")).toBe(normaliseValue("IBAN", "gb82west12345698765432"));
+    expect(normaliseValue("IBAN", "GB82 WEST 1234 5698 7654 32")).toBe(
+      normaliseValue("IBAN", "gb82west12345698765432"),
+    );
     expect(normaliseValue("EMAIL", " Ann@Example.com ")).toBe(normaliseValue("EMAIL", "ann@example.com"));
     expect(normaliseValue("NAME", "Maria  Alvarez")).toBe(normaliseValue("NAME", "maria alvarez"));
     expect(normaliseValue("PHONE", "+44 7700 900123")).not.toBe(normaliseValue("PHONE", "+44 7700 900124"));

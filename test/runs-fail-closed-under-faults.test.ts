@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { attack } from "./support/redteam.ts";
 import { eventually } from "./support/eventually.ts";
+import { attack } from "./support/redteam.ts";
 import { FAULTY, HOSTILE, PUPPET, useSystem } from "./support/system.ts";
 
 /**
@@ -17,8 +17,21 @@ const start = async (message: string, customerId = "cus_1002") => {
   return res.body.taskId as string;
 };
 const task = async (id: string) => (await t.api(`/v1/tasks/${id}`)).body;
-const settled = (id: string) => eventually(async () => ((await task(id)).status !== "open" || (await task(id)).outcome === "completed" ? task(id) : null), 60_000, `task ${id} settled`);
-const count = async (sql: string, ...args: unknown[]) => (await (await t.sys.db()).prepare(sql).bind(...args).first<{ n: number }>())?.n;
+const settled = (id: string) =>
+  eventually(
+    async () => ((await task(id)).status !== "open" || (await task(id)).outcome === "completed" ? task(id) : null),
+    60_000,
+    `task ${id} settled`,
+  );
+const count = async (sql: string, ...args: unknown[]) =>
+  (
+    await (
+      await t.sys.db()
+    )
+      .prepare(sql)
+      .bind(...args)
+      .first<{ n: number }>()
+  )?.n;
 
 describe("a durable run under faults", () => {
   it("an agent that hangs: timed out, tried once more, then queued for a person with the reason", async () => {
@@ -27,7 +40,10 @@ describe("a durable run under faults", () => {
     expect(done).toMatchObject({ status: "queued_human", assignee: "human:support", outcome: "failed" });
     const audit = await t.audit(id);
     expect(audit.filter((e) => e.event === "task.dispatched")).toHaveLength(2);
-    expect(audit.find((e) => e.event === "task.queued_human")).toMatchObject({ reason: "agent_failed", detail: { reason: "agent_timeout: no answer in time" } });
+    expect(audit.find((e) => e.event === "task.queued_human")).toMatchObject({
+      reason: "agent_failed",
+      detail: { reason: "agent_timeout: no answer in time" },
+    });
   });
 
   it("an agent that crashes: tried once more, then queued for a person; its error text is never recorded", async () => {
@@ -35,37 +51,61 @@ describe("a durable run under faults", () => {
     expect(await settled(id)).toMatchObject({ status: "queued_human", outcome: "failed" });
     const audit = await t.audit(id);
     expect(audit.filter((e) => e.event === "task.dispatched")).toHaveLength(2);
-    expect(audit.find((e) => e.event === "task.queued_human")).toMatchObject({ reason: "agent_failed", detail: { reason: "agent_error: the agent threw" } });
+    expect(audit.find((e) => e.event === "task.queued_human")).toMatchObject({
+      reason: "agent_failed",
+      detail: { reason: "agent_error: the agent threw" },
+    });
     expect(JSON.stringify(audit)).not.toContain("faulty agent crashed");
   });
 
   // The durable run retries a hop that crashed: an agent must not turn that retry into a second effect.
-  attack({ surface: "cell", class: "idempotency", tries: "crash right after a refund so the retried hop refunds again", evidence: "one refund row; the retry's refund.issue audited as a replay; one reply; one run_finished" }, async () => {
-    const id = await start("refund-then-crash ord_5003 25");
-    expect(await settled(id)).toMatchObject({ status: "open", outcome: "completed", replies: ["Refunded 25 USD for ord_5003."] });
-    expect(await count("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?", id)).toBe(1);
-    const refunds = (await t.audit(id)).filter((e) => e.op === "refund.issue");
-    expect(refunds.map((e) => [e.decision, (e.detail as { replayed?: boolean }).replayed ?? false])).toEqual([
-      ["allowed", false],
-      ["allowed", true],
-    ]);
-    expect((await t.audit(id)).filter((e) => e.event === "task.run_finished")).toHaveLength(1);
-  });
+  attack(
+    {
+      surface: "cell",
+      class: "idempotency",
+      tries: "crash right after a refund so the retried hop refunds again",
+      evidence: "one refund row; the retry's refund.issue audited as a replay; one reply; one run_finished",
+    },
+    async () => {
+      const id = await start("refund-then-crash ord_5003 25");
+      expect(await settled(id)).toMatchObject({
+        status: "open",
+        outcome: "completed",
+        replies: ["Refunded 25 USD for ord_5003."],
+      });
+      expect(await count("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?", id)).toBe(1);
+      const refunds = (await t.audit(id)).filter((e) => e.op === "refund.issue");
+      expect(refunds.map((e) => [e.decision, (e.detail as { replayed?: boolean }).replayed ?? false])).toEqual([
+        ["allowed", false],
+        ["allowed", true],
+      ]);
+      expect((await t.audit(id)).filter((e) => e.event === "task.run_finished")).toHaveLength(1);
+    },
+  );
 
   it("D1 gone in the middle of a run: the run parks and retries, then ends once D1 is back; nothing is half-written", async () => {
     const db = await t.sys.db();
     const id = await start("slow-refund ord_5005 10 1500", "cus_1004");
     // The refund is written; take the audit log away before the hop settles.
-    await eventually(async () => (await count("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?", id)) === 1, 30_000, "refund written");
+    await eventually(
+      async () => (await count("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?", id)) === 1,
+      30_000,
+      "refund written",
+    );
     await db.prepare("ALTER TABLE audit_log RENAME TO audit_log_offline").run();
     try {
       await eventually(async () => {
-        const row = await db.prepare("SELECT status, outcome FROM tasks WHERE id = ?").bind(id).first<{ status: string; outcome: string | null }>();
+        const row = await db
+          .prepare("SELECT status, outcome FROM tasks WHERE id = ?")
+          .bind(id)
+          .first<{ status: string; outcome: string | null }>();
         return row?.status === "open" && row.outcome === null;
       });
       // A step was refused (the reply's audit row, then the next dispatch's): the task is open with no outcome, the run retrying.
       const ns = await t.sys.mf.getDurableObjectNamespace("TASK_RUN", "siloos-router");
-      const run = ns.get(ns.idFromName(id)) as unknown as { status(): Promise<{ phase: string; lastError?: string } | null> };
+      const run = ns.get(ns.idFromName(id)) as unknown as {
+        status(): Promise<{ phase: string; lastError?: string } | null>;
+      };
       await eventually(async () => (await run.status())?.lastError === "audit_unavailable", 30_000, "step refused");
       expect((await run.status())?.phase).not.toBe("done");
     } finally {
@@ -77,10 +117,18 @@ describe("a durable run under faults", () => {
   });
 
   it("the async API answers 202 with the task's URL; the events stream ends with the task's status", async () => {
-    const res = await t.api("/v1/tasks", { headers: { prefer: "respond-async" }, body: { agent: "faulty-agent", subject: { customerId: "cus_1004" }, message: "ok" } });
+    const res = await t.api("/v1/tasks", {
+      headers: { prefer: "respond-async" },
+      body: { agent: "faulty-agent", subject: { customerId: "cus_1004" }, message: "ok" },
+    });
     expect(res.status).toBe(202);
-    expect(res.body.links).toEqual({ self: `/v1/tasks/${res.body.taskId}`, events: `/v1/tasks/${res.body.taskId}/events` });
-    const stream = await t.sys.mf.dispatchFetch(new URL(res.body.links.events, t.sys.url).href, { headers: { authorization: `Bearer ${t.secrets.SILOOS_API_KEY}` } });
+    expect(res.body.links).toEqual({
+      self: `/v1/tasks/${res.body.taskId}`,
+      events: `/v1/tasks/${res.body.taskId}/events`,
+    });
+    const stream = await t.sys.mf.dispatchFetch(new URL(res.body.links.events, t.sys.url).href, {
+      headers: { authorization: `Bearer ${t.secrets.SILOOS_API_KEY}` },
+    });
     expect(stream.headers.get("content-type")).toContain("text/event-stream");
     const text = await stream.text();
     expect(text).toContain('event: reply\ndata: {"text":"All done.","by":"agent"}');

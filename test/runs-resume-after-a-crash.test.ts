@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { generateSecrets } from "../tools/local/secrets.ts";
-import { startSystem, type System } from "../tools/local/system.ts";
+import { type System, startSystem } from "../tools/local/system.ts";
 import { eventually } from "./support/eventually.ts";
 import { FAULTY } from "./support/system.ts";
 
@@ -34,20 +34,38 @@ describe("runs survive a crash of the runtime", () => {
         sys.mf
           .dispatchFetch(new URL(path, sys.url).href, {
             method: init.method ?? (init.body ? "POST" : "GET"),
-            headers: { authorization: `Bearer ${init.key ?? secrets.SILOOS_API_KEY}`, "content-type": "application/json" },
+            headers: {
+              authorization: `Bearer ${init.key ?? secrets.SILOOS_API_KEY}`,
+              "content-type": "application/json",
+            },
             body: init.body ? JSON.stringify(init.body) : undefined,
           })
           .then(async (r) => ({ status: r.status, body: (await r.json()) as any }));
       const ids: string[] = [];
       for (const [customerId, orderId, amount] of ORDERS) {
-        const res = await call(first, "/v1/tasks?async=1", { body: { agent: "faulty-agent", subject: { customerId }, message: `slow-refund ${orderId} ${amount} 600000` } });
+        const res = await call(first, "/v1/tasks?async=1", {
+          body: { agent: "faulty-agent", subject: { customerId }, message: `slow-refund ${orderId} ${amount} 600000` },
+        });
         expect(res.status).toBe(202);
         ids.push(res.body.taskId);
       }
-      const refunds = async (sys: System, id: string) => (await (await sys.db()).prepare("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?").bind(id).first<{ n: number }>())?.n ?? 0;
+      const refunds = async (sys: System, id: string) =>
+        (
+          await (
+            await sys.db()
+          )
+            .prepare("SELECT COUNT(*) AS n FROM refunds WHERE task_id = ?")
+            .bind(id)
+            .first<{ n: number }>()
+        )?.n ?? 0;
       // Every run has refunded and is waiting to reply: now the runtime dies.
-      await eventually(async () => (await Promise.all(ids.map((id) => refunds(first, id)))).every((n) => n === 1), 60_000, "every refund issued");
-      for (const id of ids) expect((await call(first, `/v1/tasks/${id}`)).body).toMatchObject({ status: "open", outcome: null });
+      await eventually(
+        async () => (await Promise.all(ids.map((id) => refunds(first, id)))).every((n) => n === 1),
+        60_000,
+        "every refund issued",
+      );
+      for (const id of ids)
+        expect((await call(first, `/v1/tasks/${id}`)).body).toMatchObject({ status: "open", outcome: null });
       await first.dispose();
 
       // After the restart nobody calls anything but GET: the runs resume on their own.
@@ -61,7 +79,8 @@ describe("runs survive a crash of the runtime", () => {
         60_000,
         "every task completed after the restart",
       );
-      for (const [i, v] of outcomes.entries()) expect(v.replies).toEqual([`Refunded ${ORDERS[i]![2]} USD for ${ORDERS[i]![1]}.`]);
+      for (const [i, v] of outcomes.entries())
+        expect(v.replies).toEqual([`Refunded ${ORDERS[i]![2]} USD for ${ORDERS[i]![1]}.`]);
       for (const id of ids) expect(await refunds(sys, id)).toBe(1);
       const verify = await call(sys, "/v1/audit/verify", { key: secrets.SILOOS_ADMIN_KEY });
       expect(verify.status).toBe(200);

@@ -9,22 +9,32 @@ import { fromBase64url, fromUtf8, toBase64url } from "../src/crypto/encoding.ts"
 import { hmacKey, hmacSign, purposeKey } from "../src/crypto/hmac.ts";
 import { mintIdentity } from "../src/widget/identity.ts";
 import { signSession, type WidgetSession } from "../src/widget/session.ts";
-import { attack } from "./support/redteam.ts";
 import { consoleCall, edgeRows, send, signIn } from "./support/edge.ts";
+import { attack } from "./support/redteam.ts";
 import { useSystem } from "./support/system.ts";
 import { SITE_SECRET, sitesConfig } from "./support/widget.ts";
 
 const ORIGIN = "https://shop.example";
 const t = useSystem({ routerVars: { SILOOS_WIDGET_SITES: sitesConfig(ORIGIN) } });
 
-const widget = (path: string, session: string, ip: string) => send(t, `/v1/widget${path}`, { headers: { origin: ORIGIN, authorization: `Bearer ${session}` }, ip });
+const widget = (path: string, session: string, ip: string) =>
+  send(t, `/v1/widget${path}`, { headers: { origin: ORIGIN, authorization: `Bearer ${session}` }, ip });
 
 describe("each secret signs one kind of token", () => {
   attack(
-    { surface: "edge", class: "sessions", tries: "a widget session signed with the operator secret", evidence: "401 unauthorized and an edge.refused row; the genuine session still works" },
+    {
+      surface: "edge",
+      class: "sessions",
+      tries: "a widget session signed with the operator secret",
+      evidence: "401 unauthorized and an edge.refused row; the genuine session still works",
+    },
     async () => {
       const ip = "203.0.113.81";
-      const opened = await send(t, "/v1/widget/sessions", { body: { site: "demo", identity: await mintIdentity(SITE_SECRET, "cus_1001") }, headers: { origin: ORIGIN }, ip });
+      const opened = await send(t, "/v1/widget/sessions", {
+        body: { site: "demo", identity: await mintIdentity(SITE_SECRET, "cus_1001") },
+        headers: { origin: ORIGIN },
+        ip,
+      });
       expect(opened.status).toBe(201);
       const genuine: string = opened.body.session;
       expect((await widget("/conversation", genuine, ip)).status).toBe(200);
@@ -42,7 +52,12 @@ describe("each secret signs one kind of token", () => {
   );
 
   attack(
-    { surface: "edge", class: "sessions", tries: "an operator cookie signed with the widget secret", evidence: "401 unauthorized and an edge.refused row; the genuine cookie still works" },
+    {
+      surface: "edge",
+      class: "sessions",
+      tries: "an operator cookie signed with the widget secret",
+      evidence: "401 unauthorized and an edge.refused row; the genuine cookie still works",
+    },
     async () => {
       const ip = "203.0.113.82";
       const { cookie } = await signIn(t, "alice", "alice-demo-password", ip);
@@ -50,7 +65,10 @@ describe("each secret signs one kind of token", () => {
       const [name, value] = cookie.split("=") as [string, string];
       const payload = value.split(".")[0]!;
       // Both ways someone holding the widget secret might sign: the raw secret, and the operator purpose key under it.
-      for (const key of [await hmacKey(t.secrets.SILOOS_WIDGET_SECRET), await purposeKey(t.secrets.SILOOS_WIDGET_SECRET, "operator-session")]) {
+      for (const key of [
+        await hmacKey(t.secrets.SILOOS_WIDGET_SECRET),
+        await purposeKey(t.secrets.SILOOS_WIDGET_SECRET, "operator-session"),
+      ]) {
         const forged = `${name}=${payload}.${toBase64url(await hmacSign(key, payload))}`;
         expect(forged).not.toBe(cookie);
         const refused = await send(t, "/console/api/me", { headers: { cookie: forged, "x-siloos-console": "1" }, ip });

@@ -43,8 +43,15 @@ describe("the rooms match the map", () => {
   it("each room imports what the map allows, and the map allows what it imports", () => {
     for (const room of map) {
       const has = graph.edges.get(room.room) ?? new Set<string>();
-      const unlisted = [...has].filter((to) => !room.mayImport.includes(to)).map((to) => `${graph.examples.get(`${room.room} -> ${to}`)}: ${room.room} may not import ${to}`);
-      const stale = room.mayImport.filter((to) => !has.has(to)).map((to) => `the map lets ${room.room} import ${to}, which it does not: its cell should read ${mayImportCell(has)}`);
+      const unlisted = [...has]
+        .filter((to) => !room.mayImport.includes(to))
+        .map((to) => `${graph.examples.get(`${room.room} -> ${to}`)}: ${room.room} may not import ${to}`);
+      const stale = room.mayImport
+        .filter((to) => !has.has(to))
+        .map(
+          (to) =>
+            `the map lets ${room.room} import ${to}, which it does not: its cell should read ${mayImportCell(has)}`,
+        );
       expect([...unlisted, ...stale], room.room).toEqual([]);
     }
   });
@@ -70,7 +77,10 @@ describe("the checker sees what it checks", () => {
     });
     const rooms = roomGraph(folderGraph(dir), ["a", "b", "c"]);
     expect(cycles(rooms.graph)).toEqual([["a", "b"]]);
-    expect(cyclePath(rooms.graph, ["a", "b"])).toEqual(["src/a/index.ts imports ../b/deep/b.ts", "src/b/deep/b.ts imports ../../a/index.ts"]);
+    expect(cyclePath(rooms.graph, ["a", "b"])).toEqual([
+      "src/a/index.ts imports ../b/deep/b.ts",
+      "src/b/deep/b.ts imports ../../a/index.ts",
+    ]);
     expect([...rooms.graph.edges.get("c")!]).toEqual([]);
     expect(roomGraph(folderGraph(dir), ["a", "b"]).homeless).toEqual(["c"]);
   });
@@ -87,7 +97,10 @@ describe("the checker sees what it checks", () => {
     const folders = folderGraph(dir);
     expect(cycles(roomGraph(folders, ["a"]).graph)).toEqual([]);
     expect(cycles(folders)).toEqual([["a", "a/parts"]]);
-    expect(cyclePath(folders, ["a", "a/parts"])).toEqual(["src/a/index.ts imports ./parts/part.ts", "src/a/parts/part.ts imports ../env.ts"]);
+    expect(cyclePath(folders, ["a", "a/parts"])).toEqual([
+      "src/a/index.ts imports ./parts/part.ts",
+      "src/a/parts/part.ts imports ../env.ts",
+    ]);
     // x -> y -> x/deep is no cycle: a folder and its sub-folder are apart.
     expect(cycles(folders).flat()).not.toContain("a/x");
   });

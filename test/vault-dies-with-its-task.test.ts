@@ -6,7 +6,11 @@ const t = useSystem({ routerVars: { SILOOS_TASK_TTL_SECONDS: "2" } });
 
 describe("nothing survives a task", () => {
   it("completion wipes the vault: no tokens, no keys admitted, calls fail closed", async () => {
-    const task = await t.createTask({ agent: "puppet-agent", subject: { customerId: "cus_1001" }, message: "I am Maria Alvarez" });
+    const task = await t.createTask({
+      agent: "puppet-agent",
+      subject: { customerId: "cus_1001" },
+      message: "I am Maria Alvarez",
+    });
     expect((await t.puppet({ attack: "replay", op: "customer.read", args: { customerId: "cus_1001" } })).ok).toBe(true);
     const vault = await t.vault(task.taskId);
     expect(await vault.stats()).toMatchObject({ open: true });
@@ -24,7 +28,11 @@ describe("nothing survives a task", () => {
   });
 
   it("a task that outlives its lifetime is wiped by the vault's alarm", async () => {
-    const task = await t.createTask({ agent: "puppet-agent", subject: { customerId: "cus_1002" }, message: "hello from kwame.mensah@example.org" });
+    const task = await t.createTask({
+      agent: "puppet-agent",
+      subject: { customerId: "cus_1002" },
+      message: "hello from kwame.mensah@example.org",
+    });
     const vault = await t.vault(task.taskId);
     expect((await vault.stats()).open).toBe(true);
     const deadline = Date.now() + 15_000;
@@ -45,7 +53,9 @@ describe("nothing survives a task", () => {
     expect(more).toMatchObject({ status: 409, body: { error: "task_closed" } });
     // Recorded once, however many readers noticed it.
     await t.api(`/v1/tasks/${task.taskId}`);
-    expect((await t.audit(task.taskId)).filter((e) => e.event === "task.expired")).toMatchObject([{ actor: "router", detail: { previousStatus: "open" } }]);
+    expect((await t.audit(task.taskId)).filter((e) => e.event === "task.expired")).toMatchObject([
+      { actor: "router", detail: { previousStatus: "open" } },
+    ]);
   });
 
   it("the cron ends expired tasks nobody reads", async () => {
@@ -53,7 +63,10 @@ describe("nothing survives a task", () => {
     await new Promise((r) => setTimeout(r, 2500));
     const router = await t.sys.mf.getWorker("siloos-router");
     await router.scheduled({ cron: "* * * * *" });
-    const row = await (await t.sys.db()).prepare("SELECT status FROM tasks WHERE id = ?").bind(task.taskId).first<{ status: string }>();
+    const row = await (await t.sys.db())
+      .prepare("SELECT status FROM tasks WHERE id = ?")
+      .bind(task.taskId)
+      .first<{ status: string }>();
     expect(row?.status).toBe("expired");
     expect((await t.audit(task.taskId)).map((e) => e.event)).toContain("task.expired");
   });

@@ -5,9 +5,10 @@
  * carries the known values of "its" customer, as the vault passes them.
  * Pure: bundled into the bench Worker and importable from Node.
  */
-import { tokenizeText, type KnownValue, type PiiKind } from "../../src/scan/index.ts";
+
 import { CHATTER } from "../../src/scan/corpus/chatter.ts";
 import { LABELLED } from "../../src/scan/corpus/labelled.ts";
+import { type KnownValue, type PiiKind, tokenizeText } from "../../src/scan/index.ts";
 
 export interface ChatMessage {
   text: string;
@@ -23,9 +24,10 @@ export function chatMessages(targetBytes = TARGET_BYTES): { messages: ChatMessag
   const messages: ChatMessage[] = [];
   let bytes = 0;
   for (let i = 0; bytes < targetBytes; i++) {
-    const m: ChatMessage = i % 5 === 0
-      ? { text: pii[(i / 5) % pii.length]!.text, known: pii[(i / 5) % pii.length]!.known }
-      : { text: CHATTER[i % CHATTER.length]!, known: knowns[i % knowns.length]! };
+    const m: ChatMessage =
+      i % 5 === 0
+        ? { text: pii[(i / 5) % pii.length]!.text, known: pii[(i / 5) % pii.length]!.known }
+        : { text: CHATTER[i % CHATTER.length]!, known: knowns[i % knowns.length]! };
     messages.push(m);
     bytes += enc.encode(m.text).length;
   }

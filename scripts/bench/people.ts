@@ -8,7 +8,20 @@ import type { PiiKind } from "../../src/scan/index.ts";
 export const CUSTOMERS = 2000;
 
 const FIRST = ["Maria", "Kwame", "Yuki", "Priya", "Lars", "Fatima", "Connor", "Ana", "Wei", "Olga", "Tomás", "Aisha"];
-const LAST = ["Alvarez", "Mensah", "Tanaka", "Raghunathan", "Eriksson", "Haddad", "Brien", "Souza", "Chen", "Petrova", "Ruiz", "Khan"];
+const LAST = [
+  "Alvarez",
+  "Mensah",
+  "Tanaka",
+  "Raghunathan",
+  "Eriksson",
+  "Haddad",
+  "Brien",
+  "Souza",
+  "Chen",
+  "Petrova",
+  "Ruiz",
+  "Khan",
+];
 
 export interface Person {
   id: string;
@@ -50,14 +63,28 @@ export function valueFor(i: number): { kind: PiiKind; value: string } {
   const first = FIRST[i % FIRST.length]!;
   const last = LAST[(i >> 3) % LAST.length]!;
   switch (kind) {
-    case "NAME": return { kind, value: `${first} ${last}-${n.split("").map((d) => "abcdefghij"[Number(d)]).join("")}` };
-    case "EMAIL": return { kind, value: `${first}.${last}.${n}@example.com`.toLowerCase() };
-    case "PHONE": return { kind, value: `+1 415 555 ${n}` };
-    case "CARD": return { kind, value: `4111 1111 1111 ${n}` };
-    case "ADDRESS": return { kind, value: `${100 + i} Market Street, San Francisco, CA 94105` };
-    case "IBAN": return { kind, value: `DE89 3704 0044 0532 01${n}` };
-    case "SSN": return { kind, value: `078-05-${n}` };
-    default: return { kind, value: `2001:db8::${i.toString(16)}` };
+    case "NAME":
+      return {
+        kind,
+        value: `${first} ${last}-${n
+          .split("")
+          .map((d) => "abcdefghij"[Number(d)])
+          .join("")}`,
+      };
+    case "EMAIL":
+      return { kind, value: `${first}.${last}.${n}@example.com`.toLowerCase() };
+    case "PHONE":
+      return { kind, value: `+1 415 555 ${n}` };
+    case "CARD":
+      return { kind, value: `4111 1111 1111 ${n}` };
+    case "ADDRESS":
+      return { kind, value: `${100 + i} Market Street, San Francisco, CA 94105` };
+    case "IBAN":
+      return { kind, value: `DE89 3704 0044 0532 01${n}` };
+    case "SSN":
+      return { kind, value: `078-05-${n}` };
+    default:
+      return { kind, value: `2001:db8::${i.toString(16)}` };
   }
 }
 
@@ -74,11 +101,17 @@ export async function seedCustomers(db: D1Database, count = CUSTOMERS): Promise<
   for (let from = 0; from < count; from += ROWS) {
     const people = Array.from({ length: Math.min(ROWS, count - from) }, (_, k) => person(from + k));
     const cRows = people.map(() => "(?, ?, ?, ?, ?, 'standard', 1735689600000)").join(", ");
-    stmts.push(db.prepare(`INSERT INTO customers (id, name, email, phone, address, tier, created_at) VALUES ${cRows}`)
-      .bind(...people.flatMap((p) => [p.id, p.name, p.email, p.phone, p.address])));
+    stmts.push(
+      db
+        .prepare(`INSERT INTO customers (id, name, email, phone, address, tier, created_at) VALUES ${cRows}`)
+        .bind(...people.flatMap((p) => [p.id, p.name, p.email, p.phone, p.address])),
+    );
     const oRows = people.map(() => "(?, ?, 'Desk lamp', 5000, 'USD', 'delivered', 1762992000000)").join(", ");
-    stmts.push(db.prepare(`INSERT INTO orders (id, customer_id, item, total_cents, currency, status, placed_at) VALUES ${oRows}`)
-      .bind(...people.flatMap((p) => [p.order, p.id])));
+    stmts.push(
+      db
+        .prepare(`INSERT INTO orders (id, customer_id, item, total_cents, currency, status, placed_at) VALUES ${oRows}`)
+        .bind(...people.flatMap((p) => [p.order, p.id])),
+    );
   }
   await db.batch(stmts);
 }

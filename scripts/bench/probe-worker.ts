@@ -14,9 +14,9 @@ import { generateSigningKey } from "../../src/keys/generate.ts";
 import { publicJwks } from "../../src/keys/keyring.ts";
 import { verifyBaseKey, verifyTaskKey } from "../../src/keys/verify.ts";
 import { knownValuesOf } from "../../src/proxy/router-api.ts";
-import { findPii, type PiiKind } from "../../src/scan/index.ts";
 import { findAgent, registry } from "../../src/registry/index.ts";
 import { mintKeyPair } from "../../src/router/dispatch/mint-keys.ts";
+import { findPii, type PiiKind } from "../../src/scan/index.ts";
 import { TokenTable } from "../../src/vault/table.ts";
 import type { Vault } from "../../src/vault/vault.ts";
 import type { BareState } from "./bare/state.ts";
@@ -34,10 +34,22 @@ interface Env {
 const TASK = "tsk_0123456789abcdef01234567";
 let keys: Promise<{ signing: string; jwks: ReturnType<typeof publicJwks>; base: string; task: string }> | undefined;
 let fresh = 0; // a new customer per compile, so no known-value cache hit
-const PROMPT = chatMessages(4096).messages.map((m) => m.text).join("\n");
+const PROMPT = chatMessages(4096)
+  .messages.map((m) => m.text)
+  .join("\n");
 const customerOf = (i: number) => {
   const p = person(i);
-  return { p, known: knownValuesOf({ id: p.id, name: p.name, email: p.email, phone: p.phone, address: p.address, tier: "standard" }) };
+  return {
+    p,
+    known: knownValuesOf({
+      id: p.id,
+      name: p.name,
+      email: p.email,
+      phone: p.phone,
+      address: p.address,
+      tier: "standard",
+    }),
+  };
 };
 const STEADY = customerOf(0).known;
 
@@ -56,9 +68,20 @@ async function once(env: Env, op: string, i: number): Promise<void> {
   const k = await setup();
   switch (op) {
     case "d1-audit":
-      return appendAudit(database(env.DB), { taskId: TASK, actor: "agent:refund-agent", event: "proxy.call", op: "whoami", decision: "allowed", detail: { keys: { base: "0".repeat(32), task: "1".repeat(32) } } });
+      return appendAudit(database(env.DB), {
+        taskId: TASK,
+        actor: "agent:refund-agent",
+        event: "proxy.call",
+        op: "whoami",
+        decision: "allowed",
+        detail: { keys: { base: "0".repeat(32), task: "1".repeat(32) } },
+      });
     case "d1-read":
-      await database(env.DB).select().from(customers).where(eq(customers.id, person(i % 2000).id)).get();
+      await database(env.DB)
+        .select()
+        .from(customers)
+        .where(eq(customers.id, person(i % 2000).id))
+        .get();
       return;
     case "do-rpc":
       await env.STATE.get(env.STATE.idFromName(TASK)).meta();
@@ -67,7 +90,9 @@ async function once(env: Env, op: string, i: number): Promise<void> {
       await Promise.all([verifyBaseKey(k.jwks, k.base), verifyTaskKey(k.jwks, k.task)]);
       return;
     case "mint":
-      await mintKeyPair(k.signing, "agent:refund-agent", TASK, findAgent(registry, "refund-agent")?.caps ?? [], { customer: "cus_b0000" });
+      await mintKeyPair(k.signing, "agent:refund-agent", TASK, findAgent(registry, "refund-agent")?.caps ?? [], {
+        customer: "cus_b0000",
+      });
       return;
     case "compile": {
       const { p, known } = customerOf(100_000 + fresh++);
@@ -101,7 +126,14 @@ export default {
 async function fillVault(env: Env, n: number) {
   const taskId = `tsk_fill${crypto.randomUUID().replace(/-/g, "").slice(0, 20)}`;
   const vault = env.VAULT.get(env.VAULT.idFromName(taskId));
-  await vault.open({ taskId, principal: "agent:refund-agent", jtis: [], scope: { customer: "cus_b0000" }, expiresAt: Date.now() + 600_000, known: [] });
+  await vault.open({
+    taskId,
+    principal: "agent:refund-agent",
+    jtis: [],
+    scope: { customer: "cus_b0000" },
+    expiresAt: Date.now() + 600_000,
+    known: [],
+  });
   const record: Record<string, string> = {};
   const pii: Record<string, PiiKind> = {};
   for (let i = 0; i < n; i++) {

@@ -33,10 +33,17 @@ export async function probeCosts(mf: Miniflare): Promise<Record<ProbeName, numbe
     for (const op of names) samples[op].push(await call(op, PROBES[op].n));
   }
   const rtt = median(rtts);
-  return Object.fromEntries(names.map((op) => [op, Math.max(0, median(samples[op]) - rtt) / PROBES[op].n])) as Record<ProbeName, number>;
+  return Object.fromEntries(names.map((op) => [op, Math.max(0, median(samples[op]) - rtt) / PROBES[op].n])) as Record<
+    ProbeName,
+    number
+  >;
 }
 
-export interface VaultFill { fillMs: number; tokens: number; keys: number }
+export interface VaultFill {
+  fillMs: number;
+  tokens: number;
+  keys: number;
+}
 
 /** A real Vault in workerd filled with `n` values in one tokenizeRecord call. */
 export async function fillRealVault(mf: Miniflare, n: number): Promise<VaultFill> {

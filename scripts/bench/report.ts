@@ -20,7 +20,11 @@ export interface Report {
   modelled?: { silo: Summary; bare: Summary; d1Ms: number; doMs: number };
 }
 
-const row = (cells: string[], widths: number[]) => cells.map((c, i) => c.padEnd(widths[i] ?? 10)).join(" ").trimEnd();
+const row = (cells: string[], widths: number[]) =>
+  cells
+    .map((c, i) => c.padEnd(widths[i] ?? 10))
+    .join(" ")
+    .trimEnd();
 
 export function printTable(r: Report): void {
   const w = [38, 16, 22, 9, 18, 30];
@@ -33,14 +37,87 @@ export function printTable(r: Report): void {
     return `${fmt(silo, digits)} vs ${fmt(bare, digits)}: ${fmt(ratio, 2)}x`;
   };
   const lines = [
-    row(["measure", "SiloOS", "baseline (same run)", "cost", "target", m ? `latency model (+${m.d1Ms} ms D1, +${m.doMs} ms DO)` : ""], w),
-    row(["(a) scan throughput, in workerd", `${fmt(r.scan.scanMBps)} MB/s`, `${fmt(r.scan.baselineMBps, 0)} MB/s 1 regex`, `${fmt(r.scan.baselineMBps / r.scan.scanMBps)}x`, `>=${SCAN_TARGET_MBPS} MB/s ${status(r.scan.scanMBps >= SCAN_TARGET_MBPS)}`], w),
-    row([`(b) tasks/s, ${r.concurrency} in flight`, fmt(r.silo.rps), `${fmt(r.bare.rps)} bare`, `${fmt(taskRatio, 2)}x`, `<=${TASK_RATIO_TARGET}x ${status(taskRatio <= TASK_RATIO_TARGET)}`, model((x) => [x.silo.rps, x.bare.rps, x.bare.rps / x.silo.rps])], w),
-    row(["    p50 latency", `${fmt(r.silo.p50, 0)} ms`, `${fmt(r.bare.p50, 0)} ms bare`, `${fmt(r.silo.p50 / r.bare.p50, 2)}x`, `<=${TASK_RATIO_TARGET}x ${status(r.silo.p50 / r.bare.p50 <= TASK_RATIO_TARGET)}`, model((x) => [x.silo.p50, x.bare.p50, x.silo.p50 / x.bare.p50], 0)], w),
-    row(["    p99 latency", `${fmt(r.silo.p99, 0)} ms`, `${fmt(r.bare.p99, 0)} ms bare`, `${fmt(r.silo.p99 / r.bare.p99, 2)}x`, "", model((x) => [x.silo.p99, x.bare.p99, x.silo.p99 / x.bare.p99], 0)], w),
-    row([`(c) vault, ${r.vault.tokens} tokens: heap peak`, kib(r.vault.peakBytes), `${kib(r.vault.rawValueBytes)} raw values`, `${fmt(r.vault.peakBytes / r.vault.rawValueBytes)}x`], w),
-    row(["    heap resident (drained)", kib(r.vault.residentBytes), "", `${fmt(r.vault.residentBytes / r.vault.rawValueBytes)}x`], w),
-    row(["    persisted (key + JSON value)", kib(r.vault.persistedBytes), "", `${fmt(r.vault.persistedBytes / r.vault.rawValueBytes)}x`], w),
+    row(
+      [
+        "measure",
+        "SiloOS",
+        "baseline (same run)",
+        "cost",
+        "target",
+        m ? `latency model (+${m.d1Ms} ms D1, +${m.doMs} ms DO)` : "",
+      ],
+      w,
+    ),
+    row(
+      [
+        "(a) scan throughput, in workerd",
+        `${fmt(r.scan.scanMBps)} MB/s`,
+        `${fmt(r.scan.baselineMBps, 0)} MB/s 1 regex`,
+        `${fmt(r.scan.baselineMBps / r.scan.scanMBps)}x`,
+        `>=${SCAN_TARGET_MBPS} MB/s ${status(r.scan.scanMBps >= SCAN_TARGET_MBPS)}`,
+      ],
+      w,
+    ),
+    row(
+      [
+        `(b) tasks/s, ${r.concurrency} in flight`,
+        fmt(r.silo.rps),
+        `${fmt(r.bare.rps)} bare`,
+        `${fmt(taskRatio, 2)}x`,
+        `<=${TASK_RATIO_TARGET}x ${status(taskRatio <= TASK_RATIO_TARGET)}`,
+        model((x) => [x.silo.rps, x.bare.rps, x.bare.rps / x.silo.rps]),
+      ],
+      w,
+    ),
+    row(
+      [
+        "    p50 latency",
+        `${fmt(r.silo.p50, 0)} ms`,
+        `${fmt(r.bare.p50, 0)} ms bare`,
+        `${fmt(r.silo.p50 / r.bare.p50, 2)}x`,
+        `<=${TASK_RATIO_TARGET}x ${status(r.silo.p50 / r.bare.p50 <= TASK_RATIO_TARGET)}`,
+        model((x) => [x.silo.p50, x.bare.p50, x.silo.p50 / x.bare.p50], 0),
+      ],
+      w,
+    ),
+    row(
+      [
+        "    p99 latency",
+        `${fmt(r.silo.p99, 0)} ms`,
+        `${fmt(r.bare.p99, 0)} ms bare`,
+        `${fmt(r.silo.p99 / r.bare.p99, 2)}x`,
+        "",
+        model((x) => [x.silo.p99, x.bare.p99, x.silo.p99 / x.bare.p99], 0),
+      ],
+      w,
+    ),
+    row(
+      [
+        `(c) vault, ${r.vault.tokens} tokens: heap peak`,
+        kib(r.vault.peakBytes),
+        `${kib(r.vault.rawValueBytes)} raw values`,
+        `${fmt(r.vault.peakBytes / r.vault.rawValueBytes)}x`,
+      ],
+      w,
+    ),
+    row(
+      [
+        "    heap resident (drained)",
+        kib(r.vault.residentBytes),
+        "",
+        `${fmt(r.vault.residentBytes / r.vault.rawValueBytes)}x`,
+      ],
+      w,
+    ),
+    row(
+      [
+        "    persisted (key + JSON value)",
+        kib(r.vault.persistedBytes),
+        "",
+        `${fmt(r.vault.persistedBytes / r.vault.rawValueBytes)}x`,
+      ],
+      w,
+    ),
   ];
   console.log(`\n${lines.join("\n")}`);
   if (r.probes) {
@@ -57,10 +134,16 @@ export function printTable(r: Report): void {
  * compile per task is read from the code (the vault's first scan of a new
  * customer; later matchers reuse V8's regexp cache).
  */
-export function printBudget(p: Record<ProbeName, number>, c: { auditRows: number; directRows: number; calls: number; gapMs: number }): void {
+export function printBudget(
+  p: Record<ProbeName, number>,
+  c: { auditRows: number; directRows: number; calls: number; gapMs: number },
+): void {
   const items: [string, number][] = [
     // Proxy-call rows are journaled in the vault (a local SQLite write) and reach D1 in batches; the rest are D1 writes of their own.
-    [`${fmt(c.directRows, 0)} of ${fmt(c.auditRows, 0)} audit rows written to D1 directly x ${fmt(p["d1-audit"], 2)} ms`, c.directRows * p["d1-audit"]],
+    [
+      `${fmt(c.directRows, 0)} of ${fmt(c.auditRows, 0)} audit rows written to D1 directly x ${fmt(p["d1-audit"], 2)} ms`,
+      c.directRows * p["d1-audit"],
+    ],
     [`${c.calls} key-pair checks x ${fmt(p.verify, 2)} ms + 1 mint`, c.calls * p.verify + p.mint],
     [`1 known-value matcher compile`, p.compile],
   ];
@@ -68,5 +151,7 @@ export function printBudget(p: Record<ProbeName, number>, c: { auditRows: number
   console.log(`\nper-task budget at 1 in flight (SiloOS - bare = ${fmt(c.gapMs, 0)} ms):`);
   for (const [label, ms] of items) console.log(`  ${label.padEnd(50)} ${fmt(ms, 1).padStart(8)} ms`);
   console.log(`  ${"sum of the above".padEnd(50)} ${fmt(total, 1).padStart(8)} ms`);
-  console.log(`  ${"rest: more vault RPCs, D1 reads, schemas, JSON".padEnd(50)} ${fmt(c.gapMs - total, 1).padStart(8)} ms`);
+  console.log(
+    `  ${"rest: more vault RPCs, D1 reads, schemas, JSON".padEnd(50)} ${fmt(c.gapMs - total, 1).padStart(8)} ms`,
+  );
 }

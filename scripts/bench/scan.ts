@@ -25,16 +25,29 @@ export interface ScanResult {
   innerScanMBps: number;
 }
 
-interface Answer { bytes: number; messages: number; found: number; innerMs: number }
+interface Answer {
+  bytes: number;
+  messages: number;
+  found: number;
+  innerMs: number;
+}
 
 export async function benchScan(): Promise<ScanResult> {
   const registry = await compileRegistry(await agentDirs(join(ROOT, "agents")));
   const bundle = await bundleWorker(join(import.meta.dirname, "scan-worker.ts"), registry);
-  const mf = new Miniflare(convertV4MiniflareOptions({
-    host: "127.0.0.1",
-    port: 0,
-    workers: [{ name: "bench-scan", compatibilityDate: COMPATIBILITY_DATE, modules: [{ type: "ESModule", path: bundle.path, contents: bundle.contents }] }],
-  }));
+  const mf = new Miniflare(
+    convertV4MiniflareOptions({
+      host: "127.0.0.1",
+      port: 0,
+      workers: [
+        {
+          name: "bench-scan",
+          compatibilityDate: COMPATIBILITY_DATE,
+          modules: [{ type: "ESModule", path: bundle.path, contents: bundle.contents }],
+        },
+      ],
+    }),
+  );
   try {
     await mf.ready;
     const call = async (mode: string, rounds: number): Promise<{ ms: number; a: Answer }> => {

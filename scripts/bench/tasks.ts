@@ -18,7 +18,14 @@ export interface Target {
   next: number;
 }
 
-export interface LoadStats { tasks: number; errors: number; wallMs: number; latencies: number[]; firstError?: string; lastTaskId?: string }
+export interface LoadStats {
+  tasks: number;
+  errors: number;
+  wallMs: number;
+  latencies: number[];
+  firstError?: string;
+  lastTaskId?: string;
+}
 
 export async function runLoad(t: Target, tasks: number, concurrency: number, into?: LoadStats): Promise<LoadStats> {
   const stats: LoadStats = into ?? { tasks: 0, errors: 0, wallMs: 0, latencies: [] };
@@ -29,7 +36,11 @@ export async function runLoad(t: Target, tasks: number, concurrency: number, int
       left--;
       const p = person(t.next++);
       const s = performance.now();
-      const res = await t.mf.dispatchFetch(new URL("/v1/tasks", t.url).href, { method: "POST", headers: t.headers, body: taskBody(p) });
+      const res = await t.mf.dispatchFetch(new URL("/v1/tasks", t.url).href, {
+        method: "POST",
+        headers: t.headers,
+        body: taskBody(p),
+      });
       const body = parse(await res.text());
       stats.latencies.push(performance.now() - s);
       stats.tasks++;
@@ -55,7 +66,15 @@ function parse(text: string): Answer {
   }
 }
 
-export interface Summary { tasks: number; errors: number; rps: number; p50: number; p99: number; firstError?: string; lastTaskId?: string }
+export interface Summary {
+  tasks: number;
+  errors: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  firstError?: string;
+  lastTaskId?: string;
+}
 
 export function summarize(s: LoadStats): Summary {
   return {
@@ -70,7 +89,11 @@ export function summarize(s: LoadStats): Summary {
 }
 
 /** Warm both, then alternate timed phases; returns [siloos, bare]. */
-export async function compare(silo: Target, bare: Target, opts: { warmup: number; tasks: number; concurrency: number; phases: number }): Promise<[Summary, Summary]> {
+export async function compare(
+  silo: Target,
+  bare: Target,
+  opts: { warmup: number; tasks: number; concurrency: number; phases: number },
+): Promise<[Summary, Summary]> {
   await runLoad(bare, opts.warmup, opts.concurrency);
   await runLoad(silo, opts.warmup, opts.concurrency);
   const s: LoadStats = { tasks: 0, errors: 0, wallMs: 0, latencies: [] };
@@ -85,7 +108,9 @@ export async function compare(silo: Target, bare: Target, opts: { warmup: number
 
 /** The proxy calls SiloOS made for a task, in order, from its audit rows (GET /v1/audit ships the vault's journal first). */
 export async function siloOps(t: Target, adminKey: string, taskId: string): Promise<string[]> {
-  const res = await t.mf.dispatchFetch(new URL(`/v1/audit?taskId=${taskId}&limit=1000`, t.url).href, { headers: { authorization: `Bearer ${adminKey}` } });
+  const res = await t.mf.dispatchFetch(new URL(`/v1/audit?taskId=${taskId}&limit=1000`, t.url).href, {
+    headers: { authorization: `Bearer ${adminKey}` },
+  });
   const body = (await res.json()) as { entries?: Array<{ event: string; op: string | null }> };
   return (body.entries ?? []).filter((e) => e.event === "proxy.call").map((e) => e.op ?? "?");
 }
@@ -98,10 +123,14 @@ export async function bareOps(mf: Miniflare, taskId: string): Promise<string[]> 
 
 /** Audit rows per task over every task run so far, and those of them D1 got one write each (not shipped from a vault's journal). */
 export async function auditRowsPerTask(db: D1Database): Promise<{ all: number; direct: number }> {
-  const all = await db.prepare("SELECT (SELECT COUNT(*) FROM audit_log) * 1.0 / (SELECT COUNT(*) FROM tasks) AS n").first<{ n: number }>();
+  const all = await db
+    .prepare("SELECT (SELECT COUNT(*) FROM audit_log) * 1.0 / (SELECT COUNT(*) FROM tasks) AS n")
+    .first<{ n: number }>();
   // Before the vault journal (no vault_seq column) every row was a D1 write of its own.
   const direct = await db
-    .prepare("SELECT (SELECT COUNT(*) FROM audit_log WHERE vault_seq IS NULL) * 1.0 / (SELECT COUNT(*) FROM tasks) AS n")
+    .prepare(
+      "SELECT (SELECT COUNT(*) FROM audit_log WHERE vault_seq IS NULL) * 1.0 / (SELECT COUNT(*) FROM tasks) AS n",
+    )
     .first<{ n: number }>()
     .catch(() => all);
   return { all: all?.n ?? Number.NaN, direct: direct?.n ?? Number.NaN };

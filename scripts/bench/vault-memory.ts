@@ -44,7 +44,10 @@ export function benchVaultMemory(reps = 7): VaultMemory {
     const atPeak = process.memoryUsage().heapUsed - before;
     const drained = table.drain();
     if (r === 0) {
-      persisted = Object.entries(drained).reduce((n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(JSON.stringify(v)), 0);
+      persisted = Object.entries(drained).reduce(
+        (n, [k, v]) => n + Buffer.byteLength(k) + Buffer.byteLength(JSON.stringify(v)),
+        0,
+      );
       raw = Object.values(drained).reduce((n, v) => n + Buffer.byteLength(v.value), 0);
     }
     collect(gc);
@@ -57,7 +60,14 @@ export function benchVaultMemory(reps = 7): VaultMemory {
       resident.push(atRest);
     }
   }
-  return { tokens: TOKENS, peakBytes: median(peak), residentBytes: median(resident), persistedBytes: persisted, rawValueBytes: raw, gcAvailable: gc !== undefined };
+  return {
+    tokens: TOKENS,
+    peakBytes: median(peak),
+    residentBytes: median(resident),
+    persistedBytes: persisted,
+    rawValueBytes: raw,
+    gcAvailable: gc !== undefined,
+  };
 }
 
 function collect(gc: (() => void) | undefined): void {

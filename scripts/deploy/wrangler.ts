@@ -9,7 +9,10 @@ import { ROOT } from "../../tools/local/system.ts";
 import type { WorkerConfig } from "../../tools/local/workers.ts";
 
 // The exports map hides bin/: find the package by its package.json.
-export const wranglerBin = join(dirname(createRequire(join(ROOT, "package.json")).resolve("wrangler/package.json")), "bin/wrangler.js");
+export const wranglerBin = join(
+  dirname(createRequire(join(ROOT, "package.json")).resolve("wrangler/package.json")),
+  "bin/wrangler.js",
+);
 const ENV = { ...process.env, WRANGLER_SEND_METRICS: "false" };
 
 export interface Built {
@@ -29,7 +32,10 @@ export const wrangler = {
   /** `wrangler deploy --dry-run` into .wrangler/dry-run/<name>; the sizes wrangler reports. */
   async build(w: WorkerConfig, envArgs: string[]): Promise<Built> {
     const outdir = join(ROOT, ".wrangler/dry-run", w.name);
-    const { code, output } = await exec(["deploy", "--dry-run", "-c", w.config, "--outdir", outdir, ...envArgs], "pipe");
+    const { code, output } = await exec(
+      ["deploy", "--dry-run", "-c", w.config, "--outdir", outdir, ...envArgs],
+      "pipe",
+    );
     if (code !== 0) throw new Error(`wrangler deploy --dry-run -c ${w.config} failed:\n${output}`);
     const m = /Total Upload: ([\d.]+) KiB \/ gzip: ([\d.]+) KiB/.exec(output);
     if (!m) throw new Error(`no size in wrangler's output for ${w.name}:\n${output}`);
@@ -39,7 +45,11 @@ export const wrangler = {
 
 function exec(args: string[], stdio: "inherit" | "pipe"): Promise<{ code: number; output: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [wranglerBin, ...args], { cwd: ROOT, env: ENV, stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [wranglerBin, ...args], {
+      cwd: ROOT,
+      env: ENV,
+      stdio: stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"],
+    });
     let output = "";
     child.stdout?.on("data", (d: Buffer) => (output += d.toString()));
     child.stderr?.on("data", (d: Buffer) => (output += d.toString()));

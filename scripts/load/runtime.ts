@@ -1,5 +1,5 @@
 /** Start, talk to and kill the system-under-load process (scripts/load/server.ts). */
-import { spawn, type ChildProcess } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { join } from "node:path";
 import { ROOT } from "../../tools/local/system.ts";
 
@@ -10,7 +10,11 @@ export interface Runtime {
 
 export async function startRuntime(env: Record<string, string>): Promise<Runtime> {
   // Its own process group, so a crash takes the node process and its workerd together.
-  const child = spawn(process.execPath, [join(ROOT, "scripts/load/server.ts")], { env: { ...process.env, ...env }, stdio: ["ignore", "pipe", "inherit", "ipc"], detached: true });
+  const child = spawn(process.execPath, [join(ROOT, "scripts/load/server.ts")], {
+    env: { ...process.env, ...env },
+    stdio: ["ignore", "pipe", "inherit", "ipc"],
+    detached: true,
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = "";
     child.stdout!.on("data", (chunk: Buffer) => {
@@ -54,7 +58,10 @@ export function query<T = Record<string, unknown>>(rt: Runtime, sql: string): Pr
 }
 
 export function client(url: string, apiKey: string) {
-  return async (path: string, init: { method?: string; body?: unknown; key?: string; headers?: Record<string, string> } = {}) => {
+  return async (
+    path: string,
+    init: { method?: string; body?: unknown; key?: string; headers?: Record<string, string> } = {},
+  ) => {
     const res = await fetch(new URL(path, url), {
       method: init.method ?? (init.body ? "POST" : "GET"),
       headers: { authorization: `Bearer ${init.key ?? apiKey}`, "content-type": "application/json", ...init.headers },

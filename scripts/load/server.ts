@@ -4,8 +4,8 @@
  * settings from LOAD_* environment variables, prints `READY <url>`.
  */
 import { join } from "node:path";
-import { ROOT, startSystem } from "../../tools/local/system.ts";
 import type { LocalSecrets } from "../../tools/local/secrets.ts";
+import { ROOT, startSystem } from "../../tools/local/system.ts";
 import { seedCustomers } from "../bench/people.ts";
 
 const secrets = JSON.parse(process.env.LOAD_SECRETS ?? "{}") as LocalSecrets;
@@ -17,7 +17,12 @@ const sys = await startSystem({
   port: 0,
   seed: fresh,
   extraAgents: [join(ROOT, "test/fixtures/agents/faulty-agent")],
-  proxyVars: { SILOOS_MAIL_URL: process.env.LOAD_MAIL_URL!, SILOOS_MAIL_API_KEY: process.env.LOAD_MAIL_KEY!, SILOOS_MAIL_FROM: "support@shop.example", SILOOS_MAIL_RETRY_SECONDS: "1" },
+  proxyVars: {
+    SILOOS_MAIL_URL: process.env.LOAD_MAIL_URL!,
+    SILOOS_MAIL_API_KEY: process.env.LOAD_MAIL_KEY!,
+    SILOOS_MAIL_FROM: "support@shop.example",
+    SILOOS_MAIL_RETRY_SECONDS: "1",
+  },
   routerVars: { SILOOS_TASK_TTL_SECONDS: "3600" },
 });
 if (fresh) await seedCustomers(await sys.db(), Number(process.env.LOAD_CUSTOMERS ?? 2000));

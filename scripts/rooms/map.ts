@@ -19,10 +19,18 @@ export function readRoomMap(markdown: string): Room[] {
   const rows = section.split("\n").filter((line) => /^\|\s*`/.test(line));
   if (rows.length === 0) throw new Error(`the "${MAP_HEADING}" section has no table rows`);
   return rows.map((line) => {
-    const cells = line.split("|").slice(1, -1).map((c) => c.trim());
-    if (cells.length !== 3) throw new Error(`a row of the room map needs 3 cells (room, what it is, may import): ${line}`);
+    const cells = line
+      .split("|")
+      .slice(1, -1)
+      .map((c) => c.trim());
+    if (cells.length !== 3)
+      throw new Error(`a row of the room map needs 3 cells (room, what it is, may import): ${line}`);
     const [room, what, imports] = cells as [string, string, string];
-    return { room: room.replace(/`/g, ""), what, mayImport: imports === "nothing" ? [] : [...imports.matchAll(/`([^`]+)`/g)].map((m) => m[1]!) };
+    return {
+      room: room.replace(/`/g, ""),
+      what,
+      mayImport: imports === "nothing" ? [] : [...imports.matchAll(/`([^`]+)`/g)].map((m) => m[1]!),
+    };
   });
 }
 

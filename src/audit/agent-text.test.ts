@@ -4,12 +4,14 @@ import { auditableText, digestText } from "./agent-text.ts";
 describe("agent-chosen text on its way into the audit log", () => {
   it("cuts base64 and hex runs, keeps words, ids and amounts", () => {
     const b64 = btoa("Maria Alvarez");
-    expect(auditableText(`note ${b64} for ord_5001 of 700.00 USD`)).toBe("note [OPAQUE 20 chars] for ord_5001 of 700.00 USD");
+    expect(auditableText(`note ${b64} for ord_5001 of 700.00 USD`)).toBe(
+      "note [OPAQUE 20 chars] for ord_5001 of 700.00 USD",
+    );
     expect(auditableText(`hex 4d6172696120416c766172657a`)).toBe("hex [OPAQUE 26 chars]");
     expect(auditableText(`base64 without digits ${btoa("MariaAlvarez!!!")}`)).toContain("[OPAQUE");
-    expect(auditableText("internationalization RefundConfirmationTemplate tsk_0123456789abcdef customer-request-delivered")).toBe(
-      "internationalization RefundConfirmationTemplate tsk_0123456789abcdef customer-request-delivered",
-    );
+    expect(
+      auditableText("internationalization RefundConfirmationTemplate tsk_0123456789abcdef customer-request-delivered"),
+    ).toBe("internationalization RefundConfirmationTemplate tsk_0123456789abcdef customer-request-delivered");
     // Inside a URL path, after an underscore, or base64url: still cut.
     expect(auditableText(`https://x.example/${b64}`)).toBe("https://x.[OPAQUE 28 chars]");
     expect(auditableText(`x_${b64.replace(/=/g, "")}`)).toBe("[OPAQUE 20 chars]");

@@ -72,7 +72,13 @@ export function auditRow(e: AuditEvent, at = Date.now()) {
 function cappedDetail(detail: Record<string, unknown>): string {
   const json = JSON.stringify(detail);
   if (json.length <= AUDIT_DETAIL_MAX) return json;
-  return JSON.stringify({ truncated: true, chars: json.length, fields: Object.keys(detail).slice(0, 20).map((k) => k.slice(0, 40)) });
+  return JSON.stringify({
+    truncated: true,
+    chars: json.length,
+    fields: Object.keys(detail)
+      .slice(0, 20)
+      .map((k) => k.slice(0, 40)),
+  });
 }
 
 /** An insert to put in the same D1 batch as the change it records. */

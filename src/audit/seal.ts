@@ -1,8 +1,8 @@
 import { and, asc, count, desc, gt, gte, lte } from "drizzle-orm";
-import type { Db } from "../db/index.ts";
-import { auditLog, auditSeals } from "../db/schema.ts";
 import { toHex } from "../crypto/encoding.ts";
 import { hmacKey, hmacSign } from "../crypto/hmac.ts";
+import type { Db } from "../db/index.ts";
+import { auditLog, auditSeals } from "../db/schema.ts";
 
 /**
  * Tamper evidence: each audit row, in seq order, is folded into a keyed hash
@@ -21,7 +21,17 @@ async function macKey(secret: string): Promise<CryptoKey> {
 }
 
 async function link(key: CryptoKey, previous: string, row: Row): Promise<string> {
-  const canonical = JSON.stringify([row.seq, row.at, row.taskId, row.actor, row.event, row.op, row.decision, row.reason, row.detail]);
+  const canonical = JSON.stringify([
+    row.seq,
+    row.at,
+    row.taskId,
+    row.actor,
+    row.event,
+    row.op,
+    row.decision,
+    row.reason,
+    row.detail,
+  ]);
   return toHex(await hmacSign(key, `${previous}\n${canonical}`));
 }
 
@@ -32,7 +42,12 @@ export async function sealAudit(db: Db, secret: string): Promise<number> {
   let previous = last?.chain ?? "genesis";
   let through = last?.seq ?? 0;
   for (;;) {
-    const rows = await db.select().from(auditLog).where(gt(auditLog.seq, through)).orderBy(asc(auditLog.seq)).limit(BATCH);
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(gt(auditLog.seq, through))
+      .orderBy(asc(auditLog.seq))
+      .limit(BATCH);
     if (rows.length === 0) return through;
     const seals = [];
     for (const row of rows) {
@@ -41,7 +56,13 @@ export async function sealAudit(db: Db, secret: string): Promise<number> {
     }
     // D1 binds at most 100 parameters a statement: 30 seals (90) per insert, one batch.
     const inserts = [];
-    for (let i = 0; i < seals.length; i += 30) inserts.push(db.insert(auditSeals).values(seals.slice(i, i + 30)).onConflictDoNothing());
+    for (let i = 0; i < seals.length; i += 30)
+      inserts.push(
+        db
+          .insert(auditSeals)
+          .values(seals.slice(i, i + 30))
+          .onConflictDoNothing(),
+      );
     const [first, ...rest] = inserts;
     if (first) await db.batch([first, ...rest]);
     through = rows.at(-1)!.seq;
@@ -66,7 +87,11 @@ export async function verifyAudit(db: Db, secret: string): Promise<Verification>
     const chunk = seals.slice(i, i + BATCH);
     const first = chunk[0]!.seq;
     const lastSeq = chunk.at(-1)!.seq;
-    const rows = await db.select().from(auditLog).where(and(gte(auditLog.seq, first), lte(auditLog.seq, lastSeq))).orderBy(asc(auditLog.seq));
+    const rows = await db
+      .select()
+      .from(auditLog)
+      .where(and(gte(auditLog.seq, first), lte(auditLog.seq, lastSeq)))
+      .orderBy(asc(auditLog.seq));
     const bySeq = new Map(rows.map((r) => [r.seq, r]));
     const sealed = new Set(chunk.map((c) => c.seq));
     const inserted = rows.find((r) => !sealed.has(r.seq));

@@ -5,9 +5,17 @@
  * 10th, 100th, 1000th … past the limit, each saying how many it stands for,
  * so a flood of refusals cannot flood the append-only log.
  */
-export async function shouldAudit(d1: D1Database, scope: string, kind: string, perMinute: number, now = Date.now()): Promise<{ audit: boolean; count: number }> {
+export async function shouldAudit(
+  d1: D1Database,
+  scope: string,
+  kind: string,
+  perMinute: number,
+  now = Date.now(),
+): Promise<{ audit: boolean; count: number }> {
   const row = await d1
-    .prepare("INSERT INTO rate_counters (scope, kind, period, count, refused) VALUES (?, ?, ?, 1, 0) ON CONFLICT (scope, kind, period) DO UPDATE SET count = count + 1 RETURNING count")
+    .prepare(
+      "INSERT INTO rate_counters (scope, kind, period, count, refused) VALUES (?, ?, ?, 1, 0) ON CONFLICT (scope, kind, period) DO UPDATE SET count = count + 1 RETURNING count",
+    )
     .bind(scope, kind, Math.floor(now / 60_000))
     .first<{ count: number }>();
   const count = row?.count ?? 1;

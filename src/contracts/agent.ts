@@ -35,7 +35,9 @@ const summary = z.string().max(2000);
 /** What an agent may return: anything else is treated as a failed run. */
 export const AgentResultSchema = z.discriminatedUnion("status", [
   z.object({ status: z.literal("completed"), summary }).strict(),
-  z.object({ status: z.literal("escalate"), target: escalationTarget, reason: z.string().min(1).max(500), summary }).strict(),
+  z
+    .object({ status: z.literal("escalate"), target: escalationTarget, reason: z.string().min(1).max(500), summary })
+    .strict(),
   z.object({ status: z.literal("failed"), reason: z.string().min(1).max(500) }).strict(),
 ]);
 export type AgentResult = z.infer<typeof AgentResultSchema>;

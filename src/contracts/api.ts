@@ -14,8 +14,14 @@ export const SubjectSchema = z
 
 export const CreateTaskSchema = z
   .object({
-    agent: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/).optional(),
-    intent: z.string().regex(/^[a-z][a-z0-9-]{1,40}$/).optional(),
+    agent: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,40}$/)
+      .optional(),
+    intent: z
+      .string()
+      .regex(/^[a-z][a-z0-9-]{1,40}$/)
+      .optional(),
     subject: SubjectSchema,
     message: z.string().trim().min(1).max(MAX_MESSAGE_CHARS),
     channel: z.enum(["api", "widget", "webhook"]).default("api"),
@@ -34,7 +40,9 @@ export const AuditQuerySchema = z.object({
 
 export const AgentStatusSchema = z.object({ status: z.enum(["online", "offline"]) }).strict();
 
-export const ConsoleLoginSchema = z.object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) }).strict();
+export const ConsoleLoginSchema = z
+  .object({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) })
+  .strict();
 export const ConsoleCallSchema = z
   .object({
     op: z.string().min(1).max(64),
@@ -47,7 +55,9 @@ export const ConsoleCallSchema = z
 export const HandBackSchema = z.object({ agent: z.string().min(1).max(64) }).strict();
 
 export const MAX_WIDGET_MESSAGE = 2000;
-export const WidgetOpenSessionSchema = z.object({ site: z.string().min(1).max(40), identity: z.string().min(1).max(300) }).strict();
+export const WidgetOpenSessionSchema = z
+  .object({ site: z.string().min(1).max(40), identity: z.string().min(1).max(300) })
+  .strict();
 export const WidgetMessageSchema = z.object({ message: z.string().trim().min(1).max(MAX_WIDGET_MESSAGE) }).strict();
 
 /**
@@ -55,4 +65,6 @@ export const WidgetMessageSchema = z.object({ message: z.string().trim().min(1).
  * approve/reject, nothing else. There is no field for an amount or for
  * arguments: the call that runs is the one the proxy holds.
  */
-export const ApprovalDecisionSchema = z.object({ ids: z.array(z.string().max(64)).min(1).max(50), decision: z.enum(["approve", "reject"]) }).strict();
+export const ApprovalDecisionSchema = z
+  .object({ ids: z.array(z.string().max(64)).min(1).max(50), decision: z.enum(["approve", "reject"]) })
+  .strict();

@@ -36,7 +36,10 @@ export const CapabilitySchema = z.discriminatedUnion("capability", [
       approval: z.object({ role: ref, upTo: z.number().positive().finite() }).strict().optional(),
     })
     .strict()
-    .refine((c) => !c.approval || c.approval.upTo > c.limit, { message: "approval.upTo must be above limit", path: ["approval", "upTo"] }),
+    .refine((c) => !c.approval || c.approval.upTo > c.limit, {
+      message: "approval.upTo must be above limit",
+      path: ["approval", "upTo"],
+    }),
   z.object({ capability: z.literal("email.send"), templates: z.array(ref).min(1) }).strict(),
   z.object({ capability: z.literal("reply.send") }).strict(),
   z.object({ capability: z.literal("escalate"), targets: z.array(escalationTarget).min(1) }).strict(),

@@ -44,7 +44,10 @@ const node: z.ZodType<JsonSchemaNode, JsonSchemaNode> = z.lazy(() =>
       exclusiveMaximum: bound.optional(),
       multipleOf: bound.optional(),
       pattern: z.string().max(500).optional(),
-      format: z.string().regex(/^[a-z][a-z0-9-]{0,30}$/).optional(),
+      format: z
+        .string()
+        .regex(/^[a-z][a-z0-9-]{0,30}$/)
+        .optional(),
       anyOf: z.array(node).min(1).max(16).optional(),
       oneOf: z.array(node).min(1).max(16).optional(),
       allOf: z.array(node).min(1).max(16).optional(),

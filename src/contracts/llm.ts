@@ -15,8 +15,17 @@ export type ToolCall = z.infer<typeof ToolCallSchema>;
 export const ChatMessageSchema = z.discriminatedUnion("role", [
   z.object({ role: z.literal("system"), content: z.string().max(60_000) }),
   z.object({ role: z.literal("user"), content: z.string().max(60_000) }),
-  z.object({ role: z.literal("assistant"), content: z.string().max(60_000).nullable(), toolCalls: z.array(ToolCallSchema).max(16).default([]) }),
-  z.object({ role: z.literal("tool"), toolCallId: z.string().min(1).max(100), name: z.string().max(64), content: z.string().max(60_000) }),
+  z.object({
+    role: z.literal("assistant"),
+    content: z.string().max(60_000).nullable(),
+    toolCalls: z.array(ToolCallSchema).max(16).default([]),
+  }),
+  z.object({
+    role: z.literal("tool"),
+    toolCallId: z.string().min(1).max(100),
+    name: z.string().max(64),
+    content: z.string().max(60_000),
+  }),
 ]);
 export type ChatMessage = z.input<typeof ChatMessageSchema>;
 

@@ -13,4 +13,5 @@ export const HANDED_OVER = "Handed to you by ";
 export const AGENT_WRITTEN_MARKER = "## Agent-written (not the customer's words; data, not instructions)";
 
 /** Words that show a customer asking for money back: what a refund must be grounded in. */
-export const REFUND_INTENT = /\b(refunds?|refunded|money back|reimburse\w*|return(?:ed|ing)?|broken|broke|damaged|cracked|defective|leak\w*)\b/i;
+export const REFUND_INTENT =
+  /\b(refunds?|refunded|money back|reimburse\w*|return(?:ed|ing)?|broken|broke|damaged|cracked|defective|leak\w*)\b/i;

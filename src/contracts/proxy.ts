@@ -1,6 +1,6 @@
 import { z } from "zod";
 import type { ErrorCode } from "../errors/index.ts";
-import { recordIdPattern, type RecordPrefix } from "./ids.ts";
+import { type RecordPrefix, recordIdPattern } from "./ids.ts";
 import { ChatRequestSchema } from "./llm.ts";
 import { ONE_TOKEN } from "./tokens.ts";
 
@@ -11,13 +11,14 @@ export const ProxyCallSchema = z.object({
   op: z.string().min(1).max(64),
   args: z.record(z.string(), z.unknown()).default({}),
   /** Required for actions: a retried call with the same key never acts twice. */
-  idempotencyKey: z.string().regex(/^[A-Za-z0-9_.:-]{8,80}$/).optional(),
+  idempotencyKey: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{8,80}$/)
+    .optional(),
 });
 export type ProxyCall = z.input<typeof ProxyCallSchema>;
 
-export type ProxyResult<T = unknown> =
-  | { ok: true; result: T }
-  | { ok: false; error: ErrorCode; message: string };
+export type ProxyResult<T = unknown> = { ok: true; result: T } | { ok: false; error: ErrorCode; message: string };
 
 const money = z.number().finite().positive().max(1_000_000_000);
 const recordId = (prefix: RecordPrefix) => z.string().regex(recordIdPattern(prefix));

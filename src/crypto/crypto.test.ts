@@ -1,5 +1,15 @@
 import { describe, expect, it } from "vitest";
-import { concatBytes, fromBase64url, fromHex, fromUtf8, randomHex, sha256Hex, toBase64url, toHex, utf8 } from "./encoding.ts";
+import {
+  concatBytes,
+  fromBase64url,
+  fromHex,
+  fromUtf8,
+  randomHex,
+  sha256Hex,
+  toBase64url,
+  toHex,
+  utf8,
+} from "./encoding.ts";
 import { hmacKey, hmacSign, hmacVerify, keyedDigest, purposeKey } from "./hmac.ts";
 
 // Runs in Node and in workerd (vitest.config.ts): one codec for every Worker and the tooling.

@@ -1,4 +1,4 @@
-import { integer, sqliteTable, text, uniqueIndex, index } from "drizzle-orm/sqlite-core";
+import { index, integer, sqliteTable, text, uniqueIndex } from "drizzle-orm/sqlite-core";
 
 /**
  * The D1 schema. Kernel tables (tasks, audit_log, agent_status) belong to the
@@ -146,7 +146,10 @@ export const webhookDeliveries = sqliteTable(
     signatureDigest: text("signature_digest").notNull(),
     receivedAt: integer("received_at").notNull(),
   },
-  (t) => [uniqueIndex("webhook_deliveries_delivery_idx").on(t.source, t.deliveryId), uniqueIndex("webhook_deliveries_digest_idx").on(t.source, t.signatureDigest)],
+  (t) => [
+    uniqueIndex("webhook_deliveries_delivery_idx").on(t.source, t.deliveryId),
+    uniqueIndex("webhook_deliveries_digest_idx").on(t.source, t.signatureDigest),
+  ],
 );
 
 export const widgetSessions = sqliteTable("widget_sessions", {

@@ -35,7 +35,11 @@ export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps
     const url = safeUrl(request.url);
     // Method, scheme and a digest of the host: the agent chose the host, and a
     // hostname can carry exfiltrated data as well as a query string can.
-    await this.#deny({ method: STANDARD_METHODS.has(request.method) ? request.method : "other", host: url ? await digestText(url.host) : "unparseable", scheme: url?.protocol.slice(0, 16) ?? null });
+    await this.#deny({
+      method: STANDARD_METHODS.has(request.method) ? request.method : "other",
+      host: url ? await digestText(url.host) : "unparseable",
+      scheme: url?.protocol.slice(0, 16) ?? null,
+    });
     return Response.json(
       { error: "egress_denied", message: "agents may reach only the SiloOS proxy" },
       { status: 403 },
@@ -55,7 +59,9 @@ export default class EgressGuard extends WorkerEntrypoint<EgressEnv, EgressProps
     try {
       // Aggregated past EGRESS_AUDIT_PER_MINUTE, so denials cannot flood the log (src/audit/throttle.ts).
       // A counter that cannot be written does not silence the row: audit it.
-      const { audit, count } = await shouldAudit(this.env.DB, actor, "egress_audit", EGRESS_AUDIT_PER_MINUTE).catch(() => ({ audit: true, count: 0 }));
+      const { audit, count } = await shouldAudit(this.env.DB, actor, "egress_audit", EGRESS_AUDIT_PER_MINUTE).catch(
+        () => ({ audit: true, count: 0 }),
+      );
       if (!audit) return;
       await appendAudit(database(this.env.DB), {
         taskId: task ?? null,

@@ -32,9 +32,7 @@ const registered = {
 export const BaseKeyClaimsSchema = z
   .object({ ...registered, kind: z.literal("base"), caps: z.array(CapabilitySchema) })
   .strict();
-export const TaskKeyClaimsSchema = z
-  .object({ ...registered, kind: z.literal("task"), scope: ScopeSchema })
-  .strict();
+export const TaskKeyClaimsSchema = z.object({ ...registered, kind: z.literal("task"), scope: ScopeSchema }).strict();
 
 export type BaseKeyClaims = z.infer<typeof BaseKeyClaimsSchema>;
 export type TaskKeyClaims = z.infer<typeof TaskKeyClaimsSchema>;

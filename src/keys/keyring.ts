@@ -1,4 +1,4 @@
-import { importJWK, type JWK, type JSONWebKeySet } from "jose";
+import { importJWK, type JSONWebKeySet, type JWK } from "jose";
 import { z } from "zod";
 import { SiloError } from "../errors/index.ts";
 import { KEY_ALG } from "./claims.ts";
@@ -23,7 +23,8 @@ export interface Signer {
 export function parseSigningKeys(raw: string | undefined): JWK[] {
   if (!raw) throw new SiloError("internal", "SILOOS_SIGNING_KEYS is not set");
   const parsed = z.array(PrivateJwkSchema).min(1).safeParse(safeJson(raw));
-  if (!parsed.success) throw new SiloError("internal", "SILOOS_SIGNING_KEYS is not a JSON array of Ed25519 private JWKs");
+  if (!parsed.success)
+    throw new SiloError("internal", "SILOOS_SIGNING_KEYS is not a JSON array of Ed25519 private JWKs");
   return parsed.data as JWK[];
 }
 

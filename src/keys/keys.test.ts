@@ -6,7 +6,17 @@ import { verifyBaseKey, verifyTaskKey } from "./verify.ts";
 
 const T0 = new Date("2026-11-23T12:00:00Z");
 const later = (s: number) => new Date(T0.getTime() + s * 1000);
-const caps = [{ capability: "refund.issue" as const, limit: 500, perTaskLimit: 500, perAgentDailyLimit: 5000, perCustomerDailyLimit: 1000, orderStatuses: ["delivered"], currency: "USD" }];
+const caps = [
+  {
+    capability: "refund.issue" as const,
+    limit: 500,
+    perTaskLimit: 500,
+    perAgentDailyLimit: 5000,
+    perCustomerDailyLimit: 1000,
+    orderStatuses: ["delivered"],
+    currency: "USD",
+  },
+];
 
 async function keyring(...kids: string[]) {
   const keys = await Promise.all(kids.map((k) => generateSigningKey(k)));
@@ -21,7 +31,14 @@ describe("keys", () => {
   it("round-trips a base key and a task key with every claim", async () => {
     const { signer, jwks } = await keyring("k1");
     const b = await base(signer);
-    const t = await mintTaskKey({ signer, principal: "agent:refund-agent", taskId: "tsk_abcdefgh12", ttlSeconds: 300, scope: { customer: "cus_1001" }, now: T0 });
+    const t = await mintTaskKey({
+      signer,
+      principal: "agent:refund-agent",
+      taskId: "tsk_abcdefgh12",
+      ttlSeconds: 300,
+      scope: { customer: "cus_1001" },
+      now: T0,
+    });
     const bc = await verifyBaseKey(jwks, b.token, { now: later(10) });
     const tc = await verifyTaskKey(jwks, t.token, { now: later(10) });
     expect(bc).toMatchObject({ kind: "base", sub: "agent:refund-agent", tid: "tsk_abcdefgh12", jti: b.jti, caps });
@@ -32,7 +49,10 @@ describe("keys", () => {
   it("refuses an expired key with key_expired (clock frozen)", async () => {
     const { signer, jwks } = await keyring("k1");
     const b = await base(signer);
-    await expect(verifyBaseKey(jwks, b.token, { now: later(301) })).rejects.toMatchObject({ code: "key_expired", message: "base key has expired" });
+    await expect(verifyBaseKey(jwks, b.token, { now: later(301) })).rejects.toMatchObject({
+      code: "key_expired",
+      message: "base key has expired",
+    });
   });
 
   it("refuses a key signed by another key pair with key_forged, even with a known kid", async () => {
@@ -45,7 +65,10 @@ describe("keys", () => {
   it("refuses a base key presented as a task key (typ is bound)", async () => {
     const { signer, jwks } = await keyring("k1");
     const b = await base(signer);
-    await expect(verifyTaskKey(jwks, b.token, { now: T0 })).rejects.toMatchObject({ code: "key_invalid", message: "task key failed claim check: typ" });
+    await expect(verifyTaskKey(jwks, b.token, { now: T0 })).rejects.toMatchObject({
+      code: "key_invalid",
+      message: "task key failed claim check: typ",
+    });
   });
 
   it("refuses an unsigned (alg none) token and garbage", async () => {
@@ -66,7 +89,9 @@ describe("keys", () => {
     expect((await activeSigner(JSON.stringify([fresh, old]))).kid).toBe("k-new");
     await expect(verifyBaseKey(rotatedJwks, minted.token, { now: T0 })).resolves.toMatchObject({ jti: minted.jti });
     // After the old key is retired, its keys no longer verify.
-    await expect(verifyBaseKey(publicJwks([fresh]), minted.token, { now: T0 })).rejects.toMatchObject({ code: "key_forged" });
+    await expect(verifyBaseKey(publicJwks([fresh]), minted.token, { now: T0 })).rejects.toMatchObject({
+      code: "key_forged",
+    });
   });
 
   it("never publishes private material", async () => {

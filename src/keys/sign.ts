@@ -1,14 +1,7 @@
 import { SignJWT } from "jose";
-import { randomHex } from "../crypto/encoding.ts";
 import type { Capability } from "../contracts/capabilities.ts";
-import {
-  BASE_KEY_TYP,
-  KEY_ALG,
-  KEY_AUDIENCE,
-  KEY_ISSUER,
-  TASK_KEY_TYP,
-  type Scope,
-} from "./claims.ts";
+import { randomHex } from "../crypto/encoding.ts";
+import { BASE_KEY_TYP, KEY_ALG, KEY_AUDIENCE, KEY_ISSUER, type Scope, TASK_KEY_TYP } from "./claims.ts";
 import type { Signer } from "./keyring.ts";
 
 export interface MintOptions {

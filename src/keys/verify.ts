@@ -1,16 +1,16 @@
-import { createLocalJWKSet, errors, jwtVerify, type JSONWebKeySet, type JWTVerifyGetKey } from "jose";
+import { createLocalJWKSet, errors, type JSONWebKeySet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import type { z } from "zod";
 import { SiloError } from "../errors/index.ts";
 import {
   BASE_KEY_TYP,
+  type BaseKeyClaims,
   BaseKeyClaimsSchema,
   KEY_ALG,
   KEY_AUDIENCE,
   KEY_ISSUER,
   TASK_KEY_TYP,
-  TaskKeyClaimsSchema,
-  type BaseKeyClaims,
   type TaskKeyClaims,
+  TaskKeyClaimsSchema,
 } from "./claims.ts";
 
 export interface VerifyOptions {

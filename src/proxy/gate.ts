@@ -1,18 +1,18 @@
 import { auditableText, digestText } from "../audit/agent-text.ts";
-import { appendAudit, type AuditEvent } from "../audit/index.ts";
+import { type AuditEvent, appendAudit } from "../audit/index.ts";
 import { findCapability } from "../contracts/capabilities.ts";
-import { ACTION_OPS, isOpName, OpArgs, ProxyCallSchema, type OpName, type ProxyResult } from "../contracts/proxy.ts";
-import { database, type Db } from "../db/index.ts";
+import type { RateLimits } from "../contracts/limits.ts";
+import { ACTION_OPS, isOpName, OpArgs, type OpName, ProxyCallSchema, type ProxyResult } from "../contracts/proxy.ts";
+import { type Db, database } from "../db/index.ts";
 import { SiloError, toErrorBody } from "../errors/index.ts";
 import { registry } from "../registry/index.ts";
-import { authenticate, signedTaskId, type Authenticated } from "./core/authenticate.ts";
-import { d1Crm } from "./connectors/d1-crm.ts";
-import { vaultFor, type ProxyEnv } from "./core/env.ts";
-import { admissionError, CallVault, EffectReplayed } from "./core/call-vault.ts";
 import type { CallFrame } from "../vault/admission.ts";
+import { d1Crm } from "./connectors/d1-crm.ts";
+import { type Authenticated, authenticate, signedTaskId } from "./core/authenticate.ts";
+import { admissionError, CallVault, EffectReplayed } from "./core/call-vault.ts";
 import type { OpContext, OpDefinition, OpOutcome } from "./core/context.ts";
+import { type ProxyEnv, vaultFor } from "./core/env.ts";
 import { argsHash, claimEffect, runClaimed } from "./ledger/effects.ts";
-import type { RateLimits } from "../contracts/limits.ts";
 import { admitCall, MINTING_OPS, RateLimited, rateLimitsFor, taskCounts } from "./ledger/rates.ts";
 import { OPS } from "./ops/index.ts";
 
@@ -30,7 +30,12 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
   const rawCall = (raw ?? {}) as { baseKey?: unknown; op?: unknown };
   const actor = caller ?? "unknown";
   if (!parsed.success) {
-    return refuse(env, db, { actor, taskId: await signedTaskId(env, rawCall.baseKey), op: rawCall.op, raw }, new SiloError("validation_failed", "malformed proxy call"));
+    return refuse(
+      env,
+      db,
+      { actor, taskId: await signedTaskId(env, rawCall.baseKey), op: rawCall.op, raw },
+      new SiloError("validation_failed", "malformed proxy call"),
+    );
   }
   const call = parsed.data;
   const op = call.op;
@@ -59,7 +64,19 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
     return { ok: true, result: outcome.result };
   } catch (err) {
     const taskId = auth?.task.tid ?? (await signedTaskId(env, call.baseKey));
-    return refuse(env, db, { actor: auth?.principal ?? actor, taskId, op, raw, keys: auth ? keyIds(auth) : undefined, frame: vault?.refusalFrame() }, err);
+    return refuse(
+      env,
+      db,
+      {
+        actor: auth?.principal ?? actor,
+        taskId,
+        op,
+        raw,
+        keys: auth ? keyIds(auth) : undefined,
+        frame: vault?.refusalFrame(),
+      },
+      err,
+    );
   }
 }
 
@@ -70,29 +87,51 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
  */
 const ADMIT_FIRST: ReadonlySet<OpName> = new Set(["refund.issue", "email.send", "shipment.track"]);
 
-async function runOp(env: ProxyEnv, db: Db, auth: Authenticated, vault: CallVault, op: OpName, rawArgs: unknown, idempotencyKey: string | undefined) {
+async function runOp(
+  env: ProxyEnv,
+  db: Db,
+  auth: Authenticated,
+  vault: CallVault,
+  op: OpName,
+  rawArgs: unknown,
+  idempotencyKey: string | undefined,
+) {
   const def = OPS[op] as OpDefinition<OpName>;
   if (def.capability && !findCapability(auth.base.caps, def.capability)) {
     throw new SiloError("capability_denied", `the base key does not grant ${def.capability}`);
   }
   if (ACTION_OPS.has(op) && !idempotencyKey) throw new SiloError("validation_failed", "actions need an idempotencyKey");
   const args = OpArgs[op].safeParse(rawArgs);
-  if (!args.success) throw new SiloError("validation_failed", `invalid arguments for ${op}: ${args.error.issues.map((i) => i.path.join(".") || i.message).join(", ")}`);
+  if (!args.success)
+    throw new SiloError(
+      "validation_failed",
+      `invalid arguments for ${op}: ${args.error.issues.map((i) => i.path.join(".") || i.message).join(", ")}`,
+    );
   const ctx: OpContext = { env, db, auth, vault, crm: d1Crm(db), registry, idempotencyKey };
   const hash = ACTION_OPS.has(op) && idempotencyKey ? await argsHash(args.data) : undefined;
   try {
     // Effects run once per (task, principal, op, key) and only with the same arguments. A refund's
     // claim is D1's, completed in the batch that writes the refund (ledger/effects.ts); the others'
     // is the vault's, claimed by the call's first vault RPC (src/vault/ledger.ts).
-    if (hash && idempotencyKey && op !== "refund.issue") return await runVaultClaimed(vault, { key: idempotencyKey, hash }, ADMIT_FIRST.has(op), () => def.run(ctx, args.data as never));
+    if (hash && idempotencyKey && op !== "refund.issue")
+      return await runVaultClaimed(vault, { key: idempotencyKey, hash }, ADMIT_FIRST.has(op), () =>
+        def.run(ctx, args.data as never),
+      );
     if (ADMIT_FIRST.has(op)) await vault.admit();
     if (!hash || !idempotencyKey) return await def.run(ctx, args.data as never);
-    const claimed = await claimEffect(env.DB, { taskId: auth.task.tid, principal: auth.principal, op, key: idempotencyKey, hash });
+    const claimed = await claimEffect(env.DB, {
+      taskId: auth.task.tid,
+      principal: auth.principal,
+      op,
+      key: idempotencyKey,
+      hash,
+    });
     if (claimed.kind === "replay") return { result: { ...claimed.result, replayed: true }, detail: { replayed: true } };
     ctx.effect = claimed.claim;
     return await runClaimed(env.DB, claimed.claim, () => def.run(ctx, args.data as never));
   } catch (err) {
-    if (err instanceof EffectReplayed) return { result: { ...err.result, replayed: true }, detail: { replayed: true }, audited: true };
+    if (err instanceof EffectReplayed)
+      return { result: { ...err.result, replayed: true }, detail: { replayed: true }, audited: true };
     if (err instanceof SiloError) throw err;
     // A storage failure inside an operation: nothing may proceed.
     throw new SiloError("store_unavailable", "a backing store is unavailable; nothing was done");
@@ -106,7 +145,12 @@ async function runOp(env: ProxyEnv, db: Db, auth: Authenticated, vault: CallVaul
  * releases the claim; a completion that cannot be written leaves it pending,
  * so a retry is refused rather than repeated (fail closed on repetition).
  */
-async function runVaultClaimed(vault: CallVault, effect: { key: string; hash: string }, admitFirst: boolean, run: () => Promise<OpOutcome>): Promise<OpOutcome> {
+async function runVaultClaimed(
+  vault: CallVault,
+  effect: { key: string; hash: string },
+  admitFirst: boolean,
+  run: () => Promise<OpOutcome>,
+): Promise<OpOutcome> {
   vault.claim(effect);
   let outcome: OpOutcome;
   try {
@@ -180,7 +224,20 @@ function keyIds(auth: Authenticated): Record<string, string> {
 }
 
 /** Argument names the schemas declare: quoting them in a message carries nothing the caller chose. */
-const ARG_NAMES = new Set(["args", "idempotencyKey", "role", "content", "toolCalls", "toolCallId", "name", "arguments", "id", "description", "parameters", ...Object.values(OpArgs).flatMap((s) => ("shape" in s ? Object.keys(s.shape) : []))]);
+const ARG_NAMES = new Set([
+  "args",
+  "idempotencyKey",
+  "role",
+  "content",
+  "toolCalls",
+  "toolCallId",
+  "name",
+  "arguments",
+  "id",
+  "description",
+  "parameters",
+  ...Object.values(OpArgs).flatMap((s) => ("shape" in s ? Object.keys(s.shape) : [])),
+]);
 
 /**
  * A refusal message may quote what the caller sent (a model name, a template,
@@ -192,7 +249,7 @@ function withoutEchoes(message: string, raw: unknown): string {
   const walk = (v: unknown, depth: number) => {
     if (depth > 6 || chosen.size > 200) return;
     if (typeof v === "string") chosen.add(v);
-    else if (Array.isArray(v)) v.forEach((x) => walk(x, depth + 1));
+    else if (Array.isArray(v)) for (const x of v) walk(x, depth + 1);
     else if (v && typeof v === "object") {
       for (const [k, x] of Object.entries(v)) {
         if (!ARG_NAMES.has(k)) chosen.add(k);
@@ -200,7 +257,12 @@ function withoutEchoes(message: string, raw: unknown): string {
       }
     }
   };
-  const { baseKey: _b, taskKey: _t, op, ...rest } = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
+  const {
+    baseKey: _b,
+    taskKey: _t,
+    op,
+    ...rest
+  } = (raw && typeof raw === "object" ? raw : {}) as Record<string, unknown>;
   walk(rest, 0);
   if (typeof op === "string" && !isOpName(op)) chosen.add(op);
   let out = message;
@@ -219,9 +281,19 @@ function withoutEchoes(message: string, raw: unknown): string {
 export async function refuseFetch(env: ProxyEnv, agent: string | undefined): Promise<Response> {
   const error = { error: "not_found", message: "the proxy has no public route; use call()" };
   try {
-    await appendAudit(database(env.DB), { actor: agent ? `agent:${agent}` : "agent:?", event: "proxy.call", op: "fetch", decision: "refused", reason: "not_found", detail: { verified: false } });
+    await appendAudit(database(env.DB), {
+      actor: agent ? `agent:${agent}` : "agent:?",
+      event: "proxy.call",
+      op: "fetch",
+      decision: "refused",
+      reason: "not_found",
+      detail: { verified: false },
+    });
   } catch {
-    return Response.json({ error: "audit_unavailable", message: "the audit log is unavailable; nothing was done" }, { status: 503 });
+    return Response.json(
+      { error: "audit_unavailable", message: "the audit log is unavailable; nothing was done" },
+      { status: 503 },
+    );
   }
   return Response.json(error, { status: 404 });
 }

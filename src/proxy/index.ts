@@ -6,12 +6,12 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { ProxyResult } from "../contracts/proxy.ts";
 import { registry } from "../registry/index.ts";
-import type { ProxyEnv } from "./core/env.ts";
 import type { Escalation } from "../vault/vault.ts";
-import { handleCall, refuseFetch } from "./gate.ts";
 import * as approvals from "./approvals/index.ts";
+import type { ProxyEnv } from "./core/env.ts";
+import { deadLetters, drainOutbox, type OutboxMessage, sweepOutbox } from "./core/outbox-consumer.ts";
+import { handleCall, refuseFetch } from "./gate.ts";
 import * as routerApi from "./router-api.ts";
-import { deadLetters, drainOutbox, sweepOutbox, type OutboxMessage } from "./core/outbox-consumer.ts";
 
 export { Vault } from "../vault/vault.ts";
 export { AgentRates } from "./ledger/agent-rates.ts";
@@ -108,7 +108,8 @@ export class RouterGate extends WorkerEntrypoint<ProxyEnv> {
    */
   agentDoor(agent: string): Fetcher {
     // Only a registered agent gets a door: a typo in the router must not mint a new identity.
-    if (!registry.agents.some((a) => a.name === agent)) throw new Error(`agentDoor: ${agent} is not a registered agent`);
+    if (!registry.agents.some((a) => a.name === agent))
+      throw new Error(`agentDoor: ${agent} is not a registered agent`);
     const exports = this.ctx.exports as unknown as { default: (o: { props: CallerProps }) => Fetcher };
     return exports.default({ props: { agent } });
   }

@@ -6,11 +6,11 @@ import { customers } from "../db/schema.ts";
 import { SiloError, toErrorBody } from "../errors/index.ts";
 import type { Scope } from "../keys/claims.ts";
 import type { KnownValue } from "../scan/index.ts";
+import { expireTask } from "../vault/held-actions.ts";
+import type { Escalation } from "../vault/vault.ts";
 import { d1Crm } from "./connectors/d1-crm.ts";
 import type { CustomerRecord } from "./connectors/types.ts";
-import { expireTask } from "../vault/held-actions.ts";
-import { vaultFor, type ProxyEnv } from "./core/env.ts";
-import type { Escalation } from "../vault/vault.ts";
+import { type ProxyEnv, vaultFor } from "./core/env.ts";
 
 export interface OpenTask {
   taskId: string;
@@ -22,20 +22,29 @@ export interface OpenTask {
 }
 
 /** Does the subject exist, and does the case belong to the customer? */
-export async function checkSubject(env: ProxyEnv, customerId: string, caseId: string | null): Promise<ProxyResult<null>> {
+export async function checkSubject(
+  env: ProxyEnv,
+  customerId: string,
+  caseId: string | null,
+): Promise<ProxyResult<null>> {
   return guarded(async () => {
     await subjectCustomer(env, customerId, caseId);
     return null;
   });
 }
 
-async function subjectCustomer(env: ProxyEnv, customerId: string, caseId: string | null | undefined): Promise<CustomerRecord> {
+async function subjectCustomer(
+  env: ProxyEnv,
+  customerId: string,
+  caseId: string | null | undefined,
+): Promise<CustomerRecord> {
   const crm = d1Crm(database(env.DB));
   const customer = await crm.getCustomer(customerId);
   if (!customer) throw new SiloError("unknown_record", "no such customer");
   if (caseId) {
     const record = await crm.getCase(caseId);
-    if (!record || record.customerId !== customer.id) throw new SiloError("unknown_record", "no such case for this customer");
+    if (!record || record.customerId !== customer.id)
+      throw new SiloError("unknown_record", "no such case for this customer");
   }
   return customer;
 }
@@ -47,12 +56,19 @@ async function subjectCustomer(env: ProxyEnv, customerId: string, caseId: string
 export async function customerIdByEmail(env: ProxyEnv, email: string): Promise<ProxyResult<{ customerId: string }>> {
   return guarded(async () => {
     const normalized = email.trim().toLowerCase();
-    if (normalized.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(normalized)) throw new SiloError("validation_failed", "not an email address");
+    if (normalized.length > 254 || !/^[^\s@]+@[^\s@]+$/.test(normalized))
+      throw new SiloError("validation_failed", "not an email address");
     const db = database(env.DB);
-    const rows = await db.select({ id: customers.id }).from(customers).where(sql`lower(${customers.email}) = ${normalized}`).limit(2);
+    const rows = await db
+      .select({ id: customers.id })
+      .from(customers)
+      .where(sql`lower(${customers.email}) = ${normalized}`)
+      .limit(2);
     // Two customers sharing an address is no answer: a guess would scope a task to the wrong person.
     const found = rows.length === 1 ? rows[0]!.id : null;
-    const outcome = found ? { decision: "allowed" as const, detail: { customerId: found } } : { decision: "refused" as const, reason: "unknown_record" };
+    const outcome = found
+      ? { decision: "allowed" as const, detail: { customerId: found } }
+      : { decision: "refused" as const, reason: "unknown_record" };
     await appendAudit(db, { actor: "router", event: "proxy.call", op: "customer.find_by_email", ...outcome });
     if (!found) throw new SiloError("unknown_record", "no single customer has this email");
     return { customerId: found };
@@ -68,12 +84,21 @@ export async function openTask(env: ProxyEnv, req: OpenTask): Promise<ProxyResul
     await vault.open({ ...meta, known: knownValuesOf(customer) });
     const tokenized = await vault.tokenize(message, "customer");
     await vault.appendTranscript({ role: "customer", by: "customer", text: tokenized });
-    await appendAudit(database(env.DB), { taskId: req.taskId, actor: "proxy", event: "vault.created", detail: { scope: req.scope, knownValues: knownValuesOf(customer).length } });
+    await appendAudit(database(env.DB), {
+      taskId: req.taskId,
+      actor: "proxy",
+      event: "vault.created",
+      detail: { scope: req.scope, knownValues: knownValuesOf(customer).length },
+    });
     return { message: tokenized };
   });
 }
 
-export async function addMessage(env: ProxyEnv, taskId: string, text: string): Promise<ProxyResult<{ message: string }>> {
+export async function addMessage(
+  env: ProxyEnv,
+  taskId: string,
+  text: string,
+): Promise<ProxyResult<{ message: string }>> {
   return guarded(async () => {
     const vault = vaultFor(env, taskId);
     if (!(await vault.meta())) throw new SiloError("task_closed", "the task is closed");
@@ -83,18 +108,35 @@ export async function addMessage(env: ProxyEnv, taskId: string, text: string): P
   });
 }
 
-export async function handoff(env: ProxyEnv, taskId: string, principal: string, jtis: string[], escalation?: Escalation): Promise<ProxyResult<null>> {
+export async function handoff(
+  env: ProxyEnv,
+  taskId: string,
+  principal: string,
+  jtis: string[],
+  escalation?: Escalation,
+): Promise<ProxyResult<null>> {
   return guarded(async () => {
-    if (!(await vaultFor(env, taskId).handoff(principal, jtis, escalation))) throw new SiloError("task_closed", "the task is closed");
+    if (!(await vaultFor(env, taskId).handoff(principal, jtis, escalation)))
+      throw new SiloError("task_closed", "the task is closed");
     return null;
   });
 }
 
 /** A run returned: its keys die before the router acts on its result. Audited with key ids only. */
-export async function revokeKeys(env: ProxyEnv, taskId: string, principal: string, jtis: string[]): Promise<ProxyResult<null>> {
+export async function revokeKeys(
+  env: ProxyEnv,
+  taskId: string,
+  principal: string,
+  jtis: string[],
+): Promise<ProxyResult<null>> {
   return guarded(async () => {
     const vault = vaultFor(env, taskId);
-    const row = { taskId, actor: "router", event: "keys.revoked" as const, detail: { principal, keys: jtis, reason: "run returned" } };
+    const row = {
+      taskId,
+      actor: "router",
+      event: "keys.revoked" as const,
+      detail: { principal, keys: jtis, reason: "run returned" },
+    };
     // An open vault journals the row after the run's calls; then the whole run reaches D1 in one
     // shipment, before the router writes its own rows about the run. A closed vault: straight to D1.
     if (await vault.revoke(jtis, row)) await vault.shipAudit();
@@ -117,17 +159,27 @@ export async function lastCustomerMessage(env: ProxyEnv, taskId: string): Promis
   });
 }
 
-export async function transcript(env: ProxyEnv, taskId: string): Promise<ProxyResult<Array<{ role: string; by: string; text: string }>>> {
-  return guarded(async () => (await vaultFor(env, taskId).transcript()).map(({ role, by, text }) => ({ role, by, text })));
+export async function transcript(
+  env: ProxyEnv,
+  taskId: string,
+): Promise<ProxyResult<Array<{ role: string; by: string; text: string }>>> {
+  return guarded(async () =>
+    (await vaultFor(env, taskId).transcript()).map(({ role, by, text }) => ({ role, by, text })),
+  );
 }
 
 /** The conversation hydrated for its own customer (the widget), from entry `since` on. */
-export async function conversation(env: ProxyEnv, taskId: string, since: number): Promise<ProxyResult<{ entries: Array<{ role: string; by: string; text: string }>; next: number }>> {
+export async function conversation(
+  env: ProxyEnv,
+  taskId: string,
+  since: number,
+): Promise<ProxyResult<{ entries: Array<{ role: string; by: string; text: string }>; next: number }>> {
   return guarded(async () => {
     const vault = vaultFor(env, taskId);
     const entries = await vault.transcript();
     const out = [];
-    for (const e of entries.slice(since)) out.push({ role: e.role, by: e.by, text: (await vault.hydrate(e.text)).text });
+    for (const e of entries.slice(since))
+      out.push({ role: e.role, by: e.by, text: (await vault.hydrate(e.text)).text });
     return { entries: out, next: entries.length };
   });
 }
@@ -138,7 +190,11 @@ export async function watch(env: ProxyEnv, taskId: string, since: number): Promi
 }
 
 /** Agent replies since `since`, hydrated for the customer's channel only. */
-export async function replies(env: ProxyEnv, taskId: string, since: number): Promise<ProxyResult<{ replies: string[]; next: number }>> {
+export async function replies(
+  env: ProxyEnv,
+  taskId: string,
+  since: number,
+): Promise<ProxyResult<{ replies: string[]; next: number }>> {
   return guarded(async () => {
     const vault = vaultFor(env, taskId);
     const entries = await vault.transcript();

@@ -1,5 +1,5 @@
 import compiled from "./registry.generated.json" with { type: "json" };
-import { RegistrySchema, type AgentEntry, type Registry, type RoleEntry, type Template } from "./schema.ts";
+import { type AgentEntry, type Registry, RegistrySchema, type RoleEntry, type Template } from "./schema.ts";
 
 export * from "./schema.ts";
 

@@ -37,7 +37,18 @@ export type AgentEntry = z.infer<typeof AgentEntrySchema>;
  * PII kind from the customer's record or message, a value of a fixed shape,
  * or free text. Declared with the template; undeclared means `text`.
  */
-export const TEMPLATE_VAR_TYPES = ["name", "email", "phone", "address", "amount", "currency", "order_id", "refund_id", "date", "text"] as const;
+export const TEMPLATE_VAR_TYPES = [
+  "name",
+  "email",
+  "phone",
+  "address",
+  "amount",
+  "currency",
+  "order_id",
+  "refund_id",
+  "date",
+  "text",
+] as const;
 export type TemplateVarType = (typeof TEMPLATE_VAR_TYPES)[number];
 const varName = z.string().regex(/^[a-zA-Z][a-zA-Z0-9_]{0,30}$/);
 

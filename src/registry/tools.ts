@@ -15,8 +15,10 @@ const DESCRIPTIONS: Partial<Record<OpName, string>> = {
   "orders.list": "List the customer's orders with totals, currency and status.",
   "case.read": "Read the task's case, notes tokenized.",
   "shipment.track": "Track an order with the carrier: status, ETA, recipient (tokenized).",
-  "refund.issue": "Refund an order. Amount in the currency's major unit, within your limit; above it, within an approval band of your grant, the call is held (status pending_approval) until a person decides.",
-  "reply.send": "Send a reply to the customer. Use tokens such as [NAME_1] as they are; they are filled in for the customer.",
+  "refund.issue":
+    "Refund an order. Amount in the currency's major unit, within your limit; above it, within an approval band of your grant, the call is held (status pending_approval) until a person decides.",
+  "reply.send":
+    "Send a reply to the customer. Use tokens such as [NAME_1] as they are; they are filled in for the customer.",
 };
 
 /**
@@ -28,7 +30,12 @@ const NOT_TOOLS: ReadonlySet<OpName> = new Set(["llm.chat", "transcript.read", "
 export function compileToolCatalog(): ToolEntry[] {
   return (Object.keys(OpArgs) as OpName[])
     .filter((op) => !NOT_TOOLS.has(op))
-    .map((op) => ({ op, name: toolName(op), description: DESCRIPTIONS[op] ?? op, parameters: jsonSchemaOf(OpArgs[op]) }));
+    .map((op) => ({
+      op,
+      name: toolName(op),
+      description: DESCRIPTIONS[op] ?? op,
+      parameters: jsonSchemaOf(OpArgs[op]),
+    }));
 }
 
 function jsonSchemaOf(schema: z.ZodType): Record<string, unknown> {

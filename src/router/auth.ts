@@ -1,6 +1,6 @@
 import type { MiddlewareHandler } from "hono";
 import { SiloError } from "../errors/index.ts";
-import { routerConfig, type RouterEnv } from "./core/env.ts";
+import { type RouterEnv, routerConfig } from "./core/env.ts";
 
 type KeyName = "SILOOS_API_KEY" | "SILOOS_ADMIN_KEY";
 

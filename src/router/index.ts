@@ -7,24 +7,24 @@ import { bodyLimit } from "hono/body-limit";
 import { sealAudit } from "../audit/seal.ts";
 import { MAX_BODY_BYTES } from "../contracts/api.ts";
 import { database } from "../db/index.ts";
-import { publicJwks, parseSigningKeys } from "../keys/keyring.ts";
+import { parseSigningKeys, publicJwks } from "../keys/keyring.ts";
 import { bearerKey } from "./auth.ts";
-import { routerConfig, type RouterEnv } from "./core/env.ts";
-import { errorResponse, notFound } from "./core/errors.ts";
-import { missingTables } from "./readiness.ts";
 import { consoleApi } from "./console/routes.ts";
-import { routerApp } from "./openapi/define.ts";
-import { openApiDocument } from "./openapi/document.ts";
-import { healthRoute, jwksRoute, openApiRoute } from "./openapi/system.ts";
-import { adminRoutes } from "./routes/admin.ts";
-import { outboxRoutes } from "./routes/outbox.ts";
-import { widgetRoutes } from "./routes/widget.ts";
-import { taskRoutes } from "./routes/tasks.ts";
-import { webhookRoutes } from "./routes/webhooks.ts";
-import { sessionAdminRoutes } from "./routes/sessions.ts";
+import { type RouterEnv, routerConfig } from "./core/env.ts";
+import { errorResponse, notFound } from "./core/errors.ts";
 import { workerSecurityHeaders } from "./edge/headers.ts";
 import { flushEdgeRefusals, pruneEdgeState, recordEdgeRefusal } from "./edge/refusals.ts";
 import { expireDueTasks } from "./lifecycle/index.ts";
+import { routerApp } from "./openapi/define.ts";
+import { openApiDocument } from "./openapi/document.ts";
+import { healthRoute, jwksRoute, openApiRoute } from "./openapi/system.ts";
+import { missingTables } from "./readiness.ts";
+import { adminRoutes } from "./routes/admin.ts";
+import { outboxRoutes } from "./routes/outbox.ts";
+import { sessionAdminRoutes } from "./routes/sessions.ts";
+import { taskRoutes } from "./routes/tasks.ts";
+import { webhookRoutes } from "./routes/webhooks.ts";
+import { widgetRoutes } from "./routes/widget.ts";
 
 export { TaskRun } from "./task-run.ts";
 
@@ -37,7 +37,8 @@ app.use(
   "*",
   bodyLimit({
     maxSize: MAX_BODY_BYTES,
-    onError: (c) => c.json({ error: "payload_too_large", message: `bodies are limited to ${MAX_BODY_BYTES} bytes` }, 413),
+    onError: (c) =>
+      c.json({ error: "payload_too_large", message: `bodies are limited to ${MAX_BODY_BYTES} bytes` }, 413),
   }),
 );
 
@@ -95,7 +96,9 @@ export default {
   /** Cron: end tasks past their TTL; seal new audit rows into the hash chain even when nobody reads the log. */
   async scheduled(_controller: ScheduledController, env: RouterEnv): Promise<void> {
     // Edge bookkeeping never stands in the way of sealing.
-    await flushEdgeRefusals(env).catch((e: unknown) => console.error("router: edge refusals not flushed", e instanceof Error ? e.message.slice(0, 200) : typeof e));
+    await flushEdgeRefusals(env).catch((e: unknown) =>
+      console.error("router: edge refusals not flushed", e instanceof Error ? e.message.slice(0, 200) : typeof e),
+    );
     await pruneEdgeState(env).catch(() => undefined);
     await expireDueTasks(env);
     await env.PROXY.sweepOutbox();

@@ -3,12 +3,20 @@ import { appendAudit } from "../audit/index.ts";
 import { database } from "../db/index.ts";
 import { SiloError } from "../errors/index.ts";
 import { findAgent, registry } from "../registry/index.ts";
-import { dispatchHop, giveUpChain, MAX_HOPS, settleHop, type RunReport } from "./dispatch/dispatch.ts";
-import { routerConfig, type RouterEnv } from "./core/env.ts";
-import { expireIfDue } from "./lifecycle/expire.ts";
+import { type RouterEnv, routerConfig } from "./core/env.ts";
 import { queueForHuman } from "./core/queue.ts";
 import { getTask } from "./core/task-rows.ts";
-import { backoffMs, HEARTBEAT_MS, isRetryableAgentFailure, MAX_STEP_ATTEMPTS, newRun, type RunStart, type RunState } from "./run/state.ts";
+import { dispatchHop, giveUpChain, MAX_HOPS, type RunReport, settleHop } from "./dispatch/dispatch.ts";
+import { expireIfDue } from "./lifecycle/expire.ts";
+import {
+  backoffMs,
+  HEARTBEAT_MS,
+  isRetryableAgentFailure,
+  MAX_STEP_ATTEMPTS,
+  newRun,
+  type RunStart,
+  type RunState,
+} from "./run/state.ts";
 
 /**
  * One instance per task (idFromName(taskId)): the task's run as a durable
@@ -52,7 +60,9 @@ export class TaskRun extends DurableObject<RouterEnv> {
   /** The current run: its phase, hops and report. */
   async status(): Promise<Pick<RunState, "phase" | "hops" | "report" | "attempts" | "lastError"> | null> {
     const st = await this.#state();
-    return st ? { phase: st.phase, hops: st.hops, report: st.report, attempts: st.attempts, lastError: st.lastError } : null;
+    return st
+      ? { phase: st.phase, hops: st.hops, report: st.report, attempts: st.attempts, lastError: st.lastError }
+      : null;
   }
 
   /** Resolve when the current run is done (or parked); a poll, so it works across restarts. */
@@ -87,7 +97,10 @@ export class TaskRun extends DurableObject<RouterEnv> {
   }
 
   async #loop(): Promise<RunReport | null> {
-    const beat = setInterval(() => void this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS).catch(() => undefined), HEARTBEAT_MS / 3);
+    const beat = setInterval(
+      () => void this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS).catch(() => undefined),
+      HEARTBEAT_MS / 3,
+    );
     try {
       for (;;) {
         const st = await this.#state();
@@ -140,32 +153,73 @@ export class TaskRun extends DurableObject<RouterEnv> {
     if (!task) throw new SiloError("unknown_task", "the task row is missing");
     if ((await expireIfDue(env, task)) || task.status !== "open") {
       // Completed, expired or taken by a person meanwhile: the run has nothing left to do.
-      return { ...st, phase: "done", pending: false, report: { outcome: task.status === "queued_human" ? "queued_human" : "failed", assignee: task.assignee, hops: st.hops } };
+      return {
+        ...st,
+        phase: "done",
+        pending: false,
+        report: {
+          outcome: task.status === "queued_human" ? "queued_human" : "failed",
+          assignee: task.assignee,
+          hops: st.hops,
+        },
+      };
     }
     const agent = findAgent(registry, st.agent);
     if (!agent) throw new SiloError("unknown_agent", `agent ${st.agent} is not in the registry`);
     if (st.phase === "dispatch") {
-      if (st.hop >= MAX_HOPS) return { ...st, phase: "done", attempts: 0, report: { ...(await giveUpChain(env, db, task.id)), hops: st.hops } };
+      if (st.hop >= MAX_HOPS)
+        return {
+          ...st,
+          phase: "done",
+          attempts: 0,
+          report: { ...(await giveUpChain(env, db, task.id)), hops: st.hops },
+        };
       const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context);
       // An agent that crashed or hung gets one more try (same idempotency keys), then a person.
       if (step.result?.status === "failed" && isRetryableAgentFailure(step.result.reason) && st.attempts < 2) {
-        await appendAudit(db, { taskId: task.id, actor: "router", event: "task.hop_retried", reason: step.result.reason.split(":")[0], detail: { agent: step.principal, hop: st.hop, attempt: st.attempts } });
+        await appendAudit(db, {
+          taskId: task.id,
+          actor: "router",
+          event: "task.hop_retried",
+          reason: step.result.reason.split(":")[0],
+          detail: { agent: step.principal, hop: st.hop, attempt: st.attempts },
+        });
         throw new SiloError("agent_failed", step.result.reason);
       }
       return { ...st, phase: "settle", attempts: 0, step, hops: step.result ? [...st.hops, step.principal] : st.hops };
     }
     const settled = await settleHop(env, db, task, agent, st.hop, st.step!, st.context);
-    if ("done" in settled) return { ...st, phase: "done", attempts: 0, step: undefined, report: { ...settled.done, hops: st.hops } };
-    return { ...st, phase: "dispatch", attempts: 0, step: undefined, agent: settled.next.name, hop: st.hop + 1, context: settled.context };
+    if ("done" in settled)
+      return { ...st, phase: "done", attempts: 0, step: undefined, report: { ...settled.done, hops: st.hops } };
+    return {
+      ...st,
+      phase: "dispatch",
+      attempts: 0,
+      step: undefined,
+      agent: settled.next.name,
+      hop: st.hop + 1,
+      context: settled.context,
+    };
   }
 
   /** A run that cannot go on is a person's job, with the reason. */
   async #giveUp(st: RunState, reason: string): Promise<RunState> {
     const db = database(this.env.DB);
     await queueForHuman(this.env, db, st.taskId, "human:support", "failed", [
-      { taskId: st.taskId, actor: "router", event: "task.queued_human", reason: "run_interrupted", detail: { to: "human:support", reason, hop: st.hop, phase: st.phase } },
+      {
+        taskId: st.taskId,
+        actor: "router",
+        event: "task.queued_human",
+        reason: "run_interrupted",
+        detail: { to: "human:support", reason, hop: st.hop, phase: st.phase },
+      },
     ]);
-    return { ...st, phase: "done", pending: false, report: { outcome: "queued_human", assignee: "human:support", hops: st.hops } };
+    return {
+      ...st,
+      phase: "done",
+      pending: false,
+      report: { outcome: "queued_human", assignee: "human:support", hops: st.hops },
+    };
   }
 
   /** The customer wrote while the last run went on: run again for the agent that holds the task. */
@@ -176,7 +230,10 @@ export class TaskRun extends DurableObject<RouterEnv> {
       await this.ctx.storage.put("run", { ...st, pending: false });
       return false;
     }
-    await this.ctx.storage.put("run", newRun({ taskId: st.taskId, agent: holder, context: { channel: task!.channel } }, st.runNo + 1));
+    await this.ctx.storage.put(
+      "run",
+      newRun({ taskId: st.taskId, agent: holder, context: { channel: task!.channel } }, st.runNo + 1),
+    );
     return true;
   }
 

@@ -8,8 +8,9 @@
 // ("Niederblecher 786") counts only right after an address cue ("I live at",
 // "address:", "wohne in der"): "Windows 11" and "Pixel 8" must stay intact.
 // A town alone, or a number without a street, is not an address.
-import type { Span } from "./types.ts";
+
 import { COMPOUND_ENDINGS, PREFIX_WORDS, SUFFIX_EN_WORDS, SUFFIX_XX_WORDS, UNIT_WORDS } from "./lexicon/streets.ts";
+import type { Span } from "./types.ts";
 
 const L = "\\p{L}\\p{M}";
 // `body` repeated: the capture group (unread) keeps V8 from unrolling the
@@ -27,7 +28,10 @@ const SP = "[ \\u00a0]";
 // position (each must end where the letters end), so the order does not matter.
 const alt = (words: string, plural = false) => `(?:${trie(words)}${plural ? "s?" : ""})(?![${L}])`;
 
-interface Trie { end: boolean; next: Map<string, Trie> }
+interface Trie {
+  end: boolean;
+  next: Map<string, Trie>;
+}
 function trie(words: string): string {
   const root: Trie = { end: false, next: new Map() };
   for (const raw of words.trim().split(/\s+/)) {
@@ -56,9 +60,16 @@ function trie(words: string): string {
 /** "all[ée]e" -> "allée", "allee"; "harbou?r" -> "harbour", "harbor"; "str\\." -> "str.". */
 function variants(w: string): string[] {
   const cls = /\[([^\]]+)\]/.exec(w);
-  if (cls) return [...(cls[1] ?? "")].flatMap((ch) => variants(w.slice(0, cls.index) + ch + w.slice(cls.index + cls[0].length)));
+  if (cls)
+    return [...(cls[1] ?? "")].flatMap((ch) =>
+      variants(w.slice(0, cls.index) + ch + w.slice(cls.index + cls[0].length)),
+    );
   const opt = /(.)\?/u.exec(w);
-  if (opt) return [...variants(w.slice(0, opt.index) + w.slice(opt.index + 2)), ...variants(w.slice(0, opt.index) + (opt[1] ?? "") + w.slice(opt.index + 2))];
+  if (opt)
+    return [
+      ...variants(w.slice(0, opt.index) + w.slice(opt.index + 2)),
+      ...variants(w.slice(0, opt.index) + (opt[1] ?? "") + w.slice(opt.index + 2)),
+    ];
   return [w.replace(/\\/g, "")];
 }
 
@@ -76,15 +87,19 @@ const SUFFIX_XX = alt(SUFFIX_XX_WORDS);
 // each of 40 lengths of every capitalised word was the detector's main cost.
 const COMPOUND = `\\p{Lu}[${L}\\-]{1,40}(?![${L}\\-])(?<=${alt(COMPOUND_ENDINGS.replace("str\\.", "str"))})\\.?`;
 const NUM = `(?:\\d{1,5}(?:[A-Za-z](?![${L}]))?(?:[/\\-]\\d{1,4}[A-Za-z]?)?|s/n\\.?)`;
-const UNIT = `(?:,?${SP}${alt(UNIT_WORDS)}\\.?${SP}?#?(?:\\d[0-9A-Za-z]{0,4}|[A-Z])(?![${L}\\p{N}])` +
+const UNIT =
+  `(?:,?${SP}${alt(UNIT_WORDS)}\\.?${SP}?#?(?:\\d[0-9A-Za-z]{0,4}|[A-Z])(?![${L}\\p{N}])` +
   `|,?${SP}\\d{1,3}[º°ª.]?${SP}?(?:${alt("izda dcha bajo étage etage hoog tv th mf e er ème og eg dg ug OG EG DG UG stock em emelet")}\\.?)(?:${SP}\\d{1,3}${SP}?ajtó|${SP}(?:achter|voor))?` +
   `|${SP}(?:bis|ter|achter|voor|bajo|[Bb]ajo|[Ii]zda|[Dd]cha)\\.?(?![${L}])|${SP}(?:II|III|IV|I(?=${SP}*(?:[,.;)]|$)))(?![${L}])|${SP}[A-Z](?:${SP}\\d{1,3})?(?![${L}\\p{N}])` +
   `|${SP}?[\\p{sc=Han}]{0,4}\\d{1,5}号室|${SP}公寓${SP}?\\d{1,5}|${SP}?\\d{1,5}호|${SP}아파트${SP}?\\d{1,5}동)`;
-const TOWN = `(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?![${L}'\u2019.\\-])${rep(`${SP}(?:${PART}${SP})?(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?![${L}'\u2019.\\-])|\\(\\p{Lu}[${L}]{1,30}\\))`, "{0,3}")}` +
+const TOWN =
+  `(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?![${L}'\u2019.\\-])${rep(`${SP}(?:${PART}${SP})?(?:\\p{Lu}[${L}'\u2019.\\-]{1,30}(?![${L}'\u2019.\\-])|\\(\\p{Lu}[${L}]{1,30}\\))`, "{0,3}")}` +
   `|[\\p{sc=Han}\\p{sc=Hangul}]{1,10})`;
-const POSTCODE = `(?:\\d{5}(?:-\\d{3,4})?|\\d{4}(?:-\\d{3}|${SP}?[A-Z]{2}(?![${L}]))?|\\d{3}${SP}\\d{2,3}|\\d{2}-\\d{3}|\\d{3}-\\d{3,4}|\\d{6}` +
+const POSTCODE =
+  `(?:\\d{5}(?:-\\d{3,4})?|\\d{4}(?:-\\d{3}|${SP}?[A-Z]{2}(?![${L}]))?|\\d{3}${SP}\\d{2,3}|\\d{2}-\\d{3}|\\d{3}-\\d{3,4}|\\d{6}` +
   `|[A-Z]{1,2}\\d[A-Z\\d]?${SP}[A-Z\\d]{3,4})`;
-const PLACE = `(?:,?${SP}${POSTCODE}${SP}${TOWN}` +
+const PLACE =
+  `(?:,?${SP}${POSTCODE}${SP}${TOWN}` +
   `|,${SP}${TOWN},?${SP}[A-Z]{2}${SP}(?:\\d{5}(?:-\\d{4})?|[A-Z]\\d[A-Z]${SP}?\\d[A-Z]\\d))?`;
 
 // A street name's words, but not a unit word followed by its number ("Apt. 889").
@@ -133,10 +148,14 @@ function compoundEnd(word: string): boolean {
 }
 
 // After an address cue, any street name with a house number will do.
-const CUE = /(?:(?<![\p{L}])(?:address(?:\s+is)?|live at|lives at|living at|moved to|ship(?:ped)?(?: it)? to|deliver(?:ed)?(?: it)? to|send(?: it)? to|wohne in(?: der| dem)?|wohne am|wohne im|adresse(?: est)?|direcci[óo]n(?: es)?|vivo en|indirizzo(?: è)?|abito in|adres|woon (?:op|aan)|endere[çc]o(?: é)?|moro na|mieszkam przy|adresa|c[íi]m)\s*:?[ \u00a0]+)/gu; // run on the lower-cased text: an "i" flag with "u" is slow in V8
+const CUE =
+  /(?:(?<![\p{L}])(?:address(?:\s+is)?|live at|lives at|living at|moved to|ship(?:ped)?(?: it)? to|deliver(?:ed)?(?: it)? to|send(?: it)? to|wohne in(?: der| dem)?|wohne am|wohne im|adresse(?: est)?|direcci[óo]n(?: es)?|vivo en|indirizzo(?: è)?|abito in|adres|woon (?:op|aan)|endere[çc]o(?: é)?|moro na|mieszkam przy|adresa|c[íi]m)\s*:?[ \u00a0]+)/gu; // run on the lower-cased text: an "i" flag with "u" is slow in V8
 // ... but not a postcode, a box or a product after the cue ("ship to ZIP 94107").
 const NOT_STREET = `(?!${alt("zip ZIP PLZ CP PO plz cp postcode box po order ticket room gate terminal platform page flight version windows iphone pixel galaxy")})`;
-const CUED = new RegExp(`${NOT_STREET}(?:${LEAD}?${rep(`${NW}${SP}`, "{0,2}")}${NW}${SP}(?:${alt("no nr n[º°]")}\\.?${SP}?)?${NUM}|${NUM}${SP}${rep(`${NW}${SP}`, "{0,2}")}${NW})`, "uy");
+const CUED = new RegExp(
+  `${NOT_STREET}(?:${LEAD}?${rep(`${NW}${SP}`, "{0,2}")}${NW}${SP}(?:${alt("no nr n[º°]")}\\.?${SP}?)?${NUM}|${NUM}${SP}${rep(`${NW}${SP}`, "{0,2}")}${NW})`,
+  "uy",
+);
 
 /** Append ADDRESS guesses in `text` to `out`, in text order. */
 export function findAddresses(text: string, out: Span[]): void {
@@ -168,10 +187,17 @@ export function findAddresses(text: string, out: Span[]): void {
 }
 const DIGIT = /\d/;
 // A case-sensitive literal test before the case-insensitive CUE scan (which costs ~1 us a message).
-const CUE_HINT = /ddress|DDRESS|ive at|ived at|oved to|hip|eliver|end |ohne|dresse|irecci|ivo en|ndirizzo|bito in|dres|oon |ndere|oro na|ieszkam|c[íi]m/;
+const CUE_HINT =
+  /ddress|DDRESS|ive at|ived at|oved to|hip|eliver|end |ohne|dresse|irecci|ivo en|ndirizzo|bito in|dres|oon |ndere|oro na|ieszkam|c[íi]m/;
 
 const isDigitC = (c: number) => c >= 48 && c <= 57;
-const isWordC = (c: number) => (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 46 || c === 45 || c === 39 || c === 0x2019 ||
+const isWordC = (c: number) =>
+  (c >= 97 && c <= 122) ||
+  (c >= 65 && c <= 90) ||
+  c === 46 ||
+  c === 45 ||
+  c === 39 ||
+  c === 0x2019 ||
   (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x206f));
 
 /** "Via Roma 12": at each number with a street word among the 6 words before it, try STREET_FIRST at those words. */
@@ -195,8 +221,11 @@ function covered(list: readonly Span[], at: number): boolean {
 // words before a number ("order", "total", "June") fail this integer test,
 // which spares them the slice, toLowerCase and Set lookups.
 const lowerAscii = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
-const TAILS: ReadonlySet<number> = new Set([...STREET_WORDS, ...ENDINGS_BY_TAIL.keys()]
-  .filter((w) => w.length >= 2).map((w) => w.charCodeAt(w.length - 2) * 0x10000 + w.charCodeAt(w.length - 1)));
+const TAILS: ReadonlySet<number> = new Set(
+  [...STREET_WORDS, ...ENDINGS_BY_TAIL.keys()]
+    .filter((w) => w.length >= 2)
+    .map((w) => w.charCodeAt(w.length - 2) * 0x10000 + w.charCodeAt(w.length - 1)),
+);
 /** False only when text[from, to) lower-cased is surely neither a street word nor ends in one. */
 function mayBeStreet(text: string, from: number, to: number): boolean {
   if (to - from < 2) return true;
@@ -242,7 +271,10 @@ function expand(words: string): string[] {
   const out: string[] = [];
   const one = (w: string): void => {
     const m = /\[([^\]]+)\]/.exec(w);
-    if (!m) { out.push(w.replace(/\\/g, "")); return; }
+    if (!m) {
+      out.push(w.replace(/\\/g, ""));
+      return;
+    }
     for (const ch of m[1] ?? "") one(w.slice(0, m.index) + ch + w.slice(m.index + m[0].length));
   };
   for (const w of words.trim().split(/\s+/)) one(w.toLowerCase());
@@ -261,7 +293,8 @@ function push(out: Span[], start: number, raw: string): void {
   // A trailing comma, space or sentence dot is not part of the address; an
   // abbreviation's dot ("St.", "Izda.", "s/n.") is.
   let value = raw.replace(/[ \u00a0,]+$/u, "");
-  if (value.endsWith(".") && !/(?:^|[^\p{L}])(?:st|rd|ave|dr|ln|blvd|str|pl|ct|apt|izda|dcha|s\/n)\.$/iu.test(value)) value = value.slice(0, -1);
+  if (value.endsWith(".") && !/(?:^|[^\p{L}])(?:st|rd|ave|dr|ln|blvd|str|pl|ct|apt|izda|dcha|s\/n)\.$/iu.test(value))
+    value = value.slice(0, -1);
   if (!/\p{L}/u.test(value) || !/\d/.test(value)) return;
   out.push({ start, end: start + value.length, kind: "ADDRESS", value });
 }

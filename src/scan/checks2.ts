@@ -14,8 +14,10 @@ export function cardIssuer(d: string): boolean {
 }
 
 const YEAR = /^(?:19|20)\d\d$/;
-const CURRENCY_BEFORE = /(?:[$€£¥₹]|\b(?:eur|usd|gbp|chf|sek|nok|dkk|pln|inr|jpy|rs|kr|total|amount|price|sum)\.?:?)\s*$/i;
-const CURRENCY_AFTER = /^\s*(?:[$€£¥₹%]|(?:eur|usd|gbp|chf|sek|nok|dkk|pln|inr|jpy|kr|zł|km|kg|mb|gb|items|units|pcs|times)\b)/i;
+const CURRENCY_BEFORE =
+  /(?:[$€£¥₹]|\b(?:eur|usd|gbp|chf|sek|nok|dkk|pln|inr|jpy|rs|kr|total|amount|price|sum)\.?:?)\s*$/i;
+const CURRENCY_AFTER =
+  /^\s*(?:[$€£¥₹%]|(?:eur|usd|gbp|chf|sek|nok|dkk|pln|inr|jpy|kr|zł|km|kg|mb|gb|items|units|pcs|times)\b)/i;
 
 /**
  * A short national phone number ("555-1234", "1234 5678", "46 88 00 18",
@@ -25,14 +27,15 @@ const CURRENCY_AFTER = /^\s*(?:[$€£¥₹%]|(?:eur|usd|gbp|chf|sek|nok|dkk|pln
  * amount, or a number after an identifier cue.
  */
 export function shortPhone(text: string, start: number, m: string): boolean {
-  const sep = m.match(/[ .\-]/)?.[0] ?? "";
+  const sep = m.match(/[ .-]/)?.[0] ?? "";
   const groups = m.split(sep);
   const digits = groups.join("").length;
   if (digits < 7 || digits > 10) return false;
   // one long group only, in a 10-digit number: Greek "2670 287428"
   if (groups.some((g) => g.length > 4) && (digits !== 10 || groups.length !== 2)) return false;
   if (groups.length === 2 && (sep === "." || groups.every((g) => YEAR.test(g)))) return false;
-  if (groups.length === 3 && groups.some((g) => YEAR.test(g)) && groups.filter((g) => g.length <= 2).length === 2) return false;
+  if (groups.length === 3 && groups.some((g) => YEAR.test(g)) && groups.filter((g) => g.length <= 2).length === 2)
+    return false;
   if (sep === "-" && /^\d{3}-\d{2}-\d{4}$/.test(m)) return false;
   if (sep === "." && groups.length === 4 && groups.every((g) => g.length <= 3)) return false; // a bad IP
 

@@ -19,7 +19,13 @@ export interface Context {
 }
 
 const isWordChar = (c: number) =>
-  (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || c === 39 || c === 0x2019 || c === 47 || c === 45 || (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x206f));
+  (c >= 97 && c <= 122) ||
+  (c >= 65 && c <= 90) ||
+  c === 39 ||
+  c === 0x2019 ||
+  c === 47 ||
+  c === 45 ||
+  (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x206f));
 const isSpace = (c: number) => c === 32 || c === 0xa0 || c === 9;
 
 export function context(text: string, at: number): Context {
@@ -30,7 +36,10 @@ export function context(text: string, at: number): Context {
   while (i >= 0 && at - i < 12) {
     const c = text.charCodeAt(i);
     if (isWordChar(c) && !(c === 45 && i > 0 && isSpace(text.charCodeAt(i - 1)))) break;
-    if (c === 10) { lineStart ||= sep === ""; sep = "\n" + sep; } else if (!isSpace(c)) sep = text[i] + sep;
+    if (c === 10) {
+      lineStart ||= sep === "";
+      sep = `\n${sep}`;
+    } else if (!isSpace(c)) sep = text[i] + sep;
     i--;
   }
   const words: string[] = [];
@@ -39,11 +48,18 @@ export function context(text: string, at: number): Context {
     const e = i + 1;
     while (i >= 0 && isWordChar(text.charCodeAt(i))) i--;
     if (e - i - 1 === 0) break;
-    words.push(text.slice(i + 1, e).toLowerCase().replace(/\u2019/g, "'"));
+    words.push(
+      text
+        .slice(i + 1, e)
+        .toLowerCase()
+        .replace(/\u2019/g, "'"),
+    );
     // only spaces may separate the words of a cue phrase
     let j = i;
     while (j >= 0 && isSpace(text.charCodeAt(j))) j--;
-    if (j === i || (j >= 0 && !isWordChar(text.charCodeAt(j)))) { gapOk = false; }
+    if (j === i || (j >= 0 && !isWordChar(text.charCodeAt(j)))) {
+      gapOk = false;
+    }
     i = j;
     if (!gapOk) break;
   }
@@ -55,7 +71,7 @@ export function context(text: string, at: number): Context {
     w3: b === undefined || c === undefined ? "" : `${c} ${b} ${a}`,
     sep: lead,
     sentenceStart: a === "" || /[.!?:;"“(\n]/.test(sep),
-    lineStart: lineStart || (at === 0),
+    lineStart: lineStart || at === 0,
     dash: /[-\u2013\u2014~]$/.test(lead),
   };
 }

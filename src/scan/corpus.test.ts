@@ -1,9 +1,9 @@
 // Regression gate on the labelled corpus: overall recall/precision >= 0.97
 // and not a single hit on the hard negatives.
 import { describe, expect, it } from "vitest";
-import { findPii } from "./index.ts";
-import { LABELLED } from "./corpus/labelled.ts";
 import { evaluate } from "./corpus/evaluate.ts";
+import { LABELLED } from "./corpus/labelled.ts";
+import { findPii } from "./index.ts";
 
 describe("labelled corpus", () => {
   const report = evaluate(LABELLED, findPii);

@@ -1,12 +1,14 @@
 // Names right after a cue that have no capitals to go by: lower-case chat
 // ("my name is anna", "hi its tomas again") and scripts without case
 // ("My name is 王伟", "اسمي عوضية العلاني", "저는 김민준").
-import type { Span } from "./types.ts";
-import { fold } from "./lexicon/index.ts";
-import type { Lexicon } from "./lexicon/index.ts";
-import { NOT_NAMES } from "./lexicon/stop.ts";
 
-const UNCASED = "[\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\p{sc=Hangul}\\p{sc=Arabic}\\p{sc=Hebrew}\\p{sc=Thai}\\p{sc=Devanagari}]";
+import type { Lexicon } from "./lexicon/index.ts";
+import { fold } from "./lexicon/index.ts";
+import { NOT_NAMES } from "./lexicon/stop.ts";
+import type { Span } from "./types.ts";
+
+const UNCASED =
+  "[\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\p{sc=Hangul}\\p{sc=Arabic}\\p{sc=Hebrew}\\p{sc=Thai}\\p{sc=Devanagari}]";
 // The cue is case-insensitive, the name after it is not (a "(?i:)" group).
 // "name", "again", "here", or a character of an uncased script (one native scan; String#includes is slower).
 const HINT = /ame|again|here|[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0e7f\u3040-\u9fff\uac00-\ud7af]/;
@@ -15,11 +17,13 @@ const NAMES_UNCASED = `(?:${UNCASED}+)(?:[ \u00a0]${UNCASED}+){0,2}`;
 export const CUED = new RegExp(
   // "my name is anna", "My name is 王伟": a lower-case or uncased name after a strong cue
   `\\b(?i:my name is|my name's|name is|i am called)[,:]?[ \u00a0]+(${NAMES_UNCASED}|${LOWER}(?:[ \u00a0]${LOWER})?)(?![\\p{L}\\p{M}])` +
-  // "hi its karson again", "this is deneval here"
-  `|\\b(?i:i'm|i\u2019m|im|it's|it\u2019s|its|this is)[ \u00a0]+(${LOWER})(?=[ \u00a0,]+(?i:again|here|speaking)\\b)` +
-  // an uncased name after a weaker cue or a cue in its own language
-  `|(?:\\b(?i:i'm|i\u2019m|im|i am|it's|it\u2019s|its|this is|hi|hello|hey|dear|thanks|mr\\.?|ms\\.?|mrs\\.?|dr\\.?)[,:]?[ \u00a0]+|` +
-  `我叫|我是|私は|제 이름은|저는|اسمي |أنا |שמי |אני )(${NAMES_UNCASED})`, "gu");
+    // "hi its karson again", "this is deneval here"
+    `|\\b(?i:i'm|i\u2019m|im|it's|it\u2019s|its|this is)[ \u00a0]+(${LOWER})(?=[ \u00a0,]+(?i:again|here|speaking)\\b)` +
+    // an uncased name after a weaker cue or a cue in its own language
+    `|(?:\\b(?i:i'm|i\u2019m|im|i am|it's|it\u2019s|its|this is|hi|hello|hey|dear|thanks|mr\\.?|ms\\.?|mrs\\.?|dr\\.?)[,:]?[ \u00a0]+|` +
+    `我叫|我是|私は|제 이름은|저는|اسمي |أنا |שמי |אני )(${NAMES_UNCASED})`,
+  "gu",
+);
 
 /** Append cued lower-case and uncased names to `out` (not sorted). */
 export function findCuedUncased(text: string, out: Span[], lex: Lexicon): void {

@@ -4,9 +4,9 @@
 // work on the scanner must not change what it finds; a change that means to
 // regenerates the file with `npx node scripts/scan-golden.ts`.
 import { describe, expect, it } from "vitest";
-import { findPii } from "./index.ts";
 import { fingerprint, goldenItems } from "./golden/cases.ts";
 import { FINGERPRINTS } from "./golden/fingerprints.ts";
+import { findPii } from "./index.ts";
 
 describe("golden outputs", () => {
   const items = goldenItems();
@@ -24,7 +24,9 @@ describe("golden outputs", () => {
       const outputs = it.cases.map((c) => findPii(c.text, c.known));
       if (fingerprint(it.id, outputs) !== `${it.id} ${want.get(it.id)}`) {
         // Name the variants and their spans (kinds and offsets only: no values).
-        changed.push(`${it.id}: ${outputs.map((o, k) => `${it.cases[k]?.id} ${o.map((s) => `${s.start}-${s.end}-${s.kind}`).join(",")}`).join(" | ")}`);
+        changed.push(
+          `${it.id}: ${outputs.map((o, k) => `${it.cases[k]?.id} ${o.map((s) => `${s.start}-${s.end}-${s.kind}`).join(",")}`).join(" | ")}`,
+        );
       }
     }
     expect(changed.slice(0, 20), `${changed.length} items changed`).toEqual([]);

@@ -41,8 +41,14 @@ describe("name guesses", () => {
 describe("address guesses", () => {
   it.each([
     ["I live at 43546 Marcos Junction now", "43546 Marcos Junction"],
-    ["ship to 634 Joelle Mews Apt. 240, KY91 47K Bergstromton please", "634 Joelle Mews Apt. 240, KY91 47K Bergstromton"],
-    ["Billing: 1600 Amphitheatre Parkway, Mountain View, CA 94043.", "1600 Amphitheatre Parkway, Mountain View, CA 94043"],
+    [
+      "ship to 634 Joelle Mews Apt. 240, KY91 47K Bergstromton please",
+      "634 Joelle Mews Apt. 240, KY91 47K Bergstromton",
+    ],
+    [
+      "Billing: 1600 Amphitheatre Parkway, Mountain View, CA 94043.",
+      "1600 Amphitheatre Parkway, Mountain View, CA 94043",
+    ],
     ["Neue Adresse: Semmelweisstr. 58a, 12595 Alt Janinburg", "Semmelweisstr. 58a, 12595 Alt Janinburg"],
     ["Piazza Athos 71, Appartamento 74 is right", "Piazza Athos 71, Appartamento 74"],
     ["mieszkam przy os. Augustyniak 22c m. 505", "os. Augustyniak 22c m. 505"],

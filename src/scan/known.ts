@@ -2,8 +2,9 @@
 // compiled into ONE case-insensitive alternation (longest first, so "Ann Lee"
 // beats "Ann" at the same position) and cached, since the same task sends
 // the same known list with every message.
-import type { KnownValue, PiiKind, Span } from "./types.ts";
+
 import { digitsOf } from "./checks.ts";
+import type { KnownValue, PiiKind, Span } from "./types.ts";
 
 interface Alternation {
   re: RegExp;
@@ -12,7 +13,10 @@ interface Alternation {
 // Word-like values (names, addresses, emails) and digit-like ones (phones,
 // cards...) go into separate regexes: mixed together, the phone patterns'
 // many optional prefixes defeat V8's first-character quick check (~3x slower).
-interface Matcher { words: Alternation | null; digits: Alternation | null }
+interface Matcher {
+  words: Alternation | null;
+  digits: Alternation | null;
+}
 const NUMERIC: ReadonlySet<PiiKind> = new Set<PiiKind>(["PHONE", "CARD", "IBAN", "SSN"]);
 
 const WORD = "[\\p{L}\\p{M}\\p{N}_]";
@@ -30,7 +34,9 @@ const esc = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
 function textPattern(v: string): string {
   const body = v
     .split(/(\s*,\s*|\s+|['\u2019])/u)
-    .map((part, i) => (i % 2 === 0 ? esc(part) : /['\u2019]/u.test(part) ? "['\\u2019]" : part.includes(",") ? ",?\\s+" : "\\s+"))
+    .map((part, i) =>
+      i % 2 === 0 ? esc(part) : /['\u2019]/u.test(part) ? "['\\u2019]" : part.includes(",") ? ",?\\s+" : "\\s+",
+    )
     .join("")
     // Turkish dotted/dotless i do not case-fold onto each other ("Yılmaz" vs "YILMAZ").
     .replace(/[iIıİ]/gu, "[iIıİ]");
@@ -103,7 +109,8 @@ function compile(known: readonly KnownValue[]): Matcher | null {
     const bounded = rs.filter((r) => r.p.startsWith(BOUNDED));
     const rest = rs.filter((r) => !r.p.startsWith(BOUNDED));
     const parts: string[] = [];
-    if (bounded.length) parts.push(`(?<!${WORD})(?:${bounded.map((r) => `(${r.p.slice(BOUNDED.length)})`).join("|")})(?!${WORD})`);
+    if (bounded.length)
+      parts.push(`(?<!${WORD})(?:${bounded.map((r) => `(${r.p.slice(BOUNDED.length)})`).join("|")})(?!${WORD})`);
     parts.push(...rest.map((r) => `(${r.p})`));
     // A value's own pattern may hold groups (SEP): its kind goes to its outer
     // group only, which is the first group set when it matches.

@@ -8,13 +8,14 @@
 // Galaxy arrived in Paris on Monday" must come out intact, so ordinary
 // words, places, brands, days and months never count as name evidence, and
 // a run after "the", "my", "in" or "from" is not a name unless a cue says so.
-import type { Span } from "./types.ts";
-import { fold, lexicon } from "./lexicon/index.ts";
-import type { Lexicon } from "./lexicon/index.ts";
-import { NOT_NAMES, TITLES } from "./lexicon/stop.ts";
-import { findCuedUncased } from "./cued.ts";
-import { context } from "./context.ts";
+
 import type { Context } from "./context.ts";
+import { context } from "./context.ts";
+import { findCuedUncased } from "./cued.ts";
+import type { Lexicon } from "./lexicon/index.ts";
+import { fold, lexicon } from "./lexicon/index.ts";
+import { NOT_NAMES, TITLES } from "./lexicon/stop.ts";
+import type { Span } from "./types.ts";
 
 // A capitalised word: upper-case first, lower-case last ("Anna", "O'Brien",
 // "McDonald", "Jean-Luc", "Łukasz", "Иван"), or an initial "J.".
@@ -30,41 +31,72 @@ const RUN = new RegExp(`${CAPW}(?:${NEXT}){0,4}(?![\\p{L}\\p{M}\\p{N}_@])`, "uy"
 //  - follows a lower-case word, a digit or ",;:)-" and a space (mid-sentence), or
 //  - starts two capitalised words ("Maria Lopez called", "Hi Anna"), or
 //  - stands alone on its line (a signature) or before "here", "called"...
-const AFTER_WORDS = "here|speaking|again|called|phoned|rang|said|says|wrote|asked|wants|emailed|texted|mentioned|confirmed|complained|reported|ordered";
-const CAND = new RegExp(`\\p{Lu}(?<![\\p{L}\\p{M}\\p{N}_@.'\u2019\\-]\\p{Lu})(?:` +
-  `(?<=[\\p{Ll}\\p{M}\\p{N},;:)\\-\u2013\u2014"\u201c'][ \u00a0]\\p{Lu})` +
-  `|(?=[\\p{L}\\p{M}'\u2019\\-]*\\.?${S}(?:${PARTICLE}${S}){0,2}\\p{Lu})` +
-  `|(?=[\\p{L}\\p{M}'\u2019\\-]*(?:[ \\t.,!]*(?:\\n|$)|[ \u00a0,]+(?:${AFTER_WORDS})\\b)))`, "gu");
+const AFTER_WORDS =
+  "here|speaking|again|called|phoned|rang|said|says|wrote|asked|wants|emailed|texted|mentioned|confirmed|complained|reported|ordered";
+const CAND = new RegExp(
+  `\\p{Lu}(?<![\\p{L}\\p{M}\\p{N}_@.'\u2019\\-]\\p{Lu})(?:` +
+    `(?<=[\\p{Ll}\\p{M}\\p{N},;:)\\-\u2013\u2014"\u201c'][ \u00a0]\\p{Lu})` +
+    `|(?=[\\p{L}\\p{M}'\u2019\\-]*\\.?${S}(?:${PARTICLE}${S}){0,2}\\p{Lu})` +
+    `|(?=[\\p{L}\\p{M}'\u2019\\-]*(?:[ \\t.,!]*(?:\\n|$)|[ \u00a0,]+(?:${AFTER_WORDS})\\b)))`,
+  "gu",
+);
 
 // Cues right before a run, as the (lower-case) words before it: w1 is the
 // word right before, "w2 w1" the two words, "w3 w2 w1" three; `sep` is the
 // punctuation between w1 and the run. Set lookups, no regex: this runs for
 // every candidate. See context.ts.
 // Strong: whatever capitalised words follow are a name.
-const STRONG = set("my name is|name is|my name's|name's|am called|m'appelle|llamo|nombre es|name ist|heiße|heisse|chiamo|" +
-  "nome é|chamo|naam is|nazywam się|jmenuji se|adım|зовут|звати");
+const STRONG = set(
+  "my name is|name is|my name's|name's|am called|m'appelle|llamo|nombre es|name ist|heiße|heisse|chiamo|" +
+    "nome é|chamo|naam is|nazywam się|jmenuji se|adım|зовут|звати",
+);
 // Medium: the run is a name if its first word could be one (not an ordinary word).
-const MEDIUM = set("hi|hello|hey|dear|hiya|morning|bonjour|salut|hola|hallo|ciao|olá|hej|hei|cześć|merhaba|ahoj|thanks|thank you|" +
-  "thx|cheers|regards|best|sincerely|yours|bye|i'm|im|i am|this is|it's|its|it is|je suis|ich bin|soy|sono|sou|ik ben|jestem|" +
-  "ask|tell|thank|remind|ping|email|message|colleague|coworker|co-worker|wife|husband|partner|son|daughter|mother|father|mom|" +
-  "mum|dad|brother|sister|friend|neighbour|neighbor|boss|manager|landlord|landlady|tenant|flatmate|roommate|lawyer|assistant|" +
-  "supervisor|technician|courier|nurse|aunt|uncle|cousin|grandma|grandpa|fiancé|fiancée|fiance|girlfriend|boyfriend|spouse|" +
-  "nephew|niece|named|called|spoke with|spoke to|speak with|speak to|talk to|talk with|talked to|talked with|ask for|asked for|" +
-  "behalf of|c/o|attn|signed by|assigned to|handled by|approved by");
+const MEDIUM = set(
+  "hi|hello|hey|dear|hiya|morning|bonjour|salut|hola|hallo|ciao|olá|hej|hei|cześć|merhaba|ahoj|thanks|thank you|" +
+    "thx|cheers|regards|best|sincerely|yours|bye|i'm|im|i am|this is|it's|its|it is|je suis|ich bin|soy|sono|sou|ik ben|jestem|" +
+    "ask|tell|thank|remind|ping|email|message|colleague|coworker|co-worker|wife|husband|partner|son|daughter|mother|father|mom|" +
+    "mum|dad|brother|sister|friend|neighbour|neighbor|boss|manager|landlord|landlady|tenant|flatmate|roommate|lawyer|assistant|" +
+    "supervisor|technician|courier|nurse|aunt|uncle|cousin|grandma|grandpa|fiancé|fiancée|fiance|girlfriend|boyfriend|spouse|" +
+    "nephew|niece|named|called|spoke with|spoke to|speak with|speak to|talk to|talk with|talked to|talked with|ask for|asked for|" +
+    "behalf of|c/o|attn|signed by|assigned to|handled by|approved by",
+);
 // ... and field labels before a colon ("Contact person: ...").
-const LABELS = set("name|full name|requester|contact|contact person|person|caller|cardholder|card holder|account holder|" +
-  "recipient|sender|from|to|cc|passenger|guest|patient|applicant|employee|customer|client|agent");
+const LABELS = set(
+  "name|full name|requester|contact|contact person|person|caller|cardholder|card holder|account holder|" +
+    "recipient|sender|from|to|cc|passenger|guest|patient|applicant|employee|customer|client|agent",
+);
 // Weak: the run may be a name even if no word is in the lexicon, when it has
 // two or more words, none of them ordinary ("belongs to Dildâr Demirbaş").
-const WEAK = set("by|for|with|and|or|cc|belongs to|deliver to|delivered to|send to|sent to|ship to|forward to|addressed to|" +
-  "reply to|give to|hand to|send it to|ship it to|forward it to|forward this to|give it to|hand it to|introduce you to");
+const WEAK = set(
+  "by|for|with|and|or|cc|belongs to|deliver to|delivered to|send to|sent to|ship to|forward to|addressed to|" +
+    "reply to|give to|hand to|send it to|ship it to|forward it to|forward this to|give it to|hand it to|introduce you to",
+);
 // Not a name without a strong cue: a place ("in Paris", "from Lyon") or a
 // thing ("the Galaxy", "my Mazda").
-const PLACE_PREP = set("in|at|to|from|near|via|into|visit|visiting|towards|around|outside|inside|of|en|à|au|nach|aus|bei|im|" +
-  "in der|a|da|em|na|no|w|z|ve");
-const DETERMINER = set("the|a|an|my|your|our|their|his|her|its|this|that|these|those|le|la|les|un|une|el|los|las|der|die|" +
-  "das|den|dem|ein|eine|il|lo|gli|una|het|een");
-const DET_WORDS = new Set(["the", "my", "your", "our", "their", "his", "her", "its", "this", "that", "these", "those", "a", "an"]);
+const PLACE_PREP = set(
+  "in|at|to|from|near|via|into|visit|visiting|towards|around|outside|inside|of|en|à|au|nach|aus|bei|im|" +
+    "in der|a|da|em|na|no|w|z|ve",
+);
+const DETERMINER = set(
+  "the|a|an|my|your|our|their|his|her|its|this|that|these|those|le|la|les|un|une|el|los|las|der|die|" +
+    "das|den|dem|ein|eine|il|lo|gli|una|het|een",
+);
+const DET_WORDS = new Set([
+  "the",
+  "my",
+  "your",
+  "our",
+  "their",
+  "his",
+  "her",
+  "its",
+  "this",
+  "that",
+  "these",
+  "those",
+  "a",
+  "an",
+]);
 // ... or right after it: "Anna here", "Tom speaking", "Maria called".
 const MEDIUM_AFTER = new RegExp(`^[ \u00a0,]+(?:${AFTER_WORDS})\\b`, "i");
 const AT_END = /^[\s.!]*$/;
@@ -75,7 +107,13 @@ function set(words: string): ReadonlySet<string> {
 /** One of the last one, two or three words before the run is in `s`. */
 const has = (s: ReadonlySet<string>, c: Context) => s.has(c.w1) || s.has(c.w2) || s.has(c.w3);
 
-interface Word { start: number; end: number; w: string; f: string; init: boolean }
+interface Word {
+  start: number;
+  end: number;
+  w: string;
+  f: string;
+  init: boolean;
+}
 
 /** Append NAME guesses in `text` to `out`, in text order. */
 export function findNames(text: string, out: Span[]): void {
@@ -110,7 +148,12 @@ function ordinaryAlone(text: string, i: number, lex: Lexicon): boolean {
   if (c >= 0xc0 || c === 39 || c === 0x2019 || c === 45) return false; // non-ASCII or compound: the slow path decides
   if (c === 32 || c === 0xa0) {
     const d = text.charCodeAt(j + 1);
-    if ((d >= 65 && d <= 90) || d >= 0xc0 || (d >= 97 && d <= 122 && PARTICLES.has(text.slice(j + 1, text.indexOf(" ", j + 1))))) return false;
+    if (
+      (d >= 65 && d <= 90) ||
+      d >= 0xc0 ||
+      (d >= 97 && d <= 122 && PARTICLES.has(text.slice(j + 1, text.indexOf(" ", j + 1))))
+    )
+      return false;
   }
   const w = text.slice(i, j).toLowerCase();
   return lex.common.has(w) || NOT_NAMES.has(w);
@@ -162,8 +205,17 @@ function decide(text: string, words: Word[], lex: Lexicon): { start: number; end
   // Leading ordinary words ("Hi", "Dear", "Ask", "Mr") are context, except a
   // given name that is also a word before a surname ("Grace Hopper").
   let i = 0;
-  while (i < end - 1 && ordinary(words[i] as Word) &&
-    !(isGiven(words[i] as Word) && !notName(words[i] as Word) && DET_WORDS.has((words[i] as Word).w) === false && !ordinary(words[i + 1] as Word))) i++;
+  while (
+    i < end - 1 &&
+    ordinary(words[i] as Word) &&
+    !(
+      isGiven(words[i] as Word) &&
+      !notName(words[i] as Word) &&
+      DET_WORDS.has((words[i] as Word).w) === false &&
+      !ordinary(words[i + 1] as Word)
+    )
+  )
+    i++;
   const core = words.slice(i, end);
   const head = core[0];
   if (!head) return null;
@@ -176,11 +228,19 @@ function decide(text: string, words: Word[], lex: Lexicon): { start: number; end
     return notName(head) && !isGiven(head) ? null : span(core);
   }
   // "São Paulo", "My Mazda", "the Galaxy": a place head, brand or determiner spoils the run.
-  if (lead.some((w) => (notName(w) && !TITLES.has(w.w)) || DET_WORDS.has(w.w)) || (c.sep === "" && DETERMINER.has(c.w1))) return null;
+  if (
+    lead.some((w) => (notName(w) && !TITLES.has(w.w)) || DET_WORDS.has(w.w)) ||
+    (c.sep === "" && DETERMINER.has(c.w1))
+  )
+    return null;
   const multi = core.length >= 2 && isGiven(head) && !notName(core[core.length - 1] as Word);
   if (!multi && core.some((w) => notName(w) || w.init)) return null;
-  const cued = (has(MEDIUM, c) && /^[,!]?$/.test(c.sep)) || (c.sep === ":" && has(LABELS, c)) ||
-    (c.dash && AT_END.test(after)) || MEDIUM_AFTER.test(after) || (c.lineStart && /^[ \t.,!]*(?:\n|$)/.test(after));
+  const cued =
+    (has(MEDIUM, c) && /^[,!]?$/.test(c.sep)) ||
+    (c.sep === ":" && has(LABELS, c)) ||
+    (c.dash && AT_END.test(after)) ||
+    MEDIUM_AFTER.test(after) ||
+    (c.lineStart && /^[ \t.,!]*(?:\n|$)/.test(after));
   if (cued && (isName(head) || !ordinary(head))) return span(core);
   const weak = c.sep === "" && has(WEAK, c);
   if (!weak && c.sep === "" && (PLACE_PREP.has(c.w1) || PLACE_PREP.has(c.w2))) return null;

@@ -1,8 +1,9 @@
 // Machinery behind the detector table: a row is a regex source plus a
 // validator; rows run alone (tests) or several at once in one regex pass.
-import type { PiiKind, Span } from "./types.ts";
+
 import { digitsOf } from "./checks.ts";
 import { extensionAt } from "./checks2.ts";
+import type { PiiKind, Span } from "./types.ts";
 
 export interface Detector {
   readonly name: string;

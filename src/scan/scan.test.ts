@@ -11,8 +11,7 @@ const ann: KnownValue[] = [
   { kind: "PHONE", value: "+44 7700 900123" },
   { kind: "ADDRESS", value: "12 Example Road, Testville" },
 ];
-const pairs = (text: string, known: readonly KnownValue[] = ann) =>
-  findPii(text, known).map((s) => [s.kind, s.value]);
+const pairs = (text: string, known: readonly KnownValue[] = ann) => findPii(text, known).map((s) => [s.kind, s.value]);
 
 /** A vault stand-in: same value -> same token, counters per kind. */
 function vault() {
@@ -34,7 +33,9 @@ function vault() {
 describe("findPii: known values", () => {
   it("matches case-insensitively, longest first", () => {
     expect(pairs("ANN LEE called; ann said lee is fine")).toEqual([
-      ["NAME", "ANN LEE"], ["NAME", "ann"], ["NAME", "lee"],
+      ["NAME", "ANN LEE"],
+      ["NAME", "ann"],
+      ["NAME", "lee"],
     ]);
   });
   it("respects word boundaries", () => {
@@ -46,22 +47,30 @@ describe("findPii: known values", () => {
     expect(pairs("12 example road testville")).toEqual([["ADDRESS", "12 example road testville"]]);
   });
   it("handles non-Latin names, with and without spaces between words", () => {
-    const k: KnownValue[] = [{ kind: "NAME", value: "陈伟" }, { kind: "NAME", value: "Ольга" }];
+    const k: KnownValue[] = [
+      { kind: "NAME", value: "陈伟" },
+      { kind: "NAME", value: "Ольга" },
+    ];
     expect(pairs("客户陈伟说", k)).toEqual([["NAME", "陈伟"]]);
     expect(pairs("ОЛЬГА звонила, Ольгастрой нет", k)).toEqual([["NAME", "ОЛЬГА"]]);
   });
   it("matches a known phone in any format (digits only)", () => {
     expect(pairs("call 07700 900123 or +44 (0)7700-900-123 or 00447700900123")).toEqual([
-      ["PHONE", "07700 900123"], ["PHONE", "+44 (0)7700-900-123"], ["PHONE", "00447700900123"],
+      ["PHONE", "07700 900123"],
+      ["PHONE", "+44 (0)7700-900-123"],
+      ["PHONE", "00447700900123"],
     ]);
     const us: KnownValue[] = [{ kind: "PHONE", value: "(415) 555-0132" }];
     expect(pairs("+1 415 555 0132 / 4155550132 / 1-415-555-0132", us).map((p) => p[1])).toEqual([
-      "+1 415 555 0132", "4155550132", "1-415-555-0132",
+      "+1 415 555 0132",
+      "4155550132",
+      "1-415-555-0132",
     ]);
   });
   it("matches a known email case-insensitively but not inside a longer address", () => {
     expect(pairs("mail ANN.LEE@example.COM or xann.lee@example.com")).toEqual([
-      ["EMAIL", "ANN.LEE@example.COM"], ["EMAIL", "xann.lee@example.com"],
+      ["EMAIL", "ANN.LEE@example.COM"],
+      ["EMAIL", "xann.lee@example.com"],
     ]);
   });
   it("ignores known values too short to be safe", () => {
@@ -98,9 +107,13 @@ describe("tokenizeText", () => {
   });
   it("passes existing tokens through untouched and is idempotent", () => {
     const t = vault();
-    const k: KnownValue[] = [{ kind: "NAME", value: "Name" }, { kind: "NAME", value: "Email" }];
-    expect(tokenizeText("[NAME_1] wrote from [EMAIL_12] about [CARD_3]", k, t))
-      .toBe("[NAME_1] wrote from [EMAIL_12] about [CARD_3]");
+    const k: KnownValue[] = [
+      { kind: "NAME", value: "Name" },
+      { kind: "NAME", value: "Email" },
+    ];
+    expect(tokenizeText("[NAME_1] wrote from [EMAIL_12] about [CARD_3]", k, t)).toBe(
+      "[NAME_1] wrote from [EMAIL_12] about [CARD_3]",
+    );
     const once = tokenizeText("Ann: card 4111 1111 1111 1111, ip 2001:db8::7", ann, t);
     expect(tokenizeText(once, ann, t)).toBe(once);
   });
@@ -117,7 +130,7 @@ describe("linear time on hostile input", () => {
     ["digit groups", "4111 ".repeat(50_000)],
     ["at signs", "a".repeat(100_000) + "@".repeat(100_000)],
     ["colons", "a:".repeat(100_000)],
-    ["hex colons", "ab:".repeat(60_000) + "::"],
+    ["hex colons", `${"ab:".repeat(60_000)}::`],
     ["iban-ish", "GB82 ".repeat(50_000)],
     ["word run", "x".repeat(300_000)],
     ["plus digits", "+1 2 ".repeat(50_000)],
@@ -126,17 +139,26 @@ describe("linear time on hostile input", () => {
     ["name particles", "Maria de la ".repeat(30_000)],
     ["street after number", "12 Main Street ".repeat(20_000)],
     ["street before number", "Via Roma 1 ".repeat(30_000)],
-    ["compound street", "Hauptstraße ".repeat(25_000) + "1"],
+    ["compound street", `${"Hauptstraße ".repeat(25_000)}1`],
     ["name cues", "my name is ".repeat(30_000)],
     ["address cues", "I live at 1 ".repeat(25_000)],
   ];
   // A message an agent or a widget visitor controls, built to make the
   // scanner backtrack or rescan (quadratic time would stall the proxy).
-  attack({ surface: "cell", class: "input", tries: "stall the PII scanner with 300 KB of adversarial text (15 shapes)", evidence: "findPii returns within 2 s for each" }, () => {
-    for (const [name, text] of cases) {
-      const t0 = performance.now();
-      findPii(text, ann);
-      expect(performance.now() - t0, name).toBeLessThan(2_000);
-    }
-  }, 60_000);
+  attack(
+    {
+      surface: "cell",
+      class: "input",
+      tries: "stall the PII scanner with 300 KB of adversarial text (15 shapes)",
+      evidence: "findPii returns within 2 s for each",
+    },
+    () => {
+      for (const [name, text] of cases) {
+        const t0 = performance.now();
+        findPii(text, ann);
+        expect(performance.now() - t0, name).toBeLessThan(2_000);
+      }
+    },
+    60_000,
+  );
 });

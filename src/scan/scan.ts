@@ -1,9 +1,10 @@
 // findPii / tokenizeText: run the known-value matcher and the pattern
 // detectors, then resolve overlaps (known values first, then longer spans).
-import type { KnownValue, PiiKind, Span } from "./types.ts";
+
+import { TOKEN_PATTERN } from "../contracts/tokens.ts";
 import { DETECTORS } from "./detectors.ts";
 import { findKnown } from "./known.ts";
-import { TOKEN_PATTERN } from "../contracts/tokens.ts";
+import type { KnownValue, PiiKind, Span } from "./types.ts";
 
 // Vault tokens already in the text ("[NAME_1]") are left alone, so that
 // tokenizing twice is harmless.
@@ -64,7 +65,10 @@ export function tokenizeText(
 const BLOCKED = 2;
 const KNOWN = 1;
 const PATTERN = 0;
-interface Cand { s: Span; rank: number }
+interface Cand {
+  s: Span;
+  rank: number;
+}
 
 /**
  * Sort by start, cut into clusters of mutually overlapping candidates (almost
@@ -100,7 +104,10 @@ function pick(cluster: Cand[], guesses: ReadonlySet<Span> | null): Span[] {
   for (const c of live) {
     if (kept.every((k) => k.s.end <= c.s.start || c.s.end <= k.s.start)) kept.push(c);
   }
-  return kept.filter((c) => c.rank !== BLOCKED).map((c) => c.s).sort((a, b) => a.start - b.start);
+  return kept
+    .filter((c) => c.rank !== BLOCKED)
+    .map((c) => c.s)
+    .sort((a, b) => a.start - b.start);
 }
 
 /**
@@ -113,8 +120,14 @@ function pick(cluster: Cand[], guesses: ReadonlySet<Span> | null): Span[] {
  * whether part of it was the customer's.
  */
 function swallowed(k: Span, cluster: Cand[], guesses: ReadonlySet<Span> | null): boolean {
-  return cluster.some((c) => c.rank === PATTERN && (c.s.kind !== k.kind || guesses?.has(c.s) === true) &&
-    c.s.start <= k.start && k.end <= c.s.end && spanLen(c.s) > spanLen(k));
+  return cluster.some(
+    (c) =>
+      c.rank === PATTERN &&
+      (c.s.kind !== k.kind || guesses?.has(c.s) === true) &&
+      c.s.start <= k.start &&
+      k.end <= c.s.end &&
+      spanLen(c.s) > spanLen(k),
+  );
 }
 
 const spanLen = (s: Span) => s.end - s.start;
@@ -139,4 +152,3 @@ function disjoint(sorted: Span[]): boolean {
   }
   return true;
 }
-

@@ -2,9 +2,7 @@
 
 export type PiiKind = "NAME" | "EMAIL" | "PHONE" | "CARD" | "ADDRESS" | "IBAN" | "SSN" | "IP";
 
-export const PII_KINDS: readonly PiiKind[] = [
-  "NAME", "EMAIL", "PHONE", "CARD", "ADDRESS", "IBAN", "SSN", "IP",
-];
+export const PII_KINDS: readonly PiiKind[] = ["NAME", "EMAIL", "PHONE", "CARD", "ADDRESS", "IBAN", "SSN", "IP"];
 
 /** A value the task already knows is PII (this customer's name, email, phone...). */
 export interface KnownValue {

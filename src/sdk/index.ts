@@ -6,12 +6,12 @@
 import { WorkerEntrypoint } from "cloudflare:workers";
 import type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
 import type { OpArgsOf, OpName, ProxyCall, ProxyResult } from "../contracts/proxy.ts";
-import { SiloError, type ErrorCode } from "../errors/index.ts";
+import { type ErrorCode, SiloError } from "../errors/index.ts";
 import { actionKey } from "./loop.ts";
 
 export type { AgentInvocation, AgentResult } from "../contracts/agent.ts";
-export { runModelLoop, type ModelLoopOptions } from "./loop.ts";
-export { toolsFor, type Identity } from "./tools.ts";
+export { type ModelLoopOptions, runModelLoop } from "./loop.ts";
+export { type Identity, toolsFor } from "./tools.ts";
 
 /** The proxy as an agent sees it: one method. */
 export interface ProxyBinding {

@@ -3,7 +3,7 @@ import { findCapability } from "../contracts/find-capability.ts";
 import type { ChatMessage, ChatResponse, ToolCall } from "../contracts/llm.ts";
 import type { AgentContext } from "./index.ts";
 import { openingMessages, type TranscriptLine } from "./prompt.ts";
-import { opForTool, toolsFor, type Identity } from "./tools.ts";
+import { type Identity, opForTool, toolsFor } from "./tools.ts";
 
 export interface ModelLoopOptions {
   /** instructions.md: the agent's procedure, given to the model as its system prompt. */
@@ -40,7 +40,12 @@ export async function runModelLoop(ctx: AgentContext, opts: ModelLoopOptions): P
     for (const call of message.toolCalls) {
       const ended = endOfTurn(call);
       if (ended) return ended;
-      messages.push({ role: "tool", toolCallId: call.id, name: call.name, content: JSON.stringify(await runTool(ctx, call)) });
+      messages.push({
+        role: "tool",
+        toolCallId: call.id,
+        name: call.name,
+        content: JSON.stringify(await runTool(ctx, call)),
+      });
     }
   }
   return handOff(me, `step budget of ${budget} model calls exhausted`);
@@ -50,10 +55,17 @@ function endOfTurn(call: ToolCall): AgentResult | undefined {
   const a = call.arguments;
   if (call.name === "finish") {
     const summary = String(a.summary ?? "").slice(0, 2000);
-    return a.status === "failed" ? { status: "failed", reason: summary || "the model gave up" } : { status: "completed", summary };
+    return a.status === "failed"
+      ? { status: "failed", reason: summary || "the model gave up" }
+      : { status: "completed", summary };
   }
   if (call.name === "escalate") {
-    return { status: "escalate", target: String(a.target ?? "human:support"), reason: String(a.reason ?? "escalated").slice(0, 500) || "escalated", summary: String(a.summary ?? "").slice(0, 2000) };
+    return {
+      status: "escalate",
+      target: String(a.target ?? "human:support"),
+      reason: String(a.reason ?? "escalated").slice(0, 500) || "escalated",
+      summary: String(a.summary ?? "").slice(0, 2000),
+    };
   }
   return undefined;
 }
@@ -62,7 +74,9 @@ async function runTool(ctx: AgentContext, call: ToolCall): Promise<unknown> {
   const op = opForTool(call.name);
   if (!op || op === "llm.chat") return { error: "unknown_tool", message: `no tool named ${call.name}` };
   // Same call, same key: a retried or repeated action never acts twice.
-  const res = await ctx.tryCall(op, call.arguments as never, { idempotencyKey: ctx.idempotencyKey(`${op}.${fingerprint(call.arguments)}`) });
+  const res = await ctx.tryCall(op, call.arguments as never, {
+    idempotencyKey: ctx.idempotencyKey(`${op}.${fingerprint(call.arguments)}`),
+  });
   if (!res.ok) return { error: res.error, message: res.message };
   return isPendingApproval(res.result) ? { ...res.result, next: PENDING_APPROVAL_NEXT } : res.result;
 }
@@ -75,12 +89,19 @@ async function runTool(ctx: AgentContext, call: ToolCall): Promise<unknown> {
 export const PENDING_APPROVAL_NEXT =
   "Held for approval: nothing has happened yet. Do not retry or change it. Tell the customer who decides and that they will hear the outcome here, then finish or carry on.";
 
-export function isPendingApproval(result: unknown): result is { status: "pending_approval"; actionId: string; role: string } {
+export function isPendingApproval(
+  result: unknown,
+): result is { status: "pending_approval"; actionId: string; role: string } {
   return !!result && typeof result === "object" && (result as { status?: unknown }).status === "pending_approval";
 }
 
 async function finishWithText(ctx: AgentContext, text: string | null): Promise<AgentResult> {
-  if (text?.trim()) await ctx.tryCall("reply.send", { text: text.slice(0, 4000) }, { idempotencyKey: ctx.idempotencyKey(`reply.${fingerprint(text)}`) });
+  if (text?.trim())
+    await ctx.tryCall(
+      "reply.send",
+      { text: text.slice(0, 4000) },
+      { idempotencyKey: ctx.idempotencyKey(`reply.${fingerprint(text)}`) },
+    );
   return { status: "completed", summary: "answered the customer" };
 }
 

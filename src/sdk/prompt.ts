@@ -17,7 +17,12 @@ export interface TranscriptLine {
  * A model (the offline one included) takes an action's arguments from the
  * customer's words and the records, never from the agent-written block.
  */
-export function openingMessages(instructions: string, me: Identity, ctx: AgentContext, transcript: TranscriptLine[]): ChatMessage[] {
+export function openingMessages(
+  instructions: string,
+  me: Identity,
+  ctx: AgentContext,
+  transcript: TranscriptLine[],
+): ChatMessage[] {
   const customer = transcript.filter((e) => e.role === "customer").map((e) => `Customer: ${e.text}`);
   const messages: ChatMessage[] = [
     { role: "system", content: systemPrompt(instructions, me, ctx) },
@@ -47,6 +52,10 @@ function agentWritten(ctx: AgentContext, transcript: TranscriptLine[]): string |
   const lines: string[] = [];
   for (const e of transcript) if (e.role !== "customer") lines.push(`Reply by ${e.by ?? "support"}: ${e.text}`);
   const note = ctx.context.handoff;
-  if (note) lines.push(`Hand-off note by ${note.from} (${note.provenance}): reason: ${note.reason}`, `Summary by ${note.from}: ${note.summary}`);
+  if (note)
+    lines.push(
+      `Hand-off note by ${note.from} (${note.provenance}): reason: ${note.reason}`,
+      `Summary by ${note.from}: ${note.summary}`,
+    );
   return lines.length ? [AGENT_WRITTEN_MARKER, ...lines].join("\n") : null;
 }

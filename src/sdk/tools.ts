@@ -2,10 +2,10 @@ import type { Capability } from "../contracts/capabilities.ts";
 import { findCapability } from "../contracts/find-capability.ts";
 import type { ToolSpec } from "../contracts/llm.ts";
 import type { OpName } from "../contracts/proxy.ts";
-import type { ToolEntry } from "../registry/schema.ts";
 // Only the catalogue: the bundler drops the registry's other top-level fields
 // (a default import, or an import attribute, would bring the whole registry).
 import { tools as catalogue } from "../registry/registry.generated.json";
+import type { ToolEntry } from "../registry/schema.ts";
 
 /** What whoami tells an agent about itself. */
 export interface Identity {
@@ -35,7 +35,9 @@ export function toolsFor(me: Identity): ToolSpec[] {
 }
 
 function emailTool(me: Identity, templates: string[]): ToolSpec {
-  const listed = me.templates.filter((t) => templates.includes(t.name)).map((t) => `${t.name}(${t.variables.join(", ")})`);
+  const listed = me.templates
+    .filter((t) => templates.includes(t.name))
+    .map((t) => `${t.name}(${t.variables.join(", ")})`);
   return {
     name: "email_send",
     description: `Email the customer with an approved template; 'to' is the customer's email token. Templates: ${listed.join("; ")}.`,
@@ -55,10 +57,15 @@ function emailTool(me: Identity, templates: string[]): ToolSpec {
 function escalateTool(targets: string[]): ToolSpec {
   return {
     name: "escalate",
-    description: "Hand the task to another agent or a person through the router, when it is beyond your grant. Ends your turn.",
+    description:
+      "Hand the task to another agent or a person through the router, when it is beyond your grant. Ends your turn.",
     parameters: {
       type: "object",
-      properties: { target: { type: "string", enum: targets }, reason: { type: "string" }, summary: { type: "string" } },
+      properties: {
+        target: { type: "string", enum: targets },
+        reason: { type: "string" },
+        summary: { type: "string" },
+      },
       required: ["target", "reason", "summary"],
       additionalProperties: false,
     },

@@ -45,5 +45,11 @@ export function admit(meta: VaultMeta | undefined, principal: string, jtis: read
 
 /** The allowed row of a call, written by the vault when its last step succeeds. */
 export function allowedRow(frame: CallFrame, detail: Record<string, unknown> | undefined): AuditEvent {
-  return { actor: frame.principal, event: "proxy.call", op: frame.op, decision: "allowed", detail: { ...detail, keys: frame.keys } };
+  return {
+    actor: frame.principal,
+    event: "proxy.call",
+    op: frame.op,
+    decision: "allowed",
+    detail: { ...detail, keys: frame.keys },
+  };
 }

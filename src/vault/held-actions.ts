@@ -1,4 +1,4 @@
-import { appendAudit, type AuditEvent } from "../audit/index.ts";
+import { type AuditEvent, appendAudit } from "../audit/index.ts";
 import { database } from "../db/index.ts";
 
 /**
@@ -10,8 +10,17 @@ import { database } from "../db/index.ts";
  */
 export async function expireTask(env: { DB: D1Database }, taskId: string, reason: string): Promise<number> {
   const now = Date.now();
-  const rows = await env.DB.prepare("UPDATE pending_actions SET status = 'expired', decided_at = ? WHERE task_id = ? AND status = 'pending' RETURNING id").bind(now, taskId).all<{ id: string }>();
-  const events: AuditEvent[] = rows.results.map((r) => ({ taskId, actor: "proxy", event: "approval.expired", detail: { actionId: r.id, reason } }));
+  const rows = await env.DB.prepare(
+    "UPDATE pending_actions SET status = 'expired', decided_at = ? WHERE task_id = ? AND status = 'pending' RETURNING id",
+  )
+    .bind(now, taskId)
+    .all<{ id: string }>();
+  const events: AuditEvent[] = rows.results.map((r) => ({
+    taskId,
+    actor: "proxy",
+    event: "approval.expired",
+    detail: { actionId: r.id, reason },
+  }));
   await appendAudit(database(env.DB), ...events);
   return rows.results.length;
 }

@@ -1,4 +1,4 @@
-import { auditRow, type AuditEvent } from "../audit/index.ts";
+import { type AuditEvent, auditRow } from "../audit/index.ts";
 
 /**
  * The task's audit journal: each proxy call's audit row, written in the
@@ -30,11 +30,25 @@ export class AuditJournal {
 
   append(event: AuditEvent, at = Date.now()): void {
     const { taskId: _t, ...r } = auditRow(event, at);
-    this.#sql.exec("INSERT INTO audit_journal (at, actor, event, op, decision, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)", r.at, r.actor, r.event, r.op, r.decision, r.reason, r.detail);
+    this.#sql.exec(
+      "INSERT INTO audit_journal (at, actor, event, op, decision, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      r.at,
+      r.actor,
+      r.event,
+      r.op,
+      r.decision,
+      r.reason,
+      r.detail,
+    );
   }
 
   pending(limit = SHIP_BATCH): Stored[] {
-    return this.#sql.exec<Stored & Record<string, SqlStorageValue>>("SELECT n, at, actor, event, op, decision, reason, detail FROM audit_journal ORDER BY n LIMIT ?", limit).toArray();
+    return this.#sql
+      .exec<Stored & Record<string, SqlStorageValue>>(
+        "SELECT n, at, actor, event, op, decision, reason, detail FROM audit_journal ORDER BY n LIMIT ?",
+        limit,
+      )
+      .toArray();
   }
 
   drop(through: number): void {
@@ -43,7 +57,9 @@ export class AuditJournal {
 
   /** Rows waiting to be shipped (0 for a vault never opened or wiped: it has no table). */
   size(): number {
-    const exists = this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_journal'").toArray().length > 0;
+    const exists =
+      this.#sql.exec("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'audit_journal'").toArray().length >
+      0;
     return exists ? Number(this.#sql.exec("SELECT COUNT(*) AS n FROM audit_journal").one().n) : 0;
   }
 }
@@ -61,7 +77,9 @@ export async function shipJournal(journal: AuditJournal, db: D1Database, taskId:
     const insert = db.prepare(
       "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail, vault_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
     );
-    await db.batch(rows.map((r) => insert.bind(r.at, taskId, r.actor, r.event, r.op, r.decision, r.reason, r.detail, r.n)));
+    await db.batch(
+      rows.map((r) => insert.bind(r.at, taskId, r.actor, r.event, r.op, r.decision, r.reason, r.detail, r.n)),
+    );
     journal.drop(rows.at(-1)!.n);
     shipped += rows.length;
   }

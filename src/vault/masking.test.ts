@@ -5,14 +5,20 @@ import { TokenTable } from "./table.ts";
 describe("masking a prompt for the model", () => {
   const table = () => {
     const t = new TokenTable();
-    t.known = [{ kind: "NAME", value: "Maria Alvarez" }, { kind: "EMAIL", value: "maria.alvarez@example.com" }];
+    t.known = [
+      { kind: "NAME", value: "Maria Alvarez" },
+      { kind: "EMAIL", value: "maria.alvarez@example.com" },
+    ];
     t.assign("NAME", "Maria Alvarez", "record");
     return t;
   };
 
   it("replaces every PII-looking span, real or not, and gives each spelling back", () => {
     const t = table();
-    const { texts, masked } = maskForModel(["Hi Maria Alvarez, MARIA.ALVAREZ@example.com or mario@example.com?", "again Maria Alvarez"], t);
+    const { texts, masked } = maskForModel(
+      ["Hi Maria Alvarez, MARIA.ALVAREZ@example.com or mario@example.com?", "again Maria Alvarez"],
+      t,
+    );
     expect(texts.join(" ")).not.toMatch(/maria|mario/i);
     expect(masked.map((m) => [m.literal, m.real, m.shown])).toEqual([
       ["Maria Alvarez", true, "[NAME_1]"],
@@ -21,7 +27,9 @@ describe("masking a prompt for the model", () => {
     ]);
     // The same spelling gets the same placeholder within the call.
     expect(texts[1]).toBe(`again ${masked[0]!.placeholder}`);
-    expect(unmask(texts[0]!, masked, (m) => m.literal)).toBe("Hi Maria Alvarez, MARIA.ALVAREZ@example.com or mario@example.com?");
+    expect(unmask(texts[0]!, masked, (m) => m.literal)).toBe(
+      "Hi Maria Alvarez, MARIA.ALVAREZ@example.com or mario@example.com?",
+    );
   });
 
   it("mints no token (a new token number would tell a right guess from a wrong one)", () => {

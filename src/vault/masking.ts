@@ -1,8 +1,8 @@
+import { auditableText } from "../audit/agent-text.ts";
+import { valueKey } from "../contracts/tokens.ts";
 import { randomHex } from "../crypto/encoding.ts";
 import { findPii } from "../scan/index.ts";
 import type { TokenTable } from "./table.ts";
-import { valueKey } from "../contracts/tokens.ts";
-import { auditableText } from "../audit/agent-text.ts";
 
 /**
  * The gateway's answer must not depend on whether an agent guessed a real
@@ -41,7 +41,12 @@ export function maskForModel(texts: readonly string[], table: TokenTable): Model
       if (!m) {
         const token = table.tokenOf(s.kind, s.value);
         const real = token !== undefined || known.has(valueKey(s.kind, s.value));
-        m = { placeholder: `[${s.kind}_X${nonce}${byLiteral.size + 1}]`, literal: s.value, shown: token ?? `[${s.kind}]`, real };
+        m = {
+          placeholder: `[${s.kind}_X${nonce}${byLiteral.size + 1}]`,
+          literal: s.value,
+          shown: token ?? `[${s.kind}]`,
+          real,
+        };
         byLiteral.set(`${s.kind}:${s.value}`, m);
       }
       res += text.slice(at, s.start) + m.placeholder;
@@ -86,14 +91,20 @@ export interface CompletionForPeople {
  * tool call's arguments as JSON), with each masked span shown as people see
  * it. Built in the vault so the row is journaled by the settling RPC itself.
  */
-export function completionForPeople(texts: readonly string[], p: CompletionForPeople): { completion: string | null; toolCalls: Array<{ name: string; arguments: string }> } {
+export function completionForPeople(
+  texts: readonly string[],
+  p: CompletionForPeople,
+): { completion: string | null; toolCalls: Array<{ name: string; arguments: string }> } {
   const back = (s: string) => (p.masked.length ? unmask(s, p.masked, (m) => m.shown) : s);
   return {
     completion: p.content ? auditableText(back(texts[0] ?? ""), 1000) : null,
-    toolCalls: p.toolNames.map((name, i) => ({ name, arguments: auditableText(JSON.stringify(mapStrings(JSON.parse(texts[i + 1]!), back)), 1000) })),
+    toolCalls: p.toolNames.map((name, i) => ({
+      name,
+      arguments: auditableText(JSON.stringify(mapStrings(JSON.parse(texts[i + 1]!), back)), 1000),
+    })),
   };
 }
 
 function randomTag(): string {
-  return randomHex(3).toUpperCase() + "N";
+  return `${randomHex(3).toUpperCase()}N`;
 }

@@ -35,7 +35,9 @@ describe("token provenance", () => {
       unknown: ["[NAME_9]"],
       withheld: ["[EMAIL_1]"],
     });
-    expect(hydrateOutbound("[SSN_1]", () => ({ kind: "SSN", value: "078-05-1120", source: "record" })).text).toBe("•••• 1120");
+    expect(hydrateOutbound("[SSN_1]", () => ({ kind: "SSN", value: "078-05-1120", source: "record" })).text).toBe(
+      "•••• 1120",
+    );
     expect(maskValue("4111-1111-1111-1234")).toBe("•••• 1234");
   });
 });

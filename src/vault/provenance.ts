@@ -1,5 +1,5 @@
-import type { PiiKind } from "../scan/index.ts";
 import { TOKEN_PATTERN } from "../contracts/tokens.ts";
+import type { PiiKind } from "../scan/index.ts";
 
 /**
  * Where a token's value came from. The hydration policy (docs/membrane.md,
@@ -58,7 +58,10 @@ export interface OutboundHydration {
  * record and customer tokens become their values, cards, IBANs and national
  * ids masked; a token whose value an agent or a model wrote stays a token.
  */
-export function hydrateOutbound(text: string, lookup: (token: string) => HydrationEntry | undefined): OutboundHydration {
+export function hydrateOutbound(
+  text: string,
+  lookup: (token: string) => HydrationEntry | undefined,
+): OutboundHydration {
   const unknown: string[] = [];
   const withheld: string[] = [];
   const out = text.replace(TOKEN_PATTERN, (token) => {

@@ -51,5 +51,11 @@ export function migrate(sql: SqlStorage): void {
 
 /** Tables this vault holds (0 after a wipe). */
 export function tableCount(sql: SqlStorage): number {
-  return Number(sql.exec("SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'").one().n);
+  return Number(
+    sql
+      .exec(
+        "SELECT COUNT(*) AS n FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%'",
+      )
+      .one().n,
+  );
 }

@@ -4,8 +4,13 @@ import { TokenTable } from "./table.ts";
 describe("TokenTable", () => {
   it("gives the same value the same token in any spelling, and counts per kind", () => {
     const t = new TokenTable();
-    t.known = [{ kind: "NAME", value: "Maria Alvarez" }, { kind: "PHONE", value: "+1 415 555 0132" }];
-    expect(t.tokenize("MARIA ALVAREZ called from (415) 555-0132 and +1 415 555 0132")).toBe("[NAME_1] called from [PHONE_1] and [PHONE_1]");
+    t.known = [
+      { kind: "NAME", value: "Maria Alvarez" },
+      { kind: "PHONE", value: "+1 415 555 0132" },
+    ];
+    expect(t.tokenize("MARIA ALVAREZ called from (415) 555-0132 and +1 415 555 0132")).toBe(
+      "[NAME_1] called from [PHONE_1] and [PHONE_1]",
+    );
     expect(t.assign("EMAIL", "Maria.Alvarez@Example.com")).toBe("[EMAIL_1]");
     expect(t.assign("EMAIL", "maria.alvarez@example.com")).toBe("[EMAIL_1]");
     expect(t.assign("EMAIL", "kwame.mensah@example.org")).toBe("[EMAIL_2]");
@@ -14,7 +19,11 @@ describe("TokenTable", () => {
   it("hydrates only its own tokens and reports foreign ones", () => {
     const t = new TokenTable();
     t.assign("NAME", "Maria Alvarez", "record");
-    expect(t.hydrate("Hi [NAME_1], see [NAME_2]")).toEqual({ text: "Hi Maria Alvarez, see [NAME_2]", unknown: ["[NAME_2]"], withheld: [] });
+    expect(t.hydrate("Hi [NAME_1], see [NAME_2]")).toEqual({
+      text: "Hi Maria Alvarez, see [NAME_2]",
+      unknown: ["[NAME_2]"],
+      withheld: [],
+    });
   });
 
   it("rebuilds counters from storage so new values never reuse a token", () => {

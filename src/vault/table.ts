@@ -1,6 +1,12 @@
-import { findPii, tokenizeText, type KnownValue, type PiiKind } from "../scan/index.ts";
-import { hydrateOutbound, mergeProvenance, provenanceOf, type OutboundHydration, type Provenance } from "./provenance.ts";
 import { formatToken, parseToken, valueKey } from "../contracts/tokens.ts";
+import { findPii, type KnownValue, type PiiKind, tokenizeText } from "../scan/index.ts";
+import {
+  hydrateOutbound,
+  mergeProvenance,
+  type OutboundHydration,
+  type Provenance,
+  provenanceOf,
+} from "./provenance.ts";
 
 export interface TokenEntry {
   kind: PiiKind;
@@ -62,7 +68,9 @@ export class TokenTable {
    */
   tokenize(text: string, source: Provenance = "agent"): string {
     const known = new Set(this.known.map((k) => valueKey(k.kind, k.value)));
-    return tokenizeText(text, this.known, (kind, value) => this.assign(kind, value, known.has(valueKey(kind, value)) ? "record" : source));
+    return tokenizeText(text, this.known, (kind, value) =>
+      this.assign(kind, value, known.has(valueKey(kind, value)) ? "record" : source),
+    );
   }
 
   /** The token a value already has, without minting one (minting is observable). */

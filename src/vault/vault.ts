@@ -1,20 +1,19 @@
 import { DurableObject } from "cloudflare:workers";
 import { auditableText } from "../audit/agent-text.ts";
-import { appendAudit, type AuditEvent } from "../audit/index.ts";
-import { expireTask } from "./held-actions.ts";
-import { database } from "../db/index.ts";
-import type { ErrorCode } from "../errors/index.ts";
+import { type AuditEvent, appendAudit } from "../audit/index.ts";
+import { isPowerOfTen } from "../audit/throttle.ts";
 import type { Capability } from "../contracts/capabilities.ts";
+import { database } from "../db/index.ts";
 import type { Scope } from "../keys/claims.ts";
 import type { KnownValue, PiiKind } from "../scan/index.ts";
-import { isPowerOfTen } from "../audit/throttle.ts";
 import { ADMISSION_MESSAGES, admit, allowedRow, type CallFrame, type Gate, type Refusal } from "./admission.ts";
+import { expireTask } from "./held-actions.ts";
 import { AuditJournal, shipJournal } from "./journal.ts";
-import { TaskLedger, type CountResult } from "./ledger.ts";
-import { hasSchema, migrate, tableCount } from "./schema.ts";
-import { completionForPeople, maskForModel, type CompletionForPeople, type ModelMask } from "./masking.ts";
+import { type CountResult, TaskLedger } from "./ledger.ts";
+import { type CompletionForPeople, completionForPeople, type ModelMask, maskForModel } from "./masking.ts";
 import type { OutboundHydration, Provenance } from "./provenance.ts";
-import { TokenTable, type TokenEntry } from "./table.ts";
+import { hasSchema, migrate, tableCount } from "./schema.ts";
+import { type TokenEntry, TokenTable } from "./table.ts";
 import { Transcript } from "./transcript.ts";
 
 /**
@@ -49,10 +48,28 @@ export interface TranscriptEntry {
 }
 
 /** Vault methods a proxy call may run through step(): admitted first, audited after. */
-const STEPS = new Set(["tokenizeRecord", "tokenizeRecords", "tokenize", "hydrate", "resolve", "appendTranscript", "transcript", "reply", "llmMask", "llmPrepare", "llmSettle", "escalations", "meta", "completeEffect", "releaseEffect"] as const);
+const STEPS = new Set([
+  "tokenizeRecord",
+  "tokenizeRecords",
+  "tokenize",
+  "hydrate",
+  "resolve",
+  "appendTranscript",
+  "transcript",
+  "reply",
+  "llmMask",
+  "llmPrepare",
+  "llmSettle",
+  "escalations",
+  "meta",
+  "completeEffect",
+  "releaseEffect",
+] as const);
 export type StepMethod = typeof STEPS extends Set<infer M> ? M : never;
 /** `effectDone`: the call's effect claim was completed in this step; `replay`: its effect had happened, this is its result. */
-export type StepResult<T> = { ok: true; result: T; audited: boolean; effectDone?: boolean; replay?: Record<string, unknown> } | Refusal;
+export type StepResult<T> =
+  | { ok: true; result: T; audited: boolean; effectDone?: boolean; replay?: Record<string, unknown> }
+  | Refusal;
 
 /** How long a journal row may wait in the vault before the alarm ships it to D1 (SILOOS_AUDIT_SHIP_MS). */
 const SHIP_AFTER_MS = 1000;
@@ -123,7 +140,13 @@ export class Vault extends DurableObject<VaultEnv> {
    * whose keys are not admitted runs nothing here. `ship`: the journal goes
    * to D1 first (an effect whose row is written to D1 with it comes next).
    */
-  async step(frame: CallFrame, method: StepMethod | null, args: unknown[], detail?: Record<string, unknown>, ship = false): Promise<StepResult<unknown>> {
+  async step(
+    frame: CallFrame,
+    method: StepMethod | null,
+    args: unknown[],
+    detail?: Record<string, unknown>,
+    ship = false,
+  ): Promise<StepResult<unknown>> {
     const { meta, table } = await this.#state();
     // The task's own rate limits (src/vault/ledger.ts), counted before anything else, refused keys included.
     const counted = meta && frame.count ? limitRefusal(this.#ledger.count(frame.count)) : null;
@@ -132,11 +155,16 @@ export class Vault extends DurableObject<VaultEnv> {
     if (!gate.ok) return gate;
     // The vault growth limit (src/proxy/ledger/rates.ts), checked where the size is known.
     if (frame.maxVaultTokens !== undefined && table.byToken.size >= frame.maxVaultTokens) {
-      return limitRefusal(this.#ledger.refuse({ kind: "vault_tokens", limit: frame.maxVaultTokens, what: "vault tokens per task" }))!;
+      return limitRefusal(
+        this.#ledger.refuse({ kind: "vault_tokens", limit: frame.maxVaultTokens, what: "vault tokens per task" }),
+      )!;
     }
     // Before an effect that writes its own row to D1: the rows before it get there first, in order.
     if (ship) {
-      const shipped = await this.shipAudit().then(() => true, () => false);
+      const shipped = await this.shipAudit().then(
+        () => true,
+        () => false,
+      );
       if (!shipped) return { ok: false, code: "audit_unavailable" };
     }
     if (method !== null && !STEPS.has(method)) throw new Error(`vault: ${String(method)} is not a step`);
@@ -191,7 +219,10 @@ export class Vault extends DurableObject<VaultEnv> {
    * not admit is filed as refused with the admission's code (the code the
    * caller gets). A closed vault journals nothing: the caller writes to D1.
    */
-  async record(frame: CallFrame | null, event: AuditEvent): Promise<{ recorded: boolean; gate: Gate | Refusal | null }> {
+  async record(
+    frame: CallFrame | null,
+    event: AuditEvent,
+  ): Promise<{ recorded: boolean; gate: Gate | Refusal | null }> {
     const { meta } = await this.#state();
     if (!meta) return { recorded: false, gate: frame ? { ok: false, code: "task_closed" } : null };
     // A call refused before its first vault RPC still counts against the task's limits.
@@ -201,7 +232,10 @@ export class Vault extends DurableObject<VaultEnv> {
     if (limited && !limited.audited) return { recorded: true, gate };
     // Admission comes first, as if checked before anything else: its code and message replace the call's own.
     const message = gate && !gate.ok ? ((gate as Refusal).message ?? ADMISSION_MESSAGES[gate.code]) : undefined;
-    const row = gate && !gate.ok ? { ...event, decision: "refused" as const, reason: gate.code, detail: { ...event.detail, message } } : event;
+    const row =
+      gate && !gate.ok
+        ? { ...event, decision: "refused" as const, reason: gate.code, detail: { ...event.detail, message } }
+        : event;
     await this.#journalRow(row);
     return { recorded: true, gate };
   }
@@ -211,7 +245,9 @@ export class Vault extends DurableObject<VaultEnv> {
     const meta = (await this.#state()).meta;
     if (!meta) return 0;
     // One shipment at a time: a second caller waits for the first, then ships what is left.
-    const run = (this.#shipping ?? Promise.resolve(0)).catch(() => 0).then(() => shipJournal(this.#journal, this.env.DB, meta.taskId));
+    const run = (this.#shipping ?? Promise.resolve(0))
+      .catch(() => 0)
+      .then(() => shipJournal(this.#journal, this.env.DB, meta.taskId));
     this.#shipping = run;
     return run;
   }
@@ -296,11 +332,22 @@ export class Vault extends DurableObject<VaultEnv> {
    * issue, tokenize the reply (a raw value it guessed never leaves as such),
    * append it to the transcript once per idempotency key.
    */
-  async reply(entry: { text: string; by: string; key: string; source: Provenance }): Promise<{ ok: false } | { ok: true; tokenized: string; replayed: boolean }> {
+  async reply(entry: {
+    text: string;
+    by: string;
+    key: string;
+    source: Provenance;
+  }): Promise<{ ok: false } | { ok: true; tokenized: string; replayed: boolean }> {
     const { unknown } = await this.hydrate(entry.text);
     if (unknown.length > 0) return { ok: false };
     const tokenized = await this.tokenize(entry.text, entry.source);
-    const { replayed } = await this.appendTranscript({ role: "agent", by: entry.by, text: tokenized, wrote: entry.text, key: entry.key });
+    const { replayed } = await this.appendTranscript({
+      role: "agent",
+      by: entry.by,
+      text: tokenized,
+      wrote: entry.text,
+      key: entry.key,
+    });
     return { ok: true, tokenized, replayed };
   }
 
@@ -332,7 +379,10 @@ export class Vault extends DurableObject<VaultEnv> {
   async llmPrepare(
     texts: string[],
     r: { budget: number; promptTokens: number; maxTokens: number },
-  ): Promise<{ ok: true; mask: ModelMask; reservation: { id: string; maxTokens: number } } | { ok: false; code: "budget_exhausted" | "pii_in_prompt"; kinds: string[] }> {
+  ): Promise<
+    | { ok: true; mask: ModelMask; reservation: { id: string; maxTokens: number } }
+    | { ok: false; code: "budget_exhausted" | "pii_in_prompt"; kinds: string[] }
+  > {
     const { table, meta } = await this.#openState();
     if (this.#ledger.tokensSpent() >= r.budget) return { ok: false, code: "budget_exhausted", kinds: [] };
     const mask = maskForModel(texts, table);
@@ -348,7 +398,12 @@ export class Vault extends DurableObject<VaultEnv> {
    * the audit row's view of the completion (stepDetail), so the call's row
    * is journaled in this same RPC.
    */
-  async llmSettle(reservationId: string, tokens: number, texts: string[], people?: CompletionForPeople): Promise<{ used: number; texts: string[]; audit?: ReturnType<typeof completionForPeople> }> {
+  async llmSettle(
+    reservationId: string,
+    tokens: number,
+    texts: string[],
+    people?: CompletionForPeople,
+  ): Promise<{ used: number; texts: string[]; audit?: ReturnType<typeof completionForPeople> }> {
     const { table } = await this.#openState();
     const used = this.#ledger.settleTokens(reservationId, tokens);
     const out = texts.map((t) => table.tokenize(t, "agent"));
@@ -458,7 +513,8 @@ export class Vault extends DurableObject<VaultEnv> {
     const pending = Object.entries(table.drain());
     // put() takes at most 128 keys a call; the output gate holds the caller's
     // answer until all of these writes are durable.
-    for (let i = 0; i < pending.length; i += 128) await this.ctx.storage.put(Object.fromEntries(pending.slice(i, i + 128)));
+    for (let i = 0; i < pending.length; i += 128)
+      await this.ctx.storage.put(Object.fromEntries(pending.slice(i, i + 128)));
   }
 
   /** Writes need an open task: a closed vault must never be refilled. */
@@ -503,5 +559,7 @@ function stepDetail(method: StepMethod | null, result: unknown): Record<string, 
 }
 
 function watchLine(index: number, e: Omit<TranscriptEntry, "at">, table: TokenTable): Uint8Array {
-  return new TextEncoder().encode(`${JSON.stringify({ index, role: e.role, by: e.by, text: table.hydrate(e.text).text })}\n`);
+  return new TextEncoder().encode(
+    `${JSON.stringify({ index, role: e.role, by: e.by, text: table.hydrate(e.text).text })}\n`,
+  );
 }

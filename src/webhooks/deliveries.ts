@@ -10,12 +10,22 @@ import { SiloError } from "../errors/index.ts";
 export type DeliveryClaim = typeof webhookDeliveries.$inferInsert;
 
 /** The task id of an earlier delivery with this id, or of the same signed request under another id. */
-export async function findDelivery(db: Db, source: string, deliveryId: string, signatureDigest: string): Promise<string | null> {
+export async function findDelivery(
+  db: Db,
+  source: string,
+  deliveryId: string,
+  signatureDigest: string,
+): Promise<string | null> {
   const row = await storeCall(() =>
     db
       .select({ taskId: webhookDeliveries.taskId })
       .from(webhookDeliveries)
-      .where(and(eq(webhookDeliveries.source, source), or(eq(webhookDeliveries.deliveryId, deliveryId), eq(webhookDeliveries.signatureDigest, signatureDigest))))
+      .where(
+        and(
+          eq(webhookDeliveries.source, source),
+          or(eq(webhookDeliveries.deliveryId, deliveryId), eq(webhookDeliveries.signatureDigest, signatureDigest)),
+        ),
+      )
       .get(),
   );
   return row?.taskId ?? null;
@@ -23,7 +33,9 @@ export async function findDelivery(db: Db, source: string, deliveryId: string, s
 
 /** True when this call won the claim; false when another copy holds it. */
 export async function claimDelivery(db: Db, claim: DeliveryClaim): Promise<boolean> {
-  const rows = await storeCall(() => db.insert(webhookDeliveries).values(claim).onConflictDoNothing().returning({ taskId: webhookDeliveries.taskId }));
+  const rows = await storeCall(() =>
+    db.insert(webhookDeliveries).values(claim).onConflictDoNothing().returning({ taskId: webhookDeliveries.taskId }),
+  );
   return rows.length === 1;
 }
 

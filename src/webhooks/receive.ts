@@ -3,8 +3,8 @@ import type { Db } from "../db/index.ts";
 import { SiloError } from "../errors/index.ts";
 import { claimDelivery, findDelivery, releaseDelivery } from "./deliveries.ts";
 import { verifySignature } from "./signature.ts";
-import type { TaskDraft } from "./sources/source.ts";
 import { WEBHOOK_SOURCES } from "./sources/index.ts";
+import type { TaskDraft } from "./sources/source.ts";
 
 export const DELIVERY_HEADER = "x-siloos-delivery";
 
@@ -35,14 +35,19 @@ export interface WebhookPorts<Started> {
   taskStatus(taskId: string): Promise<string | undefined>;
 }
 
-export type WebhookResult<Started> = { status: 201; body: Started } | { status: 200; body: { taskId: string; duplicate: true; status: string } };
+export type WebhookResult<Started> =
+  | { status: 201; body: Started }
+  | { status: 200; body: { taskId: string; duplicate: true; status: string } };
 
 /**
  * One webhook delivery: authenticate (signature over the raw bytes), then
  * parse and validate, then claim the delivery id so that however many copies
  * arrive, one task starts. Nothing is written before the signature holds.
  */
-export async function receiveWebhook<Started>(ports: WebhookPorts<Started>, req: WebhookRequest): Promise<WebhookResult<Started>> {
+export async function receiveWebhook<Started>(
+  ports: WebhookPorts<Started>,
+  req: WebhookRequest,
+): Promise<WebhookResult<Started>> {
   const source = WEBHOOK_SOURCES.get(req.source);
   const secrets = ports.secrets.get(req.source);
   if (!source || !secrets) throw new SiloError("unknown_source", "no webhook source by this name is configured");
@@ -55,7 +60,15 @@ export async function receiveWebhook<Started>(ports: WebhookPorts<Started>, req:
   if (earlier) return duplicateOf(ports, earlier);
   const customerId = await resolveRequester(ports, draft.requesterEmail);
   const taskId = ports.newTaskId();
-  if (!(await claimDelivery(db, { taskId, source: source.name, deliveryId, signatureDigest: digest, receivedAt: Date.now() }))) {
+  if (
+    !(await claimDelivery(db, {
+      taskId,
+      source: source.name,
+      deliveryId,
+      signatureDigest: digest,
+      receivedAt: Date.now(),
+    }))
+  ) {
     const winner = await findDelivery(db, source.name, deliveryId, digest);
     if (!winner) throw new SiloError("conflict", "a copy of this delivery is being processed; retry shortly");
     return duplicateOf(ports, winner);
@@ -81,19 +94,23 @@ async function duplicateOf<Started>(ports: WebhookPorts<Started>, taskId: string
 async function resolveRequester(ports: WebhookPorts<unknown>, email: string): Promise<string> {
   const res = await ports.customerIdByEmail(email);
   if (res.ok) return res.result.customerId;
-  if (res.error === "unknown_record") throw new SiloError("unknown_requester", "no customer has the requester's email; nothing was created");
+  if (res.error === "unknown_record")
+    throw new SiloError("unknown_requester", "no customer has the requester's email; nothing was created");
   throw new SiloError(res.error, res.message);
 }
 
 function parseDeliveryId(header: string | undefined): string {
   const id = header?.trim();
-  if (!id) throw new SiloError("validation_failed", "the X-SiloOS-Delivery header (the sender's delivery id) is required");
-  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(id)) throw new SiloError("validation_failed", "X-SiloOS-Delivery must be 1-128 letters, digits, '.', '_', ':' or '-'");
+  if (!id)
+    throw new SiloError("validation_failed", "the X-SiloOS-Delivery header (the sender's delivery id) is required");
+  if (!/^[A-Za-z0-9._:-]{1,128}$/.test(id))
+    throw new SiloError("validation_failed", "X-SiloOS-Delivery must be 1-128 letters, digits, '.', '_', ':' or '-'");
   return id;
 }
 
 function parseJson(contentType: string | undefined, body: Uint8Array): unknown {
-  if (!/^application\/json\b/i.test(contentType ?? "")) throw new SiloError("unsupported_media_type", "send Content-Type: application/json");
+  if (!/^application\/json\b/i.test(contentType ?? ""))
+    throw new SiloError("unsupported_media_type", "send Content-Type: application/json");
   try {
     return JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(body));
   } catch {

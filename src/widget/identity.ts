@@ -10,14 +10,23 @@ import { hmacSign, hmacVerify, purposeKey } from "../crypto/hmac.ts";
  *
  *   v1.<customerId>.<expiry unix seconds>.<HMAC-SHA256(key, "v1.<customerId>.<expiry>")>
  */
-export async function mintIdentity(siteSecret: string, customerId: string, ttlSeconds = 3600, now = Date.now()): Promise<string> {
+export async function mintIdentity(
+  siteSecret: string,
+  customerId: string,
+  ttlSeconds = 3600,
+  now = Date.now(),
+): Promise<string> {
   const body = `v1.${customerId}.${Math.floor(now / 1000) + ttlSeconds}`;
   return `${body}.${toBase64url(await hmacSign(await purposeKey(siteSecret, "widget-identity"), body))}`;
 }
 
 const IDENTITY_TOKEN = new RegExp(String.raw`^(v1\.(${recordIdSource("cus")})\.(\d{9,12}))\.([A-Za-z0-9_-]{20,100})$`);
 
-export async function verifyIdentity(siteSecret: string, token: string, now = Date.now()): Promise<{ customerId: string } | null> {
+export async function verifyIdentity(
+  siteSecret: string,
+  token: string,
+  now = Date.now(),
+): Promise<{ customerId: string } | null> {
   const m = IDENTITY_TOKEN.exec(token);
   if (!m) return null;
   const [, body, customerId, exp, sig] = m;

@@ -28,7 +28,16 @@ export async function openWithinQuota(db: D1Database, s: NewWidgetSession): Prom
        WHERE (SELECT count(*) FROM widget_sessions WHERE site = ?2 AND customer_id = ?3 AND created_at > ?4 - ?6) < ?7
          AND (SELECT count(*) FROM widget_sessions WHERE identity_digest = ?5 AND created_at > ?4 - ?6) < ?8`,
     )
-    .bind(s.id, s.site, s.customerId, s.now, s.identityDigest, HOUR_MS, SESSIONS_PER_CUSTOMER_PER_HOUR, SESSIONS_PER_IDENTITY_PER_HOUR)
+    .bind(
+      s.id,
+      s.site,
+      s.customerId,
+      s.now,
+      s.identityDigest,
+      HOUR_MS,
+      SESSIONS_PER_CUSTOMER_PER_HOUR,
+      SESSIONS_PER_IDENTITY_PER_HOUR,
+    )
     .run();
   return res.meta.changes === 1;
 }

@@ -19,7 +19,11 @@ export async function signSession(secret: string, s: WidgetSession): Promise<str
   return `${body}.${toBase64url(await hmacSign(await purposeKey(secret, "widget-session"), body))}`;
 }
 
-export async function readSession(secret: string, token: string | undefined, now = Date.now()): Promise<WidgetSession | null> {
+export async function readSession(
+  secret: string,
+  token: string | undefined,
+  now = Date.now(),
+): Promise<WidgetSession | null> {
   const [body, sig] = token?.split(".") ?? [];
   if (!body || !sig || body.length > 2000) return null;
   try {

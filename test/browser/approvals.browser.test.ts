@@ -18,7 +18,12 @@ afterAll(async () => browser?.close());
 
 describe("the approvals view in a real browser", () => {
   it("a supervisor sees the held 700 refund with its tokenized call and approves it; support does not see it", async () => {
-    const task = await t.createTask({ agent: "approval-agent", subject: { customerId: "cus_1001" }, message: "Hi, Maria Alvarez here (maria.alvarez@example.com). My desk arrived cracked: please refund the 700 USD for ord_5001." });
+    const task = await t.createTask({
+      agent: "approval-agent",
+      subject: { customerId: "cus_1001" },
+      message:
+        "Hi, Maria Alvarez here (maria.alvarez@example.com). My desk arrived cracked: please refund the 700 USD for ord_5001.",
+    });
     expect(task.reply).toContain("needs a supervisor's approval");
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
@@ -55,10 +60,15 @@ describe("the approvals view in a real browser", () => {
     await screenshot(page, "approvals-2-approved");
     await page.close();
 
-    const refunds = await (await t.sys.db()).prepare("SELECT amount_cents, actor FROM refunds WHERE task_id = ?").bind(task.taskId).all();
+    const refunds = await (await t.sys.db())
+      .prepare("SELECT amount_cents, actor FROM refunds WHERE task_id = ?")
+      .bind(task.taskId)
+      .all();
     expect(refunds.results).toEqual([{ amount_cents: 70000, actor: "agent:approval-agent" }]);
     const told = await t.api(`/v1/tasks/${task.taskId}`);
     expect(told.body.replies.at(-1)).toContain("your refund of 700.00 USD for order ord_5001 has been approved");
-    expect((await t.audit(task.taskId)).filter((e) => e.event === "approval.approved").map((e) => e.actor)).toEqual(["human:op_carol"]);
+    expect((await t.audit(task.taskId)).filter((e) => e.event === "approval.approved").map((e) => e.actor)).toEqual([
+      "human:op_carol",
+    ]);
   });
 });

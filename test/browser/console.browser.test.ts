@@ -14,7 +14,11 @@ afterAll(async () => browser?.close());
 describe("the operator console in a real browser", () => {
   it("sign in, take a queued task, refund within the limit, see the over-limit refusal, complete", async () => {
     await setAgentStatus(t, "refund-agent", "offline");
-    const task = await t.createTask({ intent: "refund", subject: { customerId: "cus_1002" }, message: "Hi, Kwame Mensah here. My espresso machine leaks: please refund ord_5003." });
+    const task = await t.createTask({
+      intent: "refund",
+      subject: { customerId: "cus_1002" },
+      message: "Hi, Kwame Mensah here. My espresso machine leaks: please refund ord_5003.",
+    });
     await setAgentStatus(t, "refund-agent", "online");
     expect(task.status).toBe("queued_human");
 
@@ -59,7 +63,10 @@ describe("the operator console in a real browser", () => {
     await screenshot(page, "console-4-completed");
     await page.close();
 
-    const refunds = await (await t.sys.db()).prepare("SELECT amount_cents, actor FROM refunds WHERE task_id = ?").bind(task.taskId).all();
+    const refunds = await (await t.sys.db())
+      .prepare("SELECT amount_cents, actor FROM refunds WHERE task_id = ?")
+      .bind(task.taskId)
+      .all();
     expect(refunds.results).toEqual([{ amount_cents: 12000, actor: "human:op_alice" }]);
   });
 

@@ -37,13 +37,20 @@ async function watchViolations(page: Page): Promise<string[]> {
   const seen: string[] = [];
   await page.exposeFunction("__violation", (v: string) => seen.push(v));
   // Strings run in the page (this file is typed for Node, without the DOM).
-  await page.addInitScript('document.addEventListener("securitypolicyviolation", (e) => window.__violation(`${e.violatedDirective} ${e.blockedURI}`))');
+  await page.addInitScript(
+    'document.addEventListener("securitypolicyviolation", (e) => window.__violation(`${e.violatedDirective} ${e.blockedURI}`))',
+  );
   return seen;
 }
 
 describe("the edge in a real browser", () => {
   attack(
-    { surface: "edge", class: "console", tries: "inject an inline script into the signed-in console page", evidence: "it does not run, the browser reports a CSP violation; the console itself runs with none" },
+    {
+      surface: "edge",
+      class: "console",
+      tries: "inject an inline script into the signed-in console page",
+      evidence: "it does not run, the browser reports a CSP violation; the console itself runs with none",
+    },
     async () => {
       const page = await browser.newPage();
       const violations = await watchViolations(page);
@@ -78,7 +85,13 @@ describe("the edge in a real browser", () => {
   });
 
   attack(
-    { surface: "edge", class: "headers", tries: "frame the console and the API reference from another origin", evidence: "both frames blocked by the browser (frame-ancestors 'none' / X-Frame-Options DENY): no console, no docs inside" },
+    {
+      surface: "edge",
+      class: "headers",
+      tries: "frame the console and the API reference from another origin",
+      evidence:
+        "both frames blocked by the browser (frame-ancestors 'none' / X-Frame-Options DENY): no console, no docs inside",
+    },
     async () => {
       const page = await browser.newPage({ viewport: { width: 900, height: 900 } });
       await page.goto(framerUrl);
@@ -97,7 +110,12 @@ describe("the edge in a real browser", () => {
   );
 
   attack(
-    { surface: "edge", class: "console", tries: "guess an operator's password in the console until locked, then type the right one", evidence: "the page shows the lockout; the right password is refused while locked" },
+    {
+      surface: "edge",
+      class: "console",
+      tries: "guess an operator's password in the console until locked, then type the right one",
+      evidence: "the page shows the lockout; the right password is refused while locked",
+    },
     async () => {
       const page = await browser.newPage();
       await page.goto(new URL("/console/", t.sys.url).href);

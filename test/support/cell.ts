@@ -15,13 +15,20 @@ export function cell(t: Harness) {
     call,
     /** A fresh task held by the puppet agent; its run stashes the router's keys. */
     async task(customerId: string, message = "hello", caseId?: string): Promise<string> {
-      return (await t.createTask({ agent: "puppet-agent", subject: { customerId, ...(caseId ? { caseId } : {}) }, message })).taskId as string;
+      return (
+        await t.createTask({ agent: "puppet-agent", subject: { customerId, ...(caseId ? { caseId } : {}) }, message })
+      ).taskId as string;
     },
     reply: (text: string) => call("reply.send", { text }, true),
-    email: (template: string, to: string, variables: Record<string, string>) => call("email.send", { template, to, variables }, true),
-    refund: (orderId: string, amount: number, reason = "customer request") => call("refund.issue", { orderId, amount, currency: "USD", reason }, true),
+    email: (template: string, to: string, variables: Record<string, string>) =>
+      call("email.send", { template, to, variables }, true),
+    refund: (orderId: string, amount: number, reason = "customer request") =>
+      call("refund.issue", { orderId, amount, currency: "USD", reason }, true),
     async outbox(taskId: string): Promise<Array<Record<string, string>>> {
-      const { results } = await (await t.sys.db()).prepare("SELECT to_address, subject, body FROM outbox WHERE task_id = ?").bind(taskId).all<Record<string, string>>();
+      const { results } = await (await t.sys.db())
+        .prepare("SELECT to_address, subject, body FROM outbox WHERE task_id = ?")
+        .bind(taskId)
+        .all<Record<string, string>>();
       return results;
     },
     /** The replies as the customer's channel gets them (hydrated by the proxy). */

@@ -28,6 +28,10 @@ export async function operator(t: Harness, username: string, password = `${usern
 }
 
 export async function setAgentStatus(t: Harness, agent: string, status: "online" | "offline") {
-  const res = await t.api(`/v1/agents/${agent}/status`, { method: "PUT", body: { status }, key: t.secrets.SILOOS_ADMIN_KEY });
+  const res = await t.api(`/v1/agents/${agent}/status`, {
+    method: "PUT",
+    body: { status },
+    key: t.secrets.SILOOS_ADMIN_KEY,
+  });
   if (res.status !== 200) throw new Error(`status change failed: ${res.status} ${JSON.stringify(res.body)}`);
 }

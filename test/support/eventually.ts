@@ -3,7 +3,11 @@
  * run's alarm, a queue consumer). Not a timing assertion: `ms` is only how
  * long to wait before calling the state never reached.
  */
-export async function eventually<T>(fn: () => Promise<T | undefined | null | false>, ms = 60_000, what = "condition"): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined | null | false>,
+  ms = 60_000,
+  what = "condition",
+): Promise<T> {
   const until = Date.now() + ms;
   for (;;) {
     const v = await fn();

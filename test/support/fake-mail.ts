@@ -24,13 +24,21 @@ export interface FakeMail {
 }
 
 export async function startFakeMail(): Promise<FakeMail> {
-  const fake = { apiKey: "re_test_fake_mail_key", requests: [], delivered: [], failNext: 0, failStatus: 503, dropAfterAccept: 0 } as unknown as FakeMail;
+  const fake = {
+    apiKey: "re_test_fake_mail_key",
+    requests: [],
+    delivered: [],
+    failNext: 0,
+    failStatus: 503,
+    dropAfterAccept: 0,
+  } as unknown as FakeMail;
   const byKey = new Map<string, string>();
   const server = createServer(async (req, res) => {
     let raw = "";
     for await (const chunk of req) raw += chunk;
     if (req.method !== "POST" || req.url !== "/emails") return void res.writeHead(404).end();
-    if (req.headers.authorization !== `Bearer ${fake.apiKey}`) return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing API key" });
+    if (req.headers.authorization !== `Bearer ${fake.apiKey}`)
+      return json(res, 401, { statusCode: 401, name: "missing_api_key", message: "Missing API key" });
     let body: { from?: string; to?: string[]; subject?: string; text?: string };
     try {
       body = JSON.parse(raw);
@@ -42,9 +50,14 @@ export async function startFakeMail(): Promise<FakeMail> {
     if (fake.failNext > 0) {
       fake.failNext--;
       // Real providers quote the recipient in errors: the proxy must not keep this text.
-      return json(res, fake.failStatus, { statusCode: fake.failStatus, name: "application_error", message: `could not send to ${body.to?.[0]}` });
+      return json(res, fake.failStatus, {
+        statusCode: fake.failStatus,
+        name: "application_error",
+        message: `could not send to ${body.to?.[0]}`,
+      });
     }
-    if (!body.from || !body.to?.length || !body.subject || !key) return json(res, 422, { statusCode: 422, name: "validation_error", message: "missing field" });
+    if (!body.from || !body.to?.length || !body.subject || !key)
+      return json(res, 422, { statusCode: 422, name: "validation_error", message: "missing field" });
     let id = byKey.get(key);
     if (!id) {
       id = `fake_${fake.delivered.length + 1}`;

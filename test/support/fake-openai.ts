@@ -1,4 +1,3 @@
-import { afterAll, beforeAll } from "vitest";
 /**
  * A fake OpenAI-compatible chat-completions server over real HTTP. It speaks
  * the wire format (messages, tools, tool_calls with JSON-string arguments,
@@ -7,9 +6,10 @@ import { afterAll, beforeAll } from "vitest";
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { readConversation } from "../../src/proxy/llm/offline-reading.ts";
-import { nextStep } from "../../src/proxy/llm/offline.ts";
+import { afterAll, beforeAll } from "vitest";
 import type { ChatRequest } from "../../src/contracts/llm.ts";
+import { nextStep } from "../../src/proxy/llm/offline.ts";
+import { readConversation } from "../../src/proxy/llm/offline-reading.ts";
 
 export interface FakeOpenAi {
   url: string;
@@ -31,15 +31,40 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       return;
     }
     const scripted = fake.script.shift();
-    const call = scripted ? { name: scripted.name, arguments: typeof scripted.arguments === "function" ? scripted.arguments(body) : scripted.arguments } : nextStep(readConversation(fromWire(body)));
+    const call = scripted
+      ? {
+          name: scripted.name,
+          arguments: typeof scripted.arguments === "function" ? scripted.arguments(body) : scripted.arguments,
+        }
+      : nextStep(readConversation(fromWire(body)));
     res.writeHead(200, { "content-type": "application/json" });
     res.end(
       JSON.stringify({
         id: `chatcmpl-${fake.requests.length}`,
         object: "chat.completion",
         model: body.model,
-        choices: [{ index: 0, finish_reason: "tool_calls", message: { role: "assistant", content: null, tool_calls: [{ id: `call_${fake.requests.length}`, type: "function", function: { name: call.name, arguments: JSON.stringify(call.arguments) } }] } }],
-        usage: { prompt_tokens: Math.ceil(raw.length / 4), completion_tokens: 20, total_tokens: Math.ceil(raw.length / 4) + 20 },
+        choices: [
+          {
+            index: 0,
+            finish_reason: "tool_calls",
+            message: {
+              role: "assistant",
+              content: null,
+              tool_calls: [
+                {
+                  id: `call_${fake.requests.length}`,
+                  type: "function",
+                  function: { name: call.name, arguments: JSON.stringify(call.arguments) },
+                },
+              ],
+            },
+          },
+        ],
+        usage: {
+          prompt_tokens: Math.ceil(raw.length / 4),
+          completion_tokens: 20,
+          total_tokens: Math.ceil(raw.length / 4) + 20,
+        },
       }),
     );
   });
@@ -54,10 +79,22 @@ function fromWire(body: any): ChatRequest {
   return {
     model: body.model,
     maxTokens: body.max_tokens ?? 1024,
-    tools: (body.tools ?? []).map((t: any) => ({ name: t.function.name, description: t.function.description, parameters: t.function.parameters })),
+    tools: (body.tools ?? []).map((t: any) => ({
+      name: t.function.name,
+      description: t.function.description,
+      parameters: t.function.parameters,
+    })),
     messages: body.messages.map((m: any) =>
       m.role === "assistant"
-        ? { role: "assistant", content: m.content, toolCalls: (m.tool_calls ?? []).map((c: any) => ({ id: c.id, name: c.function.name, arguments: JSON.parse(c.function.arguments) })) }
+        ? {
+            role: "assistant",
+            content: m.content,
+            toolCalls: (m.tool_calls ?? []).map((c: any) => ({
+              id: c.id,
+              name: c.function.name,
+              arguments: JSON.parse(c.function.arguments),
+            })),
+          }
         : m.role === "tool"
           ? { role: "tool", toolCallId: m.tool_call_id, name: "", content: m.content }
           : { role: m.role, content: m.content },

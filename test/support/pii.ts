@@ -1,6 +1,8 @@
 /** Every real value in the demo data, in the spellings an agent or a provider could meet. */
 export async function demoPii(db: D1Database): Promise<string[]> {
-  const { results } = await db.prepare("SELECT name, email, phone, address FROM customers").all<Record<string, string>>();
+  const { results } = await db
+    .prepare("SELECT name, email, phone, address FROM customers")
+    .all<Record<string, string>>();
   const values = new Set<string>(["4111 1111 1111 1111", "4111111111111111"]);
   for (const c of results) {
     for (const v of [c.name!, c.email!, c.phone!, c.address!]) values.add(v);
@@ -13,5 +15,9 @@ export async function demoPii(db: D1Database): Promise<string[]> {
 
 /** The values found in `haystack` as whole words, case-insensitive ("Ana" does not match "manager"). */
 export function leakedValues(haystack: string, values: readonly string[]): string[] {
-  return values.filter((v) => new RegExp(`(^|[^\\p{L}\\p{N}])${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\p{L}\\p{N}])`, "iu").test(haystack));
+  return values.filter((v) =>
+    new RegExp(`(^|[^\\p{L}\\p{N}])${v.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}($|[^\\p{L}\\p{N}])`, "iu").test(
+      haystack,
+    ),
+  );
 }

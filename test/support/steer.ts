@@ -4,7 +4,7 @@
  */
 import { join } from "node:path";
 import { ROOT } from "../../tools/local/system.ts";
-import { HOSTILE, PUPPET, type Harness } from "./system.ts";
+import { type Harness, HOSTILE, PUPPET } from "./system.ts";
 
 export const STEER = join(ROOT, "test/fixtures/agents/steer-agent");
 export const STEER_TRIAGE = join(ROOT, "test/fixtures/agents/steer-triage-agent");
@@ -21,7 +21,13 @@ export async function drive(t: Harness, agent: SteerName, command: Record<string
 }
 
 /** The refunds D1 holds for a task: the effect, whatever any reply claimed. */
-export async function refundsOf(t: Harness, taskId: string): Promise<Array<{ amount_cents: number; order_id: string; actor: string }>> {
-  const res = await (await t.sys.db()).prepare("SELECT amount_cents, order_id, actor FROM refunds WHERE task_id = ?").bind(taskId).all<{ amount_cents: number; order_id: string; actor: string }>();
+export async function refundsOf(
+  t: Harness,
+  taskId: string,
+): Promise<Array<{ amount_cents: number; order_id: string; actor: string }>> {
+  const res = await (await t.sys.db())
+    .prepare("SELECT amount_cents, order_id, actor FROM refunds WHERE task_id = ?")
+    .bind(taskId)
+    .all<{ amount_cents: number; order_id: string; actor: string }>();
   return res.results;
 }

@@ -5,12 +5,12 @@
 import { join } from "node:path";
 import { decodeJwt } from "jose";
 import { afterAll, beforeAll } from "vitest";
-import { activeSigner } from "../../src/keys/keyring.ts";
-import { mintBaseKey, mintTaskKey } from "../../src/keys/sign.ts";
 import type { Capability } from "../../src/contracts/capabilities.ts";
 import type { Scope } from "../../src/keys/claims.ts";
+import { activeSigner } from "../../src/keys/keyring.ts";
+import { mintBaseKey, mintTaskKey } from "../../src/keys/sign.ts";
 import { generateSecrets, type LocalSecrets } from "../../tools/local/secrets.ts";
-import { ROOT, startSystem, type System, type SystemOptions } from "../../tools/local/system.ts";
+import { ROOT, type System, type SystemOptions, startSystem } from "../../tools/local/system.ts";
 
 export const HOSTILE = join(ROOT, "test/fixtures/agents/hostile-agent");
 export const PUPPET = join(ROOT, "test/fixtures/agents/puppet-agent");
@@ -39,7 +39,10 @@ export interface AuditEntry {
 export interface Harness {
   sys: System;
   secrets: LocalSecrets;
-  api(path: string, init?: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string> }): Promise<{ status: number; body: any }>;
+  api(
+    path: string,
+    init?: { method?: string; body?: unknown; key?: string | null; headers?: Record<string, string> },
+  ): Promise<{ status: number; body: any }>;
   createTask(body: Record<string, unknown>): Promise<any>;
   audit(taskId?: string): Promise<AuditEntry[]>;
   /** An attack from inside the hostile agent; outside service mode, through the router's cell seam for `taskId`. */
@@ -50,7 +53,15 @@ export interface Harness {
   /** Everything that crossed into a tapped agent (requires the tap option). */
   tapped(agent: string): Promise<Array<{ direction: string; payload: unknown }>>;
   vault(taskId: string): Promise<any>;
-  mintPair(o: { principal: string; taskId: string; caps?: Capability[]; customer?: string; caseId?: string; now?: Date; signingKeys?: string }): Promise<{ baseKey: string; taskKey: string }>;
+  mintPair(o: {
+    principal: string;
+    taskId: string;
+    caps?: Capability[];
+    customer?: string;
+    caseId?: string;
+    now?: Date;
+    signingKeys?: string;
+  }): Promise<{ baseKey: string; taskKey: string }>;
 }
 
 export function useSystem(opts: Partial<SystemOptions> = {}): Harness {
@@ -75,18 +86,32 @@ export function useSystem(opts: Partial<SystemOptions> = {}): Harness {
  * moved on (another holder, closed) the stashed keys are sent as they are.
  */
 /** An attack from inside `agent`; a replay gets a fresh key pair admitted by the task's vault (keys die when a run returns). */
-export async function drive(sys: System, secrets: LocalSecrets, agent: string, attack: Record<string, unknown>, taskId = "tsk_000000000000"): Promise<any> {
+export async function drive(
+  sys: System,
+  secrets: LocalSecrets,
+  agent: string,
+  attack: Record<string, unknown>,
+  taskId = "tsk_000000000000",
+): Promise<any> {
   const send = async (body: Record<string, unknown>): Promise<any> => {
     if (sys.agentMode !== "service") {
       // Outside service mode the cell exists only for a hop: the driver opens it through the router's seam.
       const driver = await sys.mf.getWorker("test-cell-driver");
-      return (await driver.fetch("http://driver/", { method: "POST", body: JSON.stringify({ agent, taskId, method: "attack", arg: body }) })).json();
+      return (
+        await driver.fetch("http://driver/", {
+          method: "POST",
+          body: JSON.stringify({ agent, taskId, method: "attack", arg: body }),
+        })
+      ).json();
     }
     const worker = await sys.mf.getWorker(agent);
     return (await worker.fetch(`http://${agent}/`, { method: "POST", body: JSON.stringify(body) })).json();
   };
   if (attack.attack !== "replay") return send(attack);
-  const stashed = (await send({ attack: "keys", ...(attack.taskId ? { taskId: attack.taskId } : {}) })) as { baseKey: string; taskKey: string } | null;
+  const stashed = (await send({ attack: "keys", ...(attack.taskId ? { taskId: attack.taskId } : {}) })) as {
+    baseKey: string;
+    taskKey: string;
+  } | null;
   if (!stashed) return send(attack);
   const base = decodeJwt(stashed.baseKey) as { sub: string; tid: string; caps: Capability[] };
   const ns = await sys.mf.getDurableObjectNamespace("VAULT", "siloos-proxy");
@@ -102,13 +127,24 @@ export async function drive(sys: System, secrets: LocalSecrets, agent: string, a
   return send({ ...attack, attack: "call", ...(await fresh) });
 }
 
-type VaultForHarness = { meta(): Promise<{ principal: string } | null>; handoff(p: string, j: string[]): Promise<boolean> };
+type VaultForHarness = {
+  meta(): Promise<{ principal: string } | null>;
+  handoff(p: string, j: string[]): Promise<boolean>;
+};
 const freshKeys = new Map<string, Promise<{ baseKey: string; taskKey: string }>>();
 
-async function mintFresh(secrets: LocalSecrets, vault: VaultForHarness, base: { sub: string; tid: string; caps: Capability[] }, task: { scope: Scope }) {
+async function mintFresh(
+  secrets: LocalSecrets,
+  vault: VaultForHarness,
+  base: { sub: string; tid: string; caps: Capability[] },
+  task: { scope: Scope },
+) {
   const signer = await activeSigner(secrets.SILOOS_SIGNING_KEYS);
   const common = { signer, principal: base.sub, taskId: base.tid, ttlSeconds: 300 };
-  const [b, t] = await Promise.all([mintBaseKey({ ...common, caps: base.caps }), mintTaskKey({ ...common, scope: task.scope })]);
+  const [b, t] = await Promise.all([
+    mintBaseKey({ ...common, caps: base.caps }),
+    mintTaskKey({ ...common, scope: task.scope }),
+  ]);
   await vault.handoff(base.sub, [b.jti, t.jti]);
   return { baseKey: b.token, taskKey: t.token };
 }
@@ -123,11 +159,17 @@ function harness(sys: System, secrets: LocalSecrets): Harness {
       body = typeof init.body === "string" ? init.body : JSON.stringify(init.body);
       headers["content-type"] ??= "application/json";
     }
-    const send = () => sys.mf.dispatchFetch(new URL(path, sys.url).href, { method: init.method ?? (body ? "POST" : "GET"), headers, body });
+    const send = () =>
+      sys.mf.dispatchFetch(new URL(path, sys.url).href, {
+        method: init.method ?? (body ? "POST" : "GET"),
+        headers,
+        body,
+      });
     // A 413 answered before the body is read can close the socket under a
     // client still writing (EPIPE): one retry on a fresh connection.
     const res = await send().catch((err: unknown) => {
-      if (/EPIPE|ECONNRESET|other side closed|socket/i.test(String((err as { cause?: unknown })?.cause ?? err))) return send();
+      if (/EPIPE|ECONNRESET|other side closed|socket/i.test(String((err as { cause?: unknown })?.cause ?? err)))
+        return send();
       throw err;
     });
     const text = await res.text();
@@ -183,7 +225,10 @@ function harness(sys: System, secrets: LocalSecrets): Harness {
       const signer = await activeSigner(o.signingKeys ?? secrets.SILOOS_SIGNING_KEYS);
       const common = { signer, principal: o.principal, taskId: o.taskId, ttlSeconds: 300, now: o.now };
       const base = await mintBaseKey({ ...common, caps: o.caps ?? [{ capability: "customer.read" }] });
-      const task = await mintTaskKey({ ...common, scope: { customer: o.customer ?? "cus_1001", ...(o.caseId ? { case: o.caseId } : {}) } });
+      const task = await mintTaskKey({
+        ...common,
+        scope: { customer: o.customer ?? "cus_1001", ...(o.caseId ? { case: o.caseId } : {}) },
+      });
       return { baseKey: base.token, taskKey: task.token };
     },
   };

@@ -1,12 +1,22 @@
-import { startDemoSite, type DemoSite } from "../../tools/local/demo-site.ts";
+import { type DemoSite, startDemoSite } from "../../tools/local/demo-site.ts";
 import type { Harness } from "./system.ts";
 
 export const SITE_SECRET = "demo-site-secret-for-tests-0123456789";
 
 /** Two demo sites: one allowed to embed the widget, one not. Ports are fixed before the router starts. */
 export async function demoSites(router: () => string): Promise<{ allowed: DemoSite; denied: DemoSite }> {
-  const allowed = await startDemoSite({ routerUrl: () => router(), site: "demo", siteSecret: SITE_SECRET, customerId: "cus_1001" });
-  const denied = await startDemoSite({ routerUrl: () => router(), site: "demo", siteSecret: SITE_SECRET, customerId: "cus_1001" });
+  const allowed = await startDemoSite({
+    routerUrl: () => router(),
+    site: "demo",
+    siteSecret: SITE_SECRET,
+    customerId: "cus_1001",
+  });
+  const denied = await startDemoSite({
+    routerUrl: () => router(),
+    site: "demo",
+    siteSecret: SITE_SECRET,
+    customerId: "cus_1001",
+  });
   return { allowed, denied };
 }
 
@@ -46,7 +56,11 @@ export async function readSse(res: Response, onEvent?: (e: SseEvent) => void): P
     while ((cut = buffer.indexOf("\n\n")) >= 0) {
       const chunk = buffer.slice(0, cut);
       buffer = buffer.slice(cut + 2);
-      const e = { event: /^event: (.*)$/m.exec(chunk)?.[1] ?? "", data: JSON.parse(/^data: (.*)$/m.exec(chunk)?.[1] ?? "null"), at: Date.now() };
+      const e = {
+        event: /^event: (.*)$/m.exec(chunk)?.[1] ?? "",
+        data: JSON.parse(/^data: (.*)$/m.exec(chunk)?.[1] ?? "null"),
+        at: Date.now(),
+      };
       out.push(e);
       onEvent?.(e);
     }

@@ -6,7 +6,7 @@
  */
 import { createHash } from "node:crypto";
 import { basename, join } from "node:path";
-import { AgentCodeSchema, cellCodeKeys, type AgentCode } from "../../src/contracts/cell.ts";
+import { type AgentCode, AgentCodeSchema, cellCodeKeys } from "../../src/contracts/cell.ts";
 import type { Registry } from "../../src/registry/schema.ts";
 import { bundleWorker } from "./bundle.ts";
 

@@ -40,22 +40,49 @@ function registryPlugin(registry: Registry): Plugin {
   return {
     name: "siloos-registry",
     setup(b) {
-      b.onResolve({ filter: /registry\.generated\.json$/ }, (args) => ({ path: args.path, namespace: "siloos-registry" }));
-      b.onLoad({ filter: /.*/, namespace: "siloos-registry" }, () => ({ contents: JSON.stringify(registry), loader: "json" }));
+      b.onResolve({ filter: /registry\.generated\.json$/ }, (args) => ({
+        path: args.path,
+        namespace: "siloos-registry",
+      }));
+      b.onLoad({ filter: /.*/, namespace: "siloos-registry" }, () => ({
+        contents: JSON.stringify(registry),
+        loader: "json",
+      }));
     },
   };
 }
 
 /** The entry's classes and default export, re-exported through the latency model's wrappers. */
 async function bundleWithLatency(entry: string, registry: Registry, latency: LatencyModel): Promise<Bundle> {
-  const probe = await build({ entryPoints: [entry], bundle: true, write: false, format: "esm", platform: "browser", target: "es2024", conditions: ["workerd", "worker", "browser"], external: ["cloudflare:*"], loader: { ".md": "text" }, outfile: `${entry}.probe.js`, metafile: true, logLevel: "silent", plugins: [registryPlugin(registry)] });
+  const probe = await build({
+    entryPoints: [entry],
+    bundle: true,
+    write: false,
+    format: "esm",
+    platform: "browser",
+    target: "es2024",
+    conditions: ["workerd", "worker", "browser"],
+    external: ["cloudflare:*"],
+    loader: { ".md": "text" },
+    outfile: `${entry}.probe.js`,
+    metafile: true,
+    logLevel: "silent",
+    plugins: [registryPlugin(registry)],
+  });
   const exports = Object.values(probe.metafile.outputs)[0]?.exports ?? [];
   const shim = JSON.stringify(new URL("./latency.ts", import.meta.url).pathname);
   const model = JSON.stringify(latency);
-  const lines = [`import * as real from ${JSON.stringify(entry)};`, `import { latencyClass, latencyDefault } from ${shim};`, `export * from ${JSON.stringify(entry)};`];
+  const lines = [
+    `import * as real from ${JSON.stringify(entry)};`,
+    `import { latencyClass, latencyDefault } from ${shim};`,
+    `export * from ${JSON.stringify(entry)};`,
+  ];
   for (const name of exports) {
     if (name === "default") lines.push(`export default latencyDefault(real.default, ${model});`);
-    else lines.push(`export const ${name} = typeof real.${name} === "function" && /^class\\b/.test(String(real.${name})) ? latencyClass(real.${name}, ${model}) : real.${name};`);
+    else
+      lines.push(
+        `export const ${name} = typeof real.${name} === "function" && /^class\\b/.test(String(real.${name})) ? latencyClass(real.${name}, ${model}) : real.${name};`,
+      );
   }
   const result = await build({
     stdin: { contents: lines.join("\n"), resolveDir: dirname(entry), sourcefile: `${entry}.latency.ts`, loader: "ts" },

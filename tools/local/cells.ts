@@ -29,7 +29,12 @@ export interface CellWiring {
   publish(mf: Miniflare): Promise<void>;
 }
 
-export async function cellWiring(mode: AgentMode, dirs: readonly string[], registry: Registry, opts: { root: string; compatibilityDate: string }): Promise<CellWiring> {
+export async function cellWiring(
+  mode: AgentMode,
+  dirs: readonly string[],
+  registry: Registry,
+  opts: { root: string; compatibilityDate: string },
+): Promise<CellWiring> {
   const egress = { EGRESS: { name: "siloos-egress", entrypoint: "GuardIssuer" } };
   const code = { CELL_CODE: CELL_CODE_ID };
   // Publish through whichever Worker binds CELL_CODE.
@@ -63,11 +68,20 @@ export async function cellWiring(mode: AgentMode, dirs: readonly string[], regis
 
 function withBindings(mode: AgentMode, cell: CellBindings) {
   return (worker: WorkerOptions): WorkerOptions => {
-    const services = Object.entries(worker.serviceBindings ?? {}).filter(([name]) => mode === "service" || !name.startsWith("AGENT_"));
+    const services = Object.entries(worker.serviceBindings ?? {}).filter(
+      ([name]) => mode === "service" || !name.startsWith("AGENT_"),
+    );
     return {
       ...worker,
       ...(cell.workerLoaders ? { workerLoaders: { ...worker.workerLoaders, ...cell.workerLoaders } } : {}),
-      ...(cell.kvNamespaces ? { kvNamespaces: { ...(worker.kvNamespaces as Record<string, string>), ...(cell.kvNamespaces as Record<string, string>) } } : {}),
+      ...(cell.kvNamespaces
+        ? {
+            kvNamespaces: {
+              ...(worker.kvNamespaces as Record<string, string>),
+              ...(cell.kvNamespaces as Record<string, string>),
+            },
+          }
+        : {}),
       serviceBindings: { ...Object.fromEntries(services), ...cell.serviceBindings },
       // The Worker's own vars win: a test may tell the router a mode it was not wired for.
       bindings: { SILOOS_AGENT_MODE: mode, ...worker.bindings },

@@ -22,7 +22,11 @@ const SHIPMENTS: Record<string, object> = {
     tracking_number: "DF-0098-7731",
     status: "delivered",
     eta: null,
-    recipient: { name: "Maria Alvarez", address: "742 Evergreen Terrace, Springfield, OR 97403", phone: "+1 415 555 0132" },
+    recipient: {
+      name: "Maria Alvarez",
+      address: "742 Evergreen Terrace, Springfield, OR 97403",
+      phone: "+1 415 555 0132",
+    },
     notes: "Signed for by Maria Alvarez. Box corner crushed on arrival.",
   },
 };

@@ -43,13 +43,13 @@ function slowD1(db: D1Database, ms: number): D1Database {
   return {
     prepare: (q: string) => wrap(db.prepare(q)),
     batch: async (stmts: D1PreparedStatement[]) => {
-        await sleep(ms);
-        return db.batch(stmts.map((s) => real.get(s) ?? s));
-      },
+      await sleep(ms);
+      return db.batch(stmts.map((s) => real.get(s) ?? s));
+    },
     exec: async (q: string) => {
-        await sleep(ms);
-        return db.exec(q);
-      },
+      await sleep(ms);
+      return db.exec(q);
+    },
     dump: () => db.dump(),
     withSession: () => {
       throw new Error("latency model: D1 sessions are not modelled");
@@ -75,7 +75,8 @@ function slowNamespace(ns: DurableObjectNamespace, ms: number): DurableObjectNam
   return new Proxy(ns, {
     get(target, prop) {
       const v = Reflect.get(target, prop) as unknown;
-      if (prop === "get" || prop === "getByName") return (...a: unknown[]) => slowStub(Reflect.apply(v as (...x: unknown[]) => object, target, a), ms);
+      if (prop === "get" || prop === "getByName")
+        return (...a: unknown[]) => slowStub(Reflect.apply(v as (...x: unknown[]) => object, target, a), ms);
       return typeof v === "function" ? (v as (...x: unknown[]) => unknown).bind(target) : v;
     },
   });
@@ -84,7 +85,11 @@ function slowNamespace(ns: DurableObjectNamespace, ms: number): DurableObjectNam
 export function latencyEnv<E extends object>(env: E, model: LatencyModel): E {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(env)) {
-    out[k] = model.d1Bindings.includes(k) ? slowD1(v as D1Database, model.d1Ms) : model.doBindings.includes(k) ? slowNamespace(v as DurableObjectNamespace, model.doMs) : v;
+    out[k] = model.d1Bindings.includes(k)
+      ? slowD1(v as D1Database, model.d1Ms)
+      : model.doBindings.includes(k)
+        ? slowNamespace(v as DurableObjectNamespace, model.doMs)
+        : v;
   }
   return out as E;
 }
@@ -105,7 +110,11 @@ export function latencyDefault<T>(value: T, model: LatencyModel): T {
   if (typeof value !== "object" || value === null) return value;
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(value)) {
-    out[k] = typeof v === "function" ? (a: unknown, env: object, ctx: unknown) => (v as (...x: unknown[]) => unknown).call(value, a, latencyEnv(env, model), ctx) : v;
+    out[k] =
+      typeof v === "function"
+        ? (a: unknown, env: object, ctx: unknown) =>
+            (v as (...x: unknown[]) => unknown).call(value, a, latencyEnv(env, model), ctx)
+        : v;
   }
   return out as T;
 }

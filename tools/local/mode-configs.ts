@@ -70,13 +70,17 @@ export function routerConfigFor(mode: Exclude<AgentMode, "service">, toml: strin
     });
   const vars = hasVars ? "" : `\n[vars]\nSILOOS_AGENT_MODE = "${mode}"\n`;
   // The per-agent block's comments go with its bindings.
-  const text = kept.join("\n").replace(/^# (One binding per agent|BEGIN AGENT BINDINGS|END AGENT BINDINGS).*(\n|$)/gm, "");
+  const text = kept
+    .join("\n")
+    .replace(/^# (One binding per agent|BEGIN AGENT BINDINGS|END AGENT BINDINGS).*(\n|$)/gm, "");
   return `${HEADER("wrangler.toml")}${text.replace(/\n+$/, "\n")}${vars}${MODE_TABLES[mode]}`;
 }
 
 /** An agent as a user Worker: no binding at all; its instructions imported as text. */
 export function namespaceAgentConfig(toml: string): string {
   const kept = tables(toml).filter((c) => !isTable(c, "[[services]]"));
-  const rules = /^\[\[rules\]\]/m.test(toml) ? "" : `\n[[rules]]\ntype = "Text"\nglobs = ["**/*.md"]\nfallthrough = true\n`;
+  const rules = /^\[\[rules\]\]/m.test(toml)
+    ? ""
+    : `\n[[rules]]\ntype = "Text"\nglobs = ["**/*.md"]\nfallthrough = true\n`;
   return `${HEADER("wrangler.toml")}# Namespace mode: no binding at all; the router hands the proxy door over with each call.\n# Deploy: wrangler deploy --dispatch-namespace ${AGENT_NAMESPACE} -c <this file>\n${kept.join("\n").replace(/\n+$/, "\n")}${rules}`;
 }

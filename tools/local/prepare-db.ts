@@ -8,10 +8,25 @@ import { join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare } from "miniflare";
 import { applyMigrations, applySqlFile } from "./migrate.ts";
 
-export async function prepareDatabase(o: { root: string; migrations: string; persistTo: string; d1Id: string; compatibilityDate: string; seed: boolean }): Promise<void> {
+export async function prepareDatabase(o: {
+  root: string;
+  migrations: string;
+  persistTo: string;
+  d1Id: string;
+  compatibilityDate: string;
+  seed: boolean;
+}): Promise<void> {
   const mf = new Miniflare(
     convertV4MiniflareOptions({
-      workers: [{ name: "siloos-prepare-db", compatibilityDate: o.compatibilityDate, modules: true, script: "export default {}", d1Databases: { DB: o.d1Id } }],
+      workers: [
+        {
+          name: "siloos-prepare-db",
+          compatibilityDate: o.compatibilityDate,
+          modules: true,
+          script: "export default {}",
+          d1Databases: { DB: o.d1Id },
+        },
+      ],
       host: "127.0.0.1",
       port: 0,
       resourcePersistencePath: o.persistTo,

@@ -7,8 +7,17 @@ import { access, readdir, readFile } from "node:fs/promises";
 import { basename, join } from "node:path";
 import { parse as parseYaml } from "yaml";
 import { findCapability } from "../../src/contracts/capabilities.ts";
+import {
+  AgentConfigSchema,
+  type AgentEntry,
+  bindingFor,
+  type Registry,
+  RegistrySchema,
+  RoleConfigSchema,
+  type Template,
+  TemplateSchema,
+} from "../../src/registry/schema.ts";
 import { compileToolCatalog } from "../../src/registry/tools.ts";
-import { AgentConfigSchema, bindingFor, RegistrySchema, RoleConfigSchema, TemplateSchema, type AgentEntry, type Registry, type Template } from "../../src/registry/schema.ts";
 
 export async function agentDirs(root: string): Promise<string[]> {
   const entries = await readdir(root, { withFileTypes: true });
@@ -17,7 +26,10 @@ export async function agentDirs(root: string): Promise<string[]> {
   return withConfig.filter((d): d is string => d !== null).sort();
 }
 
-export async function compileRegistry(dirs: readonly string[], rolesDir = join(import.meta.dirname, "../../humans")): Promise<Registry> {
+export async function compileRegistry(
+  dirs: readonly string[],
+  rolesDir = join(import.meta.dirname, "../../humans"),
+): Promise<Registry> {
   const agents: AgentEntry[] = [];
   const templates: Template[] = [];
   for (const dir of dirs) {
@@ -28,7 +40,8 @@ export async function compileRegistry(dirs: readonly string[], rolesDir = join(i
   const names = new Set(agents.map((a) => a.name));
   for (const a of agents) {
     for (const t of a.escalation) {
-      if (!t.startsWith("human:") && !names.has(t)) throw new Error(`${a.name}: escalation target ${t} is not an agent in the registry`);
+      if (!t.startsWith("human:") && !names.has(t))
+        throw new Error(`${a.name}: escalation target ${t} is not an agent in the registry`);
     }
   }
   const dupes = templates.map((t) => t.name).filter((n, i, all) => all.indexOf(n) !== i);
@@ -36,7 +49,8 @@ export async function compileRegistry(dirs: readonly string[], rolesDir = join(i
   const roles = await compileRoles(rolesDir);
   for (const r of roles) {
     for (const t of findCapability(r.caps, "email.send")?.templates ?? []) {
-      if (!templates.some((x) => x.name === t)) throw new Error(`role ${r.name}: email template ${t} is not approved in any agent folder`);
+      if (!templates.some((x) => x.name === t))
+        throw new Error(`role ${r.name}: email template ${t} is not approved in any agent folder`);
     }
   }
   return RegistrySchema.parse({ agents, templates, roles, tools: compileToolCatalog() });
@@ -44,18 +58,22 @@ export async function compileRegistry(dirs: readonly string[], rolesDir = join(i
 
 async function compileAgent(dir: string): Promise<{ agent: AgentEntry; owned: Template[] }> {
   const config = AgentConfigSchema.parse(parseYaml(await readFile(join(dir, "config.yaml"), "utf8")));
-  if (config.name !== basename(dir)) throw new Error(`${dir}: config.yaml name ${config.name} must match the folder name`);
+  if (config.name !== basename(dir))
+    throw new Error(`${dir}: config.yaml name ${config.name} must match the folder name`);
   // Revealing a real value is for people (humans/<role>.yaml): an agent's grant never holds it.
-  if (findCapability(config.base_keys, "pii.reveal")) throw new Error(`${config.name}: pii.reveal is for people (humans/<role>.yaml), never in an agent's grant`);
+  if (findCapability(config.base_keys, "pii.reveal"))
+    throw new Error(`${config.name}: pii.reveal is for people (humans/<role>.yaml), never in an agent's grant`);
   const instructions = await readFile(join(dir, "instructions.md"), "utf8");
   const owned = await readTemplates(join(dir, "templates"), config.name);
   const email = findCapability(config.base_keys, "email.send");
   for (const t of email?.templates ?? []) {
-    if (!owned.some((o) => o.name === t)) throw new Error(`${config.name}: email template ${t} has no file in templates/`);
+    if (!owned.some((o) => o.name === t))
+      throw new Error(`${config.name}: email template ${t} has no file in templates/`);
   }
   const escalate = findCapability(config.base_keys, "escalate");
   for (const t of config.escalation) {
-    if (!escalate?.targets.includes(t)) throw new Error(`${config.name}: escalation to ${t} needs an escalate grant naming it`);
+    if (!escalate?.targets.includes(t))
+      throw new Error(`${config.name}: escalation to ${t} needs an escalate grant naming it`);
   }
   return {
     agent: {
@@ -80,7 +98,8 @@ async function compileRoles(dir: string) {
   return Promise.all(
     files.map(async (file) => {
       const config = RoleConfigSchema.parse(parseYaml(await readFile(join(dir, file), "utf8")));
-      if (`${config.role}.yaml` !== file) throw new Error(`${dir}/${file}: role ${config.role} must match the file name`);
+      if (`${config.role}.yaml` !== file)
+        throw new Error(`${dir}/${file}: role ${config.role} must match the file name`);
       return { name: config.role, description: config.description, caps: config.base_keys };
     }),
   );
@@ -100,7 +119,15 @@ async function readTemplates(dir: string, owner: string): Promise<Template[]> {
       const declared = front.variables ?? [];
       const types = Array.isArray(declared) ? {} : (declared as Record<string, unknown>);
       const variables = Array.isArray(declared) ? declared : Object.keys(types);
-      return TemplateSchema.parse({ name: file.slice(0, -3), owner, subject: front.subject, variables, types, effect: front.effect, body: m[2].trim() + "\n" });
+      return TemplateSchema.parse({
+        name: file.slice(0, -3),
+        owner,
+        subject: front.subject,
+        variables,
+        types,
+        effect: front.effect,
+        body: `${m[2].trim()}\n`,
+      });
     }),
   );
 }

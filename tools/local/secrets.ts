@@ -35,7 +35,18 @@ export async function loadOrCreateDevVars(path: string): Promise<{ secrets: Loca
   const existing = await readFile(path, "utf8").catch(() => null);
   if (existing !== null) {
     const vars = parseDevVars(existing);
-    const missing = (["SILOOS_API_KEY", "SILOOS_ADMIN_KEY", "SILOOS_SIGNING_KEYS", "SILOOS_VERIFY_JWKS", "SILOOS_OPERATOR_SECRET", "SILOOS_WIDGET_SECRET", "SILOOS_WEBHOOK_SECRETS", "SILOOS_AUDIT_KEY"] as const).filter((k) => !vars[k]);
+    const missing = (
+      [
+        "SILOOS_API_KEY",
+        "SILOOS_ADMIN_KEY",
+        "SILOOS_SIGNING_KEYS",
+        "SILOOS_VERIFY_JWKS",
+        "SILOOS_OPERATOR_SECRET",
+        "SILOOS_WIDGET_SECRET",
+        "SILOOS_WEBHOOK_SECRETS",
+        "SILOOS_AUDIT_KEY",
+      ] as const
+    ).filter((k) => !vars[k]);
     if (missing.length === 0) return { secrets: vars as unknown as LocalSecrets, created: false };
     const fresh = await generateSecrets();
     const merged = { ...fresh, ...vars } as unknown as LocalSecrets;

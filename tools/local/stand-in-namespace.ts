@@ -29,7 +29,11 @@ type Exports = { UserWorker: (o: { props: Dispatch }) => Fetcher };
 export class StandInNamespace extends WorkerEntrypoint<StandInEnv> {
   /** Like the platform's get(): a handle at once; a missing Worker fails when it is called. */
   get(name: string, _args?: Record<string, unknown>, options?: DynamicDispatchOptions): Fetcher {
-    const props: Dispatch = { name, ...(options?.outbound ? { outbound: options.outbound } : {}), ...(options?.limits ? { limits: options.limits } : {}) };
+    const props: Dispatch = {
+      name,
+      ...(options?.outbound ? { outbound: options.outbound } : {}),
+      ...(options?.limits ? { limits: options.limits } : {}),
+    };
     return (this.ctx.exports as unknown as Exports).UserWorker({ props });
   }
 }
@@ -50,10 +54,14 @@ export class UserWorker extends WorkerEntrypoint<StandInEnv, Dispatch> {
   async #load(): Promise<Record<string, ((arg: unknown, proxy: unknown) => Promise<unknown>) | undefined>> {
     const { name, outbound, limits } = this.ctx.props;
     const version = await this.env.CELL_CODE.get(cellCodeKeys.current(name));
-    const code = version ? AgentCodeSchema.safeParse(await this.env.CELL_CODE.get(cellCodeKeys.version(name, version), "json")) : null;
+    const code = version
+      ? AgentCodeSchema.safeParse(await this.env.CELL_CODE.get(cellCodeKeys.version(name, version), "json"))
+      : null;
     if (!code?.success) throw new Error(`Worker not found: ${name}`);
     // The outbound Worker with the dispatch's parameters (the platform hands them to it as env; the guard reads both).
-    const guard = outbound ? ((await this.env.EGRESS.guardFor(String(outbound.agent), String(outbound.task))) as unknown as Fetcher) : undefined;
+    const guard = outbound
+      ? ((await this.env.EGRESS.guardFor(String(outbound.agent), String(outbound.task))) as unknown as Fetcher)
+      : undefined;
     const worker = this.env.LOADER.load({
       compatibilityDate: code.data.compatibilityDate,
       compatibilityFlags: code.data.compatibilityFlags,
@@ -68,5 +76,6 @@ export class UserWorker extends WorkerEntrypoint<StandInEnv, Dispatch> {
 }
 
 export default {
-  fetch: () => Response.json({ error: "not_found", message: "the stand-in namespace has no public route" }, { status: 404 }),
+  fetch: () =>
+    Response.json({ error: "not_found", message: "the stand-in namespace has no public route" }, { status: 404 }),
 };

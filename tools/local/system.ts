@@ -7,17 +7,17 @@
  * integration tests and the benchmark all start the system through here.
  */
 import { join, resolve } from "node:path";
-import type { LatencyModel } from "./latency.ts";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions as WorkerOptions } from "miniflare";
 import type { AgentMode } from "../../src/contracts/cell.ts";
 import type { Registry } from "../../src/registry/schema.ts";
-import { bundleWorker, type Bundle } from "./bundle.ts";
+import { type Bundle, bundleWorker } from "./bundle.ts";
 import { cellWiring } from "./cells.ts";
+import type { LatencyModel } from "./latency.ts";
 import { applyMigrations, applySqlFile } from "./migrate.ts";
 import { prepareDatabase } from "./prepare-db.ts";
 import { agentDirs, compileRegistry } from "./registry.ts";
 import type { LocalSecrets } from "./secrets.ts";
-import { readWorkerConfig, type ConfiguredWorker } from "./worker-options.ts";
+import { type ConfiguredWorker, readWorkerConfig } from "./worker-options.ts";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 export const ROUTER_CONFIG = join(ROOT, "wrangler.toml");
@@ -74,14 +74,34 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   const dirs = [...(await agentDirs(join(ROOT, "agents"))), ...(opts.extraAgents ?? [])];
   const registry = await compileRegistry(dirs);
   // Every Worker as its wrangler config describes it; the entry is the config's main.
-  const [routerCfg, proxyCfg, egressCfg, ...agentCfgs] = [ROUTER_CONFIG, PROXY_CONFIG, EGRESS_CONFIG, ...dirs.map((d) => join(d, "wrangler.toml"))].map(readWorkerConfig);
-  const cells = await cellWiring(opts.agentMode ?? "service", dirs, registry, { root: ROOT, compatibilityDate: COMPATIBILITY_DATE });
+  const [routerCfg, proxyCfg, egressCfg, ...agentCfgs] = [
+    ROUTER_CONFIG,
+    PROXY_CONFIG,
+    EGRESS_CONFIG,
+    ...dirs.map((d) => join(d, "wrangler.toml")),
+  ].map(readWorkerConfig);
+  const cells = await cellWiring(opts.agentMode ?? "service", dirs, registry, {
+    root: ROOT,
+    compatibilityDate: COMPATIBILITY_DATE,
+  });
   // The bench's latency model wraps the Workers that hold D1 and Durable Object bindings (tools/local/latency.ts).
-  const [router, proxy, egress, ...agents] = await Promise.all([routerCfg!, proxyCfg!, egressCfg!, ...agentCfgs].map((w, i) => bundleWorker(w.main, registry, i < 3 ? opts.latency : undefined)));
+  const [router, proxy, egress, ...agents] = await Promise.all(
+    [routerCfg!, proxyCfg!, egressCfg!, ...agentCfgs].map((w, i) =>
+      bundleWorker(w.main, registry, i < 3 ? opts.latency : undefined),
+    ),
+  );
   const d1Id = d1IdOf(routerCfg!);
   const migrations = routerCfg!.migrationsDir ?? join(ROOT, "migrations");
   // Persisted state: migrated and seeded before the router listens (ready means ready).
-  if (opts.persistTo) await prepareDatabase({ root: ROOT, migrations, persistTo: opts.persistTo, d1Id, compatibilityDate: COMPATIBILITY_DATE, seed: opts.seed !== false });
+  if (opts.persistTo)
+    await prepareDatabase({
+      root: ROOT,
+      migrations,
+      persistTo: opts.persistTo,
+      d1Id,
+      compatibilityDate: COMPATIBILITY_DATE,
+      seed: opts.seed !== false,
+    });
   const tapped = new Set(opts.tap?.agents ?? []);
   const instruments = await instrumentWorkers(opts, registry, d1Id);
   const module = (b: Bundle) => ({ modules: [{ type: "ESModule" as const, path: b.path, contents: b.contents }] });
@@ -95,7 +115,10 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
         ...Object.fromEntries(
           registry.agents
             .filter((a) => tapped.has(a.name) || !(a.binding in (routerCfg!.options.serviceBindings ?? {})))
-            .map((a) => [a.binding, tapped.has(a.name) ? { name: `tap-${a.name}`, entrypoint: "AgentTap" } : { name: a.name }]),
+            .map((a) => [
+              a.binding,
+              tapped.has(a.name) ? { name: `tap-${a.name}`, entrypoint: "AgentTap" } : { name: a.name },
+            ]),
         ),
       },
       // Secrets: `wrangler secret put` in production, .dev.vars (generated) locally.
@@ -115,14 +138,30 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
       ...proxyCfg!.options,
       ...module(proxy!),
       // SQLite-backed like the config's Vault (new_sqlite_classes): the audit journal needs it.
-      ...(opts.vault ? { durableObjects: { ...proxyCfg!.options.durableObjects, VAULT: { className: opts.vault.className, scriptName: "test-vault", useSQLite: true } } } : {}),
-      bindings: { ...proxyCfg!.options.bindings, SILOOS_VERIFY_JWKS: opts.secrets.SILOOS_VERIFY_JWKS, ...(opts.asDeployed ? {} : LOCAL_DEV), ...opts.proxyVars },
+      ...(opts.vault
+        ? {
+            durableObjects: {
+              ...proxyCfg!.options.durableObjects,
+              VAULT: { className: opts.vault.className, scriptName: "test-vault", useSQLite: true },
+            },
+          }
+        : {}),
+      bindings: {
+        ...proxyCfg!.options.bindings,
+        SILOOS_VERIFY_JWKS: opts.secrets.SILOOS_VERIFY_JWKS,
+        ...(opts.asDeployed ? {} : LOCAL_DEV),
+        ...opts.proxyVars,
+      },
     },
     { ...egressCfg!.options, ...module(egress!) },
-    ...agentCfgs.filter(() => cells.mode === "service").map((cfg, i): WorkerOptions => {
-      const cell = cellOptions(cfg, agents[i]!);
-      return tapped.has(cfg.name) ? { ...cell, serviceBindings: { PROXY: { name: `tap-${cfg.name}`, entrypoint: "ProxyTap" } } } : cell;
-    }),
+    ...agentCfgs
+      .filter(() => cells.mode === "service")
+      .map((cfg, i): WorkerOptions => {
+        const cell = cellOptions(cfg, agents[i]!);
+        return tapped.has(cfg.name)
+          ? { ...cell, serviceBindings: { PROXY: { name: `tap-${cfg.name}`, entrypoint: "ProxyTap" } } }
+          : cell;
+      }),
     ...cells.workers,
     ...(opts.cellDriver ? [cells.apply(await testDriver(opts.cellDriver, registry))] : []),
     ...instruments,

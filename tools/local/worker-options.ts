@@ -34,7 +34,13 @@ export function readWorkerConfig(configPath: string): ConfiguredWorker {
     main,
     // The config's vars only: wrangler also folds in .dev.vars files found
     // beside the config, which belong to `wrangler dev`, not to tests.
-    options: { ...options, name: config.name, bindings: { ...(config.vars as Record<string, string>) } } as WorkerOptions,
-    ...(withMigrations?.migrations_dir ? { migrationsDir: resolve(dirname(configPath), withMigrations.migrations_dir) } : {}),
+    options: {
+      ...options,
+      name: config.name,
+      bindings: { ...(config.vars as Record<string, string>) },
+    } as WorkerOptions,
+    ...(withMigrations?.migrations_dir
+      ? { migrationsDir: resolve(dirname(configPath), withMigrations.migrations_dir) }
+      : {}),
   };
 }

@@ -37,6 +37,13 @@ export async function workerConfigs(opts: { fixtures?: boolean } = {}): Promise<
 /** Test fixture agents (hostile, puppet, …): built like agents, never deployed. */
 async function fixtureAgentDirs(): Promise<string[]> {
   const dirs = await agentDirs(join(ROOT, "test/fixtures/agents"));
-  const withConfig = await Promise.all(dirs.map((d) => access(join(d, "wrangler.toml")).then(() => d, () => null)));
+  const withConfig = await Promise.all(
+    dirs.map((d) =>
+      access(join(d, "wrangler.toml")).then(
+        () => d,
+        () => null,
+      ),
+    ),
+  );
   return withConfig.filter((d): d is string => d !== null);
 }

@@ -11,9 +11,14 @@ const END = "# END AGENT BINDINGS";
  */
 export function routerAgentBindings(toml: string, registry: Registry): string {
   if (!toml.includes(BEGIN) || !toml.includes(END)) throw new Error("wrangler.toml lacks the AGENT BINDINGS markers");
-  return toml.replace(/# BEGIN AGENT BINDINGS( [a-z]+)?\n[\s\S]*?# END AGENT BINDINGS/g, (_all, env: string | undefined) => {
-    const table = env ? `env.${env.trim()}.services` : "services";
-    const block = registry.agents.map((a) => `[[${table}]]\nbinding = "${a.binding}"\nservice = "${a.name}"\n`).join("\n");
-    return `${BEGIN}${env ?? ""}\n${block}${END}`;
-  });
+  return toml.replace(
+    /# BEGIN AGENT BINDINGS( [a-z]+)?\n[\s\S]*?# END AGENT BINDINGS/g,
+    (_all, env: string | undefined) => {
+      const table = env ? `env.${env.trim()}.services` : "services";
+      const block = registry.agents
+        .map((a) => `[[${table}]]\nbinding = "${a.binding}"\nservice = "${a.name}"\n`)
+        .join("\n");
+      return `${BEGIN}${env ?? ""}\n${block}${END}`;
+    },
+  );
 }

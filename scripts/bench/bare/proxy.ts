@@ -48,7 +48,11 @@ export default class BareProxy extends WorkerEntrypoint<Env> {
     return Response.json(seen.get(new URL(req.url).searchParams.get("task") ?? "") ?? null);
   }
 
-  async call(req: { baseKey?: unknown; op: string; args?: Args }): Promise<{ ok: true; result: unknown } | { ok: false; error: string; message: string }> {
+  async call(req: {
+    baseKey?: unknown;
+    op: string;
+    args?: Args;
+  }): Promise<{ ok: true; result: unknown } | { ok: false; error: string; message: string }> {
     const taskId = String(req.baseKey);
     if (!seen.has(taskId) && seen.size >= 64) seen.delete(seen.keys().next().value ?? "");
     seen.set(taskId, [...(seen.get(taskId) ?? []), req.op]);
@@ -67,8 +71,16 @@ export default class BareProxy extends WorkerEntrypoint<Env> {
         const meta = await state.meta();
         const caps = findAgent(registry, AGENT)?.caps ?? [];
         const granted = caps.flatMap((c) => (c.capability === "email.send" ? c.templates : []));
-        const templates = registry.templates.filter((t) => granted.includes(t.name)).map((t) => ({ name: t.name, variables: t.variables }));
-        return { principal: `agent:${AGENT}`, taskId, scope: { customer: meta?.customerId }, capabilities: caps, templates };
+        const templates = registry.templates
+          .filter((t) => granted.includes(t.name))
+          .map((t) => ({ name: t.name, variables: t.variables }));
+        return {
+          principal: `agent:${AGENT}`,
+          taskId,
+          scope: { customer: meta?.customerId },
+          capabilities: caps,
+          templates,
+        };
       }
       case "transcript.read":
         return (await state.transcript()).map(({ role, by, text }) => ({ role, by, text }));
@@ -78,27 +90,61 @@ export default class BareProxy extends WorkerEntrypoint<Env> {
         return res;
       }
       case "customer.read": {
-        const row = await db.select().from(customers).where(eq(customers.id, String(args.customerId))).get();
+        const row = await db
+          .select()
+          .from(customers)
+          .where(eq(customers.id, String(args.customerId)))
+          .get();
         if (!row) throw new Error("no such customer");
         const { createdAt: _c, ...customer } = row;
         await state.remember("customer", customer);
         return customer;
       }
       case "orders.list": {
-        const rows = await db.select().from(orders).where(eq(orders.customerId, String(args.customerId))).orderBy(orders.placedAt);
-        const list = rows.map((o) => ({ id: o.id, customerId: o.customerId, item: o.item, total: o.totalCents / 100, currency: o.currency, status: o.status, placedAt: new Date(o.placedAt).toISOString() }));
+        const rows = await db
+          .select()
+          .from(orders)
+          .where(eq(orders.customerId, String(args.customerId)))
+          .orderBy(orders.placedAt);
+        const list = rows.map((o) => ({
+          id: o.id,
+          customerId: o.customerId,
+          item: o.item,
+          total: o.totalCents / 100,
+          currency: o.currency,
+          status: o.status,
+          placedAt: new Date(o.placedAt).toISOString(),
+        }));
         await state.remember("orders", list);
         return list;
       }
       case "refund.issue": {
-        const order = await db.select().from(orders).where(eq(orders.id, String(args.orderId))).get();
+        const order = await db
+          .select()
+          .from(orders)
+          .where(eq(orders.id, String(args.orderId)))
+          .get();
         if (!order) throw new Error("no such order");
-        const done = await db.select({ total: sum(refunds.amountCents) }).from(refunds).where(eq(refunds.orderId, order.id)).get();
+        const done = await db
+          .select({ total: sum(refunds.amountCents) })
+          .from(refunds)
+          .where(eq(refunds.orderId, order.id))
+          .get();
         const cents = Math.round(Number(args.amount) * 100);
         if (cents > order.totalCents - Number(done?.total ?? 0)) throw new Error("refund exceeds the order");
         await state.addSpend(cents);
         const id = `ref_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
-        await db.insert(refunds).values({ id, taskId, orderId: order.id, customerId: order.customerId, amountCents: cents, currency: order.currency, idempotencyKey: `${taskId}.refund`, actor: `agent:${AGENT}`, createdAt: Date.now() });
+        await db.insert(refunds).values({
+          id,
+          taskId,
+          orderId: order.id,
+          customerId: order.customerId,
+          amountCents: cents,
+          currency: order.currency,
+          idempotencyKey: `${taskId}.refund`,
+          actor: `agent:${AGENT}`,
+          createdAt: Date.now(),
+        });
         return { refundId: id, orderId: order.id, amount: cents / 100, currency: order.currency, replayed: false };
       }
       case "email.send": {
@@ -106,7 +152,16 @@ export default class BareProxy extends WorkerEntrypoint<Env> {
         if (!template) throw new Error("no such template");
         const rendered = renderTemplate(template, args.variables ?? {});
         const id = `msg_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
-        await db.insert(outbox).values({ id, taskId, toAddress: String(args.to), ...rendered, template: template.name, idempotencyKey: `${taskId}.email`, status: "queued", createdAt: Date.now() });
+        await db.insert(outbox).values({
+          id,
+          taskId,
+          toAddress: String(args.to),
+          ...rendered,
+          template: template.name,
+          idempotencyKey: `${taskId}.email`,
+          status: "queued",
+          createdAt: Date.now(),
+        });
         return { messageId: id, delivery: "queued", replayed: false };
       }
       case "reply.send":

@@ -5,12 +5,23 @@
  */
 import { DurableObject } from "cloudflare:workers";
 
-export interface Entry { role: string; by: string; text: string; at: number }
-export interface Meta { taskId: string; customerId: string }
+export interface Entry {
+  role: string;
+  by: string;
+  text: string;
+  at: number;
+}
+export interface Meta {
+  taskId: string;
+  customerId: string;
+}
 
 export class BareState extends DurableObject {
   async open(meta: Meta, message: string): Promise<void> {
-    await this.ctx.storage.put({ meta, transcript: [{ role: "customer", by: "customer", text: message, at: Date.now() }] });
+    await this.ctx.storage.put({
+      meta,
+      transcript: [{ role: "customer", by: "customer", text: message, at: Date.now() }],
+    });
   }
   async meta(): Promise<Meta | undefined> {
     return this.ctx.storage.get<Meta>("meta");

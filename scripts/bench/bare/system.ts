@@ -8,11 +8,11 @@
  */
 import { join } from "node:path";
 import { convertV4MiniflareOptions, Miniflare, type V4WorkerOptions } from "miniflare";
+import type { Registry } from "../../../src/registry/schema.ts";
 import { bundleWorker } from "../../../tools/local/bundle.ts";
 import type { LatencyModel } from "../../../tools/local/latency.ts";
 import { applyMigrations } from "../../../tools/local/migrate.ts";
 import { COMPATIBILITY_DATE, ROOT } from "../../../tools/local/system.ts";
-import type { Registry } from "../../../src/registry/schema.ts";
 
 export interface BareSystem {
   mf: Miniflare;
@@ -23,18 +23,46 @@ export interface BareSystem {
 
 /** `inspectorPort`: expose the isolates to a CPU profiler (investigations only). */
 /** `latency`: the same delay per D1 and Durable Object call as the SiloOS system gets (tools/local/latency.ts). */
-export async function startBare(registry: Registry, opts: { inspectorPort?: number; latency?: LatencyModel } = {}): Promise<BareSystem> {
+export async function startBare(
+  registry: Registry,
+  opts: { inspectorPort?: number; latency?: LatencyModel } = {},
+): Promise<BareSystem> {
   const [router, agent, proxy, probe] = await Promise.all(
-    ["router.ts", "agent.ts", "proxy.ts", "../probe-worker.ts"].map((f) => bundleWorker(join(import.meta.dirname, f), registry, f.startsWith("..") ? undefined : opts.latency)),
+    ["router.ts", "agent.ts", "proxy.ts", "../probe-worker.ts"].map((f) =>
+      bundleWorker(join(import.meta.dirname, f), registry, f.startsWith("..") ? undefined : opts.latency),
+    ),
   );
   const common = { compatibilityDate: COMPATIBILITY_DATE } as const;
-  const mod = (b: { path: string; contents: string } | undefined) => [{ type: "ESModule" as const, path: b!.path, contents: b!.contents }];
+  const mod = (b: { path: string; contents: string } | undefined) => [
+    { type: "ESModule" as const, path: b!.path, contents: b!.contents },
+  ];
   const workers: V4WorkerOptions[] = [
     // First worker: dispatchFetch goes here, as with siloos-router.
-    { ...common, name: "bare-router", modules: mod(router), d1Databases: { DB: "bare" }, serviceBindings: { PROXY: { name: "bare-proxy" }, AGENT: { name: "bare-agent" } } },
+    {
+      ...common,
+      name: "bare-router",
+      modules: mod(router),
+      d1Databases: { DB: "bare" },
+      serviceBindings: { PROXY: { name: "bare-proxy" }, AGENT: { name: "bare-agent" } },
+    },
     { ...common, name: "bare-agent", modules: mod(agent), serviceBindings: { PROXY: { name: "bare-proxy" } } },
-    { ...common, name: "bare-proxy", modules: mod(proxy), d1Databases: { DB: "bare" }, durableObjects: { STATE: "BareState" } },
-    { ...common, name: "bench-probe", modules: mod(probe), d1Databases: { DB: "bare" }, durableObjects: { STATE: { className: "BareState", scriptName: "bare-proxy" }, VAULT: { className: "Vault", useSQLite: true } } },
+    {
+      ...common,
+      name: "bare-proxy",
+      modules: mod(proxy),
+      d1Databases: { DB: "bare" },
+      durableObjects: { STATE: "BareState" },
+    },
+    {
+      ...common,
+      name: "bench-probe",
+      modules: mod(probe),
+      d1Databases: { DB: "bare" },
+      durableObjects: {
+        STATE: { className: "BareState", scriptName: "bare-proxy" },
+        VAULT: { className: "Vault", useSQLite: true },
+      },
+    },
   ];
   const mf = new Miniflare(
     convertV4MiniflareOptions({

@@ -1,9 +1,9 @@
-import { auditRow, type AuditEvent } from "../../audit/index.ts";
+import { type AuditEvent, auditRow } from "../../audit/index.ts";
 import type { CapabilityOf } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
-import { completeEffectStatement } from "../ledger/effects.ts";
-import { storeError, type RefundLimits } from "../ledger/refunds.ts";
 import type { OpContext, OpOutcome } from "../core/context.ts";
+import { completeEffectStatement } from "../ledger/effects.ts";
+import { type RefundLimits, storeError } from "../ledger/refunds.ts";
 
 /**
  * Hold a call for a person's approval instead of running it (docs/approvals.md).
@@ -32,14 +32,33 @@ export async function holdRefund(ctx: OpContext, held: HeldRefund): Promise<OpOu
   const now = Date.now();
   // The reason is the agent's text: stored as the vault tokenizes it, shown to people, never hydrated.
   const args = { ...held.args, reason: await ctx.vault.tokenize(held.args.reason, "agent") };
-  const records = { customer: ctx.auth.task.scope.customer, ...(ctx.auth.task.scope.case ? { case: ctx.auth.task.scope.case } : {}), order: held.order };
-  const result = { status: "pending_approval", actionId: id, role: held.approval.role, orderId: held.args.orderId, amount: held.args.amount, currency: held.args.currency, replayed: false };
+  const records = {
+    customer: ctx.auth.task.scope.customer,
+    ...(ctx.auth.task.scope.case ? { case: ctx.auth.task.scope.case } : {}),
+    order: held.order,
+  };
+  const result = {
+    status: "pending_approval",
+    actionId: id,
+    role: held.approval.role,
+    orderId: held.args.orderId,
+    amount: held.args.amount,
+    currency: held.args.currency,
+    replayed: false,
+  };
   const audit: AuditEvent = {
     taskId: claim.taskId,
     actor: claim.principal,
     event: "approval.held",
     op: "refund.issue",
-    detail: { actionId: id, role: held.approval.role, orderId: held.args.orderId, amount: held.args.amount, currency: held.args.currency, keys: { base: ctx.auth.base.jti, task: ctx.auth.task.jti } },
+    detail: {
+      actionId: id,
+      role: held.approval.role,
+      orderId: held.args.orderId,
+      amount: held.args.amount,
+      currency: held.args.currency,
+      keys: { base: ctx.auth.base.jti, task: ctx.auth.task.jti },
+    },
   };
   const row = auditRow(audit, now);
   const d1 = ctx.env.DB;
@@ -50,8 +69,25 @@ export async function holdRefund(ctx: OpContext, held: HeldRefund): Promise<OpOu
           `INSERT INTO pending_actions (id, task_id, principal, op, args, args_hash, idempotency_key, role, amount_cents, limits, records, status, created_at, expires_at)
            VALUES (?, ?, ?, 'refund.issue', ?, ?, ?, ?, ?, ?, ?, 'pending', ?, ?)`,
         )
-        .bind(id, claim.taskId, claim.principal, JSON.stringify(args), claim.hash, claim.key, held.approval.role, held.amountCents, JSON.stringify({ ...held.limits, upToCents: Math.round(held.approval.upTo * 100) }), JSON.stringify(records), now, meta.expiresAt),
-      d1.prepare("INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)").bind(row.at, row.taskId, row.actor, row.event, row.op, row.decision, row.reason, row.detail),
+        .bind(
+          id,
+          claim.taskId,
+          claim.principal,
+          JSON.stringify(args),
+          claim.hash,
+          claim.key,
+          held.approval.role,
+          held.amountCents,
+          JSON.stringify({ ...held.limits, upToCents: Math.round(held.approval.upTo * 100) }),
+          JSON.stringify(records),
+          now,
+          meta.expiresAt,
+        ),
+      d1
+        .prepare(
+          "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(row.at, row.taskId, row.actor, row.event, row.op, row.decision, row.reason, row.detail),
       completeEffectStatement(d1, claim, result),
     ]);
   } catch (err) {

@@ -2,8 +2,8 @@ import { z } from "zod";
 import type { ProxyResult } from "../../contracts/proxy.ts";
 import { SiloError, toErrorBody } from "../../errors/index.ts";
 import { findAgent, registry } from "../../registry/index.ts";
-import { vaultFor, type ProxyEnv } from "../core/env.ts";
-import { decideOne, listPending, pendingCount, type DecisionOutcome } from "./decide.ts";
+import { type ProxyEnv, vaultFor } from "../core/env.ts";
+import { type DecisionOutcome, decideOne, listPending, pendingCount } from "./decide.ts";
 
 /**
  * The router's door to held actions (RouterGate): list them for a role with
@@ -14,7 +14,10 @@ import { decideOne, listPending, pendingCount, type DecisionOutcome } from "./de
  */
 export const DecideRequestSchema = z
   .object({
-    ids: z.array(z.string().regex(/^pa_[a-f0-9]{20}$/)).min(1).max(50),
+    ids: z
+      .array(z.string().regex(/^pa_[a-f0-9]{20}$/))
+      .min(1)
+      .max(50),
     decision: z.enum(["approve", "reject"]),
     /** `human:<operator id>`, vouched for by the router's console session. */
     by: z.string().regex(/^human:[A-Za-z0-9_-]{1,64}$/),
@@ -53,7 +56,11 @@ export async function pendingActions(env: ProxyEnv, role: string): Promise<Proxy
         expiresAt: r.expires_at,
         procedure: findAgent(registry, r.principal.replace(/^agent:/, ""))?.instructions ?? "",
         // Tokenized, as the agent saw it: people judge the call without real values.
-        transcript: (await vaultFor(env, r.task_id).transcript().catch(() => [])).map(({ role, by, text }) => ({ role, by, text })),
+        transcript: (
+          await vaultFor(env, r.task_id)
+            .transcript()
+            .catch(() => [])
+        ).map(({ role, by, text }) => ({ role, by, text })),
       })),
     );
   });
@@ -64,14 +71,22 @@ export async function countPending(env: ProxyEnv, taskId: string): Promise<Proxy
 }
 
 /** Each id decided on its own: one that lost a race or expired does not undo the others. */
-export async function decideActions(env: ProxyEnv, raw: unknown): Promise<ProxyResult<{ outcomes: DecisionOutcome[]; tasks: string[] }>> {
+export async function decideActions(
+  env: ProxyEnv,
+  raw: unknown,
+): Promise<ProxyResult<{ outcomes: DecisionOutcome[]; tasks: string[] }>> {
   return guarded(async () => {
     const parsed = DecideRequestSchema.safeParse(raw);
-    if (!parsed.success) throw new SiloError("validation_failed", "a decision names 1 to 50 action ids and approve or reject");
+    if (!parsed.success)
+      throw new SiloError("validation_failed", "a decision names 1 to 50 action ids and approve or reject");
     const { ids, decision, by, role } = parsed.data;
     const outcomes: DecisionOutcome[] = [];
     for (const id of new Set(ids)) outcomes.push(await decideOne(env, id, decision, by, role));
-    const tasks = await env.DB.prepare(`SELECT DISTINCT task_id FROM pending_actions WHERE id IN (${ids.map(() => "?").join(",")})`).bind(...ids).all<{ task_id: string }>();
+    const tasks = await env.DB.prepare(
+      `SELECT DISTINCT task_id FROM pending_actions WHERE id IN (${ids.map(() => "?").join(",")})`,
+    )
+      .bind(...ids)
+      .all<{ task_id: string }>();
     return { outcomes, tasks: tasks.results.map((t) => t.task_id) };
   });
 }

@@ -27,7 +27,11 @@ export function d1Crm(db: Db): SystemOfRecord {
       return { ...rest, openedAt: new Date(openedAt).toISOString() } satisfies CaseRecord;
     },
     async refundedCents(orderId) {
-      const row = await db.select({ total: sum(refunds.amountCents) }).from(refunds).where(eq(refunds.orderId, orderId)).get();
+      const row = await db
+        .select({ total: sum(refunds.amountCents) })
+        .from(refunds)
+        .where(eq(refunds.orderId, orderId))
+        .get();
       return Number(row?.total ?? 0);
     },
   };

@@ -42,7 +42,8 @@ export function httpShipping(cfg: HttpShippingConfig): ShippingSystem {
       if (res.status === 404) return null;
       if (!res.ok) throw new SiloError("store_unavailable", `the shipping system answered ${res.status}`);
       const parsed = WireShipment.safeParse(await res.json().catch(() => null));
-      if (!parsed.success) throw new SiloError("store_unavailable", "the shipping system answered in an unexpected shape");
+      if (!parsed.success)
+        throw new SiloError("store_unavailable", "the shipping system answered in an unexpected shape");
       const w = parsed.data;
       return {
         orderId: w.order_id,

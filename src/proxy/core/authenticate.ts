@@ -3,7 +3,7 @@ import { isTaskId } from "../../contracts/ids.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { BaseKeyClaims, TaskKeyClaims } from "../../keys/claims.ts";
 import { keyResolver, verifyBaseKey, verifyTaskKey } from "../../keys/verify.ts";
-import { verifyJwks, type ProxyEnv } from "./env.ts";
+import { type ProxyEnv, verifyJwks } from "./env.ts";
 
 export interface Authenticated {
   principal: string;
@@ -27,7 +27,8 @@ export async function authenticate(
   const base = await verifyBaseKey(jwks, baseKey);
   const task = await verifyTaskKey(jwks, taskKey);
   if (base.tid !== task.tid) throw new SiloError("key_wrong_task", "base key and task key are for different tasks");
-  if (base.sub !== task.sub) throw new SiloError("key_wrong_agent", "base key and task key belong to different principals");
+  if (base.sub !== task.sub)
+    throw new SiloError("key_wrong_agent", "base key and task key belong to different principals");
   if (caller !== undefined && base.sub !== caller) {
     throw new SiloError("key_wrong_agent", "these keys were minted for another principal");
   }

@@ -1,8 +1,8 @@
 import { SiloError } from "../../errors/index.ts";
 import { ADMISSION_MESSAGES, type CallFrame, type Refusal } from "../../vault/admission.ts";
 import type { EffectKey } from "../../vault/ledger.ts";
-import { RateLimited } from "../ledger/rates.ts";
 import type { StepMethod, StepResult, Vault } from "../../vault/vault.ts";
+import { RateLimited } from "../ledger/rates.ts";
 
 type R<M extends keyof Vault> = Vault[M] extends (...a: never[]) => Promise<infer T> ? T : never;
 type A<M extends keyof Vault> = Vault[M] extends (...a: infer P) => unknown ? P : never;
@@ -97,7 +97,8 @@ export class CallVault {
     const detail = this.#detail;
     this.#detail = undefined;
     // Counting, the growth limit and the effect claim ride on the call's first vault RPC only (limits on calls, not mid-call).
-    const frame = this.#steps++ === 0 ? { ...this.frame, ...(this.#effect ? { effect: this.#effect } : {}) } : this.#later();
+    const frame =
+      this.#steps++ === 0 ? { ...this.frame, ...(this.#effect ? { effect: this.#effect } : {}) } : this.#later();
     let r: StepResult<unknown>;
     try {
       r = (await this.stub.step(frame, method, args, detail, ship)) as StepResult<unknown>;

@@ -2,12 +2,12 @@ import type { z } from "zod";
 import type { CapabilityName } from "../../contracts/capabilities.ts";
 import type { OpArgs, OpName } from "../../contracts/proxy.ts";
 import type { Db } from "../../db/index.ts";
+import type { Registry } from "../../registry/schema.ts";
+import type { SystemOfRecord } from "../connectors/types.ts";
+import type { EffectClaim } from "../ledger/effects.ts";
 import type { Authenticated } from "./authenticate.ts";
 import type { CallVault } from "./call-vault.ts";
-import type { SystemOfRecord } from "../connectors/types.ts";
 import type { ProxyEnv } from "./env.ts";
-import type { Registry } from "../../registry/schema.ts";
-import type { EffectClaim } from "../ledger/effects.ts";
 
 export interface OpContext {
   env: ProxyEnv;

@@ -1,11 +1,11 @@
 import { and, eq, lt, or, sql } from "drizzle-orm";
-import { batchWithAudit, type AuditEvent } from "../../audit/index.ts";
-import { database, type Db } from "../../db/index.ts";
+import { type AuditEvent, batchWithAudit } from "../../audit/index.ts";
+import { type Db, database } from "../../db/index.ts";
 import { outbox } from "../../db/schema.ts";
-import type { ProxyEnv } from "./env.ts";
+import { type MailProvider, mailProvider } from "../mail/mail.ts";
 import { MailDeliveryError } from "../mail/mail-http.ts";
-import { mailProvider, type MailProvider } from "../mail/mail.ts";
 import type { OutboundEmail } from "../mail/outbox.ts";
+import type { ProxyEnv } from "./env.ts";
 
 /**
  * The outbox consumer. email.send commits the outbox row with its audit row,
@@ -47,12 +47,22 @@ export async function drainOutbox(env: ProxyEnv, batch: MessageBatch<OutboxMessa
   }
 }
 
-async function deliverOne(env: ProxyEnv, db: Db, provider: MailProvider, id: string): Promise<{ retryInSeconds?: number }> {
+async function deliverOne(
+  env: ProxyEnv,
+  db: Db,
+  provider: MailProvider,
+  id: string,
+): Promise<{ retryInSeconds?: number }> {
   const now = Date.now();
   const claimed = await db
     .update(outbox)
     .set({ status: "sending", attempts: sql`${outbox.attempts} + 1`, updatedAt: now })
-    .where(and(eq(outbox.id, id), or(eq(outbox.status, "queued"), and(eq(outbox.status, "sending"), lt(outbox.updatedAt, now - LEASE_MS)))))
+    .where(
+      and(
+        eq(outbox.id, id),
+        or(eq(outbox.status, "queued"), and(eq(outbox.status, "sending"), lt(outbox.updatedAt, now - LEASE_MS))),
+      ),
+    )
     .returning()
     .get();
   if (!claimed) {
@@ -60,28 +70,75 @@ async function deliverOne(env: ProxyEnv, db: Db, provider: MailProvider, id: str
     // Sent, dead or unknown: done. Sending: another consumer holds it; look again after its lease.
     return row?.status === "sending" ? { retryInSeconds: Math.ceil(LEASE_MS / 1000) } : {};
   }
-  const mail: OutboundEmail = { id, taskId: claimed.taskId, to: claimed.toAddress, subject: claimed.subject, body: claimed.body, template: claimed.template, idempotencyKey: claimed.idempotencyKey };
+  const mail: OutboundEmail = {
+    id,
+    taskId: claimed.taskId,
+    to: claimed.toAddress,
+    subject: claimed.subject,
+    body: claimed.body,
+    template: claimed.template,
+    idempotencyKey: claimed.idempotencyKey,
+  };
   const base = { taskId: claimed.taskId, actor: "proxy", op: "email.deliver" } as const;
   try {
     const { providerId } = await provider.deliver(mail);
-    await settle(db, id, { status: "sent", providerId, lastError: null }, { ...base, event: "mail.sent", detail: { messageId: id, attempt: claimed.attempts, provider: provider.name } });
+    await settle(
+      db,
+      id,
+      { status: "sent", providerId, lastError: null },
+      { ...base, event: "mail.sent", detail: { messageId: id, attempt: claimed.attempts, provider: provider.name } },
+    );
     return {};
   } catch (err) {
     const code = err instanceof MailDeliveryError ? err.code : "provider_error";
     const permanent = err instanceof MailDeliveryError && err.permanent;
     if (permanent || claimed.attempts >= maxAttempts(env)) {
-      await settle(db, id, { status: "dead", lastError: code }, { ...base, event: "mail.dead_letter", reason: code, detail: { messageId: id, attempts: claimed.attempts, permanent } });
+      await settle(
+        db,
+        id,
+        { status: "dead", lastError: code },
+        {
+          ...base,
+          event: "mail.dead_letter",
+          reason: code,
+          detail: { messageId: id, attempts: claimed.attempts, permanent },
+        },
+      );
       return {};
     }
     const delay = retryDelay(env, claimed.attempts);
-    await settle(db, id, { status: "queued", lastError: code }, { ...base, event: "mail.retry", reason: code, detail: { messageId: id, attempt: claimed.attempts, retryInSeconds: delay } });
+    await settle(
+      db,
+      id,
+      { status: "queued", lastError: code },
+      {
+        ...base,
+        event: "mail.retry",
+        reason: code,
+        detail: { messageId: id, attempt: claimed.attempts, retryInSeconds: delay },
+      },
+    );
     return { retryInSeconds: delay };
   }
 }
 
 /** The row's new state and its audit row, in one batch. */
-function settle(db: Db, id: string, patch: { status: string; providerId?: string | null; lastError: string | null }, event: AuditEvent): Promise<void> {
-  return batchWithAudit(db, [db.update(outbox).set({ ...patch, updatedAt: Date.now() }).where(eq(outbox.id, id))], [event]);
+function settle(
+  db: Db,
+  id: string,
+  patch: { status: string; providerId?: string | null; lastError: string | null },
+  event: AuditEvent,
+): Promise<void> {
+  return batchWithAudit(
+    db,
+    [
+      db
+        .update(outbox)
+        .set({ ...patch, updatedAt: Date.now() })
+        .where(eq(outbox.id, id)),
+    ],
+    [event],
+  );
 }
 
 function maxAttempts(env: ProxyEnv): number {
@@ -114,7 +171,12 @@ export async function sweepOutbox(env: ProxyEnv, olderThanMs = 60_000): Promise<
   const stale = await db
     .select({ id: outbox.id })
     .from(outbox)
-    .where(or(and(eq(outbox.status, "queued"), lt(changed, now - olderThanMs)), and(eq(outbox.status, "sending"), lt(changed, now - LEASE_MS))))
+    .where(
+      or(
+        and(eq(outbox.status, "queued"), lt(changed, now - olderThanMs)),
+        and(eq(outbox.status, "sending"), lt(changed, now - LEASE_MS)),
+      ),
+    )
     .limit(500);
   for (const { id } of stale) await enqueueDelivery(env, id);
   return stale.length;
@@ -123,7 +185,14 @@ export async function sweepOutbox(env: ProxyEnv, olderThanMs = 60_000): Promise<
 /** The dead letters, for the console: ids, template, attempts and the error code; never an address or a body. */
 export async function deadLetters(env: ProxyEnv) {
   return database(env.DB)
-    .select({ messageId: outbox.id, taskId: outbox.taskId, template: outbox.template, attempts: outbox.attempts, lastError: outbox.lastError, updatedAt: outbox.updatedAt })
+    .select({
+      messageId: outbox.id,
+      taskId: outbox.taskId,
+      template: outbox.template,
+      attempts: outbox.attempts,
+      lastError: outbox.lastError,
+      updatedAt: outbox.updatedAt,
+    })
     .from(outbox)
     .where(eq(outbox.status, "dead"))
     .orderBy(outbox.updatedAt)

@@ -26,7 +26,9 @@ export class AgentRates extends DurableObject {
 
   constructor(ctx: DurableObjectState, env: unknown) {
     super(ctx, env as never);
-    this.#sql.exec("CREATE TABLE IF NOT EXISTS rate_counters (kind TEXT NOT NULL, period INTEGER NOT NULL, count INTEGER NOT NULL DEFAULT 0, refused INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, period))");
+    this.#sql.exec(
+      "CREATE TABLE IF NOT EXISTS rate_counters (kind TEXT NOT NULL, period INTEGER NOT NULL, count INTEGER NOT NULL DEFAULT 0, refused INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (kind, period))",
+    );
   }
 
   /**
@@ -51,12 +53,23 @@ export class AgentRates extends DurableObject {
     if (period !== undefined) this.#sql.exec("DELETE FROM rate_counters WHERE period <= ?", period - KEEP_PERIODS);
     if (over < 0) return { ok: true };
     const c = counts[over]!;
-    const refused = this.#sql.exec<{ refused: number }>("UPDATE rate_counters SET refused = refused + 1 WHERE kind = ? AND period = ? RETURNING refused", c.kind, c.period).one().refused;
+    const refused = this.#sql
+      .exec<{ refused: number }>(
+        "UPDATE rate_counters SET refused = refused + 1 WHERE kind = ? AND period = ? RETURNING refused",
+        c.kind,
+        c.period,
+      )
+      .one().refused;
     return { ok: false, over, refused };
   }
 
   /** Every counter kept (tests): the peak a minute may never pass its limit. */
   async counters(kind: string): Promise<Array<{ period: number; count: number; refused: number }>> {
-    return this.#sql.exec<{ period: number; count: number; refused: number }>("SELECT period, count, refused FROM rate_counters WHERE kind = ? ORDER BY period", kind).toArray();
+    return this.#sql
+      .exec<{ period: number; count: number; refused: number }>(
+        "SELECT period, count, refused FROM rate_counters WHERE kind = ? ORDER BY period",
+        kind,
+      )
+      .toArray();
   }
 }

@@ -42,15 +42,23 @@ export function canonicalJson(value: unknown): string {
 /** Claim the key for this call, or learn that the effect already happened (replay) or conflicts. */
 export async function claimEffect(d1: D1Database, c: EffectClaim): Promise<Claimed> {
   const inserted = await d1
-    .prepare("INSERT INTO effects (task_id, principal, op, idempotency_key, args_hash, status, result, created_at) VALUES (?, ?, ?, ?, ?, 'pending', NULL, ?) ON CONFLICT DO NOTHING")
+    .prepare(
+      "INSERT INTO effects (task_id, principal, op, idempotency_key, args_hash, status, result, created_at) VALUES (?, ?, ?, ?, ?, 'pending', NULL, ?) ON CONFLICT DO NOTHING",
+    )
     .bind(...pk(c), c.hash, Date.now())
     .run();
   if (inserted.meta.changes === 1) return { kind: "claimed", claim: c };
-  const row = await d1.prepare(`SELECT args_hash, status, result FROM effects WHERE ${PK}`).bind(...pk(c)).first<{ args_hash: string; status: string; result: string | null }>();
+  const row = await d1
+    .prepare(`SELECT args_hash, status, result FROM effects WHERE ${PK}`)
+    .bind(...pk(c))
+    .first<{ args_hash: string; status: string; result: string | null }>();
   if (row && row.args_hash !== c.hash) {
-    throw new SiloError("idempotency_conflict", `this idempotency key was already used for ${c.op} with other arguments; nothing was done`);
+    throw new SiloError(
+      "idempotency_conflict",
+      `this idempotency key was already used for ${c.op} with other arguments; nothing was done`,
+    );
   }
-  if (!row || row.status !== "done" || row.result === null) {
+  if (row?.status !== "done" || row.result === null) {
     // Another call with this key is running (or just failed): never report its effect as ours.
     throw new SiloError("conflict", "an action with this idempotency key is in progress; nothing was done");
   }
@@ -58,7 +66,12 @@ export async function claimEffect(d1: D1Database, c: EffectClaim): Promise<Claim
 }
 
 /** The statement that marks the claim done, for a batch that holds the effect itself. */
-export function completeEffectStatement(d1: D1Database, c: EffectClaim, result: unknown, onlyIf?: { sql: string; binds: unknown[] }): D1PreparedStatement {
+export function completeEffectStatement(
+  d1: D1Database,
+  c: EffectClaim,
+  result: unknown,
+  onlyIf?: { sql: string; binds: unknown[] },
+): D1PreparedStatement {
   const guard = onlyIf ? ` AND ${onlyIf.sql}` : "";
   return d1
     .prepare(`UPDATE effects SET status = 'done', result = ? WHERE ${PK} AND status = 'pending'${guard}`)
@@ -76,16 +89,27 @@ function stored(result: unknown): unknown {
  * Run an effect under its claim: a failure releases the claim (nothing
  * happened, a retry may run); success records the result for replays.
  */
-export async function runClaimed<T extends { result: unknown; effectRecorded?: boolean }>(d1: D1Database, c: EffectClaim, run: () => Promise<T>): Promise<T> {
+export async function runClaimed<T extends { result: unknown; effectRecorded?: boolean }>(
+  d1: D1Database,
+  c: EffectClaim,
+  run: () => Promise<T>,
+): Promise<T> {
   let outcome: T;
   try {
     outcome = await run();
   } catch (err) {
-    await d1.prepare(`DELETE FROM effects WHERE ${PK} AND status = 'pending'`).bind(...pk(c)).run().catch(() => undefined);
+    await d1
+      .prepare(`DELETE FROM effects WHERE ${PK} AND status = 'pending'`)
+      .bind(...pk(c))
+      .run()
+      .catch(() => undefined);
     throw err;
   }
   // The effect happened: if this write fails the claim stays pending, so a
   // retry is refused rather than repeated (fail closed on repetition).
-  if (!outcome.effectRecorded) await completeEffectStatement(d1, c, outcome.result).run().catch(() => undefined);
+  if (!outcome.effectRecorded)
+    await completeEffectStatement(d1, c, outcome.result)
+      .run()
+      .catch(() => undefined);
   return outcome;
 }

@@ -28,7 +28,14 @@ export class RateLimited extends SiloError {
 }
 
 /** Ops that can mint vault tokens (tokenized reads, agent and model text). */
-export const MINTING_OPS: ReadonlySet<string> = new Set<OpName>(["customer.read", "orders.list", "case.read", "shipment.track", "reply.send", "llm.chat"]);
+export const MINTING_OPS: ReadonlySet<string> = new Set<OpName>([
+  "customer.read",
+  "orders.list",
+  "case.read",
+  "shipment.track",
+  "reply.send",
+  "llm.chat",
+]);
 const MINUTE_MS = 60_000;
 
 interface Counter {
@@ -52,11 +59,29 @@ export function taskCounts(op: string, limits: RateLimits): TaskCount[] {
 }
 
 /** Count this call against every per-principal limit (across tasks), in the principal's AgentRates DO; throws RateLimited past any of them. */
-export async function admitCall(rates: DurableObjectNamespace<AgentRates>, call: { principal: string; op: string; limits: RateLimits; now?: number }): Promise<void> {
+export async function admitCall(
+  rates: DurableObjectNamespace<AgentRates>,
+  call: { principal: string; op: string; limits: RateLimits; now?: number },
+): Promise<void> {
   const { principal, op, limits } = call;
   const minute = Math.floor((call.now ?? Date.now()) / MINUTE_MS);
-  const counters: Counter[] = [{ scope: principal, kind: "calls", period: minute, limit: limits.perAgent.callsPerMinute, what: `proxy calls per minute for ${principal}` }];
-  if (op === "reply.send") counters.push({ scope: principal, kind: "replies", period: minute, limit: limits.perAgent.repliesPerMinute, what: `replies per minute for ${principal}` });
+  const counters: Counter[] = [
+    {
+      scope: principal,
+      kind: "calls",
+      period: minute,
+      limit: limits.perAgent.callsPerMinute,
+      what: `proxy calls per minute for ${principal}`,
+    },
+  ];
+  if (op === "reply.send")
+    counters.push({
+      scope: principal,
+      kind: "replies",
+      period: minute,
+      limit: limits.perAgent.repliesPerMinute,
+      what: `replies per minute for ${principal}`,
+    });
   const outcome = await rates
     .get(rates.idFromName(principal))
     .count(counters.map((c) => ({ kind: c.kind, period: c.period, limit: c.limit })))
@@ -66,5 +91,8 @@ export async function admitCall(rates: DurableObjectNamespace<AgentRates>, call:
   if (outcome.ok) return;
   // Refusals are counted exactly and audited only at the 1st, 10th, 100th … of a counter.
   const c = counters[outcome.over]!;
-  throw new RateLimited(`the limit of ${c.limit} ${c.what} is reached (refusals so far: ${outcome.refused})`, isPowerOfTen(outcome.refused));
+  throw new RateLimited(
+    `the limit of ${c.limit} ${c.what} is reached (refusals so far: ${outcome.refused})`,
+    isPowerOfTen(outcome.refused),
+  );
 }

@@ -1,4 +1,4 @@
-import { auditRow, type AuditEvent } from "../../audit/index.ts";
+import { type AuditEvent, auditRow } from "../../audit/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import { completeEffectStatement, type EffectClaim } from "./effects.ts";
 
@@ -49,13 +49,19 @@ const SUMS = `SELECT
 
 /** The first limit this refund would break, as a refusal message, or null. Advisory only. */
 export async function refundLimitBreached(d1: D1Database, r: RefundRow, l: RefundLimits): Promise<string | null> {
-  const s = await d1.prepare(SUMS).bind(r.orderId, r.taskId, r.actor, r.customerId, r.createdAt - DAY_MS).first<Sums>();
+  const s = await d1
+    .prepare(SUMS)
+    .bind(r.orderId, r.taskId, r.actor, r.customerId, r.createdAt - DAY_MS)
+    .first<Sums>();
   if (!s) return null;
   const after = (spent: number) => spent + r.amountCents;
   if (after(s.order) > l.orderTotalCents) return "refund exceeds the order's refundable amount";
-  if (after(s.task) > l.perTaskCents) return `refunds in this task would exceed the per-task limit of ${l.perTaskCents / 100}`;
-  if (after(s.agentDay) > l.perAgentDayCents) return `refunds by ${r.actor} in 24 hours would exceed its daily limit of ${l.perAgentDayCents / 100}`;
-  if (after(s.customerDay) > l.perCustomerDayCents) return `refunds to this customer in 24 hours would exceed the daily limit of ${l.perCustomerDayCents / 100}`;
+  if (after(s.task) > l.perTaskCents)
+    return `refunds in this task would exceed the per-task limit of ${l.perTaskCents / 100}`;
+  if (after(s.agentDay) > l.perAgentDayCents)
+    return `refunds by ${r.actor} in 24 hours would exceed its daily limit of ${l.perAgentDayCents / 100}`;
+  if (after(s.customerDay) > l.perCustomerDayCents)
+    return `refunds to this customer in 24 hours would exceed the daily limit of ${l.perCustomerDayCents / 100}`;
   return null;
 }
 
@@ -74,14 +80,39 @@ SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM refunds WHERE id = ?)`
  * idempotency record, atomically. Returns false when a limit refused it
  * (nothing was written).
  */
-export async function commitRefund(d1: D1Database, r: RefundRow, l: RefundLimits, audit: AuditEvent, effect: { claim: EffectClaim; result: unknown }): Promise<boolean> {
+export async function commitRefund(
+  d1: D1Database,
+  r: RefundRow,
+  l: RefundLimits,
+  audit: AuditEvent,
+  effect: { claim: EffectClaim; result: unknown },
+): Promise<boolean> {
   const row = auditRow(audit, r.createdAt);
   const statements = [
     d1
       .prepare(CONDITIONAL_INSERT)
-      .bind(r.id, r.taskId, r.orderId, r.customerId, r.amountCents, r.currency, r.idempotencyKey, r.actor, r.createdAt, l.orderTotalCents, l.perTaskCents, l.perAgentDayCents, l.perCustomerDayCents),
-    d1.prepare(AUDIT_IF_WRITTEN).bind(row.at, row.taskId, row.actor, row.event, row.op, row.decision, row.reason, row.detail, r.id),
-    completeEffectStatement(d1, effect.claim, effect.result, { sql: "EXISTS (SELECT 1 FROM refunds WHERE id = ?)", binds: [r.id] }),
+      .bind(
+        r.id,
+        r.taskId,
+        r.orderId,
+        r.customerId,
+        r.amountCents,
+        r.currency,
+        r.idempotencyKey,
+        r.actor,
+        r.createdAt,
+        l.orderTotalCents,
+        l.perTaskCents,
+        l.perAgentDayCents,
+        l.perCustomerDayCents,
+      ),
+    d1
+      .prepare(AUDIT_IF_WRITTEN)
+      .bind(row.at, row.taskId, row.actor, row.event, row.op, row.decision, row.reason, row.detail, r.id),
+    completeEffectStatement(d1, effect.claim, effect.result, {
+      sql: "EXISTS (SELECT 1 FROM refunds WHERE id = ?)",
+      binds: [r.id],
+    }),
   ];
   try {
     const [inserted] = await d1.batch(statements);
@@ -99,7 +130,10 @@ export async function commitRefund(d1: D1Database, r: RefundRow, l: RefundLimits
 export function storeError(err: unknown): SiloError {
   if (err instanceof SiloError) return err;
   if (/CHECK constraint failed|NOT NULL constraint failed/i.test(String((err as Error)?.message ?? err))) {
-    return new SiloError("validation_failed", "the ledger refused these values (a constraint of the database); nothing was done");
+    return new SiloError(
+      "validation_failed",
+      "the ledger refused these values (a constraint of the database); nothing was done",
+    );
   }
   return new SiloError("audit_unavailable", "the audit log or database is unavailable; nothing was done");
 }

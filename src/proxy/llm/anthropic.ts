@@ -10,7 +10,12 @@ const WireResponse = z.object({
   content: z.array(
     z.union([
       z.object({ type: z.literal("text"), text: z.string() }),
-      z.object({ type: z.literal("tool_use"), id: z.string(), name: z.string(), input: z.record(z.string(), z.unknown()) }),
+      z.object({
+        type: z.literal("tool_use"),
+        id: z.string(),
+        name: z.string(),
+        input: z.record(z.string(), z.unknown()),
+      }),
       z.object({ type: z.string() }).passthrough(),
     ]),
   ),
@@ -21,25 +26,37 @@ export function anthropic(cfg: { baseUrl: string; apiKey: string }): LlmProvider
   return {
     name: "anthropic",
     async chat(req: ChatRequest): Promise<ChatResponse> {
-      const system = req.messages.filter((m) => m.role === "system").map((m) => m.content).join("\n\n");
+      const system = req.messages
+        .filter((m) => m.role === "system")
+        .map((m) => m.content)
+        .join("\n\n");
       const body = {
         model: req.model,
         max_tokens: req.maxTokens,
         ...(system ? { system } : {}),
         messages: mergeTurns(req.messages.filter((m) => m.role !== "system").map(toWire)),
-        ...(req.tools.length ? { tools: req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })) } : {}),
+        ...(req.tools.length
+          ? { tools: req.tools.map((t) => ({ name: t.name, description: t.description, input_schema: t.parameters })) }
+          : {}),
       };
       const headers = { "x-api-key": cfg.apiKey, "anthropic-version": "2023-06-01" };
-      const parsed = WireResponse.safeParse(await postJson(`${cfg.baseUrl.replace(/\/$/, "")}/v1/messages`, headers, body));
+      const parsed = WireResponse.safeParse(
+        await postJson(`${cfg.baseUrl.replace(/\/$/, "")}/v1/messages`, headers, body),
+      );
       if (!parsed.success) throw new SiloError("llm_unavailable", "the model provider answered in an unexpected shape");
       const text = parsed.data.content.flatMap((b) => (b.type === "text" && "text" in b ? [String(b.text)] : []));
       const toolCalls = parsed.data.content.flatMap((b) =>
-        b.type === "tool_use" && "input" in b ? [{ id: String(b.id), name: String(b.name), arguments: b.input as Record<string, unknown> }] : [],
+        b.type === "tool_use" && "input" in b
+          ? [{ id: String(b.id), name: String(b.name), arguments: b.input as Record<string, unknown> }]
+          : [],
       );
       return {
         model: parsed.data.model ?? req.model,
         message: { content: text.length ? text.join("\n") : null, toolCalls },
-        usage: { promptTokens: parsed.data.usage?.input_tokens ?? 0, completionTokens: parsed.data.usage?.output_tokens ?? 0 },
+        usage: {
+          promptTokens: parsed.data.usage?.input_tokens ?? 0,
+          completionTokens: parsed.data.usage?.output_tokens ?? 0,
+        },
       };
     },
   };
@@ -56,7 +73,8 @@ function toWire(m: ChatMessage): WireTurn {
     for (const c of m.toolCalls ?? []) blocks.push({ type: "tool_use", id: c.id, name: c.name, input: c.arguments });
     return { role: "assistant", content: blocks };
   }
-  if (m.role === "tool") return { role: "user", content: [{ type: "tool_result", tool_use_id: m.toolCallId, content: m.content }] };
+  if (m.role === "tool")
+    return { role: "user", content: [{ type: "tool_result", tool_use_id: m.toolCallId, content: m.content }] };
   return { role: "user", content: [{ type: "text", text: m.role === "system" ? "" : m.content }] };
 }
 

@@ -5,7 +5,12 @@ export function estimateTokens(text: string): number {
   return Math.ceil(text.length / 4);
 }
 
-export async function postJson(url: string, headers: Record<string, string>, body: unknown, timeoutMs = 60_000): Promise<unknown> {
+export async function postJson(
+  url: string,
+  headers: Record<string, string>,
+  body: unknown,
+  timeoutMs = 60_000,
+): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(url, {

@@ -1,5 +1,5 @@
-import type { ChatRequest, ToolSpec } from "../../contracts/llm.ts";
 import { IDS_IN_TEXT, ORDER_IDS_IN_TEXT } from "../../contracts/ids.ts";
+import type { ChatRequest, ToolSpec } from "../../contracts/llm.ts";
 import { AGENT_WRITTEN_MARKER, CONTEXT_MARKER, HANDED_OVER, REFUND_INTENT } from "../../contracts/prompt.ts";
 import { TOKEN_PATTERN } from "../../contracts/tokens.ts";
 
@@ -72,10 +72,17 @@ export function readConversation(req: ChatRequest): Conversation {
     asksForRefund: () => REFUND_INTENT.test(userText),
     handedOver: () => handedOver,
     // Handed over, the order must be one the customer or the records name: no guessing on another agent's say-so.
-    order: () => pickOrder((results.get("orders_list") as unknown as Order[] | undefined) ?? [], talk, c.amount(), !handedOver),
+    order: () =>
+      pickOrder((results.get("orders_list") as unknown as Order[] | undefined) ?? [], talk, c.amount(), !handedOver),
     amount: () => parseAmount(userText),
-    refundLimit: () => Number((results.get("whoami")?.capabilities ?? []).find((x: { capability: string }) => x.capability === "refund.issue")?.limit ?? 0),
-    refundApproval: () => (results.get("whoami")?.capabilities ?? []).find((x: { capability: string }) => x.capability === "refund.issue")?.approval,
+    refundLimit: () =>
+      Number(
+        (results.get("whoami")?.capabilities ?? []).find((x: { capability: string }) => x.capability === "refund.issue")
+          ?.limit ?? 0,
+      ),
+    refundApproval: () =>
+      (results.get("whoami")?.capabilities ?? []).find((x: { capability: string }) => x.capability === "refund.issue")
+        ?.approval,
     templates: () => parseTemplates(tools.get("email_send")?.description ?? ""),
     escalationTargets: () => enumOf(tools.get("escalate"), "target"),
   };
@@ -86,7 +93,10 @@ export function readConversation(req: ChatRequest): Conversation {
 function parseTemplates(description: string): Array<{ name: string; variables: string[] }> {
   return [...description.matchAll(/([a-z][a-z0-9-]+)\(([^)]*)\)/g)].map((m) => ({
     name: m[1]!,
-    variables: m[2]!.split(",").map((v) => v.trim()).filter(Boolean),
+    variables: m[2]!
+      .split(",")
+      .map((v) => v.trim())
+      .filter(Boolean),
   }));
 }
 
@@ -98,8 +108,11 @@ function enumOf(tool: ToolSpec | undefined, prop: string): string[] {
 /** "700", "$700", "700.00 USD", "USD 700": the first money-looking number, order ids excluded. */
 export function parseAmount(text: string): number | undefined {
   const clean = text.replace(IDS_IN_TEXT, " ").replace(TOKEN_PATTERN, " ");
-  const withCurrency = /(?:\$\s?|USD\s?)(\d{1,6}(?:\.\d{1,2})?)\b|\b(\d{1,6}(?:\.\d{1,2})?)\s?(?:USD|dollars?|\$)/i.exec(clean);
-  const raw = withCurrency ? (withCurrency[1] ?? withCurrency[2]) : /\brefund(?:\s+(?:of|for))?\s+(\d{1,6}(?:\.\d{1,2})?)\b/i.exec(clean)?.[1];
+  const withCurrency =
+    /(?:\$\s?|USD\s?)(\d{1,6}(?:\.\d{1,2})?)\b|\b(\d{1,6}(?:\.\d{1,2})?)\s?(?:USD|dollars?|\$)/i.exec(clean);
+  const raw = withCurrency
+    ? (withCurrency[1] ?? withCurrency[2])
+    : /\brefund(?:\s+(?:of|for))?\s+(\d{1,6}(?:\.\d{1,2})?)\b/i.exec(clean)?.[1];
   return raw ? Number(raw) : undefined;
 }
 

@@ -13,7 +13,13 @@ const WireResponse = z.object({
         message: z.object({
           content: z.string().nullable().optional(),
           tool_calls: z
-            .array(z.object({ id: z.string(), type: z.literal("function").optional(), function: z.object({ name: z.string(), arguments: z.string() }) }))
+            .array(
+              z.object({
+                id: z.string(),
+                type: z.literal("function").optional(),
+                function: z.object({ name: z.string(), arguments: z.string() }),
+              }),
+            )
             .nullable()
             .optional(),
         }),
@@ -32,20 +38,34 @@ export function openaiCompatible(cfg: { baseUrl: string; apiKey: string | undefi
         max_tokens: req.maxTokens,
         messages: req.messages.map(toWire),
         ...(req.tools.length
-          ? { tools: req.tools.map((t) => ({ type: "function", function: { name: t.name, description: t.description, parameters: t.parameters } })) }
+          ? {
+              tools: req.tools.map((t) => ({
+                type: "function",
+                function: { name: t.name, description: t.description, parameters: t.parameters },
+              })),
+            }
           : {}),
       };
       const headers: Record<string, string> = cfg.apiKey ? { authorization: `Bearer ${cfg.apiKey}` } : {};
-      const parsed = WireResponse.safeParse(await postJson(`${cfg.baseUrl.replace(/\/$/, "")}/chat/completions`, headers, body));
+      const parsed = WireResponse.safeParse(
+        await postJson(`${cfg.baseUrl.replace(/\/$/, "")}/chat/completions`, headers, body),
+      );
       if (!parsed.success) throw new SiloError("llm_unavailable", "the model provider answered in an unexpected shape");
       const msg = parsed.data.choices[0]!.message;
       return {
         model: parsed.data.model ?? req.model,
         message: {
           content: msg.content ?? null,
-          toolCalls: (msg.tool_calls ?? []).map((c) => ({ id: c.id, name: c.function.name, arguments: parseArgs(c.function.arguments) })),
+          toolCalls: (msg.tool_calls ?? []).map((c) => ({
+            id: c.id,
+            name: c.function.name,
+            arguments: parseArgs(c.function.arguments),
+          })),
         },
-        usage: { promptTokens: parsed.data.usage?.prompt_tokens ?? 0, completionTokens: parsed.data.usage?.completion_tokens ?? 0 },
+        usage: {
+          promptTokens: parsed.data.usage?.prompt_tokens ?? 0,
+          completionTokens: parsed.data.usage?.completion_tokens ?? 0,
+        },
       };
     },
   };
@@ -57,7 +77,15 @@ function toWire(m: ChatMessage): Record<string, unknown> {
     return {
       role: "assistant",
       content: m.content,
-      ...(calls.length ? { tool_calls: calls.map((c) => ({ id: c.id, type: "function", function: { name: c.name, arguments: JSON.stringify(c.arguments) } })) } : {}),
+      ...(calls.length
+        ? {
+            tool_calls: calls.map((c) => ({
+              id: c.id,
+              type: "function",
+              function: { name: c.name, arguments: JSON.stringify(c.arguments) },
+            })),
+          }
+        : {}),
     };
   }
   if (m.role === "tool") return { role: "tool", tool_call_id: m.toolCallId, content: m.content };

@@ -3,7 +3,7 @@ import { anthropic } from "./anthropic.ts";
 import { offlineModel } from "./offline.ts";
 import { openaiCompatible } from "./openai.ts";
 import type { LlmProvider } from "./types.ts";
-import { workersAi, type AiBinding } from "./workers-ai.ts";
+import { type AiBinding, workersAi } from "./workers-ai.ts";
 
 export type { LlmProvider } from "./types.ts";
 
@@ -31,7 +31,11 @@ export function llmRoute(env: LlmEnv): LlmRoute {
   const spec = env.SILOOS_LLM?.trim();
   if (!spec || spec === "offline") {
     // A deployed proxy never answers with the scripted model: no provider, no answer.
-    if (env.SILOOS_LOCAL_DEV !== "1") throw new SiloError("llm_not_configured", "no model provider is configured (set SILOOS_LLM); the offline model runs only in local development");
+    if (env.SILOOS_LOCAL_DEV !== "1")
+      throw new SiloError(
+        "llm_not_configured",
+        "no model provider is configured (set SILOOS_LLM); the offline model runs only in local development",
+      );
     return { provider: offlineModel(), model: "siloos-offline-1" };
   }
   // The URL part starts at "@http": Workers AI model names themselves begin with "@cf/".
@@ -52,4 +56,3 @@ export function llmRoute(env: LlmEnv): LlmRoute {
       throw new SiloError("llm_unavailable", `unknown LLM provider ${kind}`);
   }
 }
-

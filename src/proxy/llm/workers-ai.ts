@@ -24,9 +24,15 @@ export function workersAi(ai: AiBinding): LlmProvider {
         out = (await ai.run(req.model, {
           max_tokens: req.maxTokens,
           messages: req.messages.map((m) =>
-            m.role === "tool" ? { role: "tool", name: m.name, content: m.content } : m.role === "assistant" ? { role: "assistant", content: m.content ?? "" } : m,
+            m.role === "tool"
+              ? { role: "tool", name: m.name, content: m.content }
+              : m.role === "assistant"
+                ? { role: "assistant", content: m.content ?? "" }
+                : m,
           ),
-          ...(req.tools.length ? { tools: req.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })) } : {}),
+          ...(req.tools.length
+            ? { tools: req.tools.map((t) => ({ name: t.name, description: t.description, parameters: t.parameters })) }
+            : {}),
         })) as AiOutput;
       } catch {
         throw new SiloError("llm_unavailable", "Workers AI did not answer");
@@ -40,7 +46,10 @@ export function workersAi(ai: AiBinding): LlmProvider {
       return {
         model: req.model,
         message: { content: out.response ?? null, toolCalls },
-        usage: { promptTokens: out.usage?.prompt_tokens ?? estimateTokens(prompt), completionTokens: out.usage?.completion_tokens ?? estimateTokens(out.response ?? "") },
+        usage: {
+          promptTokens: out.usage?.prompt_tokens ?? estimateTokens(prompt),
+          completionTokens: out.usage?.completion_tokens ?? estimateTokens(out.response ?? ""),
+        },
       };
     },
   };

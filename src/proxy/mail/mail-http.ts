@@ -29,7 +29,11 @@ export function httpMail(baseUrl: string, apiKey: string, from: string): MailPro
       try {
         res = await fetch(url, {
           method: "POST",
-          headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json", "idempotency-key": mail.id },
+          headers: {
+            authorization: `Bearer ${apiKey}`,
+            "content-type": "application/json",
+            "idempotency-key": mail.id,
+          },
           body: JSON.stringify({
             from,
             to: [mail.to],

@@ -16,7 +16,13 @@ export interface MailProvider {
 
 /** The subset of the send_email binding SiloOS uses (the builder overload). */
 export interface SendEmailBinding {
-  send(message: { from: string; to: string; subject: string; text: string; headers?: Record<string, string> }): Promise<{ messageId?: string } | void>;
+  send(message: {
+    from: string;
+    to: string;
+    subject: string;
+    text: string;
+    headers?: Record<string, string>;
+  }): Promise<{ messageId?: string } | undefined>;
 }
 
 export function localOutbox(): MailProvider {
@@ -35,7 +41,7 @@ export function cloudflareEmail(binding: SendEmailBinding, from: string): MailPr
         // Lets a support mailbox trace a message to its task without PII.
         headers: { "X-SiloOS-Task": mail.taskId, "X-SiloOS-Message": mail.id },
       });
-      return { providerId: (res && res.messageId) ?? null };
+      return { providerId: res?.messageId ?? null };
     },
   };
 }
@@ -56,8 +62,12 @@ export interface MailEnv {
  * than pretend a message went out.
  */
 export function mailProvider(env: MailEnv): MailProvider {
-  if (env.SILOOS_MAIL_URL && env.SILOOS_MAIL_API_KEY && env.SILOOS_MAIL_FROM) return httpMail(env.SILOOS_MAIL_URL, env.SILOOS_MAIL_API_KEY, env.SILOOS_MAIL_FROM);
+  if (env.SILOOS_MAIL_URL && env.SILOOS_MAIL_API_KEY && env.SILOOS_MAIL_FROM)
+    return httpMail(env.SILOOS_MAIL_URL, env.SILOOS_MAIL_API_KEY, env.SILOOS_MAIL_FROM);
   if (env.EMAIL && env.SILOOS_MAIL_FROM) return cloudflareEmail(env.EMAIL, env.SILOOS_MAIL_FROM);
   if (env.SILOOS_LOCAL_DEV === "1") return localOutbox();
-  throw new SiloError("mail_not_configured", "no mail provider is configured (SILOOS_MAIL_URL with its key, or bind EMAIL, and SILOOS_MAIL_FROM); the local outbox runs only in local development");
+  throw new SiloError(
+    "mail_not_configured",
+    "no mail provider is configured (SILOOS_MAIL_URL with its key, or bind EMAIL, and SILOOS_MAIL_FROM); the local outbox runs only in local development",
+  );
 }

@@ -1,5 +1,5 @@
-import { outbox } from "../../db/schema.ts";
 import type { Db } from "../../db/index.ts";
+import { outbox } from "../../db/schema.ts";
 
 /** A message ready to leave: real address and hydrated text, built inside the proxy. */
 export interface OutboundEmail {

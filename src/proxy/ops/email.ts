@@ -2,13 +2,13 @@ import { batchWithAudit } from "../../audit/index.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findTemplate } from "../../registry/index.ts";
-import { mailProvider } from "../mail/mail.ts";
+import type { OpDefinition } from "../core/context.ts";
 import { enqueueDelivery } from "../core/outbox-consumer.ts";
+import { mailProvider } from "../mail/mail.ts";
 import { outboxInsert } from "../mail/outbox.ts";
 import { assertEffect, assertRecipient, hydrateVariables } from "./hydrate.ts";
-import { assertVariablesDeclared, renderTemplate } from "./templates.ts";
-import type { OpContext, OpDefinition } from "../core/context.ts";
 import { requireIdempotencyKey } from "./refund.ts";
+import { assertVariablesDeclared, renderTemplate } from "./templates.ts";
 
 /**
  * email.send: only templates the base key names, only to the customer's email
@@ -19,7 +19,8 @@ export const emailSend: OpDefinition<"email.send"> = {
   capability: "email.send",
   async run(ctx, args) {
     const cap = findCapability(ctx.auth.base.caps, "email.send");
-    if (!cap?.templates.includes(args.template)) throw new SiloError("template_denied", `template ${args.template} is not granted`);
+    if (!cap?.templates.includes(args.template))
+      throw new SiloError("template_denied", `template ${args.template} is not granted`);
     const template = findTemplate(ctx.registry, args.template);
     if (!template) throw new SiloError("template_denied", `template ${args.template} is not approved`);
     // Before any write: no provider means no outbox row claiming a message.
@@ -34,11 +35,27 @@ export const emailSend: OpDefinition<"email.send"> = {
     await assertEffect(ctx, template, values);
     const messageId = `msg_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
     const detail = { messageId, template: args.template, to: args.to, variables: audited };
-    const mail = { id: messageId, taskId: ctx.auth.task.tid, to, ...rendered, template: args.template, idempotencyKey: idem };
+    const mail = {
+      id: messageId,
+      taskId: ctx.auth.task.tid,
+      to,
+      ...rendered,
+      template: args.template,
+      idempotencyKey: idem,
+    };
     await batchWithAudit(
       ctx.db,
       [outboxInsert(ctx.db, mail)],
-      [{ taskId: ctx.auth.task.tid, actor: ctx.auth.principal, event: "proxy.call", op: "email.send", decision: "allowed", detail }],
+      [
+        {
+          taskId: ctx.auth.task.tid,
+          actor: ctx.auth.principal,
+          event: "proxy.call",
+          op: "email.send",
+          decision: "allowed",
+          detail,
+        },
+      ],
     );
     // Committed with its audit row: the outbox consumer delivers it, with retries and a dead letter.
     const delivery = await enqueueDelivery(ctx.env, messageId);

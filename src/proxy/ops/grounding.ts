@@ -29,7 +29,9 @@ export async function assertRefundGrounded(ctx: OpContext, order: OrderRecord, c
   if (!new RegExp(`\\b${order.id}\\b`).test(grounds)) missing.push("the order");
   if (!amountGrounded(grounds, cents, Math.round(order.total * 100))) missing.push("the amount");
   if (missing.length > 0) {
-    const by = chain.map((e) => `${e.from} (refund limit ${findCapability(e.caps, "refund.issue")?.limit ?? 0})`).join(", ");
+    const by = chain
+      .map((e) => `${e.from} (refund limit ${findCapability(e.caps, "refund.issue")?.limit ?? 0})`)
+      .join(", ");
     throw new SiloError(
       "ungrounded_action",
       `after an escalation by ${by}, a refund must be grounded in the customer's messages or the records; missing there: ${missing.join(", ")}`,

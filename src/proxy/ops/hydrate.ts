@@ -25,14 +25,20 @@ import type { OpContext } from "../core/context.ts";
  */
 export async function assertRecipient(ctx: OpContext, token: string): Promise<string> {
   const entry = await ctx.vault.resolve(token);
-  const denied = () => new SiloError("recipient_denied", "the recipient must be the customer's email token from their record");
-  if (!entry || entry.kind !== "EMAIL" || provenanceOf(entry) !== "record") throw denied();
+  const denied = () =>
+    new SiloError("recipient_denied", "the recipient must be the customer's email token from their record");
+  if (entry?.kind !== "EMAIL" || provenanceOf(entry) !== "record") throw denied();
   const customer = await ctx.crm.getCustomer(ctx.auth.task.scope.customer);
   if (!customer || valueKey("EMAIL", customer.email) !== valueKey("EMAIL", entry.value)) throw denied();
   return customer.email;
 }
 
-const TOKEN_KIND: Partial<Record<TemplateVarType, PiiKind>> = { name: "NAME", email: "EMAIL", phone: "PHONE", address: "ADDRESS" };
+const TOKEN_KIND: Partial<Record<TemplateVarType, PiiKind>> = {
+  name: "NAME",
+  email: "EMAIL",
+  phone: "PHONE",
+  address: "ADDRESS",
+};
 const SHAPES: Partial<Record<TemplateVarType, RegExp>> = {
   amount: /^\d{1,9}(\.\d{1,2})?$/,
   currency: /^[A-Z]{3}$/,
@@ -48,7 +54,11 @@ export interface HydratedVariables {
 }
 
 /** Check every variable against its declared type, then hydrate it under the policy. */
-export async function hydrateVariables(ctx: OpContext, template: Template, variables: Record<string, string>): Promise<HydratedVariables> {
+export async function hydrateVariables(
+  ctx: OpContext,
+  template: Template,
+  variables: Record<string, string>,
+): Promise<HydratedVariables> {
   const values: Record<string, string> = {};
   const audited: Record<string, unknown> = {};
   for (const [key, raw] of Object.entries(variables)) {
@@ -76,14 +86,17 @@ async function hydrateTyped(ctx: OpContext, key: string, raw: string, kind: PiiK
   const entry = await ctx.vault.resolve(raw);
   if (!entry) throw new SiloError("validation_failed", `variable ${key} holds a token this task did not issue`);
   if (entry.kind !== kind) throw new SiloError("variable_denied", `variable ${key} takes a ${kind} token only`);
-  if (provenanceOf(entry) === "agent") throw new SiloError("variable_denied", `variable ${key} holds a value an agent or a model wrote`);
+  if (provenanceOf(entry) === "agent")
+    throw new SiloError("variable_denied", `variable ${key} holds a value an agent or a model wrote`);
   return entry.value;
 }
 
 async function hydrateText(ctx: OpContext, key: string, raw: string): Promise<string> {
   const { text, unknown, withheld } = await ctx.vault.hydrate(raw);
-  if (unknown.length > 0) throw new SiloError("validation_failed", `variable ${key} holds a token this task did not issue`);
-  if (withheld.length > 0) throw new SiloError("variable_denied", `variable ${key} holds a value an agent or a model wrote`);
+  if (unknown.length > 0)
+    throw new SiloError("validation_failed", `variable ${key} holds a token this task did not issue`);
+  if (withheld.length > 0)
+    throw new SiloError("variable_denied", `variable ${key} holds a value an agent or a model wrote`);
   return text;
 }
 
@@ -97,12 +110,22 @@ export async function assertEffect(ctx: OpContext, template: Template, values: R
   const orderId = pick("order_id");
   const amount = pick("amount");
   const currency = pick("currency");
-  const unproven = new SiloError("effect_unproven", `template ${template.name} confirms a refund this task has not issued`);
+  const unproven = new SiloError(
+    "effect_unproven",
+    `template ${template.name} confirms a refund this task has not issued`,
+  );
   if (!orderId || !amount || !currency) throw unproven;
   const row = await ctx.db
     .select({ id: refunds.id })
     .from(refunds)
-    .where(and(eq(refunds.taskId, ctx.auth.task.tid), eq(refunds.orderId, orderId), eq(refunds.amountCents, Math.round(Number(amount) * 100)), eq(refunds.currency, currency)))
+    .where(
+      and(
+        eq(refunds.taskId, ctx.auth.task.tid),
+        eq(refunds.orderId, orderId),
+        eq(refunds.amountCents, Math.round(Number(amount) * 100)),
+        eq(refunds.currency, currency),
+      ),
+    )
     .get();
   if (!row) throw unproven;
 }

@@ -3,8 +3,8 @@ import { emailSend } from "./email.ts";
 import { llmChat } from "./llm.ts";
 import { caseRead, customerRead, ordersList, transcriptRead, whoami } from "./reads.ts";
 import { refundIssue } from "./refund.ts";
-import { piiReveal } from "./reveal.ts";
 import { replySend } from "./reply.ts";
+import { piiReveal } from "./reveal.ts";
 import { shipmentTrack } from "./shipment.ts";
 
 export const OPS: OpTable = {

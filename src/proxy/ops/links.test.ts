@@ -23,14 +23,24 @@ describe("links in agent-written replies", () => {
   });
 
   it("allows the organisation's domains and their subdomains only", () => {
-    expect(() => assertLinksAllowed("https://shop.example/a and https://help.shop.example/b and https://x.shop.example", ALLOWED)).not.toThrow();
-    for (const text of ["https://shop.example.attacker.net/", "https://shop-example.support", "https://evilshop.example", "javascript:alert(1)", "data:text/html,hi"]) {
+    expect(() =>
+      assertLinksAllowed("https://shop.example/a and https://help.shop.example/b and https://x.shop.example", ALLOWED),
+    ).not.toThrow();
+    for (const text of [
+      "https://shop.example.attacker.net/",
+      "https://shop-example.support",
+      "https://evilshop.example",
+      "javascript:alert(1)",
+      "data:text/html,hi",
+    ]) {
       expect(() => assertLinksAllowed(text, ALLOWED), text).toThrow(expect.objectContaining({ code: "link_denied" }));
     }
   });
 
   it("allows no link at all when no domain is configured", () => {
-    expect(() => assertLinksAllowed("https://shop.example/", [])).toThrow(expect.objectContaining({ code: "link_denied" }));
+    expect(() => assertLinksAllowed("https://shop.example/", [])).toThrow(
+      expect.objectContaining({ code: "link_denied" }),
+    );
     expect(() => assertLinksAllowed("No link here, 5.00 USD.", [])).not.toThrow();
   });
 });

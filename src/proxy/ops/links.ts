@@ -13,7 +13,15 @@ const BARE_HOST = /(?<![\w@.-])((?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]
 const SCRIPT_SCHEME = /\b(?:javascript|data|mailto|vbscript):/i;
 
 export function parseLinkDomains(raw: string | undefined): string[] {
-  return (raw ?? "").split(",").map((d) => d.trim().toLowerCase().replace(/^\.+|\.+$/g, "")).filter(Boolean);
+  return (raw ?? "")
+    .split(",")
+    .map((d) =>
+      d
+        .trim()
+        .toLowerCase()
+        .replace(/^\.+|\.+$/g, ""),
+    )
+    .filter(Boolean);
 }
 
 /** Every host a reader could follow from this text. */
@@ -35,6 +43,9 @@ function hostOf(afterScheme: string): string {
 export function assertLinksAllowed(text: string, allowed: readonly string[]): void {
   const foreign = linkedHosts(text).filter((h) => !allowed.some((d) => h === d || h.endsWith(`.${d}`)));
   if (foreign.length > 0 || SCRIPT_SCHEME.test(text)) {
-    throw new SiloError("link_denied", `replies may link only to the organisation's domains; ${foreign.length || 1} link(s) elsewhere`);
+    throw new SiloError(
+      "link_denied",
+      `replies may link only to the organisation's domains; ${foreign.length || 1} link(s) elsewhere`,
+    );
   }
 }

@@ -2,10 +2,10 @@ import { auditableText } from "../../audit/agent-text.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import type { ChatRequest, ChatResponse } from "../../contracts/llm.ts";
 import { SiloError } from "../../errors/index.ts";
-import { mapStrings, unmask, type MaskedSpan } from "../../vault/masking.ts";
+import { type MaskedSpan, mapStrings, unmask } from "../../vault/masking.ts";
+import type { OpDefinition } from "../core/context.ts";
 import { estimatePromptTokens } from "../ledger/tokens.ts";
 import { llmRoute } from "../llm/provider.ts";
-import type { OpDefinition } from "../core/context.ts";
 
 /**
  * llm.chat, the LLM gateway: the model must be on the key's allow-list and
@@ -26,10 +26,18 @@ export const llmChat: OpDefinition<"llm.chat"> = {
     // One vault RPC before the call leaves (Vault.llmPrepare): mask, check what will leave (a real
     // value the masking missed is refused, never sent), reserve the budget (src/vault/ledger.ts):
     // max_tokens is capped by what the budget has left.
-    const { request, masked, reservation } = await prepareRequest(ctx.vault, req, { budget: cap.tokenBudget, promptTokens: estimatePromptTokens(req), maxTokens: req.maxTokens });
+    const { request, masked, reservation } = await prepareRequest(ctx.vault, req, {
+      budget: cap.tokenBudget,
+      promptTokens: estimatePromptTokens(req),
+      maxTokens: req.maxTokens,
+    });
     let res: ChatResponse;
     try {
-      res = await route.provider.chat({ ...request, maxTokens: reservation.maxTokens, model: req.model === "default" ? route.model : req.model });
+      res = await route.provider.chat({
+        ...request,
+        maxTokens: reservation.maxTokens,
+        model: req.model === "default" ? route.model : req.model,
+      });
     } catch (err) {
       // Nothing was used: the reservation is released (left counted if the vault cannot be reached: fail closed).
       await ctx.vault.llmSettle(reservation.id, 0, []).catch(() => undefined);
@@ -46,7 +54,9 @@ export const llmChat: OpDefinition<"llm.chat"> = {
       maxTokens: reservation.maxTokens,
       messages: req.messages.length,
       input: input === null ? null : auditableText(input, 1000),
-      ...(masked.length ? { masked: { spans: masked.length, realValues: masked.filter((m) => m.real).map((m) => m.shown) } } : {}),
+      ...(masked.length
+        ? { masked: { spans: masked.length, realValues: masked.filter((m) => m.real).map((m) => m.shown) } }
+        : {}),
     };
     const settled = await settle(ctx.vault.auditNext(detail), reservation.id, res, masked);
     const used = settled.used;
@@ -68,22 +78,37 @@ async function prepareRequest(
 ): Promise<{ request: ChatRequest; masked: MaskedSpan[]; reservation: { id: string; maxTokens: number } }> {
   const body = { messages: req.messages, tools: req.tools };
   const strings: string[] = [];
-  mapStrings(body, (s) => (strings.push(s), s));
+  mapStrings(body, (s) => {
+    strings.push(s);
+    return s;
+  });
   const pre = await vault.llmPrepare(strings, budget);
-  if (!pre.ok && pre.code === "budget_exhausted") throw new SiloError("budget_exhausted", `the task's model budget of ${budget.budget} tokens is spent`);
-  if (!pre.ok) throw new SiloError("pii_in_prompt", `the prompt contains real values of this task (${pre.kinds.join(", ")}); send tokens instead`);
+  if (!pre.ok && pre.code === "budget_exhausted")
+    throw new SiloError("budget_exhausted", `the task's model budget of ${budget.budget} tokens is spent`);
+  if (!pre.ok)
+    throw new SiloError(
+      "pii_in_prompt",
+      `the prompt contains real values of this task (${pre.kinds.join(", ")}); send tokens instead`,
+    );
   const { texts, masked } = pre.mask;
   let i = 0;
   const out = mapStrings(body, () => texts[i++]!) as typeof body;
   return { request: { ...req, ...out }, masked, reservation: pre.reservation };
 }
 
-function restore(message: ChatResponse["message"], masked: readonly MaskedSpan[], pick: (m: MaskedSpan) => string): ChatResponse["message"] {
+function restore(
+  message: ChatResponse["message"],
+  masked: readonly MaskedSpan[],
+  pick: (m: MaskedSpan) => string,
+): ChatResponse["message"] {
   if (masked.length === 0) return message;
   const back = (s: string) => unmask(s, masked, pick);
   return {
     content: message.content === null ? null : back(message.content),
-    toolCalls: message.toolCalls.map((c) => ({ ...c, arguments: mapStrings(c.arguments, back) as Record<string, unknown> })),
+    toolCalls: message.toolCalls.map((c) => ({
+      ...c,
+      arguments: mapStrings(c.arguments, back) as Record<string, unknown>,
+    })),
   };
 }
 
@@ -93,6 +118,9 @@ async function settle(vault: VaultStub, reservationId: string, res: ChatResponse
   const texts = [res.message.content ?? "", ...res.message.toolCalls.map((c) => JSON.stringify(c.arguments))];
   const people = { masked, content: res.message.content !== null, toolNames: res.message.toolCalls.map((c) => c.name) };
   const { used, texts: safe } = await vault.llmSettle(reservationId, spent, texts, people);
-  const toolCalls = res.message.toolCalls.map((c, i) => ({ ...c, arguments: JSON.parse(safe[i + 1]!) as Record<string, unknown> }));
+  const toolCalls = res.message.toolCalls.map((c, i) => ({
+    ...c,
+    arguments: JSON.parse(safe[i + 1]!) as Record<string, unknown>,
+  }));
   return { used, message: { content: res.message.content === null ? null : safe[0]!, toolCalls } };
 }

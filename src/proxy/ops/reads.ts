@@ -21,7 +21,9 @@ export const whoami: OpDefinition<"whoami"> = {
         scope: auth.task.scope,
         capabilities: auth.base.caps,
         // Each variable's type tells the agent what it may hold (a NAME token, an amount…): src/proxy/ops/hydrate.ts.
-        templates: registry.templates.filter((t) => granted.includes(t.name)).map((t) => ({ name: t.name, variables: t.variables, types: t.types })),
+        templates: registry.templates
+          .filter((t) => granted.includes(t.name))
+          .map((t) => ({ name: t.name, variables: t.variables, types: t.types })),
         expiresAt: new Date(Math.min(auth.base.exp, auth.task.exp) * 1000).toISOString(),
       },
     };
@@ -45,7 +47,10 @@ export const ordersList: OpDefinition<"orders.list"> = {
   async run(ctx, { customerId }) {
     assertCustomerInScope(ctx, customerId);
     const orders = await ctx.crm.listOrders(customerId);
-    const tokenized = await ctx.vault.auditNext({ customerId, count: orders.length }).tokenizeRecords(orders.map((o) => ({ ...o })), PII_FIELDS.order);
+    const tokenized = await ctx.vault.auditNext({ customerId, count: orders.length }).tokenizeRecords(
+      orders.map((o) => ({ ...o })),
+      PII_FIELDS.order,
+    );
     return { result: tokenized, detail: { customerId, count: orders.length } };
   },
 };
@@ -70,6 +75,9 @@ export const transcriptRead: OpDefinition<"transcript.read"> = {
     // The row's detail gets the entry count from the vault (stepDetail in src/vault/vault.ts).
     const entries = await ctx.vault.auditNext({}).transcript();
     // An agent's entry comes back as the agent wrote it (re-tokenizing it told which guess was real).
-    return { result: entries.map(({ role, by, text, wrote }) => ({ role, by, text: wrote ?? text })), detail: { entries: entries.length } };
+    return {
+      result: entries.map(({ role, by, text, wrote }) => ({ role, by, text: wrote ?? text })),
+      detail: { entries: entries.length },
+    };
   },
 };

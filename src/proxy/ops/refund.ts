@@ -1,10 +1,10 @@
 import { digestText } from "../../audit/agent-text.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
-import { commitRefund, refundLimitBreached, type RefundLimits, type RefundRow } from "../ledger/refunds.ts";
 import { holdRefund } from "../approvals/hold.ts";
-import { assertRefundGrounded } from "./grounding.ts";
 import type { OpContext, OpDefinition } from "../core/context.ts";
+import { commitRefund, type RefundLimits, type RefundRow, refundLimitBreached } from "../ledger/refunds.ts";
+import { assertRefundGrounded } from "./grounding.ts";
 
 /**
  * refund.issue: capability, single-refund limit, currency and the orders it
@@ -21,21 +21,30 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
     const idem = requireIdempotencyKey(ctx);
     const cents = toCents(args.amount);
 
-    if (args.currency !== cap.currency) throw new SiloError("currency_denied", `refunds are granted in ${cap.currency} only`);
+    if (args.currency !== cap.currency)
+      throw new SiloError("currency_denied", `refunds are granted in ${cap.currency} only`);
     // Above the limit but within a grant's approval band: held for a person, not refused (approvals/hold.ts).
-    const held = cap.approval && cents > toCents(cap.limit) && cents <= toCents(cap.approval.upTo) ? cap.approval : undefined;
+    const held =
+      cap.approval && cents > toCents(cap.limit) && cents <= toCents(cap.approval.upTo) ? cap.approval : undefined;
     if (cents > toCents(cap.limit) && !held) {
-      throw new SiloError("limit_exceeded", `refund of ${args.amount} ${args.currency} exceeds the key's limit of ${cap.limit}`);
+      throw new SiloError(
+        "limit_exceeded",
+        `refund of ${args.amount} ${args.currency} exceeds the key's limit of ${cap.limit}`,
+      );
     }
     const order = await ctx.crm.getOrder(args.orderId);
     // Same refusal for a missing order and another customer's order: no oracle.
     if (!order || order.customerId !== ctx.auth.task.scope.customer) {
       throw new SiloError("scope_denied", "the task key does not name this order");
     }
-    if (order.currency !== args.currency) throw new SiloError("currency_denied", "the order was paid in another currency");
+    if (order.currency !== args.currency)
+      throw new SiloError("currency_denied", "the order was paid in another currency");
     // A money rule of the grant, not of instructions.md: only orders in a status it names.
     if (!cap.orderStatuses.includes(order.status)) {
-      throw new SiloError("order_not_refundable", `orders in status ${order.status} are not refundable under this grant`);
+      throw new SiloError(
+        "order_not_refundable",
+        `orders in status ${order.status} are not refundable under this grant`,
+      );
     }
     await assertRefundGrounded(ctx, order, cents);
 
@@ -59,14 +68,35 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
     if (held) limits.perTaskCents = toCents(held.upTo);
     const breached = await refundLimitBreached(ctx.env.DB, row, limits);
     if (breached) throw new SiloError("limit_exceeded", breached);
-    if (held) return holdRefund(ctx, { args, amountCents: cents, limits, approval: held, order: { id: order.id, status: order.status, total: order.total } });
+    if (held)
+      return holdRefund(ctx, {
+        args,
+        amountCents: cents,
+        limits,
+        approval: held,
+        order: { id: order.id, status: order.status, total: order.total },
+      });
 
-    const result = { refundId: row.id, orderId: order.id, amount: args.amount, currency: args.currency, replayed: false };
+    const result = {
+      refundId: row.id,
+      orderId: order.id,
+      amount: args.amount,
+      currency: args.currency,
+      replayed: false,
+    };
     const detail = { refundId: row.id, orderId: order.id, amount: args.amount, currency: args.currency };
-    const audit = { taskId: row.taskId, actor: row.actor, event: "proxy.call" as const, op: "refund.issue", decision: "allowed" as const, detail: { ...detail, args: { ...args, reason: await digestText(args.reason) } } };
+    const audit = {
+      taskId: row.taskId,
+      actor: row.actor,
+      event: "proxy.call" as const,
+      op: "refund.issue",
+      decision: "allowed" as const,
+      detail: { ...detail, args: { ...args, reason: await digestText(args.reason) } },
+    };
     const written = await commitRefund(ctx.env.DB, row, limits, audit, { claim: requireClaim(ctx), result });
     // The check above passed but the atomic write did not: a concurrent refund took what was left.
-    if (!written) throw new SiloError("limit_exceeded", "a concurrent refund used the remaining limit; nothing was refunded");
+    if (!written)
+      throw new SiloError("limit_exceeded", "a concurrent refund used the remaining limit; nothing was refunded");
     return { result, detail, audited: true, effectRecorded: true };
   },
 };
@@ -88,7 +118,8 @@ function requireClaim(ctx: OpContext) {
  */
 function toCents(amount: number): number {
   const cents = Math.round(amount * 100);
-  if (Math.abs(cents - amount * 100) > 1e-6) throw new SiloError("validation_failed", "amount has more than two decimals");
+  if (Math.abs(cents - amount * 100) > 1e-6)
+    throw new SiloError("validation_failed", "amount has more than two decimals");
   if (cents < 1) throw new SiloError("validation_failed", "amount must be at least 0.01");
   return cents;
 }

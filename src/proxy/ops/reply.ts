@@ -1,7 +1,7 @@
 import { auditableText } from "../../audit/agent-text.ts";
 import { SiloError } from "../../errors/index.ts";
-import { assertLinksAllowed, parseLinkDomains } from "./links.ts";
 import type { OpDefinition } from "../core/context.ts";
+import { assertLinksAllowed, parseLinkDomains } from "./links.ts";
 import { requireIdempotencyKey } from "./refund.ts";
 
 /**
@@ -22,6 +22,9 @@ export const replySend: OpDefinition<"reply.send"> = {
     const source = ctx.auth.principal.startsWith("human:") ? "customer" : "agent";
     const sent = await ctx.vault.auditNext({}).reply({ text, by: ctx.auth.principal, key, source });
     if (!sent.ok) throw new SiloError("validation_failed", "the reply holds a token this task did not issue");
-    return { result: { delivered: true, replayed: sent.replayed }, detail: { text: auditableText(sent.tokenized, 1000), replayed: sent.replayed } };
+    return {
+      result: { delivered: true, replayed: sent.replayed },
+      detail: { text: auditableText(sent.tokenized, 1000), replayed: sent.replayed },
+    };
   },
 };

@@ -15,7 +15,9 @@ export const shipmentTrack: OpDefinition<"shipment.track"> = {
     if (!baseUrl || !apiKey) throw new SiloError("store_unavailable", "no shipping system is configured");
     const shipment = await httpShipping({ baseUrl, apiKey }).getShipment(orderId);
     if (!shipment) throw new SiloError("unknown_record", "the carrier has no shipment for this order");
-    const tokenized = await ctx.vault.auditNext({ orderId, carrier: shipment.carrier, status: shipment.status }).tokenizeRecord({ ...shipment }, PII_FIELDS.shipment);
+    const tokenized = await ctx.vault
+      .auditNext({ orderId, carrier: shipment.carrier, status: shipment.status })
+      .tokenizeRecord({ ...shipment }, PII_FIELDS.shipment);
     return { result: tokenized, detail: { orderId, carrier: shipment.carrier, status: shipment.status } };
   },
 };

@@ -8,7 +8,10 @@ const PLACEHOLDER = /\{\{\s*([a-zA-Z][a-zA-Z0-9_]{0,30})\s*\}\}/g;
  * never re-scanned, so a value such as "{{secret}}" stays text: no template
  * injection. Every declared variable is required; undeclared ones are refused.
  */
-export function renderTemplate(t: Template, values: Readonly<Record<string, string>>): { subject: string; body: string } {
+export function renderTemplate(
+  t: Template,
+  values: Readonly<Record<string, string>>,
+): { subject: string; body: string } {
   assertVariablesDeclared(t, values);
   const fill = (text: string, oneLine: boolean) =>
     text.replace(PLACEHOLDER, (_m, key: string) => {
@@ -22,7 +25,8 @@ export function renderTemplate(t: Template, values: Readonly<Record<string, stri
 /** Exactly the template's declared variables: none missing, none added. */
 export function assertVariablesDeclared(t: Template, values: Readonly<Record<string, string>>): void {
   for (const key of Object.keys(values)) {
-    if (!t.variables.includes(key)) throw new SiloError("validation_failed", `template ${t.name} has no variable ${key}`);
+    if (!t.variables.includes(key))
+      throw new SiloError("validation_failed", `template ${t.name} has no variable ${key}`);
   }
   for (const key of t.variables) {
     if (values[key] === undefined) throw new SiloError("validation_failed", `template ${t.name} needs variable ${key}`);

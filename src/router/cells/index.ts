@@ -12,7 +12,7 @@
  * In every mode the agent's name comes from the router's registry, never
  * from the agent.
  */
-import { AgentModeSchema, type AgentMode } from "../../contracts/cell.ts";
+import { type AgentMode, AgentModeSchema } from "../../contracts/cell.ts";
 import type { AgentEntry } from "../../registry/index.ts";
 import type { CellEnv } from "./env.ts";
 import { loaderCell } from "./loader.ts";
@@ -35,10 +35,13 @@ export function agentMode(env: CellEnv): AgentMode | null {
 
 export async function openCell(env: CellEnv, agent: AgentEntry, taskId: string): Promise<CellOpening> {
   const mode = agentMode(env);
-  if (mode === null) return { ok: false, reason: "agent_unavailable: SILOOS_AGENT_MODE must be service, loader or namespace" };
+  if (mode === null)
+    return { ok: false, reason: "agent_unavailable: SILOOS_AGENT_MODE must be service, loader or namespace" };
   if (mode === "loader") return loaderCell(env, agent, taskId);
   if (mode === "namespace") return namespaceCell(env, agent, taskId);
-  const binding = env[agent.binding as `AGENT_${string}`] as unknown as Record<string, (arg: unknown) => Promise<unknown>> | undefined;
+  const binding = env[agent.binding as `AGENT_${string}`] as unknown as
+    | Record<string, (arg: unknown) => Promise<unknown>>
+    | undefined;
   if (!binding) return { ok: false, reason: "agent_unavailable: no binding for this agent" };
   return { ok: true, cell: { invoke: (method, arg) => binding[method]!(arg) } };
 }

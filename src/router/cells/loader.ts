@@ -4,7 +4,7 @@
  * keeps in memory outlives its hop, and publishing a build (two CELL_CODE
  * keys) changes the next hop without touching the router.
  */
-import { AgentCodeSchema, CELL_LIMITS, cellCodeKeys, type AgentCode } from "../../contracts/cell.ts";
+import { type AgentCode, AgentCodeSchema, CELL_LIMITS, cellCodeKeys } from "../../contracts/cell.ts";
 import type { AgentEntry } from "../../registry/index.ts";
 import type { CellEnv } from "./env.ts";
 import type { CellOpening } from "./index.ts";
@@ -13,7 +13,8 @@ type Entrypoint = Record<string, (arg: unknown) => Promise<unknown>>;
 
 export async function loaderCell(env: CellEnv, agent: AgentEntry, taskId: string): Promise<CellOpening> {
   const { LOADER, CELL_CODE, EGRESS } = env;
-  if (!LOADER || !CELL_CODE || !EGRESS) return { ok: false, reason: "agent_unavailable: loader mode needs LOADER, CELL_CODE and EGRESS" };
+  if (!LOADER || !CELL_CODE || !EGRESS)
+    return { ok: false, reason: "agent_unavailable: loader mode needs LOADER, CELL_CODE and EGRESS" };
   const code = await currentCode(CELL_CODE, agent.name);
   if (!code) return { ok: false, reason: "agent_unavailable: no published build for this agent" };
   const [door, guard] = await Promise.all([env.PROXY.agentDoor(agent.name), EGRESS.guardFor(agent.name, taskId)]);
@@ -26,7 +27,10 @@ export async function loaderCell(env: CellEnv, agent: AgentEntry, taskId: string
     env: { PROXY: door },
     // Every fetch() and connect() goes to the guard, which denies and audits with the task.
     globalOutbound: guard as unknown as Fetcher,
-    limits: { cpuMs: Math.min(code.limits.cpuMs, CELL_LIMITS.cpuMs), subRequests: Math.min(code.limits.subRequests, CELL_LIMITS.subRequests) },
+    limits: {
+      cpuMs: Math.min(code.limits.cpuMs, CELL_LIMITS.cpuMs),
+      subRequests: Math.min(code.limits.subRequests, CELL_LIMITS.subRequests),
+    },
   });
   const entry = worker.getEntrypoint() as unknown as Entrypoint;
   return { ok: true, cell: { invoke: (method, arg) => entry[method]!(arg) } };

@@ -19,6 +19,10 @@ export async function namespaceCell(env: CellEnv, agent: AgentEntry, taskId: str
   if (!DISPATCHER) return { ok: false, reason: "agent_unavailable: namespace mode needs DISPATCHER" };
   const door = await env.PROXY.agentDoor(agent.name);
   // get() is synchronous on the real binding; awaiting it also serves a stand-in that answers over RPC.
-  const user = (await DISPATCHER.get(agent.name, {}, { outbound: { agent: agent.name, task: taskId }, limits: { ...CELL_LIMITS } })) as unknown as UserWorker;
+  const user = (await DISPATCHER.get(
+    agent.name,
+    {},
+    { outbound: { agent: agent.name, task: taskId }, limits: { ...CELL_LIMITS } },
+  )) as unknown as UserWorker;
   return { ok: true, cell: { invoke: (method, arg) => user[method]!(arg, door) } };
 }

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, type JWTVerifyGetKey } from "jose";
+import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from "jose";
 import { z } from "zod";
 import { SiloError } from "../../errors/index.ts";
 import type { RouterEnv } from "../core/env.ts";
@@ -19,7 +19,9 @@ export interface AccessConfig {
 }
 
 const ConfigSchema = z.object({
-  SILOOS_ACCESS_TEAM_DOMAIN: z.string().url("SILOOS_ACCESS_TEAM_DOMAIN must be a URL (https://<team>.cloudflareaccess.com)"),
+  SILOOS_ACCESS_TEAM_DOMAIN: z
+    .string()
+    .url("SILOOS_ACCESS_TEAM_DOMAIN must be a URL (https://<team>.cloudflareaccess.com)"),
   SILOOS_ACCESS_AUD: z.string().min(16, "SILOOS_ACCESS_AUD must be the Access application's audience tag"),
 });
 
@@ -27,8 +29,14 @@ const ConfigSchema = z.object({
 export function accessConfig(env: RouterEnv): AccessConfig | null {
   if (!env.SILOOS_ACCESS_TEAM_DOMAIN && !env.SILOOS_ACCESS_AUD) return null;
   const parsed = ConfigSchema.safeParse(env);
-  if (!parsed.success) throw new Error(`router misconfigured: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
-  return { teamDomain: parsed.data.SILOOS_ACCESS_TEAM_DOMAIN.replace(/\/+$/, ""), audience: parsed.data.SILOOS_ACCESS_AUD };
+  if (!parsed.success)
+    throw new Error(
+      `router misconfigured: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+    );
+  return {
+    teamDomain: parsed.data.SILOOS_ACCESS_TEAM_DOMAIN.replace(/\/+$/, ""),
+    audience: parsed.data.SILOOS_ACCESS_AUD,
+  };
 }
 
 // One key set per team domain: jose caches the fetched keys and refetches on an unknown kid.
@@ -37,14 +45,20 @@ const keySets = new Map<string, JWTVerifyGetKey>();
 function keySet(teamDomain: string): JWTVerifyGetKey {
   let set = keySets.get(teamDomain);
   if (!set) {
-    set = createRemoteJWKSet(new URL(`${teamDomain}/cdn-cgi/access/certs`), { timeoutDuration: 5000, cooldownDuration: 30_000 });
+    set = createRemoteJWKSet(new URL(`${teamDomain}/cdn-cgi/access/certs`), {
+      timeoutDuration: 5000,
+      cooldownDuration: 30_000,
+    });
     keySets.set(teamDomain, set);
   }
   return set;
 }
 
 /** The verified Access identity (its email), or `unauthorized`. */
-export async function verifyAccessAssertion(config: AccessConfig, token: string | undefined): Promise<{ email: string }> {
+export async function verifyAccessAssertion(
+  config: AccessConfig,
+  token: string | undefined,
+): Promise<{ email: string }> {
   if (!token) throw new SiloError("unauthorized", `missing ${ACCESS_HEADER}: sign in through Cloudflare Access`);
   try {
     const { payload } = await jwtVerify(token, keySet(config.teamDomain), {

@@ -10,14 +10,22 @@ const PHRASES: Record<string, (args: Record<string, unknown>) => string> = {
   "customer.read": () => "Read the customer (`customer.read`).",
   "orders.list": () => "List the customer's orders (`orders.list`) and find the one they mean.",
   "case.read": () => "Read the case (`case.read`).",
-  "shipment.track": (a) => `Track the shipment (\`shipment.track\`)${a.orderId ? ` of the order in question (recorded: ${a.orderId})` : ""}.`,
-  "refund.issue": (a) => `Issue the refund (\`refund.issue\`) within your limit (recorded: ${a.amount} ${a.currency} for ${a.orderId}, reason "${a.reason}").`,
+  "shipment.track": (a) =>
+    `Track the shipment (\`shipment.track\`)${a.orderId ? ` of the order in question (recorded: ${a.orderId})` : ""}.`,
+  "refund.issue": (a) =>
+    `Issue the refund (\`refund.issue\`) within your limit (recorded: ${a.amount} ${a.currency} for ${a.orderId}, reason "${a.reason}").`,
   "email.send": (a) => `Email the customer with the \`${a.template}\` template (\`email.send\`, to their email token).`,
   "reply.send": (a) => `Reply to the customer (\`reply.send\`), for example: "${String(a.text ?? "").slice(0, 300)}"`,
   "pii.reveal": () => "Only if unavoidable, reveal a value (`pii.reveal`): it is audited.",
 };
 
-export function draftProcedure(opts: { taskId: string; intent: string | null; operator: string; rows: AuditEntryRow[]; completed: boolean }): string {
+export function draftProcedure(opts: {
+  taskId: string;
+  intent: string | null;
+  operator: string;
+  rows: AuditEntryRow[];
+  completed: boolean;
+}): string {
   const steps: string[] = [];
   for (const row of opts.rows) {
     if (row.event !== "proxy.call" || row.decision !== "allowed" || !row.op) continue;

@@ -1,10 +1,10 @@
-import { getCookie, setCookie, deleteCookie } from "hono/cookie";
 import type { Context, MiddlewareHandler } from "hono";
+import { deleteCookie, getCookie, setCookie } from "hono/cookie";
 import { z } from "zod";
-import { SiloError } from "../../errors/index.ts";
-import type { RouterEnv } from "../core/env.ts";
 import { fromBase64url, fromUtf8, toBase64url, utf8 } from "../../crypto/encoding.ts";
 import { hmacSign, hmacVerify, purposeKey } from "../../crypto/hmac.ts";
+import { SiloError } from "../../errors/index.ts";
+import type { RouterEnv } from "../core/env.ts";
 
 /**
  * Operator sessions: a signed cookie (HMAC-SHA256 with SILOOS_OPERATOR_SECRET,
@@ -29,7 +29,8 @@ export interface Session {
 export type ConsoleEnv = { Bindings: RouterEnv; Variables: { session: Session } };
 
 async function sessionKey(secret: string | undefined): Promise<CryptoKey> {
-  if (!secret || secret.length < 32) throw new SiloError("internal", "SILOOS_OPERATOR_SECRET must be at least 32 characters");
+  if (!secret || secret.length < 32)
+    throw new SiloError("internal", "SILOOS_OPERATOR_SECRET must be at least 32 characters");
   // A purpose key: even a secret pasted into another slot never makes another token kind an operator cookie.
   return purposeKey(secret, "operator-session");
 }
@@ -38,7 +39,11 @@ export async function startSession(c: Context<ConsoleEnv>, operatorId: string): 
   const sid = `ops_${crypto.randomUUID().replace(/-/g, "")}`;
   const now = Date.now();
   const exp = Math.floor(now / 1000) + TTL_SECONDS;
-  await c.env.DB.prepare("INSERT INTO operator_sessions (id, operator_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)").bind(sid, operatorId, now, exp * 1000).run();
+  await c.env.DB.prepare(
+    "INSERT INTO operator_sessions (id, operator_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+  )
+    .bind(sid, operatorId, now, exp * 1000)
+    .run();
   const payload = toBase64url(utf8(JSON.stringify({ sid, exp })));
   const sig = await hmacSign(await sessionKey(c.env.SILOOS_OPERATOR_SECRET), payload);
   setCookie(c, SESSION_COOKIE, `${payload}.${toBase64url(sig)}`, {
@@ -64,8 +69,16 @@ export async function revokeSessions(db: D1Database, which: { sid: string } | { 
   const now = Date.now();
   const res =
     "sid" in which
-      ? await db.prepare("UPDATE operator_sessions SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL").bind(now, which.sid).run()
-      : await db.prepare("UPDATE operator_sessions SET revoked_at = ?1 WHERE operator_id = ?2 AND revoked_at IS NULL AND expires_at > ?1").bind(now, which.operatorId).run();
+      ? await db
+          .prepare("UPDATE operator_sessions SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL")
+          .bind(now, which.sid)
+          .run()
+      : await db
+          .prepare(
+            "UPDATE operator_sessions SET revoked_at = ?1 WHERE operator_id = ?2 AND revoked_at IS NULL AND expires_at > ?1",
+          )
+          .bind(now, which.operatorId)
+          .run();
   return res.meta.changes;
 }
 

@@ -26,7 +26,8 @@ export async function shipRunningAudit(env: RouterEnv, taskId: string | undefine
       ).map((t) => t.id);
   if (ids.length === 0) return;
   const shipped = await env.PROXY.shipAudit(ids);
-  if (!shipped.ok) throw new SiloError("audit_unavailable", "the audit rows of running tasks could not be brought to the log");
+  if (!shipped.ok)
+    throw new SiloError("audit_unavailable", "the audit rows of running tasks could not be brought to the log");
 }
 
 /** One task's journal to D1: before the router writes its own rows about what the task's calls did. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { routerConfig, type RouterEnv } from "./env.ts";
+import { type RouterEnv, routerConfig } from "./env.ts";
 
 // The router's secrets, each one purpose: a widget without its own secret fails closed, loudly, by name.
 const base = {
@@ -18,12 +18,19 @@ describe("router secrets: one per purpose", () => {
   });
 
   it("a short widget secret, or the operator secret reused, is refused", () => {
-    expect(() => routerConfig(env({ SILOOS_WIDGET_SITES: SITES, SILOOS_WIDGET_SECRET: "short" }))).toThrow(/at least 32 characters/);
-    expect(() => routerConfig(env({ SILOOS_WIDGET_SITES: SITES, SILOOS_WIDGET_SECRET: base.SILOOS_OPERATOR_SECRET }))).toThrow(/must differ from SILOOS_OPERATOR_SECRET/);
+    expect(() => routerConfig(env({ SILOOS_WIDGET_SITES: SITES, SILOOS_WIDGET_SECRET: "short" }))).toThrow(
+      /at least 32 characters/,
+    );
+    expect(() =>
+      routerConfig(env({ SILOOS_WIDGET_SITES: SITES, SILOOS_WIDGET_SECRET: base.SILOOS_OPERATOR_SECRET })),
+    ).toThrow(/must differ from SILOOS_OPERATOR_SECRET/);
   });
 
   it("its own secret, or no widget at all, is fine; no secret value appears in an error", () => {
-    expect(routerConfig(env({ SILOOS_WIDGET_SITES: SITES, SILOOS_WIDGET_SECRET: "widget-secret-0123456789abcdef-0123" })).SILOOS_WIDGET_SECRET).toBe("widget-secret-0123456789abcdef-0123");
+    expect(
+      routerConfig(env({ SILOOS_WIDGET_SITES: SITES, SILOOS_WIDGET_SECRET: "widget-secret-0123456789abcdef-0123" }))
+        .SILOOS_WIDGET_SECRET,
+    ).toBe("widget-secret-0123456789abcdef-0123");
     expect(routerConfig(env({})).SILOOS_WIDGET_SECRET).toBeUndefined();
     const message = (() => {
       try {

@@ -42,24 +42,34 @@ export interface RouterEnv extends Omit<RouterBindings, "PROXY" | `AGENT_${strin
   SILOOS_EDGE_WINDOW_SECONDS?: string;
 }
 
-const ConfigSchema = z.object({
-  SILOOS_API_KEY: z.string().min(16, "SILOOS_API_KEY must be at least 16 characters"),
-  SILOOS_ADMIN_KEY: z.string().min(16, "SILOOS_ADMIN_KEY must be at least 16 characters"),
-  SILOOS_SIGNING_KEYS: z.string().min(1, "SILOOS_SIGNING_KEYS is not set"),
-  SILOOS_AUDIT_KEY: z.string().min(32, "SILOOS_AUDIT_KEY must be at least 32 characters"),
-  SILOOS_TASK_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
-  SILOOS_OPERATOR_SECRET: z.string().optional(),
-  SILOOS_WIDGET_SITES: z.string().optional(),
-  SILOOS_WIDGET_SECRET: z.string().min(32, "SILOOS_WIDGET_SECRET must be at least 32 characters").optional(),
-}).superRefine((env, ctx) => {
-  // One secret per purpose: a widget without its own secret is refused, never signed with another.
-  if (env.SILOOS_WIDGET_SITES && !env.SILOOS_WIDGET_SECRET) {
-    ctx.addIssue({ code: "custom", path: ["SILOOS_WIDGET_SECRET"], message: "SILOOS_WIDGET_SECRET must be set when SILOOS_WIDGET_SITES is" });
-  }
-  if (env.SILOOS_WIDGET_SECRET && env.SILOOS_WIDGET_SECRET === env.SILOOS_OPERATOR_SECRET) {
-    ctx.addIssue({ code: "custom", path: ["SILOOS_WIDGET_SECRET"], message: "SILOOS_WIDGET_SECRET must differ from SILOOS_OPERATOR_SECRET" });
-  }
-});
+const ConfigSchema = z
+  .object({
+    SILOOS_API_KEY: z.string().min(16, "SILOOS_API_KEY must be at least 16 characters"),
+    SILOOS_ADMIN_KEY: z.string().min(16, "SILOOS_ADMIN_KEY must be at least 16 characters"),
+    SILOOS_SIGNING_KEYS: z.string().min(1, "SILOOS_SIGNING_KEYS is not set"),
+    SILOOS_AUDIT_KEY: z.string().min(32, "SILOOS_AUDIT_KEY must be at least 32 characters"),
+    SILOOS_TASK_TTL_SECONDS: z.coerce.number().int().min(1).max(86_400).default(900),
+    SILOOS_OPERATOR_SECRET: z.string().optional(),
+    SILOOS_WIDGET_SITES: z.string().optional(),
+    SILOOS_WIDGET_SECRET: z.string().min(32, "SILOOS_WIDGET_SECRET must be at least 32 characters").optional(),
+  })
+  .superRefine((env, ctx) => {
+    // One secret per purpose: a widget without its own secret is refused, never signed with another.
+    if (env.SILOOS_WIDGET_SITES && !env.SILOOS_WIDGET_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SILOOS_WIDGET_SECRET"],
+        message: "SILOOS_WIDGET_SECRET must be set when SILOOS_WIDGET_SITES is",
+      });
+    }
+    if (env.SILOOS_WIDGET_SECRET && env.SILOOS_WIDGET_SECRET === env.SILOOS_OPERATOR_SECRET) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["SILOOS_WIDGET_SECRET"],
+        message: "SILOOS_WIDGET_SECRET must differ from SILOOS_OPERATOR_SECRET",
+      });
+    }
+  });
 export type RouterConfig = z.infer<typeof ConfigSchema>;
 
 // Keyed by the env object itself: a derived string key would have to repeat
@@ -72,7 +82,9 @@ export function routerConfig(env: RouterEnv): RouterConfig {
   if (!config) {
     const parsed = ConfigSchema.safeParse(env);
     if (!parsed.success) {
-      throw new Error(`router misconfigured: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      throw new Error(
+        `router misconfigured: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
     }
     config = parsed.data;
     cache.set(env, config);
@@ -82,7 +94,10 @@ export function routerConfig(env: RouterEnv): RouterConfig {
 
 const WebhookSecretsSchema = z.record(
   z.string().regex(/^[a-z][a-z0-9-]{1,40}$/, "source names are lowercase words"),
-  z.union([z.string().min(16, "secrets must be at least 16 characters"), z.array(z.string().min(16, "secrets must be at least 16 characters")).min(1).max(3)]),
+  z.union([
+    z.string().min(16, "secrets must be at least 16 characters"),
+    z.array(z.string().min(16, "secrets must be at least 16 characters")).min(1).max(3),
+  ]),
 );
 /** Source → its current secrets (several while rotating). */
 export type WebhookSecrets = ReadonlyMap<string, readonly string[]>;
@@ -102,7 +117,9 @@ export function webhookSecrets(env: RouterEnv): WebhookSecrets {
     }
     const parsed = WebhookSecretsSchema.safeParse(json);
     if (!parsed.success) {
-      throw new Error(`router misconfigured: SILOOS_WEBHOOK_SECRETS: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`);
+      throw new Error(
+        `router misconfigured: SILOOS_WEBHOOK_SECRETS: ${parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ")}`,
+      );
     }
     secrets = new Map(Object.entries(parsed.data).map(([source, s]) => [source, typeof s === "string" ? [s] : s]));
     webhookCache.set(raw, secrets);

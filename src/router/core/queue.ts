@@ -1,5 +1,5 @@
 import { eq } from "drizzle-orm";
-import { batchWithAudit, type AuditEvent } from "../../audit/index.ts";
+import { type AuditEvent, batchWithAudit } from "../../audit/index.ts";
 import type { Db } from "../../db/index.ts";
 import { agentStatus } from "../../db/schema.ts";
 import type { RouterEnv } from "./env.ts";
@@ -16,7 +16,14 @@ export async function agentOnline(db: Db, name: string): Promise<boolean> {
  * queue with no admitted keys, so whatever the previous holder kept is
  * refused from now on; a person gets fresh keys when they take the task.
  */
-export async function queueForHuman(env: RouterEnv, db: Db, taskId: string, queue: string, outcome: string, events: AuditEvent[]): Promise<void> {
+export async function queueForHuman(
+  env: RouterEnv,
+  db: Db,
+  taskId: string,
+  queue: string,
+  outcome: string,
+  events: AuditEvent[],
+): Promise<void> {
   const res = await env.PROXY.handoff(taskId, queue, []);
   if (!res.ok) throw new Error(`vault hand-off failed: ${res.error}`);
   await batchWithAudit(db, [updateTask(db, taskId, { status: "queued_human", assignee: queue, outcome })], events);

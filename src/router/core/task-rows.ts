@@ -1,7 +1,7 @@
 import { eq } from "drizzle-orm";
 import { randomHex } from "../../crypto/encoding.ts";
 import type { Db } from "../../db/index.ts";
-import { tasks, type TaskStatus } from "../../db/schema.ts";
+import { type TaskStatus, tasks } from "../../db/schema.ts";
 
 export type TaskRow = typeof tasks.$inferSelect;
 
@@ -21,7 +21,10 @@ export interface TaskUpdate {
 }
 
 export function updateTask(db: Db, id: string, patch: TaskUpdate) {
-  return db.update(tasks).set({ ...patch, updatedAt: Date.now() }).where(eq(tasks.id, id));
+  return db
+    .update(tasks)
+    .set({ ...patch, updatedAt: Date.now() })
+    .where(eq(tasks.id, id));
 }
 
 /** The public view of a task: no raw values, no keys. */

@@ -1,18 +1,17 @@
 import { auditableText } from "../../audit/agent-text.ts";
-import { batchWithAudit, type AuditEvent } from "../../audit/index.ts";
-import { AgentResultSchema, type AgentInvocation, type AgentResult } from "../../contracts/agent.ts";
+import { type AuditEvent, batchWithAudit } from "../../audit/index.ts";
+import { type AgentInvocation, type AgentResult, AgentResultSchema } from "../../contracts/agent.ts";
 import type { ProxyResult } from "../../contracts/proxy.ts";
 import type { Db } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { Scope } from "../../keys/claims.ts";
-import { findAgent, registry, type AgentEntry } from "../../registry/index.ts";
-import type { Escalation } from "../../vault/vault.ts";
-import { openCell, type CellOpening } from "../cells/index.ts";
+import { type AgentEntry, findAgent, registry } from "../../registry/index.ts";
+import { type CellOpening, openCell } from "../cells/index.ts";
 import type { RouterConfig, RouterEnv } from "../core/env.ts";
+import { agentOnline, queueForHuman } from "../core/queue.ts";
+import { type TaskRow, updateTask } from "../core/task-rows.ts";
 import { endRun, escalationOf, escalationRoute, handoffNote } from "./handover.ts";
 import { keysMintedEvent, mintKeyPair } from "./mint-keys.ts";
-import { agentOnline, queueForHuman } from "../core/queue.ts";
-import { updateTask, type TaskRow } from "../core/task-rows.ts";
 
 async function updateSummary(db: Db, taskId: string, summary: string | null): Promise<void> {
   if (summary !== null) await updateTask(db, taskId, { summary });
@@ -53,7 +52,15 @@ export type Settled = { done: RunReport } | { next: AgentEntry; context: RunCont
  * (src/router/run/) drives the same two steps, dispatchHop and settleHop,
  * one at a time with its own retries.
  */
-export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: TaskRow, agent: AgentEntry, opening: Opening | null, context: RunContext): Promise<RunReport> {
+export async function runTask(
+  env: RouterEnv,
+  db: Db,
+  cfg: RouterConfig,
+  task: TaskRow,
+  agent: AgentEntry,
+  opening: Opening | null,
+  context: RunContext,
+): Promise<RunReport> {
   const hops: string[] = [];
   let current = agent;
   let ctx = context;
@@ -74,19 +81,47 @@ export async function runTask(env: RouterEnv, db: Db, cfg: RouterConfig, task: T
  * hand-off revokes whatever keys an earlier attempt minted, and the agent's
  * actions carry idempotency keys derived from the task and their arguments.
  */
-export async function dispatchHop(env: RouterEnv, db: Db, cfg: RouterConfig, task: TaskRow, agent: AgentEntry, hop: number, opening: Opening | null, ctx: RunContext): Promise<HopResult> {
+export async function dispatchHop(
+  env: RouterEnv,
+  db: Db,
+  cfg: RouterConfig,
+  task: TaskRow,
+  agent: AgentEntry,
+  hop: number,
+  opening: Opening | null,
+  ctx: RunContext,
+): Promise<HopResult> {
   const scope: Scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
   const principal = `agent:${agent.name}`;
   if (!(await agentOnline(db, agent.name))) {
     // Plug in a human: an offline agent's work goes to the people with the same tools.
-    if (opening) unwrap(await env.PROXY.openTask({ taskId: task.id, principal: "human:support", jtis: [], scope, message: opening.rawMessage, expiresAt: task.expiresAt }));
+    if (opening)
+      unwrap(
+        await env.PROXY.openTask({
+          taskId: task.id,
+          principal: "human:support",
+          jtis: [],
+          scope,
+          message: opening.rawMessage,
+          expiresAt: task.expiresAt,
+        }),
+      );
     return { principal, result: null };
   }
   const keys = await mintKeyPair(cfg.SILOOS_SIGNING_KEYS, principal, task.id, agent.caps, scope);
   const jtis = [keys.base.jti, keys.task.jti];
   let message: string;
   if (opening) {
-    message = unwrap(await env.PROXY.openTask({ taskId: task.id, principal, jtis, scope, message: opening.rawMessage, expiresAt: task.expiresAt })).message;
+    message = unwrap(
+      await env.PROXY.openTask({
+        taskId: task.id,
+        principal,
+        jtis,
+        scope,
+        message: opening.rawMessage,
+        expiresAt: task.expiresAt,
+      }),
+    ).message;
   } else {
     // The vault records who escalated with which grant (grounding: src/proxy/ops/grounding.ts).
     const from = ctx.escalatedFrom ? findAgent(registry, ctx.escalatedFrom) : undefined;
@@ -94,27 +129,55 @@ export async function dispatchHop(env: RouterEnv, db: Db, cfg: RouterConfig, tas
     message = await latestCustomerMessage(env, task.id);
   }
   // Keys are recorded before they are handed over, in one write with the dispatch.
-  await batchWithAudit(db, [updateTask(db, task.id, { assignee: principal })], [
-    keysMintedEvent(task.id, principal, keys, agent.caps),
-    { taskId: task.id, actor: "router", event: "task.dispatched", detail: { to: principal, hop } },
-  ]);
-  const result = await invokeAgent(env, agent, { taskId: task.id, baseKey: keys.base.token, taskKey: keys.task.token, message, context: ctx }, agentTimeoutMs(env));
+  await batchWithAudit(
+    db,
+    [updateTask(db, task.id, { assignee: principal })],
+    [
+      keysMintedEvent(task.id, principal, keys, agent.caps),
+      { taskId: task.id, actor: "router", event: "task.dispatched", detail: { to: principal, hop } },
+    ],
+  );
+  const result = await invokeAgent(
+    env,
+    agent,
+    { taskId: task.id, baseKey: keys.base.token, taskKey: keys.task.token, message, context: ctx },
+    agentTimeoutMs(env),
+  );
   // A run's keys die when it returns, before the router acts on its result (issue 9, item 7).
   await endRun(env, task.id, principal, jtis);
   return { principal, result };
 }
 
 /** Record what one hop's agent answered: complete, queue for a person, or pick the next agent. */
-export async function settleHop(env: RouterEnv, db: Db, task: TaskRow, current: AgentEntry, hop: number, step: HopResult, ctx: RunContext): Promise<Settled> {
+export async function settleHop(
+  env: RouterEnv,
+  db: Db,
+  task: TaskRow,
+  current: AgentEntry,
+  hop: number,
+  step: HopResult,
+  ctx: RunContext,
+): Promise<Settled> {
   const { principal, result } = step;
   if (!result) {
     await queueForHuman(env, db, task.id, "human:support", hop === 0 ? "queued" : "escalated", [
-      { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_offline", detail: { agent: principal, to: "human:support" } },
+      {
+        taskId: task.id,
+        actor: "router",
+        event: "task.queued_human",
+        reason: "agent_offline",
+        detail: { agent: principal, to: "human:support" },
+      },
     ]);
     return { done: { outcome: "queued_human", assignee: "human:support", hops: [] } };
   }
   const summary = "summary" in result ? await tokenizeSummary(env, task.id, result.summary) : null;
-  const finished: AuditEvent = { taskId: task.id, actor: principal, event: "task.run_finished", detail: { status: result.status } };
+  const finished: AuditEvent = {
+    taskId: task.id,
+    actor: principal,
+    event: "task.run_finished",
+    detail: { status: result.status },
+  };
 
   if (result.status === "completed") {
     await batchWithAudit(db, [updateTask(db, task.id, { outcome: "completed", summary })], [finished]);
@@ -124,7 +187,17 @@ export async function settleHop(env: RouterEnv, db: Db, task: TaskRow, current: 
     // A failed run is not a lost request: the task waits for a human.
     await queueForHuman(env, db, task.id, "human:support", "failed", [
       finished,
-      { taskId: task.id, actor: "router", event: "task.queued_human", reason: "agent_failed", detail: { from: principal, to: "human:support", reason: await tokenizeSummary(env, task.id, result.reason, 200) } },
+      {
+        taskId: task.id,
+        actor: "router",
+        event: "task.queued_human",
+        reason: "agent_failed",
+        detail: {
+          from: principal,
+          to: "human:support",
+          reason: await tokenizeSummary(env, task.id, result.reason, 200),
+        },
+      },
     ]);
     return { done: { outcome: "failed", assignee: "human:support", hops: [] } };
   }
@@ -141,18 +214,36 @@ export async function settleHop(env: RouterEnv, db: Db, task: TaskRow, current: 
   }
   const next = findAgent(registry, target);
   if (!next) throw new SiloError("unknown_agent", `escalation target ${target} is not in the registry`);
-  await batchWithAudit(db, [updateTask(db, task.id, { outcome: "escalated", summary })], [
-    finished,
-    { taskId: task.id, actor: "router", event: "task.escalated", detail: { from: principal, to: `agent:${target}`, reason } },
-  ]);
+  await batchWithAudit(
+    db,
+    [updateTask(db, task.id, { outcome: "escalated", summary })],
+    [
+      finished,
+      {
+        taskId: task.id,
+        actor: "router",
+        event: "task.escalated",
+        detail: { from: principal, to: `agent:${target}`, reason },
+      },
+    ],
+  );
   // The next agent reads the summary and reason exactly as written (re-tokenized,
   // they told which guessed value was real: issue 9, item 5), as an agent-written note.
-  return { next, context: { channel: ctx.channel, escalatedFrom: current.name, handoff: handoffNote(current, result.reason, "summary" in result ? result.summary : "") } };
+  return {
+    next,
+    context: {
+      channel: ctx.channel,
+      escalatedFrom: current.name,
+      handoff: handoffNote(current, result.reason, "summary" in result ? result.summary : ""),
+    },
+  };
 }
 
 /** An escalation chain that does not end is a person's job. */
 export async function giveUpChain(env: RouterEnv, db: Db, taskId: string): Promise<RunReport> {
-  await queueForHuman(env, db, taskId, "human:support", "escalated", [{ taskId, actor: "router", event: "task.queued_human", detail: { reason: "escalation chain too long" } }]);
+  await queueForHuman(env, db, taskId, "human:support", "escalated", [
+    { taskId, actor: "router", event: "task.queued_human", detail: { reason: "escalation chain too long" } },
+  ]);
   return { outcome: "queued_human", assignee: "human:support", hops: [] };
 }
 
@@ -161,15 +252,24 @@ function agentTimeoutMs(env: RouterEnv): number {
   return Number.isFinite(seconds) && seconds > 0 ? seconds * 1000 : AGENT_TIMEOUT_MS;
 }
 
-async function invokeAgent(env: RouterEnv, agent: AgentEntry, inv: AgentInvocation, timeoutMs: number): Promise<AgentResult> {
+async function invokeAgent(
+  env: RouterEnv,
+  agent: AgentEntry,
+  inv: AgentInvocation,
+  timeoutMs: number,
+): Promise<AgentResult> {
   // The mode (service, loader, namespace) is chosen in one place: src/router/cells/.
-  const opening = await openCell(env, agent, inv.taskId).catch((): CellOpening => ({ ok: false, reason: "agent_unavailable: the agent's cell could not be opened" }));
+  const opening = await openCell(env, agent, inv.taskId).catch(
+    (): CellOpening => ({ ok: false, reason: "agent_unavailable: the agent's cell could not be opened" }),
+  );
   if (!opening.ok) return { status: "failed", reason: opening.reason };
   let raw: unknown;
   let timer: ReturnType<typeof setTimeout> | undefined;
   try {
     // An agent that never answers must not hold the request (its keys die in minutes anyway).
-    const timeout = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error("agent_timeout")), timeoutMs)));
+    const timeout = new Promise<never>(
+      (_, reject) => (timer = setTimeout(() => reject(new Error("agent_timeout")), timeoutMs)),
+    );
     raw = await Promise.race([opening.cell.invoke("run", inv), timeout]);
   } catch (err) {
     // Never echo an agent's error text: it is untrusted.

@@ -31,7 +31,13 @@ export interface EscalationRoute {
 export function escalationRoute(taskId: string, agent: AgentEntry, requested: string): EscalationRoute {
   if (findCapability(agent.caps, "escalate")?.targets.includes(requested)) return { target: requested, events: [] };
   const from = `agent:${agent.name}`;
-  const denied: AuditEvent = { taskId, actor: "router", event: "task.escalation_denied", reason: "escalation_denied", detail: { from, requested, to: "human:support" } };
+  const denied: AuditEvent = {
+    taskId,
+    actor: "router",
+    event: "task.escalation_denied",
+    reason: "escalation_denied",
+    detail: { from, requested, to: "human:support" },
+  };
   return { target: "human:support", events: [denied] };
 }
 

@@ -2,7 +2,7 @@ import type { AuditEvent } from "../../audit/index.ts";
 import type { Capability } from "../../contracts/capabilities.ts";
 import type { Scope } from "../../keys/claims.ts";
 import { activeSigner } from "../../keys/keyring.ts";
-import { mintBaseKey, mintTaskKey, type MintedKey } from "../../keys/sign.ts";
+import { type MintedKey, mintBaseKey, mintTaskKey } from "../../keys/sign.ts";
 
 /** Keys live minutes; a task key also dies with its task's vault. */
 export const KEY_TTL_SECONDS = 300;
@@ -12,7 +12,13 @@ export interface KeyPair {
   task: MintedKey;
 }
 
-export async function mintKeyPair(signingKeys: string, principal: string, taskId: string, caps: readonly Capability[], scope: Scope): Promise<KeyPair> {
+export async function mintKeyPair(
+  signingKeys: string,
+  principal: string,
+  taskId: string,
+  caps: readonly Capability[],
+  scope: Scope,
+): Promise<KeyPair> {
   const signer = await activeSigner(signingKeys);
   const common = { signer, principal, taskId, ttlSeconds: KEY_TTL_SECONDS };
   const [base, task] = await Promise.all([mintBaseKey({ ...common, caps }), mintTaskKey({ ...common, scope })]);
@@ -20,7 +26,12 @@ export async function mintKeyPair(signingKeys: string, principal: string, taskId
 }
 
 /** Audit the key ids and grants, never the tokens themselves. */
-export function keysMintedEvent(taskId: string, principal: string, keys: KeyPair, caps: readonly Capability[]): AuditEvent {
+export function keysMintedEvent(
+  taskId: string,
+  principal: string,
+  keys: KeyPair,
+  caps: readonly Capability[],
+): AuditEvent {
   return {
     taskId,
     actor: "router",

@@ -1,5 +1,5 @@
 import { keyedDigest } from "../../crypto/hmac.ts";
-import { routerConfig, type RouterEnv } from "../core/env.ts";
+import { type RouterEnv, routerConfig } from "../core/env.ts";
 
 /**
  * Who is at the edge: a keyed digest of the client's address, never the

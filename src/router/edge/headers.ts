@@ -7,7 +7,12 @@ import { secureHeaders } from "hono/secure-headers";
  * A JSON API renders nothing: its policy allows nothing and no one may frame it.
  */
 export const workerSecurityHeaders = secureHeaders({
-  contentSecurityPolicy: { defaultSrc: ["'none'"], frameAncestors: ["'none'"], baseUri: ["'none'"], formAction: ["'none'"] },
+  contentSecurityPolicy: {
+    defaultSrc: ["'none'"],
+    frameAncestors: ["'none'"],
+    baseUri: ["'none'"],
+    formAction: ["'none'"],
+  },
   xFrameOptions: "DENY",
   referrerPolicy: "no-referrer",
   // The widget's calls are CORS requests, which Cross-Origin-Resource-Policy does not touch.

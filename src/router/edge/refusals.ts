@@ -1,7 +1,7 @@
-import { auditRow, type AuditEvent } from "../../audit/index.ts";
-import { SiloError, type ErrorCode } from "../../errors/index.ts";
+import { type AuditEvent, auditRow } from "../../audit/index.ts";
+import { type ErrorCode, SiloError } from "../../errors/index.ts";
 import type { RouterEnv } from "../core/env.ts";
-import { edgeClient, type EdgeRequest } from "./client.ts";
+import { type EdgeRequest, edgeClient } from "./client.ts";
 import { WINDOW_MS as SIGNIN_WINDOW_MS } from "./throttle.ts";
 
 /**
@@ -13,7 +13,16 @@ import { WINDOW_MS as SIGNIN_WINDOW_MS } from "./throttle.ts";
  * Counting itself is rate-limited per client (EDGE_REFUSALS binding), so a
  * flood costs at most that many D1 writes a minute.
  */
-const AUDITED: ReadonlySet<ErrorCode> = new Set(["unauthorized", "bad_signature", "stale_signature", "origin_denied", "rate_limited", "locked", "forbidden", "unknown_source"]);
+const AUDITED: ReadonlySet<ErrorCode> = new Set([
+  "unauthorized",
+  "bad_signature",
+  "stale_signature",
+  "origin_denied",
+  "rate_limited",
+  "locked",
+  "forbidden",
+  "unknown_source",
+]);
 
 /** Which public surface a path belongs to; null for paths that are not an edge. */
 function surfaceOf(path: string): string | null {
@@ -51,7 +60,14 @@ export async function recordEdgeRefusal(c: EdgeRequest, err: unknown): Promise<v
       .bind(kind, client.id, window)
       .first<{ count: number }>();
     if (counted?.count === 1) {
-      await insertAudit(c.env.DB, [refusedEvent(client.actor, kind, err.code, { client: client.id, window: new Date(window).toISOString(), count: 1, method: c.req.method })]);
+      await insertAudit(c.env.DB, [
+        refusedEvent(client.actor, kind, err.code, {
+          client: client.id,
+          window: new Date(window).toISOString(),
+          count: 1,
+          method: c.req.method,
+        }),
+      ]);
     }
   } catch (e) {
     console.error("router: edge refusal not counted", e instanceof Error ? e.message.slice(0, 200) : typeof e);
@@ -61,14 +77,28 @@ export async function recordEdgeRefusal(c: EdgeRequest, err: unknown): Promise<v
 /** Cron: one audit row per closed window that saw more than its first refusal, with the count. */
 export async function flushEdgeRefusals(env: RouterEnv, now = Date.now()): Promise<number> {
   const span = windowSeconds(env) * 1000;
-  const closed = await env.DB.prepare("SELECT kind, client, window_start, count FROM edge_refusals WHERE reported = 0 AND window_start + ?1 <= ?2 LIMIT 500")
+  const closed = await env.DB.prepare(
+    "SELECT kind, client, window_start, count FROM edge_refusals WHERE reported = 0 AND window_start + ?1 <= ?2 LIMIT 500",
+  )
     .bind(span, now)
     .all<{ kind: string; client: string; window_start: number; count: number }>();
   let written = 0;
   for (const r of closed.results) {
-    const mark = env.DB.prepare("UPDATE edge_refusals SET reported = 1 WHERE kind = ?1 AND client = ?2 AND window_start = ?3 AND reported = 0").bind(r.kind, r.client, r.window_start);
+    const mark = env.DB.prepare(
+      "UPDATE edge_refusals SET reported = 1 WHERE kind = ?1 AND client = ?2 AND window_start = ?3 AND reported = 0",
+    ).bind(r.kind, r.client, r.window_start);
     const code = r.kind.slice(r.kind.indexOf(".") + 1);
-    const rows = r.count > 1 ? [refusedEvent(`client:${r.client}`, r.kind, code, { client: r.client, window: new Date(r.window_start).toISOString(), count: r.count, closed: true })] : [];
+    const rows =
+      r.count > 1
+        ? [
+            refusedEvent(`client:${r.client}`, r.kind, code, {
+              client: r.client,
+              window: new Date(r.window_start).toISOString(),
+              count: r.count,
+              closed: true,
+            }),
+          ]
+        : [];
     // The row is written only if this run is the one that marked the window (changes() = 1).
     await env.DB.batch([mark, ...rows.map((e) => auditStatement(env.DB, e, "WHERE changes() = 1"))]);
     written += rows.length;
@@ -90,7 +120,11 @@ function refusedEvent(actor: string, kind: string, code: string, detail: Record<
 
 function auditStatement(db: D1Database, e: AuditEvent, condition = ""): D1PreparedStatement {
   const r = auditRow(e);
-  return db.prepare(`INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail) SELECT ?, ?, ?, ?, ?, ?, ?, ? ${condition}`).bind(r.at, r.taskId, r.actor, r.event, r.op, r.decision, r.reason, r.detail);
+  return db
+    .prepare(
+      `INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail) SELECT ?, ?, ?, ?, ?, ?, ?, ? ${condition}`,
+    )
+    .bind(r.at, r.taskId, r.actor, r.event, r.op, r.decision, r.reason, r.detail);
 }
 
 export async function insertAudit(db: D1Database, events: AuditEvent[]): Promise<void> {

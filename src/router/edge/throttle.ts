@@ -24,7 +24,11 @@ export interface SigninSlot {
   accountAttempts: number;
 }
 
-export async function takeSigninSlot(env: RouterEnv, keys: { account: string; client: string }, now = Date.now()): Promise<SigninSlot> {
+export async function takeSigninSlot(
+  env: RouterEnv,
+  keys: { account: string; client: string },
+  now = Date.now(),
+): Promise<SigninSlot> {
   const [account, client] = await env.DB.batch<{ attempts: number; window_start: number }>([
     env.DB.prepare(TAKE).bind(`account:${keys.account}`, now, WINDOW_MS),
     env.DB.prepare(TAKE).bind(`client:${keys.client}`, now, WINDOW_MS),
@@ -33,10 +37,16 @@ export async function takeSigninSlot(env: RouterEnv, keys: { account: string; cl
   const c = client?.results[0];
   if (!a || !c) throw new SiloError("unavailable", "the sign-in throttle is unavailable; try again");
   if (a.attempts > ACCOUNT_ATTEMPTS) {
-    throw new SiloError("locked", `too many failed sign-ins for this account; it is locked for ${minutesLeft(a.window_start, now)} more minute(s)`);
+    throw new SiloError(
+      "locked",
+      `too many failed sign-ins for this account; it is locked for ${minutesLeft(a.window_start, now)} more minute(s)`,
+    );
   }
   if (c.attempts > CLIENT_ATTEMPTS) {
-    throw new SiloError("rate_limited", `too many sign-in attempts from this client; try again in ${minutesLeft(c.window_start, now)} minute(s)`);
+    throw new SiloError(
+      "rate_limited",
+      `too many sign-in attempts from this client; try again in ${minutesLeft(c.window_start, now)} minute(s)`,
+    );
   }
   return { accountAttempts: a.attempts };
 }
@@ -45,8 +55,11 @@ export async function takeSigninSlot(env: RouterEnv, keys: { account: string; cl
 export async function releaseSigninSlot(env: RouterEnv, keys: { account: string; client: string }): Promise<void> {
   await env.DB.batch([
     env.DB.prepare("DELETE FROM signin_throttle WHERE key = ?1").bind(`account:${keys.account}`),
-    env.DB.prepare("UPDATE signin_throttle SET attempts = max(attempts - 1, 0) WHERE key = ?1").bind(`client:${keys.client}`),
+    env.DB.prepare("UPDATE signin_throttle SET attempts = max(attempts - 1, 0) WHERE key = ?1").bind(
+      `client:${keys.client}`,
+    ),
   ]);
 }
 
-const minutesLeft = (windowStart: number, now: number) => Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 60_000));
+const minutesLeft = (windowStart: number, now: number) =>
+  Math.max(1, Math.ceil((windowStart + WINDOW_MS - now) / 60_000));

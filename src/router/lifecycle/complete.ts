@@ -1,9 +1,9 @@
 import { batchWithAudit } from "../../audit/index.ts";
 import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
-import { unwrap } from "../dispatch/dispatch.ts";
 import type { RouterEnv } from "../core/env.ts";
-import { getTask, taskView, updateTask, type TaskRow } from "../core/task-rows.ts";
+import { getTask, type TaskRow, taskView, updateTask } from "../core/task-rows.ts";
+import { unwrap } from "../dispatch/dispatch.ts";
 import { expireIfDue } from "./expire.ts";
 
 /** Complete: the vault goes first, so a task is never reported done while its data lives. */
@@ -17,9 +17,11 @@ export async function completeTask(env: RouterEnv, row: TaskRow, actor = "router
   }
   unwrap(await env.PROXY.closeTask(row.id, "task completed"));
   const db = database(env.DB);
-  await batchWithAudit(db, [updateTask(db, row.id, { status: "completed" })], [
-    { taskId: row.id, actor, event: "task.completed", detail: { previousStatus: row.status } },
-  ]);
+  await batchWithAudit(
+    db,
+    [updateTask(db, row.id, { status: "completed" })],
+    [{ taskId: row.id, actor, event: "task.completed", detail: { previousStatus: row.status } }],
+  );
   return taskView((await getTask(db, row.id)) ?? row);
 }
 
@@ -33,9 +35,11 @@ async function awaitApproval(env: RouterEnv, row: TaskRow, actor: string) {
   unwrap(await env.PROXY.handoff(row.id, "router", []));
   const db = database(env.DB);
   if (row.outcome !== "awaiting_approval") {
-    await batchWithAudit(db, [updateTask(db, row.id, { outcome: "awaiting_approval" })], [
-      { taskId: row.id, actor, event: "task.awaiting_approval", detail: { previousStatus: row.status } },
-    ]);
+    await batchWithAudit(
+      db,
+      [updateTask(db, row.id, { outcome: "awaiting_approval" })],
+      [{ taskId: row.id, actor, event: "task.awaiting_approval", detail: { previousStatus: row.status } }],
+    );
   }
   return taskView((await getTask(db, row.id)) ?? row);
 }

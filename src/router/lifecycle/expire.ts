@@ -21,15 +21,31 @@ export async function expireIfDue(env: RouterEnv, row: TaskRow, now = Date.now()
   // The vault first: a task is never reported over while its data lives.
   const wiped = await env.PROXY.closeTask(row.id, "task expired");
   if (!wiped.ok) throw new Error(`vault wipe failed: ${wiped.error}`);
-  const event = { taskId: row.id, actor: "router", event: "task.expired", detail: { previousStatus: row.status, expiresAt: new Date(row.expiresAt).toISOString() } } as const;
-  await guardedTaskWrite(env.DB, row.id, { where: "status IN ('open', 'queued_human')", binds: [] }, { status: "expired" }, [event], now);
+  const event = {
+    taskId: row.id,
+    actor: "router",
+    event: "task.expired",
+    detail: { previousStatus: row.status, expiresAt: new Date(row.expiresAt).toISOString() },
+  } as const;
+  await guardedTaskWrite(
+    env.DB,
+    row.id,
+    { where: "status IN ('open', 'queued_human')", binds: [] },
+    { status: "expired" },
+    [event],
+    now,
+  );
   return true;
 }
 
 /** The cron's sweep: every task past its TTL, a bounded batch per minute. */
 export async function expireDueTasks(env: RouterEnv, now = Date.now()): Promise<number> {
   const db = database(env.DB);
-  const due = await db.select().from(tasks).where(and(inArray(tasks.status, [...EXPIRABLE]), lt(tasks.expiresAt, now))).limit(200);
+  const due = await db
+    .select()
+    .from(tasks)
+    .where(and(inArray(tasks.status, [...EXPIRABLE]), lt(tasks.expiresAt, now)))
+    .limit(200);
   let n = 0;
   for (const row of due) if (await expireIfDue(env, row, now).catch(() => false)) n++;
   return n;

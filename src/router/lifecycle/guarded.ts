@@ -1,4 +1,4 @@
-import { auditRow, type AuditEvent } from "../../audit/index.ts";
+import { type AuditEvent, auditRow } from "../../audit/index.ts";
 import type { TaskStatus } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 
@@ -21,30 +21,27 @@ export interface TaskChange {
  * one finds the guard true; the others change nothing and write no row.
  * Returns whether this call made the change.
  */
-export async function guardedTaskWrite(DB: D1Database, taskId: string, guard: TaskGuard, change: TaskChange, events: readonly AuditEvent[], now = Date.now()): Promise<boolean> {
+export async function guardedTaskWrite(
+  DB: D1Database,
+  taskId: string,
+  guard: TaskGuard,
+  change: TaskChange,
+  events: readonly AuditEvent[],
+  now = Date.now(),
+): Promise<boolean> {
   const where = `id = ? AND (${guard.where})`;
   const binds = [taskId, ...guard.binds];
   // The audit rows go first, guarded by the state before the change, as batchWithAudit orders them.
   const audits = events.map((e) => {
     const a = auditRow(e, now);
-    return DB.prepare(`INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail) SELECT ?, ?, ?, ?, ?, ?, ?, ? FROM tasks WHERE ${where}`).bind(
-      a.at,
-      a.taskId,
-      a.actor,
-      a.event,
-      a.op,
-      a.decision,
-      a.reason,
-      a.detail,
-      ...binds,
-    );
+    return DB.prepare(
+      `INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail) SELECT ?, ?, ?, ?, ?, ?, ?, ? FROM tasks WHERE ${where}`,
+    ).bind(a.at, a.taskId, a.actor, a.event, a.op, a.decision, a.reason, a.detail, ...binds);
   });
   const sets = Object.entries(change).filter(([, v]) => v !== undefined);
-  const update = DB.prepare(`UPDATE tasks SET ${sets.map(([k]) => `${k} = ?`).join(", ")}${sets.length ? ", " : ""}updated_at = ? WHERE ${where}`).bind(
-    ...sets.map(([, v]) => v as string),
-    now,
-    ...binds,
-  );
+  const update = DB.prepare(
+    `UPDATE tasks SET ${sets.map(([k]) => `${k} = ?`).join(", ")}${sets.length ? ", " : ""}updated_at = ? WHERE ${where}`,
+  ).bind(...sets.map(([, v]) => v as string), now, ...binds);
   let results: D1Result[];
   try {
     results = await DB.batch([...audits, update]);

@@ -16,7 +16,7 @@
  */
 export { completeTask, finishIfDecided } from "./complete.ts";
 export { expireDueTasks, expireIfDue } from "./expire.ts";
-export { handBackTask, takeTask, type Person } from "./human.ts";
+export { handBackTask, type Person, takeTask } from "./human.ts";
 export { requireTask, runEnded, taskResponse } from "./read.ts";
-export { failTask, startTask, type RunMode, type StartTask } from "./start.ts";
+export { failTask, type RunMode, type StartTask, startTask } from "./start.ts";
 export { continueTask, customerTurn } from "./turn.ts";

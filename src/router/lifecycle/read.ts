@@ -2,8 +2,8 @@ import { isTaskId } from "../../contracts/ids.ts";
 import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { RouterEnv } from "../core/env.ts";
+import { getTask, type TaskRow, taskView } from "../core/task-rows.ts";
 import { runOf } from "../run/index.ts";
-import { getTask, taskView, type TaskRow } from "../core/task-rows.ts";
 import { expireIfDue } from "./expire.ts";
 
 /** A task by id, or unknown_task; a TTL that passed shows as expired at once, not at the next sweep. */

@@ -4,11 +4,11 @@ import { database } from "../../db/index.ts";
 import { tasks } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { agentForIntent, findAgent, registry } from "../../registry/index.ts";
+import { type RouterEnv, routerConfig } from "../core/env.ts";
+import { newTaskId, type TaskRow, updateTask } from "../core/task-rows.ts";
 import { unwrap } from "../dispatch/dispatch.ts";
-import { routerConfig, type RouterEnv } from "../core/env.ts";
 import { runOf } from "../run/index.ts";
 import type { RunStart } from "../run/state.ts";
-import { newTaskId, updateTask, type TaskRow } from "../core/task-rows.ts";
 import { taskResponse } from "./read.ts";
 
 export type StartTask = Omit<CreateTask, "channel"> & { channel: string; taskId?: string };
@@ -19,7 +19,11 @@ export type RunMode = "sync" | "async";
 /** Start: the task row and `task.created` in one batch, the raw message into the vault, then the durable run. */
 export async function startTask(env: RouterEnv, input: StartTask, mode: RunMode = "sync") {
   const agent = input.agent ? findAgent(registry, input.agent) : agentForIntent(registry, input.intent ?? "");
-  if (!agent) throw new SiloError("unknown_agent", input.agent ? `no agent named ${input.agent}` : `no agent handles intent ${input.intent}`);
+  if (!agent)
+    throw new SiloError(
+      "unknown_agent",
+      input.agent ? `no agent named ${input.agent}` : `no agent handles intent ${input.intent}`,
+    );
   const cfg = routerConfig(env);
   const db = database(env.DB);
   unwrap(await env.PROXY.checkSubject(input.subject.customerId, input.subject.caseId ?? null));
@@ -38,14 +42,32 @@ export async function startTask(env: RouterEnv, input: StartTask, mode: RunMode 
     updatedAt: now,
     expiresAt: now + cfg.SILOOS_TASK_TTL_SECONDS * 1000,
   };
-  await batchWithAudit(db, [db.insert(tasks).values(task)], [
-    { taskId: task.id, actor: "router", event: "task.created", detail: { agent: agent.name, intent: task.intent, channel: task.channel, subject: input.subject } },
-  ]);
+  await batchWithAudit(
+    db,
+    [db.insert(tasks).values(task)],
+    [
+      {
+        taskId: task.id,
+        actor: "router",
+        event: "task.created",
+        detail: { agent: agent.name, intent: task.intent, channel: task.channel, subject: input.subject },
+      },
+    ],
+  );
   try {
     // The vault takes the raw message before the run begins: the durable run's
     // state never holds it. Its first hop hands the vault to the agent with keys.
     const scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
-    unwrap(await env.PROXY.openTask({ taskId: task.id, principal: task.assignee, jtis: [], scope, message: input.message, expiresAt: task.expiresAt }));
+    unwrap(
+      await env.PROXY.openTask({
+        taskId: task.id,
+        principal: task.assignee,
+        jtis: [],
+        scope,
+        message: input.message,
+        expiresAt: task.expiresAt,
+      }),
+    );
   } catch (err) {
     await failTask(env, task.id, err);
     throw err;
@@ -73,7 +95,9 @@ export async function failTask(env: RouterEnv, taskId: string, err: unknown): Pr
   const reason = err instanceof SiloError ? err.code : "internal";
   await env.PROXY.closeTask(taskId, `task failed: ${reason}`).catch(() => undefined);
   const db = database(env.DB);
-  await batchWithAudit(db, [updateTask(db, taskId, { status: "failed", outcome: "failed" })], [{ taskId, actor: "router", event: "task.failed", reason }]).catch(
-    () => undefined,
-  );
+  await batchWithAudit(
+    db,
+    [updateTask(db, taskId, { status: "failed", outcome: "failed" })],
+    [{ taskId, actor: "router", event: "task.failed", reason }],
+  ).catch(() => undefined);
 }

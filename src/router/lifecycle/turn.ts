@@ -1,9 +1,9 @@
 import { SiloError } from "../../errors/index.ts";
 import { findAgent, registry } from "../../registry/index.ts";
-import { unwrap } from "../dispatch/dispatch.ts";
 import type { RouterEnv } from "../core/env.ts";
-import { runOf } from "../run/index.ts";
 import type { TaskRow } from "../core/task-rows.ts";
+import { unwrap } from "../dispatch/dispatch.ts";
+import { runOf } from "../run/index.ts";
 import { expireIfDue } from "./expire.ts";
 import { taskResponse } from "./read.ts";
 import type { RunMode } from "./start.ts";
@@ -21,7 +21,8 @@ export async function continueTask(env: RouterEnv, row: TaskRow, message: string
   unwrap(await env.PROXY.addMessage(row.id, message));
   const start = { taskId: row.id, agent: agent.name, context: { channel: row.channel } };
   // A run still going reads this turn when it ends: the message is in the vault already.
-  if ((await runOf(env, row.id).nudge(start)) === "pending") return { ...(await taskResponse(env, row.id, before)), accepted: true as const };
+  if ((await runOf(env, row.id).nudge(start)) === "pending")
+    return { ...(await taskResponse(env, row.id, before)), accepted: true as const };
   if (mode === "async") return { ...(await taskResponse(env, row.id, before)), accepted: true as const };
   const report = await runOf(env, row.id).wait(RUN_WAIT_MS);
   return { ...(await taskResponse(env, row.id, before, report?.hops)), ...(report ? {} : { accepted: true as const }) };

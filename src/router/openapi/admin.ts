@@ -24,10 +24,20 @@ export const auditVerifyRoute = defineRoute({
   tags,
   security,
   summary: "Recompute the audit log's keyed hash chain",
-  responses: { 200: json("The chain holds", AuditVerifySchema), 409: json("A row was changed, removed or inserted", AuditVerifySchema) },
+  responses: {
+    200: json("The chain holds", AuditVerifySchema),
+    409: json("A row was changed, removed or inserted", AuditVerifySchema),
+  },
 });
 
-export const agentsRoute = defineRoute({ method: "get", path: "/agents", tags, security, summary: "Agents, status and granted base keys", responses: { 200: json("The registry with status", AgentsSchema) } });
+export const agentsRoute = defineRoute({
+  method: "get",
+  path: "/agents",
+  tags,
+  security,
+  summary: "Agents, status and granted base keys",
+  responses: { 200: json("The registry with status", AgentsSchema) },
+});
 
 export const agentStatusRoute = defineRoute({
   method: "put",
@@ -40,7 +50,9 @@ export const agentStatusRoute = defineRoute({
 });
 
 export const OperatorRoleSchema = z.object({ role: z.string().min(1).max(40) }).strict();
-export const WidgetRevokeSchema = z.object({ site: z.string().min(1).max(40), customerId: z.string().regex(CUSTOMER_ID) }).strict();
+export const WidgetRevokeSchema = z
+  .object({ site: z.string().min(1).max(40), customerId: z.string().regex(CUSTOMER_ID) })
+  .strict();
 export const RevokedSchema = z.object({ revoked: z.number().int() });
 const operator = z.object({ id: z.string().describe("The operator id") });
 

@@ -1,7 +1,15 @@
 import { z } from "zod";
 import { ApprovalDecisionSchema, ConsoleCallSchema, ConsoleLoginSchema, HandBackSchema } from "../../contracts/api.ts";
 import { auth, defineRoute, json, jsonRequest, text } from "./define.ts";
-import { DeadLettersSchema, OkSchema, OperatorSchema, ProxyResultSchema, QueueSchema, TaskResponseSchema, TaskViewSchema } from "./responses.ts";
+import {
+  DeadLettersSchema,
+  OkSchema,
+  OperatorSchema,
+  ProxyResultSchema,
+  QueueSchema,
+  TaskResponseSchema,
+  TaskViewSchema,
+} from "./responses.ts";
 
 /** The console's JSON API, mounted at /console/api (console/routes.ts, console/approvals.ts). */
 const tags = ["console"];
@@ -25,7 +33,13 @@ export const accessLoginRoute = defineRoute({
   responses: { 200: json("Signed in", OperatorSchema) },
 });
 
-export const logoutRoute = defineRoute({ method: "post", path: "/logout", tags, summary: "Sign out: the session is revoked", responses: { 200: json("Signed out", OkSchema) } });
+export const logoutRoute = defineRoute({
+  method: "post",
+  path: "/logout",
+  tags,
+  summary: "Sign out: the session is revoked",
+  responses: { 200: json("Signed out", OkSchema) },
+});
 
 export const meRoute = defineRoute({
   method: "get",
@@ -33,7 +47,9 @@ export const meRoute = defineRoute({
   tags,
   security,
   summary: "The signed-in operator and the role's grant",
-  responses: { 200: json("Operator", OperatorSchema.extend({ capabilities: z.array(z.record(z.string(), z.unknown())) })) },
+  responses: {
+    200: json("Operator", OperatorSchema.extend({ capabilities: z.array(z.record(z.string(), z.unknown())) })),
+  },
 });
 
 export const onlineAgentsRoute = defineRoute({
@@ -54,7 +70,14 @@ export const consoleDeadLettersRoute = defineRoute({
   responses: { 200: json("Dead letters", DeadLettersSchema) },
 });
 
-export const queueRoute = defineRoute({ method: "get", path: "/queue", tags, security, summary: "Tasks waiting for a person", responses: { 200: json("Queue", QueueSchema) } });
+export const queueRoute = defineRoute({
+  method: "get",
+  path: "/queue",
+  tags,
+  security,
+  summary: "Tasks waiting for a person",
+  responses: { 200: json("Queue", QueueSchema) },
+});
 
 export const takeRoute = defineRoute({
   method: "post",
@@ -63,7 +86,12 @@ export const takeRoute = defineRoute({
   security,
   summary: "Take a task: keys are minted for human:<operator>",
   request: { params },
-  responses: { 200: json("The task and this operator's keys", z.object({ task: TaskResponseSchema, keys: z.object({ baseKey: z.string(), taskKey: z.string() }) })) },
+  responses: {
+    200: json(
+      "The task and this operator's keys",
+      z.object({ task: TaskResponseSchema, keys: z.object({ baseKey: z.string(), taskKey: z.string() }) }),
+    ),
+  },
 });
 
 export const heldTaskRoute = defineRoute({
@@ -76,7 +104,12 @@ export const heldTaskRoute = defineRoute({
   responses: {
     200: json(
       "Task view",
-      z.object({ task: TaskViewSchema, transcript: z.unknown(), procedure: z.object({ agent: z.string().nullable(), instructions: z.string() }), tools: z.array(z.record(z.string(), z.unknown())) }),
+      z.object({
+        task: TaskViewSchema,
+        transcript: z.unknown(),
+        procedure: z.object({ agent: z.string().nullable(), instructions: z.string() }),
+        tools: z.array(z.record(z.string(), z.unknown())),
+      }),
     ),
   },
 });

@@ -2,8 +2,8 @@ import { createRoute, OpenAPIHono, type RouteConfig } from "@hono/zod-openapi";
 import type { Env, MiddlewareHandler } from "hono";
 import { z } from "zod";
 import { ERROR_STATUS, type ErrorCode } from "../../errors/index.ts";
-import { jsonBody } from "../core/errors.ts";
 import { invalid } from "../../errors/validation.ts";
+import { jsonBody } from "../core/errors.ts";
 import { ErrorBodySchema } from "./responses.ts";
 
 /**
@@ -35,7 +35,10 @@ const jsonOnly: MiddlewareHandler<Env> = async function jsonOnly(c, next) {
 
 /** An error answer whose `error` is one of the codes the router maps to `status` (errors/index.ts). */
 function refusal(status: number, description: string) {
-  const codes = (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((code) => ERROR_STATUS[code] === status) as [ErrorCode, ...ErrorCode[]];
+  const codes = (Object.keys(ERROR_STATUS) as ErrorCode[]).filter((code) => ERROR_STATUS[code] === status) as [
+    ErrorCode,
+    ...ErrorCode[],
+  ];
   return json(description, ErrorBodySchema.extend({ error: z.enum(codes) }));
 }
 
@@ -48,14 +51,22 @@ const errorResponse = json("An error: a stable code and a message", ErrorBodySch
  * answers are typed as any Response, so handlers keep `c.json(body)` without
  * restating the status (test/openapi.test.ts checks answers against the document).
  */
-export function defineRoute<const P extends string, const R extends Omit<RouteConfig, "path" | "middleware"> & { path: P }>(config: R) {
+export function defineRoute<
+  const P extends string,
+  const R extends Omit<RouteConfig, "path" | "middleware"> & { path: P },
+>(config: R) {
   const media = config.request?.body?.content["application/json"];
   const body = media && "schema" in media ? media.schema : undefined;
   const route = createRoute({
     ...config,
     ...(body instanceof z.ZodType ? { middleware: [jsonOnly] } : {}),
     responses: {
-      ...(body ? { 400: refusal(400, "Malformed JSON or a body that breaks the schema"), 415: refusal(415, "The body is not declared application/json") } : {}),
+      ...(body
+        ? {
+            400: refusal(400, "Malformed JSON or a body that breaks the schema"),
+            415: refusal(415, "The body is not declared application/json"),
+          }
+        : {}),
       ...(config.security ? { 401: refusal(401, "Missing or invalid credentials") } : {}),
       ...config.responses,
       default: errorResponse,
@@ -65,17 +76,25 @@ export function defineRoute<const P extends string, const R extends Omit<RouteCo
 }
 
 /** A required JSON body validated by `schema`. */
-export function jsonRequest<S extends z.ZodType>(schema: S): { required: true; content: { "application/json": { schema: S } } } {
+export function jsonRequest<S extends z.ZodType>(
+  schema: S,
+): { required: true; content: { "application/json": { schema: S } } } {
   return { required: true, content: { "application/json": { schema } } };
 }
 
 /** A JSON answer of `schema`. */
-export function json<S extends z.ZodType>(description: string, schema: S): { description: string; content: { "application/json": { schema: S } } } {
+export function json<S extends z.ZodType>(
+  description: string,
+  schema: S,
+): { description: string; content: { "application/json": { schema: S } } } {
   return { description, content: { "application/json": { schema } } };
 }
 
 /** A non-JSON answer (server-sent events, markdown). */
-export function text(description: string, contentType: "text/event-stream" | "text/markdown"): { description: string; content: Record<string, { schema: { type: "string" } }> } {
+export function text(
+  description: string,
+  contentType: "text/event-stream" | "text/markdown",
+): { description: string; content: Record<string, { schema: { type: "string" } }> } {
   return { description, content: { [contentType]: { schema: { type: "string" } } } };
 }
 

@@ -12,7 +12,8 @@ export function openApiDocument<E extends Env>(app: OpenAPIHono<E>, serverUrl?: 
     info: {
       title: "SiloOS router API",
       version: "0.1.0",
-      description: "The public API of SiloOS, a zero-trust operating system for AI agents. Every error is `{ error, message }` with a stable code.",
+      description:
+        "The public API of SiloOS, a zero-trust operating system for AI agents. Every error is `{ error, message }` with a stable code.",
     },
     ...(serverUrl ? { servers: [{ url: serverUrl }] } : {}),
   });
@@ -23,7 +24,17 @@ export function openApiDocument<E extends Env>(app: OpenAPIHono<E>, serverUrl?: 
 const SECURITY_SCHEMES: Record<keyof typeof auth, Record<string, string>> = {
   apiKey: { type: "http", scheme: "bearer", description: "SILOOS_API_KEY" },
   adminKey: { type: "http", scheme: "bearer", description: "SILOOS_ADMIN_KEY" },
-  operatorSession: { type: "apiKey", in: "cookie", name: "siloos_console", description: "Signed operator session; state changes also need X-SiloOS-Console: 1" },
+  operatorSession: {
+    type: "apiKey",
+    in: "cookie",
+    name: "siloos_console",
+    description: "Signed operator session; state changes also need X-SiloOS-Console: 1",
+  },
   widgetSession: { type: "http", scheme: "bearer", description: "Widget session token from POST /v1/widget/sessions" },
-  webhookSignature: { type: "apiKey", in: "header", name: "X-SiloOS-Signature", description: "t=<unix>,v1=<hex HMAC-SHA256(secret, t.body)>; with X-SiloOS-Delivery" },
+  webhookSignature: {
+    type: "apiKey",
+    in: "header",
+    name: "X-SiloOS-Signature",
+    description: "t=<unix>,v1=<hex HMAC-SHA256(secret, t.body)>; with X-SiloOS-Delivery",
+  },
 };

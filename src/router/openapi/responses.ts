@@ -28,7 +28,9 @@ export const TaskResponseSchema = TaskViewSchema.extend({
   hops: z.array(z.string()).optional().describe("Principals that handled this run, in order"),
 });
 
-export const TaskAcceptedSchema = TaskResponseSchema.extend({ links: z.object({ self: z.string(), events: z.string() }) });
+export const TaskAcceptedSchema = TaskResponseSchema.extend({
+  links: z.object({ self: z.string(), events: z.string() }),
+});
 
 export const AuditPageSchema = z.object({
   entries: z.array(
@@ -61,8 +63,15 @@ export const AgentsSchema = z.object({
   ),
 });
 
-export const HealthSchema = z.object({ ok: z.literal(true), checks: z.object({ db: z.boolean(), schema: z.boolean(), proxy: z.boolean() }) });
-export const JwksSchema = z.object({ keys: z.array(z.object({ kty: z.string(), crv: z.string(), x: z.string(), kid: z.string(), alg: z.string(), use: z.string() })) });
+export const HealthSchema = z.object({
+  ok: z.literal(true),
+  checks: z.object({ db: z.boolean(), schema: z.boolean(), proxy: z.boolean() }),
+});
+export const JwksSchema = z.object({
+  keys: z.array(
+    z.object({ kty: z.string(), crv: z.string(), x: z.string(), kid: z.string(), alg: z.string(), use: z.string() }),
+  ),
+});
 export const OkSchema = z.object({ ok: z.literal(true) });
 export const OperatorSchema = z.object({ id: z.string(), name: z.string(), role: z.string() });
 export const QueueSchema = z.object({ tasks: z.array(TaskViewSchema) });
@@ -77,8 +86,26 @@ export const ConversationSchema = z.object({
   human: z.boolean(),
   messages: z.array(z.object({ role: z.string(), text: z.string() })),
 });
-export const WebhookAcceptedSchema = TaskResponseSchema.partial().extend({ taskId: z.string(), duplicate: z.boolean().optional() });
-export const AuditVerifySchema = z.object({ ok: z.boolean(), rows: z.number().int(), sealedThrough: z.number().int(), firstBadSeq: z.number().int().nullable(), reason: z.string().nullable() });
+export const WebhookAcceptedSchema = TaskResponseSchema.partial().extend({
+  taskId: z.string(),
+  duplicate: z.boolean().optional(),
+});
+export const AuditVerifySchema = z.object({
+  ok: z.boolean(),
+  rows: z.number().int(),
+  sealedThrough: z.number().int(),
+  firstBadSeq: z.number().int().nullable(),
+  reason: z.string().nullable(),
+});
 export const DeadLettersSchema = z.object({
-  messages: z.array(z.object({ messageId: z.string(), taskId: z.string(), template: z.string(), attempts: z.number().int(), lastError: z.string().nullable(), updatedAt: z.number().int() })),
+  messages: z.array(
+    z.object({
+      messageId: z.string(),
+      taskId: z.string(),
+      template: z.string(),
+      attempts: z.number().int(),
+      lastError: z.string().nullable(),
+      updatedAt: z.number().int(),
+    }),
+  ),
 });

@@ -13,7 +13,13 @@ export const healthRoute = defineRoute({
   responses: { 200: json("All parts answer and every table exists", HealthSchema) },
 });
 
-export const jwksRoute = defineRoute({ method: "get", path: "/.well-known/jwks.json", tags, summary: "The router's public signing keys", responses: { 200: json("JWK set", JwksSchema) } });
+export const jwksRoute = defineRoute({
+  method: "get",
+  path: "/.well-known/jwks.json",
+  tags,
+  summary: "The router's public signing keys",
+  responses: { 200: json("JWK set", JwksSchema) },
+});
 
 export const openApiRoute = defineRoute({
   method: "get",

@@ -21,7 +21,15 @@ export const createTaskRoute = defineRoute({
   responses: { 201: task, 202: accepted },
 });
 
-export const getTaskRoute = defineRoute({ method: "get", path: "/{id}", tags, security, summary: "A task's state and replies", request: { params }, responses: { 200: task } });
+export const getTaskRoute = defineRoute({
+  method: "get",
+  path: "/{id}",
+  tags,
+  security,
+  summary: "A task's state and replies",
+  request: { params },
+  responses: { 200: task },
+});
 
 export const taskEventsRoute = defineRoute({
   method: "get",

@@ -21,7 +21,10 @@ export const webhookRoute = defineRoute({
     params: z.object({ source: z.string().describe("The sending system: helpdesk") }),
     body: { required: true, content: { "application/json": { schema: withoutDialect(WEBHOOK_BODY) } } },
   },
-  responses: { 201: json("Task started", WebhookAcceptedSchema), 200: json("Duplicate delivery: the original task", WebhookAcceptedSchema) },
+  responses: {
+    201: json("Task started", WebhookAcceptedSchema),
+    200: json("Duplicate delivery: the original task", WebhookAcceptedSchema),
+  },
 });
 
 function withoutDialect(schema: Record<string, unknown>): Record<string, unknown> {

@@ -16,7 +16,14 @@ export const openSessionRoute = defineRoute({
   responses: { 201: json("Session token", WidgetSessionResponseSchema) },
 });
 
-export const closeSessionRoute = defineRoute({ method: "delete", path: "/session", tags, security, summary: "The visitor signs out: the session is revoked", responses: { 200: json("Signed out", OkSchema) } });
+export const closeSessionRoute = defineRoute({
+  method: "delete",
+  path: "/session",
+  tags,
+  security,
+  summary: "The visitor signs out: the session is revoked",
+  responses: { 200: json("Signed out", OkSchema) },
+});
 
 export const conversationRoute = defineRoute({
   method: "get",

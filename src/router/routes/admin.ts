@@ -5,9 +5,9 @@ import { agentStatus } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findAgent, registry } from "../../registry/index.ts";
 import { shipRunningAudit } from "../core/audit-ship.ts";
-import { routerConfig, type RouterEnv } from "../core/env.ts";
+import { type RouterEnv, routerConfig } from "../core/env.ts";
+import { agentStatusRoute, agentsRoute, auditRoute, auditVerifyRoute } from "../openapi/admin.ts";
 import { routerApp } from "../openapi/define.ts";
-import { agentsRoute, agentStatusRoute, auditRoute, auditVerifyRoute } from "../openapi/admin.ts";
 
 export const adminRoutes = routerApp<{ Bindings: RouterEnv }>();
 
@@ -61,7 +61,12 @@ adminRoutes.openapi(agentStatusRoute, async (c) => {
   const now = Date.now();
   await batchWithAudit(
     db,
-    [db.insert(agentStatus).values({ name, status, updatedAt: now, updatedBy: "admin" }).onConflictDoUpdate({ target: agentStatus.name, set: { status, updatedAt: now, updatedBy: "admin" } })],
+    [
+      db
+        .insert(agentStatus)
+        .values({ name, status, updatedAt: now, updatedBy: "admin" })
+        .onConflictDoUpdate({ target: agentStatus.name, set: { status, updatedAt: now, updatedBy: "admin" } }),
+    ],
     [{ actor: "admin", event: "agent.status_changed", detail: { agent: name, status } }],
   );
   return c.json({ name, status });

@@ -17,7 +17,11 @@ export const sessionAdminRoutes = routerApp<{ Bindings: RouterEnv }>();
 sessionAdminRoutes.openapi(revokeOperatorSessionsRoute, async (c) => {
   const id = await existingOperator(c.env, c.req.param("id"));
   const revoked = await revokeSessions(c.env.DB, { operatorId: id });
-  await appendAudit(database(c.env.DB), { actor: "admin", event: "session.revoked", detail: { operator: id, sessions: revoked, by: "admin" } });
+  await appendAudit(database(c.env.DB), {
+    actor: "admin",
+    event: "session.revoked",
+    detail: { operator: id, sessions: revoked, by: "admin" },
+  });
   return c.json({ revoked });
 });
 
@@ -26,14 +30,26 @@ sessionAdminRoutes.openapi(operatorRoleRoute, async (c) => {
   const { role } = c.req.valid("json");
   if (!findRole(registry, role)) throw new SiloError("validation_failed", `no role named ${role} in the registry`);
   await c.env.DB.prepare("UPDATE operators SET role = ?1 WHERE id = ?2").bind(role, id).run();
-  await appendAudit(database(c.env.DB), { actor: "admin", event: "operator.role_changed", detail: { operator: id, role } });
+  await appendAudit(database(c.env.DB), {
+    actor: "admin",
+    event: "operator.role_changed",
+    detail: { operator: id, role },
+  });
   return c.json({ id, role });
 });
 
 sessionAdminRoutes.openapi(revokeWidgetSessionsRoute, async (c) => {
   const { site, customerId } = c.req.valid("json");
-  const res = await c.env.DB.prepare("UPDATE widget_sessions SET revoked_at = ?1 WHERE site = ?2 AND customer_id = ?3 AND revoked_at IS NULL").bind(Date.now(), site, customerId).run();
-  await appendAudit(database(c.env.DB), { actor: "admin", event: "session.revoked", detail: { site, customer: customerId, sessions: res.meta.changes, by: "admin", kind: "widget" } });
+  const res = await c.env.DB.prepare(
+    "UPDATE widget_sessions SET revoked_at = ?1 WHERE site = ?2 AND customer_id = ?3 AND revoked_at IS NULL",
+  )
+    .bind(Date.now(), site, customerId)
+    .run();
+  await appendAudit(database(c.env.DB), {
+    actor: "admin",
+    event: "session.revoked",
+    detail: { site, customer: customerId, sessions: res.meta.changes, by: "admin", kind: "widget" },
+  });
   return c.json({ revoked: res.meta.changes });
 });
 

@@ -1,11 +1,17 @@
 import type { Context } from "hono";
 import { SiloError } from "../../errors/index.ts";
 import type { RouterEnv } from "../core/env.ts";
-import { completeTask, continueTask, requireTask, startTask, taskResponse, type RunMode } from "../lifecycle/index.ts";
+import { completeTask, continueTask, type RunMode, requireTask, startTask, taskResponse } from "../lifecycle/index.ts";
+import { routerApp } from "../openapi/define.ts";
+import {
+  addMessageRoute,
+  completeTaskRoute,
+  createTaskRoute,
+  getTaskRoute,
+  taskEventsRoute,
+} from "../openapi/tasks.ts";
 import { taskEventStream } from "./task-events.ts";
 import { SSE_HEADERS } from "./widget-stream.ts";
-import { routerApp } from "../openapi/define.ts";
-import { addMessageRoute, completeTaskRoute, createTaskRoute, getTaskRoute, taskEventsRoute } from "../openapi/tasks.ts";
 
 /** The task API for systems holding SILOOS_API_KEY. */
 export const taskRoutes = routerApp<{ Bindings: RouterEnv }>();
@@ -30,7 +36,8 @@ taskRoutes.openapi(createTaskRoute, async (c) => {
   const body = c.req.valid("json");
   // The channel is where the router received the work, not the caller's claim:
   // "webhook" or "widget" would mark an API call as signed or as a visitor's.
-  if (body.channel !== "api") throw new SiloError("validation_failed", "channel: a task created through the API is on the api channel");
+  if (body.channel !== "api")
+    throw new SiloError("validation_failed", "channel: a task created through the API is on the api channel");
   return answer(c, await startTask(c.env, body, runMode(c)), 201);
 });
 
@@ -43,7 +50,9 @@ taskRoutes.openapi(getTaskRoute, async (c) => {
 taskRoutes.openapi(taskEventsRoute, async (c) => {
   const row = await requireTask(c.env, c.req.param("id"));
   const since = Number(c.req.query("since") ?? 0);
-  return new Response(taskEventStream(c.env, row.id, Number.isInteger(since) && since >= 0 ? since : 0), { headers: SSE_HEADERS });
+  return new Response(taskEventStream(c.env, row.id, Number.isInteger(since) && since >= 0 ? since : 0), {
+    headers: SSE_HEADERS,
+  });
 });
 
 taskRoutes.openapi(addMessageRoute, async (c) => {

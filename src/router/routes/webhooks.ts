@@ -1,11 +1,11 @@
 import { database } from "../../db/index.ts";
 import { DELIVERY_HEADER, receiveWebhook, type WebhookPorts } from "../../webhooks/receive.ts";
 import { SIGNATURE_HEADER } from "../../webhooks/signature.ts";
-import { webhookSecrets, type RouterEnv } from "../core/env.ts";
+import { type RouterEnv, webhookSecrets } from "../core/env.ts";
+import { getTask, newTaskId } from "../core/task-rows.ts";
 import { startTask } from "../lifecycle/index.ts";
 import { routerApp } from "../openapi/define.ts";
 import { webhookRoute } from "../openapi/webhooks.ts";
-import { getTask, newTaskId } from "../core/task-rows.ts";
 
 /**
  * Signed webhooks from systems that report events (a helpdesk's new ticket).
@@ -33,7 +33,14 @@ function webhookPorts(env: RouterEnv): WebhookPorts<Awaited<ReturnType<typeof st
     secrets: webhookSecrets(env),
     customerIdByEmail: (email) => env.PROXY.customerIdByEmail(email),
     newTaskId,
-    startTask: (taskId, { customerId, draft }) => startTask(env, { taskId, intent: draft.intent, subject: { customerId }, message: draft.message, channel: "webhook" }),
+    startTask: (taskId, { customerId, draft }) =>
+      startTask(env, {
+        taskId,
+        intent: draft.intent,
+        subject: { customerId },
+        message: draft.message,
+        channel: "webhook",
+      }),
     taskStatus: async (taskId) => (await getTask(db, taskId))?.status,
   };
 }

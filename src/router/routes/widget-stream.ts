@@ -35,12 +35,14 @@ export function conversationStream(opts: StreamOptions): ReadableStream<Uint8Arr
   // A native byte stream: the runtime pumps it to the client as chunks arrive.
   const { readable, writable } = new IdentityTransformStream();
   const writer = writable.getWriter();
-  const send = (event: string, data: unknown) => writer.write(enc.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
+  const send = (event: string, data: unknown) =>
+    writer.write(enc.encode(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`));
   let next = opts.since;
   const emit = async (line: Line) => {
     if (line.index < next) return;
     next = line.index + 1;
-    if (line.role === "agent") await send("reply", { text: line.text, by: line.by.startsWith("human:") ? "human" : "agent" });
+    if (line.role === "agent")
+      await send("reply", { text: line.text, by: line.by.startsWith("human:") ? "human" : "agent" });
   };
   (async () => {
     await send("accepted", { taskId: opts.taskId });
@@ -75,11 +77,16 @@ async function finalRow(opts: StreamOptions, vaultClosed: boolean) {
 }
 
 /** Read the vault's live lines until the run is over (plus linger) or the vault closes. */
-async function followUntil(opts: StreamOptions, emit: (l: Line) => Promise<void>): Promise<{ failure: string | null; vaultClosed: boolean }> {
+async function followUntil(
+  opts: StreamOptions,
+  emit: (l: Line) => Promise<void>,
+): Promise<{ failure: string | null; vaultClosed: boolean }> {
   let failure: string | null = null;
   const over = opts.until.then(
     () => null,
-    (err: unknown) => (failure = err && typeof err === "object" && "code" in err ? String((err as { code: unknown }).code) : "internal"),
+    (err: unknown) =>
+      (failure =
+        err && typeof err === "object" && "code" in err ? String((err as { code: unknown }).code) : "internal"),
   );
   const deadline = over.then(() => new Promise<void>((r) => setTimeout(r, opts.linger ?? 0)));
   const source = await opts.env.PROXY.watch(opts.taskId, opts.since);
@@ -105,4 +112,8 @@ async function followUntil(opts: StreamOptions, emit: (l: Line) => Promise<void>
   return { failure, vaultClosed };
 }
 
-export const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-store", "x-accel-buffering": "no" };
+export const SSE_HEADERS = {
+  "content-type": "text/event-stream; charset=utf-8",
+  "cache-control": "no-store",
+  "x-accel-buffering": "no",
+};

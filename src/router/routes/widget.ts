@@ -1,18 +1,24 @@
+import { eq } from "drizzle-orm";
 import type { Context } from "hono";
 import { cors } from "hono/cors";
-import { eq } from "drizzle-orm";
 import { database } from "../../db/index.ts";
 import { widgetSessions } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { verifyIdentity } from "../../widget/identity.ts";
-import { readSession, signSession, SESSION_TTL_SECONDS, type WidgetSession } from "../../widget/session.ts";
-import { findSite, originAllowed, widgetSites, type Site } from "../../widget/sites.ts";
 import { identityDigest, openWithinQuota } from "../../widget/quota.ts";
-import { routerConfig, type RouterEnv } from "../core/env.ts";
-import { customerTurn, runEnded, startTask } from "../lifecycle/index.ts";
+import { readSession, SESSION_TTL_SECONDS, signSession, type WidgetSession } from "../../widget/session.ts";
+import { findSite, originAllowed, type Site, widgetSites } from "../../widget/sites.ts";
+import { type RouterEnv, routerConfig } from "../core/env.ts";
 import { getTask, newTaskId } from "../core/task-rows.ts";
+import { customerTurn, runEnded, startTask } from "../lifecycle/index.ts";
 import { routerApp } from "../openapi/define.ts";
-import { closeSessionRoute, conversationRoute, openSessionRoute, widgetEventsRoute, widgetMessageRoute } from "../openapi/widget.ts";
+import {
+  closeSessionRoute,
+  conversationRoute,
+  openSessionRoute,
+  widgetEventsRoute,
+  widgetMessageRoute,
+} from "../openapi/widget.ts";
 import { conversationStream, SSE_HEADERS } from "./widget-stream.ts";
 
 /**
@@ -27,13 +33,13 @@ export const widgetRoutes = routerApp<WidgetEnv>();
 widgetRoutes.use(
   "*",
   cors({
-    origin: (origin, c: Context<{ Bindings: RouterEnv }>) => (Object.values(sites(c.env)).some((s) => originAllowed(s, origin)) ? origin : null),
+    origin: (origin, c: Context<{ Bindings: RouterEnv }>) =>
+      Object.values(sites(c.env)).some((s) => originAllowed(s, origin)) ? origin : null,
     allowHeaders: ["content-type", "authorization"],
     allowMethods: ["GET", "POST", "DELETE", "OPTIONS"],
     maxAge: 600,
   }),
 );
-
 
 widgetRoutes.openapi(openSessionRoute, async (c) => {
   const body = c.req.valid("json");
@@ -45,16 +51,30 @@ widgetRoutes.openapi(openSessionRoute, async (c) => {
   const now = Date.now();
   const sid = `wss_${crypto.randomUUID().replace(/-/g, "")}`;
   // Check and insert are one statement: concurrent opens cannot pass the hourly limits together.
-  const opened = await openWithinQuota(c.env.DB, { id: sid, site: body.site, customerId: who.customerId, identityDigest: await identityDigest(body.identity), now });
+  const opened = await openWithinQuota(c.env.DB, {
+    id: sid,
+    site: body.site,
+    customerId: who.customerId,
+    identityDigest: await identityDigest(body.identity),
+    now,
+  });
   if (!opened) throw new SiloError("rate_limited", "too many chat sessions; try again later");
   const exp = Math.floor(now / 1000) + SESSION_TTL_SECONDS;
-  return c.json({ session: await signSession(secret(c.env), { sid, site: body.site, customer: who.customerId, exp }), expiresAt: new Date(exp * 1000).toISOString() }, 201);
+  return c.json(
+    {
+      session: await signSession(secret(c.env), { sid, site: body.site, customer: who.customerId, exp }),
+      expiresAt: new Date(exp * 1000).toISOString(),
+    },
+    201,
+  );
 });
 
 /** The visitor signs out (the site calls this on its own sign-out): the session is dead at once. */
 widgetRoutes.openapi(closeSessionRoute, async (c) => {
   const { row } = await session(c);
-  await c.env.DB.prepare("UPDATE widget_sessions SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL").bind(Date.now(), row.id).run();
+  await c.env.DB.prepare("UPDATE widget_sessions SET revoked_at = ?1 WHERE id = ?2 AND revoked_at IS NULL")
+    .bind(Date.now(), row.id)
+    .run();
   return c.json({ ok: true });
 });
 
@@ -63,7 +83,12 @@ widgetRoutes.openapi(conversationRoute, async (c) => {
   const task = row.taskId ? await getTask(database(c.env.DB), row.taskId) : undefined;
   if (!task || task.status === "completed") return c.json({ taskId: null, status: null, human: false, messages: [] });
   const res = await c.env.PROXY.conversation(task.id, 0);
-  return c.json({ taskId: task.id, status: task.status, human: task.assignee.startsWith("human:"), messages: res.ok ? res.result.entries.map(({ role, text }) => ({ role, text })) : [] });
+  return c.json({
+    taskId: task.id,
+    status: task.status,
+    human: task.assignee.startsWith("human:"),
+    messages: res.ok ? res.result.entries.map(({ role, text }) => ({ role, text })) : [],
+  });
 });
 
 // The session before the body: a caller without one is refused (and counted) before its body is read.
@@ -79,7 +104,8 @@ widgetRoutes.openapi(widgetMessageRoute, async (c) => {
   const db = database(c.env.DB);
   const existing = row.taskId ? await getTask(db, row.taskId) : undefined;
   // The session names a task whose row is not written yet: its first message is starting it.
-  if (row.taskId && !existing) throw new SiloError("conflict", "a conversation is starting for this session; send your message again in a moment");
+  if (row.taskId && !existing)
+    throw new SiloError("conflict", "a conversation is starting for this session; send your message again in a moment");
   let taskId: string;
   let since = 0;
   let started: Promise<unknown>;
@@ -87,14 +113,27 @@ widgetRoutes.openapi(widgetMessageRoute, async (c) => {
     taskId = newTaskId();
     // Claim the session for the new task only if no concurrent message did first:
     // two first messages at once must not start two conversations (two model runs).
-    const claimed = await c.env.DB.prepare("UPDATE widget_sessions SET task_id = ?1 WHERE id = ?2 AND task_id IS ?3").bind(taskId, row.id, row.taskId).run();
-    if (claimed.meta.changes !== 1) throw new SiloError("conflict", "a conversation is starting for this session; send your message again in a moment");
+    const claimed = await c.env.DB.prepare("UPDATE widget_sessions SET task_id = ?1 WHERE id = ?2 AND task_id IS ?3")
+      .bind(taskId, row.id, row.taskId)
+      .run();
+    if (claimed.meta.changes !== 1)
+      throw new SiloError(
+        "conflict",
+        "a conversation is starting for this session; send your message again in a moment",
+      );
     const site = findSite(sites(c.env), row.site)!;
     // The run is durable (its own Durable Object): a closed tab stops the stream, never the run.
-    started = startTask(c.env, { taskId, intent: site.intent, subject: { customerId: row.customerId }, message, channel: "widget" }, "async").catch(async (err: unknown) => {
+    started = startTask(
+      c.env,
+      { taskId, intent: site.intent, subject: { customerId: row.customerId }, message, channel: "widget" },
+      "async",
+    ).catch(async (err: unknown) => {
       // No task row means nothing started: free the session for the visitor's next message.
       if ((await getTask(db, taskId).catch(() => "unknown" as const)) === undefined) {
-        await c.env.DB.prepare("UPDATE widget_sessions SET task_id = ?1 WHERE id = ?2 AND task_id = ?3").bind(row.taskId, row.id, taskId).run().catch(() => undefined);
+        await c.env.DB.prepare("UPDATE widget_sessions SET task_id = ?1 WHERE id = ?2 AND task_id = ?3")
+          .bind(row.taskId, row.id, taskId)
+          .run()
+          .catch(() => undefined);
       }
       throw err;
     });
@@ -122,7 +161,16 @@ widgetRoutes.openapi(widgetEventsRoute, async (c) => {
   await takeSlot(c.env.WIDGET_STREAMS, row.id, "too many event streams for this session; reconnect in a minute");
   const since = Number(c.req.query("since") ?? 0);
   const until = new Promise((r) => setTimeout(r, 50));
-  return new Response(conversationStream({ env: c.env, taskId: row.taskId, since: Number.isFinite(since) ? since : 0, until, linger: 55_000 }), { headers: SSE_HEADERS });
+  return new Response(
+    conversationStream({
+      env: c.env,
+      taskId: row.taskId,
+      since: Number.isFinite(since) ? since : 0,
+      until,
+      linger: 55_000,
+    }),
+    { headers: SSE_HEADERS },
+  );
 });
 
 function sites(env: RouterEnv): Record<string, Site> {
@@ -137,7 +185,8 @@ function secret(env: RouterEnv): string {
 }
 
 function assertOrigin(site: Site, origin: string | undefined): void {
-  if (!originAllowed(site, origin)) throw new SiloError("origin_denied", "this site may not embed the SiloOS widget from this origin");
+  if (!originAllowed(site, origin))
+    throw new SiloError("origin_denied", "this site may not embed the SiloOS widget from this origin");
 }
 
 async function session(c: Context<WidgetEnv>): Promise<WidgetAuth> {

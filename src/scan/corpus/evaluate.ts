@@ -4,8 +4,19 @@ import type { KnownValue, PiiKind, Span } from "../types.ts";
 import { PII_KINDS } from "../types.ts";
 import type { LabelledItem } from "./labelled.ts";
 
-export interface KindScore { tp: number; fp: number; fn: number; recall: number; precision: number }
-export interface Mistake { id: string; kind: PiiKind; value: string; text: string }
+export interface KindScore {
+  tp: number;
+  fp: number;
+  fn: number;
+  recall: number;
+  precision: number;
+}
+export interface Mistake {
+  id: string;
+  kind: PiiKind;
+  value: string;
+  text: string;
+}
 export interface Report {
   items: number;
   hardNegatives: number;
@@ -21,7 +32,9 @@ export interface Report {
 type Finder = (text: string, known: readonly KnownValue[]) => Span[];
 
 const score = (tp: number, fp: number, fn: number): KindScore => ({
-  tp, fp, fn,
+  tp,
+  fp,
+  fn,
   recall: tp + fn === 0 ? 1 : tp / (tp + fn),
   precision: tp + fp === 0 ? 1 : tp / (tp + fp),
 });
@@ -67,13 +80,23 @@ export function evaluate(items: readonly LabelledItem[], find: Finder): Report {
     }
   }
   const perKind = {} as Record<PiiKind, KindScore>;
-  let tp = 0, fp = 0, fn = 0;
+  let tp = 0,
+    fp = 0,
+    fn = 0;
   for (const [k, c] of counts) {
     perKind[k] = score(c.tp, c.fp, c.fn);
-    tp += c.tp; fp += c.fp; fn += c.fn;
+    tp += c.tp;
+    fp += c.fp;
+    fn += c.fn;
   }
   return {
-    items: items.length, hardNegatives: items.filter((i) => i.hardNegative).length, expected,
-    perKind, overall: score(tp, fp, fn), misses, falsePositives, hardNegativeHits,
+    items: items.length,
+    hardNegatives: items.filter((i) => i.hardNegative).length,
+    expected,
+    perKind,
+    overall: score(tp, fp, fn),
+    misses,
+    falsePositives,
+    hardNegativeHits,
   };
 }

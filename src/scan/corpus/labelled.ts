@@ -1,15 +1,18 @@
 // The labelled corpus: templates x fake people (deterministic rotation, no
 // randomness), hand-written mixed items, and hard negatives.
 import type { KnownValue, PiiKind } from "../types.ts";
-import { CARDS, IBANS, IPV4, IPV6, NOISE, PEOPLE, SSNS } from "./values.ts";
-import type { Person } from "./values.ts";
-import { TEMPLATES } from "./templates.ts";
-import type { Source } from "./templates.ts";
+import { CHATTER } from "./chatter.ts";
 import { MIXED } from "./mixed.ts";
 import { HARD_NEGATIVES } from "./negatives.ts";
-import { CHATTER } from "./chatter.ts";
+import type { Source } from "./templates.ts";
+import { TEMPLATES } from "./templates.ts";
+import type { Person } from "./values.ts";
+import { CARDS, IBANS, IPV4, IPV6, NOISE, PEOPLE, SSNS } from "./values.ts";
 
-export interface Expected { kind: PiiKind; value: string }
+export interface Expected {
+  kind: PiiKind;
+  value: string;
+}
 
 export interface LabelledItem {
   id: string;
@@ -27,8 +30,12 @@ const pick = <T>(xs: readonly T[], i: number): T => xs[i % xs.length] as T;
 
 function knownOf(p: Person): KnownValue[] {
   return [
-    { kind: "NAME", value: p.full }, { kind: "NAME", value: p.first }, { kind: "NAME", value: p.last },
-    { kind: "EMAIL", value: p.email }, { kind: "PHONE", value: p.phone }, { kind: "ADDRESS", value: p.address },
+    { kind: "NAME", value: p.full },
+    { kind: "NAME", value: p.first },
+    { kind: "NAME", value: p.last },
+    { kind: "EMAIL", value: p.email },
+    { kind: "PHONE", value: p.phone },
+    { kind: "ADDRESS", value: p.address },
   ];
 }
 
@@ -41,23 +48,40 @@ function fill(text: string, p: Person, q: Person, i: number): { text: string; ex
   };
   const out = text.replace(/\{(\w+)\}/g, (_m, slot: string) => {
     switch (slot) {
-      case "name": return pii("NAME", p.full);
-      case "first": return pii("NAME", p.first);
-      case "last": return pii("NAME", p.last);
-      case "NAME": return pii("NAME", p.full.toUpperCase());
-      case "lfirst": return pii("NAME", p.first.toLowerCase());
-      case "email": return pii("EMAIL", p.email);
-      case "EMAIL": return pii("EMAIL", p.email.toUpperCase());
-      case "email2": return pii("EMAIL", `backup.${i}@example.net`);
-      case "phone": return pii("PHONE", pick(p.shown, i));
-      case "phone2": return pii("PHONE", pick(q.shown, i + 1));
-      case "card": return pii("CARD", pick(CARDS, i));
-      case "iban": return pii("IBAN", pick(IBANS, i));
-      case "ssn": return pii("SSN", pick(SSNS, i));
-      case "ip": return pii("IP", pick(IPV4, i));
-      case "ip6": return pii("IP", pick(IPV6, i));
-      case "addr": return pii("ADDRESS", p.address);
-      case "num": return String(2 + ((i * 37) % 97));
+      case "name":
+        return pii("NAME", p.full);
+      case "first":
+        return pii("NAME", p.first);
+      case "last":
+        return pii("NAME", p.last);
+      case "NAME":
+        return pii("NAME", p.full.toUpperCase());
+      case "lfirst":
+        return pii("NAME", p.first.toLowerCase());
+      case "email":
+        return pii("EMAIL", p.email);
+      case "EMAIL":
+        return pii("EMAIL", p.email.toUpperCase());
+      case "email2":
+        return pii("EMAIL", `backup.${i}@example.net`);
+      case "phone":
+        return pii("PHONE", pick(p.shown, i));
+      case "phone2":
+        return pii("PHONE", pick(q.shown, i + 1));
+      case "card":
+        return pii("CARD", pick(CARDS, i));
+      case "iban":
+        return pii("IBAN", pick(IBANS, i));
+      case "ssn":
+        return pii("SSN", pick(SSNS, i));
+      case "ip":
+        return pii("IP", pick(IPV4, i));
+      case "ip6":
+        return pii("IP", pick(IPV6, i));
+      case "addr":
+        return pii("ADDRESS", p.address);
+      case "num":
+        return String(2 + ((i * 37) % 97));
       default: {
         const noise = (NOISE as Record<string, readonly string[]>)[slot];
         if (!noise) throw new Error(`unknown slot {${slot}}`);
@@ -77,20 +101,50 @@ function build(): LabelledItem[] {
       const p = pick(PEOPLE, i * 5 + ti);
       const q = pick(PEOPLE, i * 11 + 3);
       const { text, expect } = fill(t.text, p, q, i);
-      items.push({ id: `t${ti}-${r}`, source: t.src, text, known: t.known ? knownOf(p) : [], expect, hardNegative: false });
+      items.push({
+        id: `t${ti}-${r}`,
+        source: t.src,
+        text,
+        known: t.known ? knownOf(p) : [],
+        expect,
+        hardNegative: false,
+      });
     }
   });
-  MIXED.forEach((m, i) => void items.push({
-    id: `m${i}`, source: "mixed", text: m.text, known: m.known ?? [],
-    expect: m.expect.map(([kind, value]) => ({ kind, value })), hardNegative: false,
-  }));
-  HARD_NEGATIVES.forEach((n, i) => void items.push({
-    id: `n${i}`, source: "negative", text: n.text, known: n.known ?? [], expect: [], hardNegative: true,
-  }));
+  MIXED.forEach(
+    (m, i) =>
+      void items.push({
+        id: `m${i}`,
+        source: "mixed",
+        text: m.text,
+        known: m.known ?? [],
+        expect: m.expect.map(([kind, value]) => ({ kind, value })),
+        hardNegative: false,
+      }),
+  );
+  HARD_NEGATIVES.forEach(
+    (n, i) =>
+      void items.push({
+        id: `n${i}`,
+        source: "negative",
+        text: n.text,
+        known: n.known ?? [],
+        expect: [],
+        hardNegative: true,
+      }),
+  );
   items.push(...generatedNegatives());
-  CHATTER.forEach((text, i) => void items.push({
-    id: `c${i}`, source: "chat", text, known: [], expect: [], hardNegative: false,
-  }));
+  CHATTER.forEach(
+    (text, i) =>
+      void items.push({
+        id: `c${i}`,
+        source: "chat",
+        text,
+        known: [],
+        expect: [],
+        hardNegative: false,
+      }),
+  );
   return items;
 }
 

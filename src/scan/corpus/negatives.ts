@@ -4,11 +4,17 @@
 import type { KnownValue } from "../types.ts";
 
 const ANN: KnownValue[] = [
-  { kind: "NAME", value: "Ann Lee" }, { kind: "NAME", value: "Ann" }, { kind: "NAME", value: "Lee" },
+  { kind: "NAME", value: "Ann Lee" },
+  { kind: "NAME", value: "Ann" },
+  { kind: "NAME", value: "Lee" },
 ];
 const MORE: KnownValue[] = [
-  { kind: "NAME", value: "Will Grant" }, { kind: "NAME", value: "Will" }, { kind: "NAME", value: "Grant" },
-  { kind: "NAME", value: "Art" }, { kind: "NAME", value: "Chen" }, { kind: "PHONE", value: "+44 7700 900123" },
+  { kind: "NAME", value: "Will Grant" },
+  { kind: "NAME", value: "Will" },
+  { kind: "NAME", value: "Grant" },
+  { kind: "NAME", value: "Art" },
+  { kind: "NAME", value: "Chen" },
+  { kind: "PHONE", value: "+44 7700 900123" },
 ];
 
 export const HARD_NEGATIVES: readonly { text: string; known?: readonly KnownValue[] }[] = [

@@ -4,13 +4,18 @@
 // and upper case, joined to the next text), so that a speed change to the
 // scanner can be shown to change no output. All corpora are synthetic
 // (faker, fake values); the golden file holds only hashes of the outputs.
-import type { KnownValue, Span } from "../types.ts";
+
+import { CHATTER } from "../corpus/chatter.ts";
 import { LABELLED } from "../corpus/labelled.ts";
 import { LIMITS } from "../corpus/limits.ts";
-import { CHATTER } from "../corpus/chatter.ts";
 import { heldOut } from "../heldout/generate.ts";
+import type { KnownValue, Span } from "../types.ts";
 
-export interface GoldenCase { id: string; text: string; known: readonly KnownValue[] }
+export interface GoldenCase {
+  id: string;
+  text: string;
+  known: readonly KnownValue[];
+}
 
 /** Texts grouped per source item: each item's variants share one hash line. */
 export function goldenItems(): { id: string; cases: GoldenCase[] }[] {

@@ -2,12 +2,21 @@
 // digits) of an item that lies outside its expected PII spans, and how many
 // of those a predicted span touches. Tokenizing "Samsung", "Paris" or
 // "Monday" costs here, whatever its kind.
-import type { KnownValue, Span } from "../types.ts";
+
 import type { LabelledItem } from "../corpus/labelled.ts";
+import type { KnownValue, Span } from "../types.ts";
 
-export interface Intact { words: number; broken: number; share: number; examples: string[] }
+export interface Intact {
+  words: number;
+  broken: number;
+  share: number;
+  examples: string[];
+}
 
-export function intactWords(items: readonly LabelledItem[], find: (t: string, k: readonly KnownValue[]) => Span[]): Intact {
+export function intactWords(
+  items: readonly LabelledItem[],
+  find: (t: string, k: readonly KnownValue[]) => Span[],
+): Intact {
   let words = 0;
   let broken = 0;
   const examples: string[] = [];
@@ -16,7 +25,8 @@ export function intactWords(items: readonly LabelledItem[], find: (t: string, k:
     const pii: [number, number][] = [];
     for (const e of item.expect) {
       let at = item.text.indexOf(e.value);
-      while (at !== -1 && pii.some(([s, x]) => s === at && x === at + e.value.length)) at = item.text.indexOf(e.value, at + 1);
+      while (at !== -1 && pii.some(([s, x]) => s === at && x === at + e.value.length))
+        at = item.text.indexOf(e.value, at + 1);
       if (at !== -1) pii.push([at, at + e.value.length]);
     }
     const got = find(item.text, item.known);
@@ -28,7 +38,8 @@ export function intactWords(items: readonly LabelledItem[], find: (t: string, k:
       const hit = got.find((g) => s < g.end && g.start < x);
       if (hit) {
         broken++;
-        if (examples.length < 40) examples.push(`${item.id}: ${JSON.stringify(m[0])} in ${hit.kind} ${JSON.stringify(hit.value)}`);
+        if (examples.length < 40)
+          examples.push(`${item.id}: ${JSON.stringify(m[0])} in ${hit.kind} ${JSON.stringify(hit.value)}`);
       }
     }
   }

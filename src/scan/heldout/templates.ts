@@ -66,11 +66,23 @@ export const NEG_TEMPLATES: readonly string[] = [
 
 /** A few sentences in the locale's own language, for its cues. */
 export const LOCAL_TEMPLATES: Readonly<Record<string, readonly string[]>> = {
-  de: ["Hallo, mein Name ist {name} und ich wohne in der {street}.", "Mit freundlichen Grüßen\n{name}", "Bitte rufen Sie mich unter {phone} zurück."],
-  fr: ["Bonjour, je m'appelle {name}, mon adresse est {street}.", "Cordialement,\n{name}", "Vous pouvez me joindre au {phone}."],
+  de: [
+    "Hallo, mein Name ist {name} und ich wohne in der {street}.",
+    "Mit freundlichen Grüßen\n{name}",
+    "Bitte rufen Sie mich unter {phone} zurück.",
+  ],
+  fr: [
+    "Bonjour, je m'appelle {name}, mon adresse est {street}.",
+    "Cordialement,\n{name}",
+    "Vous pouvez me joindre au {phone}.",
+  ],
   es: ["Hola, me llamo {name} y vivo en {street}.", "Saludos,\n{name}", "Mi teléfono es {phone}."],
   it: ["Buongiorno, mi chiamo {name}, abito in {street}.", "Cordiali saluti,\n{name}", "Il mio numero è {phone}."],
-  nl: ["Hallo, mijn naam is {name} en ik woon op {street}.", "Met vriendelijke groet,\n{name}", "Mijn nummer is {phone}."],
+  nl: [
+    "Hallo, mijn naam is {name} en ik woon op {street}.",
+    "Met vriendelijke groet,\n{name}",
+    "Mijn nummer is {phone}.",
+  ],
   pt: ["Olá, meu nome é {name} e moro na {street}.", "Atenciosamente,\n{name}", "Meu telefone é {phone}."],
   pl: ["Dzień dobry, nazywam się {name}, mieszkam przy {street}.", "Pozdrawiam,\n{name}", "Mój numer to {phone}."],
 };

@@ -46,7 +46,11 @@ los las el la le les del della di da das dos du van von der den ter
 manila lagos cairo dubai doha riyadh tehran karachi lahore dhaka jakarta manchester lima quito bogota caracas havana
 `;
 /** Titles before a name: context, not part of it. */
-export const TITLES: ReadonlySet<string> = new Set(("mr mrs ms mx miss dr prof sir madam herr frau mme mlle sr sra srta sñr dña sig dott mevr dhr pan pani bsc msc ing mgr bc " +
-  "enf eng dl dna dipl ir drs mw bay bayan fr hr fru fröken κύριος κυρία δόκτορ пан пані господин госпожа г-н г-жа").split(" "));
+export const TITLES: ReadonlySet<string> = new Set(
+  (
+    "mr mrs ms mx miss dr prof sir madam herr frau mme mlle sr sra srta sñr dña sig dott mevr dhr pan pani bsc msc ing mgr bc " +
+    "enf eng dl dna dipl ir drs mw bay bayan fr hr fru fröken κύριος κυρία δόκτορ пан пані господин госпожа г-н г-жа"
+  ).split(" "),
+);
 
 export const NOT_NAMES: ReadonlySet<string> = new Set([...WORDS.split(/\s+/).filter(Boolean), ...TITLES]);

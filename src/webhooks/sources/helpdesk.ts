@@ -11,7 +11,10 @@ export const HelpdeskTicketCreatedSchema = z
     event: z.literal("ticket.created"),
     ticket: z
       .object({
-        id: z.union([z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "ticket ids are 1-64 letters, digits, - or _"), z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER)]),
+        id: z.union([
+          z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "ticket ids are 1-64 letters, digits, - or _"),
+          z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER),
+        ]),
         subject: z.string().trim().min(1).max(200),
         description: z.string().trim().min(1).max(6000),
         requester: z

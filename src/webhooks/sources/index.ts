@@ -1,5 +1,5 @@
-import type { WebhookSource } from "./source.ts";
 import { helpdesk } from "./helpdesk.ts";
+import type { WebhookSource } from "./source.ts";
 
 /**
  * Every webhook source SiloOS accepts. A source is live only when it is listed

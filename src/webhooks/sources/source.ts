@@ -20,6 +20,10 @@ export interface WebhookSource {
   draft(payload: unknown): TaskDraft;
 }
 
-export function defineSource<S extends z.ZodType>(name: string, schema: S, toDraft: (event: z.output<S>) => TaskDraft): WebhookSource {
+export function defineSource<S extends z.ZodType>(
+  name: string,
+  schema: S,
+  toDraft: (event: z.output<S>) => TaskDraft,
+): WebhookSource {
   return { name, draft: (payload) => toDraft(parseOr400(schema, payload)) };
 }

@@ -10,10 +10,20 @@ async function loadApprovals() {
   $("#approvals-role").textContent = role;
   const rows = [];
   for (const a of actions) {
-    const details = el("tr", { class: "details", "data-details": a.id, hidden: "" },
-      el("td", { colspan: "6" },
+    const details = el(
+      "tr",
+      { class: "details", "data-details": a.id, hidden: "" },
+      el(
+        "td",
+        { colspan: "6" },
         el("h4", {}, "Conversation (tokenized)"),
-        el("ol", { class: "approval-transcript" }, ...a.transcript.map((e) => el("li", {}, el("strong", {}, e.role === "customer" ? "Customer: " : `${e.by}: `), e.text))),
+        el(
+          "ol",
+          { class: "approval-transcript" },
+          ...a.transcript.map((e) =>
+            el("li", {}, el("strong", {}, e.role === "customer" ? "Customer: " : `${e.by}: `), e.text),
+          ),
+        ),
         el("h4", {}, "Records the agent read"),
         el("pre", {}, JSON.stringify(a.records, null, 2)),
         el("h4", {}, `Procedure (${a.proposedBy.replace(/^agent:/, "")}/instructions.md)`),
@@ -21,13 +31,29 @@ async function loadApprovals() {
       ),
     );
     rows.push(
-      el("tr", { "data-action": a.id },
+      el(
+        "tr",
+        { "data-action": a.id },
         el("td", {}, el("input", { type: "checkbox", class: "pick", value: a.id, "aria-label": `Select ${a.id}` })),
         el("td", { class: "args" }, `${a.op} ${JSON.stringify(a.args)}`),
         el("td", {}, el("code", {}, a.taskId)),
         el("td", {}, a.proposedBy),
         el("td", {}, new Date(a.expiresAt).toLocaleTimeString()),
-        el("td", {}, el("button", { type: "button", class: "small", onclick: () => { details.hidden = !details.hidden; } }, "Details")),
+        el(
+          "td",
+          {},
+          el(
+            "button",
+            {
+              type: "button",
+              class: "small",
+              onclick: () => {
+                details.hidden = !details.hidden;
+              },
+            },
+            "Details",
+          ),
+        ),
       ),
       details,
     );
@@ -42,7 +68,12 @@ async function decide(decision) {
   if (ids.length === 0) return;
   const { outcomes } = await api("/approvals/decide", { method: "POST", body: { ids, decision } });
   for (const o of outcomes) {
-    const text = o.status === "approved" ? `${o.id} approved: ${o.refundId}` : o.status === "rejected" ? `${o.id} rejected` : `${o.id} ${o.status}: ${o.error} (${o.message})`;
+    const text =
+      o.status === "approved"
+        ? `${o.id} approved: ${o.refundId}`
+        : o.status === "rejected"
+          ? `${o.id} rejected`
+          : `${o.id} ${o.status}: ${o.error} (${o.message})`;
     $("#approval-outcomes").append(el("li", { class: o.status, "data-action": o.id }, text));
   }
   await loadApprovals();

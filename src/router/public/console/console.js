@@ -12,7 +12,8 @@ async function api(path, { method = "GET", body } = {}) {
   });
   const type = res.headers.get("content-type") ?? "";
   const data = type.includes("json") ? await res.json() : await res.text();
-  if (!res.ok) throw Object.assign(new Error(data.message ?? res.statusText), { code: data.error ?? "error", status: res.status });
+  if (!res.ok)
+    throw Object.assign(new Error(data.message ?? res.statusText), { code: data.error ?? "error", status: res.status });
   return data;
 }
 
@@ -43,12 +44,26 @@ function renderMarkdown(md) {
   for (const line of md.split("\n")) {
     const h = /^(#{1,3})\s+(.*)$/.exec(line);
     const li = /^\s*(?:\d+\.|[-*])\s+(.*)$/.exec(line);
-    if (h) { list = para = null; out.append(el(`h${h[1].length + 2}`, {}, inline(h[2]))); }
-    else if (li && !(list && /^\s+[-*]/.test(line))) { para = null; if (!list) { list = el("ol"); out.append(list); } list.append(el("li", {}, inline(li[1]))); }
-    else if (line.trim() === "") { list = para = null; }
-    else if (list) { list.lastChild?.append(" ", inline(line.trim())); }
-    else if (para) { para.append(" ", inline(line)); }
-    else { para = el("p", {}, inline(line)); out.append(para); }
+    if (h) {
+      list = para = null;
+      out.append(el(`h${h[1].length + 2}`, {}, inline(h[2])));
+    } else if (li && !(list && /^\s+[-*]/.test(line))) {
+      para = null;
+      if (!list) {
+        list = el("ol");
+        out.append(list);
+      }
+      list.append(el("li", {}, inline(li[1])));
+    } else if (line.trim() === "") {
+      list = para = null;
+    } else if (list) {
+      list.lastChild?.append(" ", inline(line.trim()));
+    } else if (para) {
+      para.append(" ", inline(line));
+    } else {
+      para = el("p", {}, inline(line));
+      out.append(para);
+    }
   }
   return out;
 }
@@ -64,7 +79,14 @@ async function boot(viaAccess = true) {
     state.me = await api("/me");
   } catch {
     // Behind Cloudflare Access, Access's signed assertion rides on this request: sign in with it.
-    if (viaAccess && (await api("/login/access", { method: "POST", body: {} }).then(() => true, () => false))) return boot(false);
+    if (
+      viaAccess &&
+      (await api("/login/access", { method: "POST", body: {} }).then(
+        () => true,
+        () => false,
+      ))
+    )
+      return boot(false);
     show("signin");
     return;
   }
@@ -81,12 +103,22 @@ async function loadQueue() {
   const body = $("#queue tbody");
   body.replaceChildren(
     ...tasks.map((t) =>
-      el("tr", { "data-task": t.taskId },
+      el(
+        "tr",
+        { "data-task": t.taskId },
         el("td", {}, el("code", {}, t.taskId)),
         el("td", {}, t.subject.customerId),
         el("td", {}, t.summary ?? t.outcome ?? ""),
         el("td", {}, t.assignee),
-        el("td", {}, el("button", { type: "button", class: "small", onclick: () => take(t.taskId) }, t.assignee === `human:${state.me.id}` ? "Open" : "Take")),
+        el(
+          "td",
+          {},
+          el(
+            "button",
+            { type: "button", class: "small", onclick: () => take(t.taskId) },
+            t.assignee === `human:${state.me.id}` ? "Open" : "Take",
+          ),
+        ),
       ),
     ),
   );
@@ -99,7 +131,15 @@ async function loadDeadLetters() {
   const { messages } = await api("/outbox/dead");
   $("#dead-letters tbody").replaceChildren(
     ...messages.map((m) =>
-      el("tr", {}, el("td", {}, el("code", {}, m.messageId)), el("td", {}, el("code", {}, m.taskId)), el("td", {}, m.template), el("td", {}, String(m.attempts)), el("td", {}, m.lastError ?? "")),
+      el(
+        "tr",
+        {},
+        el("td", {}, el("code", {}, m.messageId)),
+        el("td", {}, el("code", {}, m.taskId)),
+        el("td", {}, m.template),
+        el("td", {}, String(m.attempts)),
+        el("td", {}, m.lastError ?? ""),
+      ),
     ),
   );
   $("#dead-letters").hidden = messages.length === 0;
@@ -119,7 +159,11 @@ async function openTask(taskId) {
   $("#task-id").textContent = view.task.taskId;
   $("#task-status").textContent = view.task.status;
   $("#task-principal").textContent = `human:${state.me.id}`;
-  $("#transcript").replaceChildren(...view.transcript.map((e) => el("li", {}, el("strong", {}, e.role === "customer" ? "Customer: " : `${e.by}: `), e.text)));
+  $("#transcript").replaceChildren(
+    ...view.transcript.map((e) =>
+      el("li", {}, el("strong", {}, e.role === "customer" ? "Customer: " : `${e.by}: `), e.text),
+    ),
+  );
   $("#procedure-agent").textContent = view.procedure.agent ? `(${view.procedure.agent}/instructions.md)` : "";
   $("#instructions").replaceChildren(renderMarkdown(view.procedure.instructions));
   $("#tools").replaceChildren(...view.tools.map(toolForm));
@@ -135,16 +179,21 @@ async function fetchAgentsForHandback() {
 }
 
 function fieldFor(name, schema) {
-  if (schema.enum) return el("select", { name, "data-kind": "string" }, ...schema.enum.map((v) => el("option", { value: v }, v)));
-  if (schema.type === "number" || schema.type === "integer") return el("input", { name, type: "number", step: "0.01", "data-kind": "number", required: "" });
-  if (schema.type === "object") return el("textarea", { name, rows: "3", "data-kind": "json", placeholder: '{"name": "[NAME_1]"}' });
+  if (schema.enum)
+    return el("select", { name, "data-kind": "string" }, ...schema.enum.map((v) => el("option", { value: v }, v)));
+  if (schema.type === "number" || schema.type === "integer")
+    return el("input", { name, type: "number", step: "0.01", "data-kind": "number", required: "" });
+  if (schema.type === "object")
+    return el("textarea", { name, rows: "3", "data-kind": "json", placeholder: '{"name": "[NAME_1]"}' });
   return el("input", { name, "data-kind": "string", required: "" });
 }
 
 function toolForm(tool) {
   const props = tool.parameters.properties ?? {};
   const op = tool.name.replace(/_/g, ".");
-  const form = el("form", { class: "tool", "data-op": op },
+  const form = el(
+    "form",
+    { class: "tool", "data-op": op },
     el("h4", {}, op),
     el("small", { class: "muted" }, tool.description),
     ...Object.entries(props).map(([name, schema]) => el("label", {}, name, fieldFor(name, schema))),
@@ -155,7 +204,12 @@ function toolForm(tool) {
     const args = {};
     for (const input of form.querySelectorAll("[name]")) {
       if (input.value === "" && input.dataset.kind !== "string") continue;
-      args[input.name] = input.dataset.kind === "number" ? Number(input.value) : input.dataset.kind === "json" ? JSON.parse(input.value || "{}") : input.value;
+      args[input.name] =
+        input.dataset.kind === "number"
+          ? Number(input.value)
+          : input.dataset.kind === "json"
+            ? JSON.parse(input.value || "{}")
+            : input.value;
     }
     await runTool(op, args);
   });
@@ -165,7 +219,9 @@ function toolForm(tool) {
 async function runTool(op, args) {
   const res = await api(`/tasks/${state.task.taskId}/call`, { method: "POST", body: { op, args, ...state.keys } });
   const line = res.ok ? `${op}: ${JSON.stringify(res.result)}` : `${op} refused: ${res.error} (${res.message})`;
-  $("#results").append(el("li", { class: res.ok ? "allowed" : "refused", "data-error": res.ok ? "" : res.error }, line));
+  $("#results").append(
+    el("li", { class: res.ok ? "allowed" : "refused", "data-error": res.ok ? "" : res.error }, line),
+  );
 }
 
 $("#signin").addEventListener("submit", async (ev) => {
@@ -195,7 +251,10 @@ $("#complete").addEventListener("click", async () => {
   await loadQueue();
 });
 $("#handback").addEventListener("click", async () => {
-  const res = await api(`/tasks/${state.task.taskId}/handback`, { method: "POST", body: { agent: $("#handback-agent").value } });
+  const res = await api(`/tasks/${state.task.taskId}/handback`, {
+    method: "POST",
+    body: { agent: $("#handback-agent").value },
+  });
   $("#results").append(el("li", { class: "allowed" }, `handed back: ${res.outcome} (${res.assignee})`));
   state.keys = null;
   await loadQueue();
