@@ -35,7 +35,7 @@ describe("masking a prompt for the model", () => {
   it("mints no token (a new token number would tell a right guess from a wrong one)", () => {
     const t = table();
     maskForModel(["write to maria.alvarez@example.com and x@y.example"], t);
-    expect(t.drain()).toEqual({ "t:[NAME_1]": expect.anything() });
+    expect(t.drain()).toEqual({ "[NAME_1]": expect.anything() });
     expect(t.byToken.size).toBe(1);
   });
 

@@ -11,8 +11,10 @@
  * - audit_journal: src/vault/journal.ts
  * - task_counters, llm_ledger, effects: src/vault/ledger.ts
  * - transcript: src/vault/transcript.ts
- * Meta, escalations, known values and the token table are still storage
- * keys (meta, escalations, known, t:<token>); see docs/architecture.md.
+ * - task_meta, escalations: src/vault/meta.ts
+ * - tokens, known_values: src/vault/tokens-store.ts
+ * A vault written before its tables kept these under storage keys: they are
+ * moved once, when it starts (src/vault/legacy.ts).
  */
 export const VAULT_MIGRATIONS: readonly (readonly string[])[] = [
   // 1: the audit journal (a vault from before this schema already has it: IF NOT EXISTS).
@@ -29,6 +31,14 @@ export const VAULT_MIGRATIONS: readonly (readonly string[])[] = [
   // 3: the conversation, a row an entry (it was one storage value rewritten on every append).
   [
     "CREATE TABLE transcript (n INTEGER PRIMARY KEY AUTOINCREMENT, role TEXT NOT NULL, by TEXT NOT NULL, text TEXT NOT NULL, wrote TEXT, at INTEGER NOT NULL, key TEXT UNIQUE)",
+  ],
+  // 4: who holds the task, its escalations, known values and tokens (they were storage keys meta, escalations, known, t:<token>).
+  [
+    `CREATE TABLE task_meta (id INTEGER PRIMARY KEY CHECK (id = 1), task_id TEXT NOT NULL, principal TEXT NOT NULL, jtis TEXT NOT NULL,
+       scope TEXT NOT NULL, created_at INTEGER NOT NULL, expires_at INTEGER NOT NULL)`,
+    "CREATE TABLE escalations (n INTEGER PRIMARY KEY AUTOINCREMENT, from_principal TEXT NOT NULL, caps TEXT NOT NULL)",
+    "CREATE TABLE known_values (n INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, value TEXT NOT NULL)",
+    "CREATE TABLE tokens (token TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL, source TEXT)",
   ],
 ];
 

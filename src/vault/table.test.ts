@@ -31,7 +31,7 @@ describe("TokenTable", () => {
     a.assign("NAME", "A Person");
     a.assign("NAME", "B Person");
     const b = new TokenTable();
-    for (const [key, entry] of Object.entries(a.drain())) b.load(key.slice(2), entry);
+    for (const [key, entry] of Object.entries(a.drain())) b.load(key, entry);
     expect(b.assign("NAME", "C Person")).toBe("[NAME_3]");
     expect(b.assign("NAME", "a person")).toBe("[NAME_1]");
   });

@@ -27,7 +27,7 @@ export class TokenTable {
   #pending: Record<string, TokenEntry> = {};
   known: KnownValue[] = [];
 
-  /** Rebuild from persisted `t:<token>` entries. */
+  /** Rebuild from persisted entries (src/vault/tokens-store.ts). */
   load(token: string, entry: TokenEntry): void {
     this.byToken.set(token, entry);
     this.#byValue.set(valueKey(entry.kind, entry.value), token);
@@ -48,7 +48,7 @@ export class TokenTable {
       if (merged !== entry.source) {
         const upgraded = { ...entry, source: merged };
         this.byToken.set(existing, upgraded);
-        this.#pending[`t:${existing}`] = upgraded;
+        this.#pending[existing] = upgraded;
       }
       return existing;
     }
@@ -57,7 +57,7 @@ export class TokenTable {
     const token = formatToken(kind, n);
     this.#byValue.set(key, token);
     this.byToken.set(token, { kind, value, source });
-    this.#pending[`t:${token}`] = { kind, value, source };
+    this.#pending[token] = { kind, value, source };
     return token;
   }
 
@@ -106,7 +106,7 @@ export class TokenTable {
     return hydrateOutbound(text, (token) => this.byToken.get(token));
   }
 
-  /** New entries since the last drain, keyed for storage. */
+  /** New or changed entries since the last drain, keyed by token. */
   drain(): Record<string, TokenEntry> {
     const pending = this.#pending;
     this.#pending = {};

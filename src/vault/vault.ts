@@ -10,10 +10,13 @@ import { ADMISSION_MESSAGES, admit, allowedRow, type CallFrame, type Gate, type 
 import { expireTask } from "./held-actions.ts";
 import { AuditJournal, shipJournal } from "./journal.ts";
 import { type CountResult, TaskLedger } from "./ledger.ts";
+import { moveLegacyKeys } from "./legacy.ts";
 import { type CompletionForPeople, completionForPeople, type ModelMask, maskForModel } from "./masking.ts";
+import { MetaStore } from "./meta.ts";
 import type { OutboundHydration, Provenance } from "./provenance.ts";
 import { hasSchema, migrate, tableCount } from "./schema.ts";
 import { type TokenEntry, TokenTable } from "./table.ts";
+import { TokenStore } from "./tokens-store.ts";
 import { Transcript } from "./transcript.ts";
 
 /**
@@ -99,6 +102,8 @@ export class Vault extends DurableObject<VaultEnv> {
   readonly #journal = new AuditJournal(this.ctx.storage.sql);
   readonly #ledger = new TaskLedger(this.ctx.storage.sql);
   readonly #transcript = new Transcript(this.ctx.storage.sql);
+  readonly #meta = new MetaStore(this.ctx.storage.sql);
+  readonly #tokens = new TokenStore(this.ctx.storage);
   #shipAt: number | undefined;
   #shipping: Promise<number> | undefined;
 
@@ -108,12 +113,8 @@ export class Vault extends DurableObject<VaultEnv> {
     void ctx.blockConcurrencyWhile(async () => {
       if (!hasSchema(ctx.storage.sql) && (await ctx.storage.get("meta")) === undefined) return;
       migrate(ctx.storage.sql);
-      // Data of a vault written before its table: moved once, in the same serialised start.
-      const legacy = await ctx.storage.get<TranscriptEntry[]>("transcript");
-      if (legacy) {
-        this.#transcript.adopt(legacy);
-        await ctx.storage.delete("transcript");
-      }
+      // Data of a vault written before its tables (storage keys): moved once, in the same serialised start.
+      await moveLegacyKeys(ctx.storage);
     });
   }
 
@@ -125,7 +126,10 @@ export class Vault extends DurableObject<VaultEnv> {
     const meta: VaultMeta = { ...rest, createdAt: state.meta?.createdAt ?? Date.now() };
     state.meta = meta;
     state.table.known = known;
-    await this.ctx.storage.put({ meta, known });
+    this.ctx.storage.transactionSync(() => {
+      this.#meta.write(meta);
+      this.#tokens.replaceKnown(known);
+    });
     await this.ctx.storage.setAlarm(init.expiresAt);
   }
 
@@ -260,9 +264,12 @@ export class Vault extends DurableObject<VaultEnv> {
   async handoff(principal: string, jtis: string[], escalation?: Escalation): Promise<boolean> {
     const state = await this.#state();
     if (!state.meta) return false;
-    state.meta = { ...state.meta, principal, jtis };
-    const chain = escalation ? [...(await this.escalations()), escalation] : undefined;
-    await this.ctx.storage.put(chain ? { meta: state.meta, escalations: chain } : { meta: state.meta });
+    const meta = { ...state.meta, principal, jtis };
+    this.ctx.storage.transactionSync(() => {
+      this.#meta.write(meta);
+      if (escalation) this.#meta.addEscalation(escalation);
+    });
+    state.meta = meta;
     return true;
   }
 
@@ -271,7 +278,7 @@ export class Vault extends DurableObject<VaultEnv> {
     const state = await this.#state();
     if (!state.meta) return false;
     state.meta = { ...state.meta, jtis: state.meta.jtis.filter((j) => !jtis.includes(j)) };
-    await this.ctx.storage.put("meta", state.meta);
+    this.#meta.write(state.meta);
     // The keys.revoked row follows the run's calls in the journal, and ships with them.
     if (revoked) await this.#journalRow(revoked);
     return true;
@@ -279,7 +286,8 @@ export class Vault extends DurableObject<VaultEnv> {
 
   /** Every escalation between agents in this task, oldest first. */
   async escalations(): Promise<Escalation[]> {
-    return (await this.ctx.storage.get<Escalation[]>("escalations")) ?? [];
+    if (!(await this.#state()).meta) return [];
+    return this.#meta.escalations();
   }
 
   async meta(): Promise<VaultMeta | null> {
@@ -290,7 +298,7 @@ export class Vault extends DurableObject<VaultEnv> {
   async tokenize(text: string, source: Provenance = "agent"): Promise<string> {
     const { table } = await this.#openState();
     const out = table.tokenize(text, source);
-    await this.#flush(table);
+    this.#tokens.save(table);
     return out;
   }
 
@@ -312,8 +320,7 @@ export class Vault extends DurableObject<VaultEnv> {
         learned = table.learn(kind, value) || learned;
       }
     }
-    if (learned) await this.ctx.storage.put("known", table.known);
-    await this.#flush(table);
+    this.#tokens.save(table, learned ? table.known : undefined);
     return out;
   }
 
@@ -407,7 +414,7 @@ export class Vault extends DurableObject<VaultEnv> {
     const { table } = await this.#openState();
     const used = this.#ledger.settleTokens(reservationId, tokens);
     const out = texts.map((t) => table.tokenize(t, "agent"));
-    await this.#flush(table);
+    this.#tokens.save(table);
     return { used, texts: out, ...(people ? { audit: completionForPeople(out, people) } : {}) };
   }
 
@@ -509,14 +516,6 @@ export class Vault extends DurableObject<VaultEnv> {
     this.#shipAt = at;
   }
 
-  async #flush(table: TokenTable): Promise<void> {
-    const pending = Object.entries(table.drain());
-    // put() takes at most 128 keys a call; the output gate holds the caller's
-    // answer until all of these writes are durable.
-    for (let i = 0; i < pending.length; i += 128)
-      await this.ctx.storage.put(Object.fromEntries(pending.slice(i, i + 128)));
-  }
-
   /** Writes need an open task: a closed vault must never be refilled. */
   async #openState(): Promise<Loaded> {
     const state = await this.#state();
@@ -526,11 +525,11 @@ export class Vault extends DurableObject<VaultEnv> {
 
   async #state(): Promise<Loaded> {
     if (this.#loaded) return this.#loaded;
-    const all = await this.ctx.storage.list<unknown>();
-    const table = new TokenTable();
-    table.known = (all.get("known") as KnownValue[] | undefined) ?? [];
-    for (const [key, value] of all) if (key.startsWith("t:")) table.load(key.slice(2), value as TokenEntry);
-    const loaded: Loaded = { meta: all.get("meta") as VaultMeta | undefined, table };
+    // A vault never opened, or wiped, has no tables: closed, nothing in it.
+    const open = hasSchema(this.ctx.storage.sql);
+    const loaded: Loaded = open
+      ? { meta: this.#meta.read(), table: this.#tokens.load() }
+      : { meta: undefined, table: new TokenTable() };
     this.#loaded = loaded;
     return loaded;
   }
