@@ -110,7 +110,7 @@ try {
   const auditRows = await auditRowsPerTask(await sys.db());
   const fill = await fillRealVault(bare.mf, vault.tokens);
   console.log(
-    `\n(c) a real Vault in workerd: ${fill.tokens} tokens, ${fill.keys} storage keys, filled by one tokenizeRecord in ${fill.fillMs} ms`,
+    `\n(c) a real Vault in workerd: ${fill.tokens} tokens, ${fill.keys} storage keys and tables, filled by one tokenizeRecord in ${fill.fillMs} ms`,
   );
   await Promise.all([sys.dispose(), bare.dispose()]);
   const modelled = await runModel(secrets);
