@@ -124,12 +124,12 @@ export class Vault extends DurableObject<VaultEnv> {
     if (state.meta && state.meta.taskId !== init.taskId) throw new Error("vault already bound to another task");
     const { known, ...rest } = init;
     const meta: VaultMeta = { ...rest, createdAt: state.meta?.createdAt ?? Date.now() };
-    state.meta = meta;
-    state.table.known = known;
     this.ctx.storage.transactionSync(() => {
       this.#meta.write(meta);
       this.#tokens.replaceKnown(known);
     });
+    state.meta = meta;
+    state.table.known = known;
     await this.ctx.storage.setAlarm(init.expiresAt);
   }
 
