@@ -5,7 +5,7 @@
  * shipped one.
  */
 import { dirname } from "node:path";
-import { build, type Plugin } from "esbuild";
+import { type BuildOptions, build, type Plugin } from "esbuild";
 import type { Registry } from "../../src/registry/schema.ts";
 import type { LatencyModel } from "./latency.ts";
 
@@ -14,19 +14,24 @@ export interface Bundle {
   contents: string;
 }
 
+/** What every Worker bundle shares: ESM for workerd, `.md` as text (as wrangler's `Text` rule). */
+const workerdBuild = {
+  bundle: true,
+  write: false,
+  format: "esm",
+  platform: "browser",
+  target: "es2024",
+  conditions: ["workerd", "worker", "browser"],
+  external: ["cloudflare:*"],
+  loader: { ".md": "text" },
+} as const satisfies BuildOptions;
+
 /** `latency`: bench only, wrap the Worker's exports in the latency model (tools/local/latency.ts). */
 export async function bundleWorker(entry: string, registry: Registry, latency?: LatencyModel): Promise<Bundle> {
   if (latency) return bundleWithLatency(entry, registry, latency);
   const result = await build({
     entryPoints: [entry],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "browser",
-    target: "es2024",
-    conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:*"],
-    loader: { ".md": "text" },
+    ...workerdBuild,
     outfile: `${entry}.bundle.js`,
     logLevel: "silent",
     plugins: [registryPlugin(registry)],
@@ -56,14 +61,7 @@ function registryPlugin(registry: Registry): Plugin {
 async function bundleWithLatency(entry: string, registry: Registry, latency: LatencyModel): Promise<Bundle> {
   const probe = await build({
     entryPoints: [entry],
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "browser",
-    target: "es2024",
-    conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:*"],
-    loader: { ".md": "text" },
+    ...workerdBuild,
     outfile: `${entry}.probe.js`,
     metafile: true,
     logLevel: "silent",
@@ -86,14 +84,7 @@ async function bundleWithLatency(entry: string, registry: Registry, latency: Lat
   }
   const result = await build({
     stdin: { contents: lines.join("\n"), resolveDir: dirname(entry), sourcefile: `${entry}.latency.ts`, loader: "ts" },
-    bundle: true,
-    write: false,
-    format: "esm",
-    platform: "browser",
-    target: "es2024",
-    conditions: ["workerd", "worker", "browser"],
-    external: ["cloudflare:*"],
-    loader: { ".md": "text" },
+    ...workerdBuild,
     outfile: `${entry}.latency.bundle.js`,
     logLevel: "silent",
     plugins: [registryPlugin(registry)],
