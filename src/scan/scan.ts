@@ -13,11 +13,11 @@ const DIGIT = /[0-9]/;
 /** Non-overlapping PII spans of `text`, sorted by start. */
 export function findPii(text: string, known: readonly KnownValue[]): Span[] {
   if (text.length === 0) return [];
+  const digit = DIGIT.test(text);
   const knownSpans: Span[] = [];
-  findKnown(text, known, knownSpans);
+  findKnown(text, known, knownSpans, digit);
   const found: Span[] = [];
   let guesses: Set<Span> | null = null;
-  const digit = DIGIT.test(text);
   for (const d of DETECTORS) {
     if ((d.digits === true && !digit) || (d.needs !== "" && !text.includes(d.needs))) continue;
     const n = found.length;
