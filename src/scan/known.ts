@@ -60,7 +60,10 @@ function compileWords(rs: Row[]): Words | null {
   const rest = rs.filter((r) => !r.p.startsWith(BOUNDED));
   const needs = rest.map((r) => LITERAL.exec(r.v)?.[0]);
   return {
-    bodies: alternation(bounded, "giu"),
+    // An ASCII word character next to the body rules it out inside the
+    // regex (a subset of the real test, and cheap), so "lee" in "sleep" never
+    // reaches JavaScript.
+    bodies: alternation(bounded, "giu", (s) => `(?<![A-Za-z0-9_])(?:${s})(?![A-Za-z0-9_])`),
     bounded: alternation(bounded, "iuy", (s) => `(?<!${WORD})(?:${s})(?!${WORD})`),
     rest: alternation(rest, "giu"),
     restNeeds: needs.every((c) => c !== undefined) ? [...new Set(needs as string[])] : null,
@@ -159,7 +162,8 @@ interface Hit {
 
 /** The word-like values' matches, as their one alternation (bounded values first) would find them. */
 function findWords(text: string, w: Words, out: Span[]): void {
-  const rest = w.rest && (w.restNeeds === null || w.restNeeds.some((c) => text.includes(c))) ? w.rest : null;
+  let rest = w.restNeeds === null ? w.rest : null;
+  if (w.restNeeds !== null) for (const c of w.restNeeds) if (text.includes(c)) rest = w.rest;
   let last = 0;
   let b = w.bodies && nextBounded(text, w, 0);
   let u = rest && nextHit(text, rest, 0);

@@ -27,13 +27,8 @@ export function findPii(text: string, known: readonly KnownValue[]): Span[] {
       for (let i = n; i < found.length; i++) guesses.add(found[i] as Span);
     }
   }
-  const blocked: Span[] = [];
-  if (text.includes("[")) {
-    for (const m of text.matchAll(TOKEN_PATTERN)) {
-      blocked.push({ start: m.index, end: m.index + m[0].length, kind: "NAME", value: m[0] });
-    }
-  }
-  if (blocked.length === 0) {
+  const blocked: Span[] | null = text.includes("[") ? tokensIn(text) : null;
+  if (blocked === null || blocked.length === 0) {
     if (found.length === 0) return knownSpans; // already sorted and disjoint
     // The common case: nothing overlaps once pattern hits that merely repeat
     // a known value (same range) are dropped, so no ranking is needed.
@@ -41,7 +36,15 @@ export function findPii(text: string, known: readonly KnownValue[]): Span[] {
     const all = knownSpans.length === 0 ? found : mergeKnown(knownSpans, found);
     if (disjoint(all)) return all;
   }
-  return resolve(knownSpans, found, blocked, guesses);
+  return resolve(knownSpans, found, blocked ?? [], guesses);
+}
+
+function tokensIn(text: string): Span[] {
+  const blocked: Span[] = [];
+  for (const m of text.matchAll(TOKEN_PATTERN)) {
+    blocked.push({ start: m.index, end: m.index + m[0].length, kind: "NAME", value: m[0] });
+  }
+  return blocked;
 }
 
 /** Replace every PII span with `tokenFor(kind, value)`, left to right. */
