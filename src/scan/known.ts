@@ -3,14 +3,13 @@
 // first, so "Ann Lee" beats "Ann" at the same position) run left to right.
 // Matchers are cached: a task sends the same known list with every message.
 //
-// It is not run as that one regex. Names and addresses need a word boundary
-// on both sides, and a Unicode word class is a large tree of character
-// ranges in the compiled code of every task's regex (~35 KB each), so their
-// regex holds only the values' bodies and the boundaries are checked here
-// with one shared test (known-bounds.ts). Emails, IPs and the rare values
-// without boundaries run in a second regex, only when the text holds a
-// character that each of them contains ("@"...). Digit-like values (phones,
-// cards...) are a third regex, run only on text with a digit.
+// Names and addresses need a word boundary on both sides. As Unicode
+// lookarounds, each is a large tree of character ranges in the compiled
+// code of every task's regex (~35 KB each), so the regex run on each message
+// checks ASCII boundaries only (a necessary condition, and cheap); a hit next
+// to a non-ASCII character is checked by one shared test (known-bounds.ts)
+// and, if it fails, the exact regex is asked at that position. Digit-like
+// values (phones, cards...) are a second regex, run only on text with a digit.
 
 import { endsWord, startsWord } from "./known-bounds.ts";
 import { BOUNDED, groups, patternFor, WORD } from "./known-patterns.ts";
@@ -21,10 +20,9 @@ interface Alternation {
   kinds: (PiiKind | undefined)[]; // kinds[i] belongs to capture group i + 1 (undefined: a group inside a value)
 }
 interface Words {
-  bodies: Alternation | null; // values with boundaries on both sides, without them (global)
-  bounded: Alternation | null; // the same with their boundaries (sticky): where a body ends inside a word
-  rest: Alternation | null; // the values without such boundaries (global)
-  restNeeds: string[] | null; // a character each of those holds (null: some holds none)
+  fast: Alternation; // bounded values between ASCII boundaries, then the others (global)
+  exact: Alternation; // the one alternation itself (sticky)
+  bounded: number; // capture groups 1..bounded belong to bounded values
 }
 interface Matcher {
   words: Words | null;
@@ -34,39 +32,35 @@ const NUMERIC: ReadonlySet<PiiKind> = new Set<PiiKind>(["PHONE", "CARD", "IBAN",
 
 interface Row {
   p: string;
-  v: string;
   kind: PiiKind;
   n: number;
 }
 
-/** One capture group per value, in order; `wrap` gives the whole source. */
-function alternation(rs: Row[], flags: string, wrap = (s: string) => s): Alternation | null {
-  if (rs.length === 0) return null;
-  // A value's own pattern may hold groups (SEP): its kind goes to its outer
-  // group only, which is the first group set when it matches.
+/** Kind of each capture group: a value's kind for its outer group, undefined for groups inside it. */
+function kindsOf(rs: Row[]): (PiiKind | undefined)[] {
+  // A value's own pattern may hold groups (SEP): its outer group is the
+  // first group set when it matches.
   const kinds: (PiiKind | undefined)[] = [];
   for (const r of rs) kinds.push(r.kind, ...new Array<undefined>(groups(r.p)));
-  return { re: new RegExp(wrap(rs.map((r) => `(${r.p})`).join("|")), flags), kinds };
+  return kinds;
 }
-
-// A character other than a letter, digit, space, comma or apostrophe is
-// matched literally (case folding maps no such ASCII character elsewhere).
-const LITERAL = /[!-&(-+\-./:-@[-`{-~]/;
+const alt = (rs: Row[]) => rs.map((r) => `(${r.p})`).join("|");
 
 function compileWords(rs: Row[]): Words | null {
   if (rs.length === 0) return null;
-  // Bounded values first; longest first in each group (rs is sorted).
+  // Bounded values first, in one group with one pair of boundary checks `b`;
+  // the others after; longest first in each (rs is sorted).
   const bounded = rs.filter((r) => r.p.startsWith(BOUNDED)).map((r) => ({ ...r, p: r.p.slice(BOUNDED.length) }));
   const rest = rs.filter((r) => !r.p.startsWith(BOUNDED));
-  const needs = rest.map((r) => LITERAL.exec(r.v)?.[0]);
+  const src = (b: string) =>
+    [...(bounded.length ? [`(?<!${b})(?:${alt(bounded)})(?!${b})`] : []), ...(rest.length ? [alt(rest)] : [])].join(
+      "|",
+    );
+  const kinds = kindsOf([...bounded, ...rest]);
   return {
-    // An ASCII word character next to the body rules it out inside the
-    // regex (a subset of the real test, and cheap), so "lee" in "sleep" never
-    // reaches JavaScript.
-    bodies: alternation(bounded, "giu", (s) => `(?<![A-Za-z0-9_])(?:${s})(?![A-Za-z0-9_])`),
-    bounded: alternation(bounded, "iuy", (s) => `(?<!${WORD})(?:${s})(?!${WORD})`),
-    rest: alternation(rest, "giu"),
-    restNeeds: needs.every((c) => c !== undefined) ? [...new Set(needs as string[])] : null,
+    fast: { re: new RegExp(src("[A-Za-z0-9_]"), "giu"), kinds },
+    exact: { re: new RegExp(src(WORD), "iuy"), kinds },
+    bounded: kindsOf(bounded).length,
   };
 }
 
@@ -77,17 +71,14 @@ function compile(known: readonly KnownValue[]): Matcher | null {
     const p = patternFor(k);
     if (p === null || seen.has(p)) continue;
     seen.add(p);
-    const v = k.value.trim();
-    rows.push({ p, v, kind: k.kind, n: v.length });
+    rows.push({ p, kind: k.kind, n: k.value.trim().length });
   }
   if (rows.length === 0) return null;
   rows.sort((a, b) => b.n - a.n);
+  const digits = rows.filter((r) => NUMERIC.has(r.kind));
   return {
     words: compileWords(rows.filter((r) => !NUMERIC.has(r.kind))),
-    digits: alternation(
-      rows.filter((r) => NUMERIC.has(r.kind)),
-      "giu",
-    ),
+    digits: digits.length ? { re: new RegExp(alt(digits), "giu"), kinds: kindsOf(digits) } : null,
   };
 }
 
@@ -154,56 +145,35 @@ export function findKnown(text: string, known: readonly KnownValue[], out: Span[
 }
 const ANY_DIGIT = /[0-9]/;
 
-interface Hit {
-  start: number;
-  end: number;
-  kind: PiiKind;
-}
-
-/** The word-like values' matches, as their one alternation (bounded values first) would find them. */
+/** The word-like values' matches, as their one alternation would find them. */
 function findWords(text: string, w: Words, out: Span[]): void {
-  let rest = w.restNeeds === null ? w.rest : null;
-  if (w.restNeeds !== null) for (const c of w.restNeeds) if (text.includes(c)) rest = w.rest;
-  let last = 0;
-  let b = w.bodies && nextBounded(text, w, 0);
-  let u = rest && nextHit(text, rest, 0);
-  while (b || u) {
-    // At the same start a bounded value wins: it comes first in the alternation.
-    const win = (!u || (b && b.start <= u.start) ? b : u) as Hit;
-    out.push({ start: win.start, end: win.end, kind: win.kind, value: text.slice(win.start, win.end) });
-    last = win.end;
-    if (b && b.start < last) b = nextBounded(text, w, last);
-    if (u && rest && u.start < last) u = nextHit(text, rest, last);
-  }
-}
-
-/** Next match at or after `from` of the values with boundaries. */
-function nextBounded(text: string, w: Words, from: number): Hit | null {
-  const bodies = w.bodies as Alternation;
-  for (let at = from; ; ) {
-    const h = nextHit(text, bodies, at);
-    if (h === null) return null;
-    // Preceded by a word character: no bounded value starts here.
-    if (!endsWord(text, h.start)) {
-      if (!startsWord(text, h.end)) return h;
-      // The first body that matched ends inside a word: a later (shorter)
-      // one may still fit, so ask the exact regex at this position.
-      const s = nextHit(text, w.bounded as Alternation, h.start);
-      if (s !== null) return s;
+  const re = w.fast.re;
+  re.lastIndex = 0;
+  for (let r = re.exec(text); r !== null; r = re.exec(text)) {
+    let g = 1;
+    while (g < r.length && r[g] === undefined) g++;
+    const start = r.index;
+    let end = start + r[0].length;
+    let kind = w.fast.kinds[g - 1] ?? "NAME";
+    if (g <= w.bounded && (endsWord(text, start) || startsWord(text, end))) {
+      // A non-ASCII word character next to it: ask the exact regex here.
+      const x = w.exact.re;
+      x.lastIndex = start;
+      const e = x.exec(text);
+      if (e === null) {
+        re.lastIndex = start + (isLead(text.charCodeAt(start)) ? 2 : 1);
+        continue;
+      }
+      g = 1;
+      while (g < e.length && e[g] === undefined) g++;
+      end = start + e[0].length;
+      kind = w.exact.kinds[g - 1] ?? "NAME";
+      re.lastIndex = end;
     }
-    at = h.start + (isLead(text.charCodeAt(h.start)) ? 2 : 1);
+    out.push({ start, end, kind, value: text.slice(start, end) });
   }
 }
 const isLead = (c: number) => c >= 0xd800 && c <= 0xdbff;
-
-function nextHit(text: string, a: Alternation, from: number): Hit | null {
-  a.re.lastIndex = from;
-  const r = a.re.exec(text);
-  if (r === null) return null;
-  let g = 1;
-  while (g < r.length && r[g] === undefined) g++;
-  return { start: r.index, end: r.index + r[0].length, kind: a.kinds[g - 1] ?? "NAME" };
-}
 
 function scan(text: string, a: Alternation, out: Span[]): void {
   const re = a.re;
