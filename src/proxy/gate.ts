@@ -13,6 +13,7 @@ import { admissionError, CallVault, EffectReplayed } from "./core/call-vault.ts"
 import type { OpContext, OpDefinition, OpOutcome } from "./core/context.ts";
 import { type ProxyEnv, vaultFor } from "./core/env.ts";
 import { argsHash, claimEffect, runClaimed } from "./ledger/effects.ts";
+import { type PhaseTrace, phaseTrace } from "./core/trace.ts";
 import { admitCall, MINTING_OPS, RateLimited, rateLimitsFor, taskCounts } from "./ledger/rates.ts";
 import { OPS } from "./ops/index.ts";
 
@@ -25,8 +26,23 @@ import { OPS } from "./ops/index.ts";
  * same vault RPC that admits the keys; otherwise to D1.
  */
 export async function handleCall(env: ProxyEnv, caller: string | undefined, raw: unknown): Promise<ProxyResult> {
+  const trace = phaseTrace(env.SILOOS_BENCH_TRACE, "proxy", "?");
+  try {
+    return await handleTraced(env, caller, raw, trace);
+  } finally {
+    trace?.end("answer");
+  }
+}
+
+async function handleTraced(
+  env: ProxyEnv,
+  caller: string | undefined,
+  raw: unknown,
+  trace: PhaseTrace | undefined,
+): Promise<ProxyResult> {
   const db = database(env.DB);
   const parsed = ProxyCallSchema.safeParse(raw);
+  trace?.lap("parse call (zod)");
   const rawCall = (raw ?? {}) as { baseKey?: unknown; op?: unknown };
   const actor = caller ?? "unknown";
   if (!parsed.success) {
@@ -39,10 +55,12 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
   }
   const call = parsed.data;
   const op = call.op;
+  if (trace) trace.op = op;
   let auth: Authenticated | undefined;
   let vault: CallVault | undefined;
   try {
     auth = await authenticate(env, caller, call.baseKey, call.taskKey);
+    trace?.lap("verify keys");
     const limits: RateLimits = rateLimitsFor(registry, auth.principal);
     // The task's own limits (calls, replies, vault growth) are the vault's checks, in the call's
     // first vault RPC (src/vault/ledger.ts): no round trip to count them or to read the vault's size.
@@ -54,11 +72,13 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
       count: taskCounts(op, limits),
       ...(MINTING_OPS.has(op) ? { maxVaultTokens: limits.perTask.vaultTokens } : {}),
     };
-    vault = new CallVault(vaultFor(env, auth.task.tid), frame);
+    vault = new CallVault(vaultFor(env, auth.task.tid), frame, trace);
     // The per-principal limits span tasks: counted in the principal's AgentRates DO before anything else runs, unknown ops included (ledger/rates.ts).
     await admitCall(env.AGENT_RATES, { principal: auth.principal, op, limits });
+    trace?.lap("agent rates (DO RPC)");
     if (!isOpName(op)) throw new SiloError("unknown_operation", "unknown operation");
     const outcome = await runOp(env, db, auth, vault, op, call.args, call.idempotencyKey);
+    trace?.lap("op's own work");
     // The allowed row: journaled by the op's last vault step, by the op with its effect (D1), or here.
     if (!outcome.audited && !vault.audited) await vault.finish(outcome.detail);
     return { ok: true, result: outcome.result };
@@ -101,7 +121,9 @@ async function runOp(
     throw new SiloError("capability_denied", `the base key does not grant ${def.capability}`);
   }
   if (ACTION_OPS.has(op) && !idempotencyKey) throw new SiloError("validation_failed", "actions need an idempotencyKey");
+  vault.trace?.lap("capability");
   const args = OpArgs[op].safeParse(rawArgs);
+  vault.trace?.lap("parse args (zod)");
   if (!args.success)
     throw new SiloError(
       "validation_failed",
