@@ -12,11 +12,11 @@
  * Figures only; nothing asserts. See docs/benchmarks.md.
  */
 import os from "node:os";
-import { fmt } from "./bench/stats.ts";
 import { generateSecrets } from "../tools/local/secrets.ts";
 import { startSystem } from "../tools/local/system.ts";
 import { selfTime, startProfiling, top } from "./bench/cpu-profile.ts";
 import { CUSTOMERS, seedCustomers } from "./bench/people.ts";
+import { fmt } from "./bench/stats.ts";
 import { type LoadStats, runLoad, summarize, type Target } from "./bench/tasks.ts";
 import { TraceTable } from "./bench/trace-table.ts";
 
@@ -68,7 +68,9 @@ try {
     const bundles = new Map(
       sys.workers.map((w) => [w.name ?? "", (w.modules as Array<{ contents?: string }> | undefined)?.[0]?.contents]),
     );
-    console.log(`\nCPU self time a task, by module and function (sample count x 0.1 ms; idle and (program), the thread outside the isolate, excluded):`);
+    console.log(
+      `\nCPU self time a task, by module and function (sample count x 0.1 ms; idle and (program), the thread outside the isolate, excluded):`,
+    );
     for (const [name, p] of profiles) {
       const t = selfTime(p, typeof bundles.get(name) === "string" ? (bundles.get(name) as string) : undefined);
       if (t.busyMs / TASKS < 0.05) continue;

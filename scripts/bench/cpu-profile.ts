@@ -55,7 +55,9 @@ class Session {
   send<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
     const id = this.#next++;
     this.#ws.send(JSON.stringify({ id, method, params }));
-    return new Promise((resolve, reject) => this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject }));
+    return new Promise((resolve, reject) =>
+      this.#waiting.set(id, { resolve: resolve as (v: unknown) => void, reject }),
+    );
   }
 
   close(): void {

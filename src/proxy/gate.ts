@@ -12,8 +12,8 @@ import { type Authenticated, authenticate, signedTaskId } from "./core/authentic
 import { admissionError, CallVault, EffectReplayed } from "./core/call-vault.ts";
 import type { OpContext, OpDefinition, OpOutcome } from "./core/context.ts";
 import { type ProxyEnv, vaultFor } from "./core/env.ts";
-import { argsHash, claimEffect, runClaimed } from "./ledger/effects.ts";
 import { type PhaseTrace, phaseTrace } from "./core/trace.ts";
+import { argsHash, claimEffect, runClaimed } from "./ledger/effects.ts";
 import { admitCall, MINTING_OPS, RateLimited, rateLimitsFor, taskCounts } from "./ledger/rates.ts";
 import { OPS } from "./ops/index.ts";
 

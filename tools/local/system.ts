@@ -173,8 +173,7 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   // Miniflare 5 takes a new options shape; the v4 shape is the documented one.
   const mf = new Miniflare(
     convertV4MiniflareOptions({
-      workers:
-        opts.inspectorPort === undefined ? workers : workers.map((w) => ({ ...w, unsafeInspectorProxy: true })),
+      workers: opts.inspectorPort === undefined ? workers : workers.map((w) => ({ ...w, unsafeInspectorProxy: true })),
       ...(opts.inspectorPort === undefined ? {} : { inspectorPort: opts.inspectorPort }),
       ...(opts.onLog ? { handleStructuredLogs: opts.onLog } : {}),
       host: opts.host ?? "127.0.0.1",
