@@ -63,7 +63,7 @@ try {
     `tasks: ${s.tasks}, errors ${s.errors}${s.firstError ? ` (${s.firstError})` : ""}; p50 ${fmt(s.p50, 0)} ms, mean ${fmt(stats.wallMs / s.tasks, 1)} ms a task; load ${load()}`,
   );
   if (s.errors > 0) process.exitCode = 1;
-  if (TRACE) traces.print(TASKS);
+  if (TRACE) traces.print(TASKS, stats.wallMs / s.tasks);
   if (profiles) {
     const bundles = new Map(
       sys.workers.map((w) => [w.name ?? "", (w.modules as Array<{ contents?: string }> | undefined)?.[0]?.contents]),

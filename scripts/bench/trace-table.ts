@@ -33,8 +33,12 @@ export class TraceTable {
     this.#rows.clear();
   }
 
-  /** Per op, then per phase over all ops: ms a task (wall clock in workerd). */
-  print(tasks: number): void {
+  /** Per op, then per phase over all ops: ms a task (wall clock in workerd); `taskMs`: a whole task's mean. */
+  print(tasks: number, taskMs: number): void {
+    const calls = [...this.#rows].filter(([k]) => k.startsWith("proxy\t")).reduce((n, [, r]) => n + r.total, 0);
+    console.log(
+      `\nof a task's ${fmt(taskMs, 1)} ms: ${fmt(calls / tasks, 1)} ms inside the proxy's calls; ${fmt(taskMs - calls / tasks, 1)} ms outside them (the router's start and end of the task, the agent's own code, the hops between Workers)`,
+    );
     for (const w of ["proxy", "vault"]) {
       const rows = [...this.#rows].filter(([k]) => k.startsWith(`${w}\t`));
       const all = rows.reduce((n, [, r]) => n + r.total, 0);

@@ -138,6 +138,17 @@ export class Vault extends DurableObject<VaultEnv> {
     await this.ctx.storage.setAlarm(init.expiresAt);
   }
 
+  /**
+   * open(), then the customer's first message tokenized and appended to the
+   * transcript: the router's opening of a task in one RPC, not three.
+   */
+  async openWith(init: VaultOpen, message: string): Promise<string> {
+    await this.open(init);
+    const tokenized = await this.tokenize(message, "customer");
+    await this.appendTranscript({ role: "customer", by: "customer", text: tokenized });
+    return tokenized;
+  }
+
   /** Is this principal, holding these key ids, allowed to act on the task now? */
   async gate(principal: string, jtis: readonly string[]): Promise<Gate> {
     return admit((await this.#state()).meta, principal, jtis);
@@ -300,14 +311,18 @@ export class Vault extends DurableObject<VaultEnv> {
     return true;
   }
 
-  /** A run returned: its keys die now, whatever the agent left running (waitUntil) or kept. */
-  async revoke(jtis: readonly string[], revoked?: AuditEvent): Promise<boolean> {
+  /**
+   * A run returned: its keys die now, whatever the agent left running (waitUntil) or kept.
+   * `ship`: then the journal goes to D1 in the same RPC (throws if D1 cannot take it).
+   */
+  async revoke(jtis: readonly string[], revoked?: AuditEvent, ship = false): Promise<boolean> {
     const state = await this.#state();
     if (!state.meta) return false;
     state.meta = { ...state.meta, jtis: state.meta.jtis.filter((j) => !jtis.includes(j)) };
     this.#meta.write(state.meta);
     // The keys.revoked row follows the run's calls in the journal, and ships with them.
     if (revoked) await this.#journalRow(revoked);
+    if (ship) await this.shipAudit();
     return true;
   }
 
