@@ -55,7 +55,8 @@ async function handleTraced(
   }
   const call = parsed.data;
   const op = call.op;
-  if (trace) trace.op = op;
+  // An op name the agent made up is its text: never logged.
+  if (trace) trace.op = isOpName(op) ? op : "unknown";
   let auth: Authenticated | undefined;
   let vault: CallVault | undefined;
   try {
