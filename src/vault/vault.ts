@@ -5,7 +5,6 @@ import { isPowerOfTen } from "../audit/throttle.ts";
 import type { Capability } from "../contracts/capabilities.ts";
 import { database } from "../db/index.ts";
 import type { Scope } from "../keys/claims.ts";
-import { type PhaseTrace, phaseTrace } from "../proxy/core/trace.ts";
 import type { KnownValue, PiiKind } from "../scan/index.ts";
 import { ADMISSION_MESSAGES, admit, allowedRow, type CallFrame, type Gate, type Refusal } from "./admission.ts";
 import { expireTask } from "./held-actions.ts";
@@ -18,6 +17,7 @@ import type { OutboundHydration, Provenance } from "./provenance.ts";
 import { hasSchema, migrate, tableCount } from "./schema.ts";
 import { type TokenEntry, TokenTable } from "./table.ts";
 import { TokenStore } from "./tokens-store.ts";
+import { type PhaseTrace, phaseTrace } from "./trace.ts";
 import { Transcript } from "./transcript.ts";
 
 /**
@@ -93,7 +93,7 @@ interface VaultEnv {
   DB: D1Database;
   /** How long (ms) a journal row may wait before the alarm ships it to D1; default 1000. */
   SILOOS_AUDIT_SHIP_MS?: string;
-  /** Bench only ("1"): each step logs its wall-clock phases (src/proxy/core/trace.ts). */
+  /** Bench only ("1"): each step logs its wall-clock phases (src/vault/trace.ts). */
   SILOOS_BENCH_TRACE?: string;
 }
 

@@ -1,9 +1,9 @@
 import { SiloError } from "../../errors/index.ts";
 import { ADMISSION_MESSAGES, type CallFrame, type Refusal } from "../../vault/admission.ts";
 import type { EffectKey } from "../../vault/ledger.ts";
+import type { PhaseTrace } from "../../vault/trace.ts";
 import type { StepMethod, StepResult, Vault } from "../../vault/vault.ts";
 import { RateLimited } from "../ledger/rates.ts";
-import type { PhaseTrace } from "./trace.ts";
 
 type R<M extends keyof Vault> = Vault[M] extends (...a: never[]) => Promise<infer T> ? T : never;
 type A<M extends keyof Vault> = Vault[M] extends (...a: infer P) => unknown ? P : never;
