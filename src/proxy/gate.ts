@@ -14,7 +14,7 @@ import { admissionError, CallVault, EffectReplayed } from "./core/call-vault.ts"
 import type { OpContext, OpDefinition, OpOutcome } from "./core/context.ts";
 import { type ProxyEnv, vaultFor } from "./core/env.ts";
 import { argsHash, claimEffect, runClaimed } from "./ledger/effects.ts";
-import { admitCall, MINTING_OPS, RateLimited, rateLimitsFor, taskCounts } from "./ledger/rates.ts";
+import { agentCounts, MINTING_OPS, RateLimited, rateLimitsFor, taskCounts } from "./ledger/rates.ts";
 import { OPS } from "./ops/index.ts";
 
 /**
@@ -63,20 +63,19 @@ async function handleTraced(
     auth = await authenticate(env, caller, call.baseKey, call.taskKey);
     trace?.lap("verify keys");
     const limits: RateLimits = rateLimitsFor(registry, auth.principal);
-    // The task's own limits (calls, replies, vault growth) are the vault's checks, in the call's
-    // first vault RPC (src/vault/ledger.ts): no round trip to count them or to read the vault's size.
+    // Every limit is the vault's check, in the call's first vault RPC, before it does anything else:
+    // the principal's per-minute ones from the task's lease (src/vault/rate-lease.ts), then the task's
+    // own (calls, replies, vault growth; src/vault/ledger.ts): no round trip of their own.
     const frame: CallFrame = {
       principal: auth.principal,
       jtis: [auth.base.jti, auth.task.jti],
       op: isOpName(op) ? op : "unknown",
       keys: keyIds(auth),
+      perMinute: agentCounts(auth.principal, op, limits),
       count: taskCounts(op, limits),
       ...(MINTING_OPS.has(op) ? { maxVaultTokens: limits.perTask.vaultTokens } : {}),
     };
     vault = new CallVault(vaultFor(env, auth.task.tid), frame, trace);
-    // The per-principal limits span tasks: counted in the principal's AgentRates DO before anything else runs, unknown ops included (ledger/rates.ts).
-    await admitCall(env.AGENT_RATES, { principal: auth.principal, op, limits });
-    trace?.lap("agent rates (DO RPC)");
     if (!isOpName(op)) throw new SiloError("unknown_operation", "unknown operation");
     const outcome = await runOp(env, db, auth, vault, op, call.args, call.idempotencyKey);
     trace?.lap("op's own work");

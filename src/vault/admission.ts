@@ -1,6 +1,7 @@
 import type { AuditEvent } from "../audit/index.ts";
 import type { ErrorCode } from "../errors/index.ts";
 import type { EffectKey, TaskCount } from "./ledger.ts";
+import type { AgentCount } from "./rate-lease.ts";
 import type { VaultMeta } from "./vault.ts";
 
 /**
@@ -19,6 +20,8 @@ export interface CallFrame {
   maxVaultTokens?: number;
   /** Per-task rate counters this call counts against (src/vault/ledger.ts); sent with its first vault RPC only. */
   count?: TaskCount[];
+  /** Per-principal per-minute counters, spent from the task's lease (src/vault/rate-lease.ts); first vault RPC only. */
+  perMinute?: AgentCount[];
   /** An effect whose idempotency claim is the vault's: claimed by the call's first vault RPC. */
   effect?: EffectKey;
 }

@@ -13,6 +13,7 @@
  * - transcript: src/vault/transcript.ts
  * - task_meta, escalations: src/vault/meta.ts
  * - tokens, known_values: src/vault/tokens-store.ts
+ * - rate_leases: src/vault/rate-lease.ts
  * A vault written before its tables kept these under storage keys: they are
  * moved once, when it starts (src/vault/legacy.ts).
  */
@@ -39,6 +40,10 @@ export const VAULT_MIGRATIONS: readonly (readonly string[])[] = [
     "CREATE TABLE escalations (n INTEGER PRIMARY KEY AUTOINCREMENT, from_principal TEXT NOT NULL, caps TEXT NOT NULL)",
     "CREATE TABLE known_values (n INTEGER PRIMARY KEY AUTOINCREMENT, kind TEXT NOT NULL, value TEXT NOT NULL)",
     "CREATE TABLE tokens (token TEXT PRIMARY KEY, kind TEXT NOT NULL, value TEXT NOT NULL, source TEXT)",
+  ],
+  // 5: the task's lease of its principal's per-minute units (issue 15: no AgentRates round trip a call).
+  [
+    "CREATE TABLE rate_leases (principal TEXT NOT NULL, kind TEXT NOT NULL, period INTEGER NOT NULL, units INTEGER NOT NULL CHECK (units >= 0), PRIMARY KEY (principal, kind))",
   ],
 ];
 

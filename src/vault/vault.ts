@@ -14,6 +14,7 @@ import { moveLegacyKeys } from "./legacy.ts";
 import { type CompletionForPeople, completionForPeople, type ModelMask, maskForModel } from "./masking.ts";
 import { MetaStore } from "./meta.ts";
 import type { OutboundHydration, Provenance } from "./provenance.ts";
+import { type LeaseGrantor, type LeaseOutcome, MINUTE_MS, RateLease } from "./rate-lease.ts";
 import { hasSchema, migrate, tableCount } from "./schema.ts";
 import { type TokenEntry, TokenTable } from "./table.ts";
 import { TokenStore } from "./tokens-store.ts";
@@ -91,6 +92,8 @@ interface Loaded {
 
 interface VaultEnv {
   DB: D1Database;
+  /** The principals' per-minute counters (src/proxy/ledger/agent-rates.ts): they grant this task's lease. */
+  AGENT_RATES: DurableObjectNamespace;
   /** How long (ms) a journal row may wait before the alarm ships it to D1; default 1000. */
   SILOOS_AUDIT_SHIP_MS?: string;
   /** Bench only ("1"): each step logs its wall-clock phases (src/vault/trace.ts). */
@@ -104,6 +107,7 @@ export class Vault extends DurableObject<VaultEnv> {
   #watchers = new Set<WritableStreamDefaultWriter<Uint8Array>>();
   readonly #journal = new AuditJournal(this.ctx.storage.sql);
   readonly #ledger = new TaskLedger(this.ctx.storage.sql);
+  readonly #lease = new RateLease(this.ctx.storage.sql);
   readonly #transcript = new Transcript(this.ctx.storage.sql);
   readonly #meta = new MetaStore(this.ctx.storage.sql);
   readonly #tokens = new TokenStore(this.ctx.storage);
@@ -185,8 +189,11 @@ export class Vault extends DurableObject<VaultEnv> {
     ship: boolean,
     trace: PhaseTrace | undefined,
   ): Promise<StepResult<unknown>> {
+    // The principal's per-minute limits first, from this task's lease (src/vault/rate-lease.ts).
+    const agent = frame.perMinute ? await this.#admitAgent(frame) : null;
+    if (agent) return agent;
     const { meta, table } = await this.#state();
-    trace?.lap("load state");
+    trace?.lap("load state, agent lease");
     // The task's own rate limits (src/vault/ledger.ts), counted before anything else, refused keys included.
     const counted = meta && frame.count ? limitRefusal(this.#ledger.count(frame.count)) : null;
     if (counted) return counted;
@@ -265,10 +272,11 @@ export class Vault extends DurableObject<VaultEnv> {
     frame: CallFrame | null,
     event: AuditEvent,
   ): Promise<{ recorded: boolean; gate: Gate | Refusal | null }> {
+    const agent = frame?.perMinute ? await this.#admitAgent(frame) : null;
     const { meta } = await this.#state();
     if (!meta) return { recorded: false, gate: frame ? { ok: false, code: "task_closed" } : null };
-    // A call refused before its first vault RPC still counts against the task's limits.
-    const limited = frame?.count ? limitRefusal(this.#ledger.count(frame.count)) : null;
+    // A call refused before its first vault RPC still counts against its principal's and the task's limits.
+    const limited = agent ?? (frame?.count ? limitRefusal(this.#ledger.count(frame.count)) : null);
     const gate = limited ?? (frame ? admit(meta, frame.principal, frame.jtis) : null);
     // A refusal folded into an earlier row of its counter writes none.
     if (limited && !limited.audited) return { recorded: true, gate };
@@ -514,12 +522,69 @@ export class Vault extends DurableObject<VaultEnv> {
   /** The task is over: ship the journal, then forget everything. A journal D1 cannot take yet keeps the vault (throws). */
   async close(): Promise<void> {
     await this.shipAudit();
+    // Units leased and not spent go back to their principals (best effort: the minute ends anyway).
+    const unspent = (await this.#state()).meta ? this.#lease.unspent(Math.floor(Date.now() / MINUTE_MS)) : [];
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.#shipAt = undefined;
     this.#loaded = undefined;
     for (const w of this.#watchers) void w.close().catch(() => undefined);
     this.#watchers.clear();
+    for (const principal of new Set(unspent.map((u) => u.principal)))
+      await this.#rates(principal)
+        .release(unspent.filter((u) => u.principal === principal))
+        .catch(() => undefined);
+  }
+
+  /**
+   * The principal's per-minute limits (src/vault/rate-lease.ts): one unit of
+   * each counter from this task's lease, or, with the lease empty or its
+   * minute over, a new lease from the principal's AgentRates DO first. A
+   * refusal there is the call's (counted there, audited in aggregate); keys
+   * the vault will not admit ask for nothing (admission refuses them next).
+   */
+  async #admitAgent(frame: CallFrame): Promise<Refusal | null> {
+    const counts = frame.perMinute ?? [];
+    const period = Math.floor(Date.now() / MINUTE_MS);
+    // Each round either spends, or is refused by AgentRates, or lost its units to a concurrent call.
+    for (let round = 0; round < 8; round++) {
+      const { meta } = await this.#state();
+      if (!meta || !admit(meta, frame.principal, frame.jtis).ok) return null;
+      if (this.#lease.spend(frame.principal, counts, period)) return null;
+      const wants = this.#lease.wants(frame.principal, counts, period);
+      let outcome: LeaseOutcome;
+      try {
+        outcome = await this.#rates(frame.principal).lease(
+          counts.map((c, i) => ({ kind: c.kind, period, limit: c.limit, want: wants[i]! })),
+        );
+      } catch {
+        return {
+          ok: false,
+          code: "store_unavailable",
+          message: "the rate limit ledger is unavailable; nothing was done",
+        };
+      }
+      if (!(await this.#state()).meta) {
+        // Wiped while the grant was on its way: give it back.
+        const back = counts.map((c, i) => ({ kind: c.kind, period, units: outcome.granted[i] ?? 0 }));
+        await this.#rates(frame.principal)
+          .release(back.filter((b) => b.units > 0))
+          .catch(() => undefined);
+        return { ok: false, code: "task_closed" };
+      }
+      this.#lease.store(frame.principal, counts, period, outcome.granted);
+      if (outcome.refused) {
+        const c = counts[outcome.refused.over]!;
+        const n = outcome.refused.refused;
+        const message = `the limit of ${c.limit} ${c.what} is reached (refusals so far: ${n})`;
+        return { ok: false, code: "rate_limited", message, audited: isPowerOfTen(n) };
+      }
+    }
+    return { ok: false, code: "conflict", message: "too many concurrent calls for this task; nothing was done" };
+  }
+
+  #rates(principal: string): LeaseGrantor {
+    return this.env.AGENT_RATES.get(this.env.AGENT_RATES.idFromName(principal)) as unknown as LeaseGrantor;
   }
 
   /** One alarm, two jobs: ship the journal when rows wait, and end the task at its maximum lifetime. */

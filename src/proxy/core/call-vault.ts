@@ -125,7 +125,7 @@ export class CallVault {
   }
 
   #later(): CallFrame {
-    return { ...this.frame, maxVaultTokens: undefined, count: undefined, effect: undefined };
+    return { ...this.frame, maxVaultTokens: undefined, count: undefined, perMinute: undefined, effect: undefined };
   }
 }
 

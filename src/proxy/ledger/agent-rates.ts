@@ -1,27 +1,21 @@
 import { DurableObject } from "cloudflare:workers";
-
-/**
- * A principal's per-minute counters (calls, replies), which span its tasks:
- * one Durable Object per principal (`idFromName(principal)`), so counting a
- * call is one DO RPC instead of a D1 write on every proxy call (issue 15).
- * The check and the increment are one synchronous run of SQL in the object
- * (no await between them), and a DO runs one such run at a time: N
- * concurrent calls across tasks never pass a limit. Its SQLite storage is
- * durable once the call returns, so an evicted object keeps its counts.
- */
-export interface RateCount {
-  kind: string;
-  period: number;
-  limit: number;
-}
-
-/** `over`: the index of the first counter at its limit (nothing counted on it), with its refusals so far. */
-export type RateOutcome = { ok: true } | { ok: false; over: number; refused: number };
+import type { LeaseAsk, LeaseGrantor, LeaseOutcome, LeaseReturn } from "../../vault/rate-lease.ts";
 
 /** Minutes kept: the current one and the one before (a call at a boundary reads either). */
 const KEEP_PERIODS = 2;
 
-export class AgentRates extends DurableObject {
+/**
+ * A principal's per-minute counters (calls, replies), which span its tasks:
+ * one Durable Object per principal (`idFromName(principal)`). A call does not
+ * come here: its task's Vault spends from a small lease of units this object
+ * granted it (src/vault/rate-lease.ts), and asks for a new lease only when
+ * that one is empty or its minute is over (issue 15). A grant is counted as
+ * used when it is made: the check and the increment are one synchronous run
+ * of SQL (no await between them), and a DO runs one such run at a time, so
+ * the units granted in a minute, across tasks, never pass the limit. Its
+ * SQLite storage is durable once the call returns.
+ */
+export class AgentRates extends DurableObject implements LeaseGrantor {
   readonly #sql = this.ctx.storage.sql;
 
   constructor(ctx: DurableObjectState, env: unknown) {
@@ -32,35 +26,55 @@ export class AgentRates extends DurableObject {
   }
 
   /**
-   * Count one call on every counter below its limit, as D1's conditional
-   * upserts did; past a limit, count the refusal on the first counter over
-   * it (refusals are audited in aggregate: the 1st, 10th, 100th …).
+   * Grant each counter min(want, limit - counted) units, counted at once. A
+   * counter that can grant nothing refuses the call: the refusal is counted
+   * on the first such counter (refusals are audited in aggregate: the 1st,
+   * 10th, 100th …); what the others granted stays the task's lease.
    */
-  async count(counts: readonly RateCount[]): Promise<RateOutcome> {
+  async lease(asks: LeaseAsk[]): Promise<LeaseOutcome> {
     let over = -1;
-    counts.forEach((c, i) => {
-      const rows = this.#sql
-        .exec<{ count: number }>(
-          "INSERT INTO rate_counters (kind, period, count, refused) VALUES (?, ?, 1, 0) ON CONFLICT (kind, period) DO UPDATE SET count = count + 1 WHERE count < ? RETURNING count",
-          c.kind,
-          c.period,
-          c.limit,
-        )
-        .toArray();
-      if (rows.length === 0 && over < 0) over = i;
+    const granted = asks.map((a, i) => {
+      if (a.want <= 0) return 0;
+      const counted =
+        this.#sql
+          .exec<{ count: number }>("SELECT count FROM rate_counters WHERE kind = ? AND period = ?", a.kind, a.period)
+          .toArray()[0]?.count ?? 0;
+      const units = Math.max(0, Math.min(a.want, a.limit - counted));
+      if (units === 0) {
+        if (over < 0) over = i;
+        return 0;
+      }
+      this.#sql.exec(
+        "INSERT INTO rate_counters (kind, period, count, refused) VALUES (?, ?, ?, 0) ON CONFLICT (kind, period) DO UPDATE SET count = count + excluded.count",
+        a.kind,
+        a.period,
+        units,
+      );
+      return units;
     });
-    const period = counts[0]?.period;
+    const period = asks[0]?.period;
     if (period !== undefined) this.#sql.exec("DELETE FROM rate_counters WHERE period <= ?", period - KEEP_PERIODS);
-    if (over < 0) return { ok: true };
-    const c = counts[over]!;
+    if (over < 0) return { granted };
+    const a = asks[over]!;
     const refused = this.#sql
       .exec<{ refused: number }>(
-        "UPDATE rate_counters SET refused = refused + 1 WHERE kind = ? AND period = ? RETURNING refused",
-        c.kind,
-        c.period,
+        "INSERT INTO rate_counters (kind, period, count, refused) VALUES (?, ?, 0, 1) ON CONFLICT (kind, period) DO UPDATE SET refused = refused + 1 RETURNING refused",
+        a.kind,
+        a.period,
       )
       .one().refused;
-    return { ok: false, over, refused };
+    return { granted, refused: { over, refused } };
+  }
+
+  /** Units a task leased and did not spend (its vault was wiped): another task may have them. */
+  async release(returns: LeaseReturn[]): Promise<void> {
+    for (const r of returns)
+      this.#sql.exec(
+        "UPDATE rate_counters SET count = max(0, count - ?) WHERE kind = ? AND period = ?",
+        r.units,
+        r.kind,
+        r.period,
+      );
   }
 
   /** Every counter kept (tests): the peak a minute may never pass its limit. */

@@ -1,19 +1,19 @@
-import { isPowerOfTen } from "../../audit/throttle.ts";
 import { DEFAULT_RATE_LIMITS, type RateLimits } from "../../contracts/limits.ts";
 import type { OpName } from "../../contracts/proxy.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findAgent, type Registry } from "../../registry/index.ts";
 import type { TaskCount } from "../../vault/ledger.ts";
-import type { AgentRates } from "./agent-rates.ts";
+import type { AgentCount } from "../../vault/rate-lease.ts";
 
 /**
  * In-cell rate limits: per task (over its life) and per principal (per
  * minute, across tasks), on proxy calls, replies and vault growth. The
  * per-task counters are the task's own, in its Vault (src/vault/ledger.ts),
  * counted by the call's first vault RPC; the per-principal counters span
- * tasks, so they are the principal's own Durable Object's (agent-rates.ts:
- * one RPC, conditional increments, one call at a time). Either way N
- * concurrent calls never pass a limit. Since every call writes at most one audit row, the call limit also
+ * tasks, so they are the principal's own Durable Object's (agent-rates.ts),
+ * which grants each task a small lease of units, spent by the same first
+ * vault RPC (src/vault/rate-lease.ts). Either way N concurrent calls never
+ * pass a limit. Since every call writes at most one audit row, the call limit also
  * bounds the audit rows a task's proxy calls can write; the refusals
  * themselves are audited in aggregate (the 1st, 10th, 100th … of a counter),
  * and counted exactly, so they cannot flood the log.
@@ -36,16 +36,6 @@ export const MINTING_OPS: ReadonlySet<string> = new Set<OpName>([
   "reply.send",
   "llm.chat",
 ]);
-const MINUTE_MS = 60_000;
-
-interface Counter {
-  scope: string;
-  kind: string;
-  period: number;
-  limit: number;
-  what: string;
-}
-
 export function rateLimitsFor(registry: Registry, principal: string): RateLimits {
   const agent = principal.startsWith("agent:") ? findAgent(registry, principal.slice("agent:".length)) : undefined;
   return agent?.rateLimits ?? DEFAULT_RATE_LIMITS;
@@ -58,41 +48,16 @@ export function taskCounts(op: string, limits: RateLimits): TaskCount[] {
   return counts;
 }
 
-/** Count this call against every per-principal limit (across tasks), in the principal's AgentRates DO; throws RateLimited past any of them. */
-export async function admitCall(
-  rates: DurableObjectNamespace<AgentRates>,
-  call: { principal: string; op: string; limits: RateLimits; now?: number },
-): Promise<void> {
-  const { principal, op, limits } = call;
-  const minute = Math.floor((call.now ?? Date.now()) / MINUTE_MS);
-  const counters: Counter[] = [
-    {
-      scope: principal,
-      kind: "calls",
-      period: minute,
-      limit: limits.perAgent.callsPerMinute,
-      what: `proxy calls per minute for ${principal}`,
-    },
+/** The principal's per-minute counters this call counts against (across tasks), spent from its task's lease by its first vault RPC (CallFrame.perMinute). */
+export function agentCounts(principal: string, op: string, limits: RateLimits): AgentCount[] {
+  const counts: AgentCount[] = [
+    { kind: "calls", limit: limits.perAgent.callsPerMinute, what: `proxy calls per minute for ${principal}` },
   ];
   if (op === "reply.send")
-    counters.push({
-      scope: principal,
+    counts.push({
       kind: "replies",
-      period: minute,
       limit: limits.perAgent.repliesPerMinute,
       what: `replies per minute for ${principal}`,
     });
-  const outcome = await rates
-    .get(rates.idFromName(principal))
-    .count(counters.map((c) => ({ kind: c.kind, period: c.period, limit: c.limit })))
-    .catch(() => {
-      throw new SiloError("store_unavailable", "the rate limit ledger is unavailable; nothing was done");
-    });
-  if (outcome.ok) return;
-  // Refusals are counted exactly and audited only at the 1st, 10th, 100th … of a counter.
-  const c = counters[outcome.over]!;
-  throw new RateLimited(
-    `the limit of ${c.limit} ${c.what} is reached (refusals so far: ${outcome.refused})`,
-    isPowerOfTen(outcome.refused),
-  );
+  return counts;
 }
