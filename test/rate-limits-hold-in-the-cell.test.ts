@@ -9,7 +9,8 @@ import { FLOOD, HOSTILE, SPENDER, useSystem } from "./support/system.ts";
  * grow its vault to 60 tokens; flood-agent may make 30 calls a minute across
  * all of its tasks. Past a limit: rate_limited, audited in aggregate (the
  * 1st, 10th, 100th … refusal of a counter), counted exactly: a task's own
- * counters in its vault, the per-agent ones in D1's rate_counters.
+ * counters in its vault, the per-agent ones in the agent's AgentRates DO,
+ * spent from leases in the tasks' vaults (test/agent-rate-leases.test.ts).
  */
 let llm: FakeOpenAi;
 beforeAll(async () => {

@@ -256,10 +256,15 @@ export class Vault extends DurableObject<VaultEnv> {
     this.#ledger.release(principal, op, key);
   }
 
-  /** The task's ledgers (tests, diagnostics): its counters and the model tokens it spent or reserved. */
-  async ledger(): Promise<{ counters: ReturnType<TaskLedger["counters"]>; llmTokens: number }> {
-    if (!(await this.#state()).meta) return { counters: {}, llmTokens: 0 };
-    return { counters: this.#ledger.counters(), llmTokens: this.#ledger.tokensSpent() };
+  /** The task's ledgers (tests, diagnostics): its counters, the model tokens it spent or reserved, its unspent leased units. */
+  async ledger(): Promise<{
+    counters: ReturnType<TaskLedger["counters"]>;
+    llmTokens: number;
+    leased: ReturnType<RateLease["unspent"]>;
+  }> {
+    if (!(await this.#state()).meta) return { counters: {}, llmTokens: 0, leased: [] };
+    const leased = this.#lease.unspent(Math.floor(Date.now() / MINUTE_MS));
+    return { counters: this.#ledger.counters(), llmTokens: this.#ledger.tokensSpent(), leased };
   }
 
   /**

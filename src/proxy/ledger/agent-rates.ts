@@ -26,35 +26,35 @@ export class AgentRates extends DurableObject implements LeaseGrantor {
   }
 
   /**
-   * Grant each counter min(want, limit - counted) units, counted at once. A
-   * counter that can grant nothing refuses the call: the refusal is counted
-   * on the first such counter (refusals are audited in aggregate: the 1st,
-   * 10th, 100th …); what the others granted stays the task's lease.
+   * Grant each counter that needs units min(want, limit - counted), counted
+   * at once; or, if any of them can grant nothing, grant none and count the
+   * refusal on the first such counter (refusals are audited in aggregate:
+   * the 1st, 10th, 100th …), as the task's own counters do.
    */
   async lease(asks: LeaseAsk[]): Promise<LeaseOutcome> {
-    let over = -1;
-    const granted = asks.map((a, i) => {
+    const granted = asks.map((a) => {
       if (a.want <= 0) return 0;
       const counted =
         this.#sql
           .exec<{ count: number }>("SELECT count FROM rate_counters WHERE kind = ? AND period = ?", a.kind, a.period)
           .toArray()[0]?.count ?? 0;
-      const units = Math.max(0, Math.min(a.want, a.limit - counted));
-      if (units === 0) {
-        if (over < 0) over = i;
-        return 0;
-      }
-      this.#sql.exec(
-        "INSERT INTO rate_counters (kind, period, count, refused) VALUES (?, ?, ?, 0) ON CONFLICT (kind, period) DO UPDATE SET count = count + excluded.count",
-        a.kind,
-        a.period,
-        units,
-      );
-      return units;
+      return Math.max(0, Math.min(a.want, a.limit - counted));
     });
     const period = asks[0]?.period;
     if (period !== undefined) this.#sql.exec("DELETE FROM rate_counters WHERE period <= ?", period - KEEP_PERIODS);
-    if (over < 0) return { granted };
+    const over = asks.findIndex((a, i) => a.want > 0 && granted[i] === 0);
+    if (over < 0) {
+      asks.forEach((a, i) => {
+        if (granted[i]! > 0)
+          this.#sql.exec(
+            "INSERT INTO rate_counters (kind, period, count, refused) VALUES (?, ?, ?, 0) ON CONFLICT (kind, period) DO UPDATE SET count = count + excluded.count",
+            a.kind,
+            a.period,
+            granted[i],
+          );
+      });
+      return { granted };
+    }
     const a = asks[over]!;
     const refused = this.#sql
       .exec<{ refused: number }>(
@@ -63,7 +63,7 @@ export class AgentRates extends DurableObject implements LeaseGrantor {
         a.period,
       )
       .one().refused;
-    return { granted, refused: { over, refused } };
+    return { granted: asks.map(() => 0), refused: { over, refused } };
   }
 
   /** Units a task leased and did not spend (its vault was wiped): another task may have them. */

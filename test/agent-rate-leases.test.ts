@@ -1,0 +1,139 @@
+import { describe, expect, it } from "vitest";
+import { leaseSize } from "../src/vault/rate-lease.ts";
+import { attack } from "./support/redteam.ts";
+import { FLOOD, useSystem } from "./support/system.ts";
+
+/**
+ * Per-principal per-minute limits through leases (src/vault/rate-lease.ts):
+ * the principal's AgentRates DO grants each task's vault a few units at a
+ * time, counted as used when granted; a call spends one in its first vault
+ * RPC. flood-agent may make 30 calls a minute across its tasks: leases of 3.
+ */
+const t = useSystem({ extraAgents: [FLOOD] });
+
+const MINUTE_MS = 60_000;
+const minute = () => Math.floor(Date.now() / MINUTE_MS);
+/** Close to a minute's end, wait for the next: each test's calls fall in one minute, so its counts are exact. */
+async function freshMinute(need = 20_000): Promise<number> {
+  const left = MINUTE_MS - (Date.now() % MINUTE_MS);
+  if (left < need) await new Promise((r) => setTimeout(r, left + 50));
+  return minute();
+}
+
+interface Leased {
+  kind: string;
+  period: number;
+  units: number;
+}
+interface Counter {
+  period: number;
+  count: number;
+  refused: number;
+}
+type Rates = {
+  counters(kind: string): Promise<Counter[]>;
+  lease(asks: Array<{ kind: string; period: number; limit: number; want: number }>): Promise<{
+    granted: number[];
+    refused?: { over: number; refused: number };
+  }>;
+};
+async function rates(principal: string): Promise<Rates> {
+  const ns = await t.sys.mf.getDurableObjectNamespace("AGENT_RATES", "siloos-proxy");
+  return ns.get(ns.idFromName(principal)) as unknown as Rates;
+}
+const counter = async (principal: string, kind: string, period: number) =>
+  (await (await rates(principal)).counters(kind)).find((c) => c.period === period);
+
+const openTask = async () =>
+  (await t.createTask({ agent: "flood-agent", subject: { customerId: "cus_1002" }, message: "hello" }))
+    .taskId as string;
+const as = (taskId: string, op: string, args: Record<string, unknown> = {}, idempotencyKey?: string) =>
+  t.drive("flood-agent", { attack: "replay", taskId, op, args, idempotencyKey });
+
+describe("per-minute limits through leases", () => {
+  it("sizes a lease from its limit: a small limit keeps one unit a call", () => {
+    expect([1, 7, 8, 15, 16, 30, 64, 3000].map(leaseSize)).toEqual([1, 1, 1, 1, 2, 3, 8, 8]);
+  });
+
+  it("grants AgentRates' units atomically: 40 concurrent leases of 8 never pass a limit of 30", async () => {
+    const r = await rates("agent:lease-probe");
+    const period = 1_000_000;
+    const outcomes = await Promise.all(
+      Array.from({ length: 40 }, () => r.lease([{ kind: "calls", period, limit: 30, want: 8 }])),
+    );
+    const granted = outcomes.map((o) => o.granted[0]!);
+    expect(granted.reduce((a, b) => a + b, 0)).toBe(30);
+    expect(granted.filter((g) => g > 0).sort()).toEqual([6, 8, 8, 8]);
+    // Every ask that got nothing is a refusal, counted exactly.
+    expect(outcomes.filter((o) => o.refused)).toHaveLength(36);
+    expect((await r.counters("calls")).find((c) => c.period === period)).toEqual({ period, count: 30, refused: 36 });
+  });
+
+  it("returns a wiped vault's unspent units to its principal", async () => {
+    const period = await freshMinute();
+    const before = (await counter("agent:flood-agent", "calls", period))?.count ?? 0;
+    const taskId = await openTask();
+    // The run's one call took a lease of 3: counted as used when granted.
+    expect((await counter("agent:flood-agent", "calls", period))!.count).toBe(before + 3);
+    await (await t.vault(taskId)).close();
+    expect(minute()).toBe(period);
+    expect((await counter("agent:flood-agent", "calls", period))!.count).toBe(before + 1);
+  });
+
+  attack(
+    {
+      surface: "cell",
+      class: "rate-limits",
+      tries: "186 concurrent calls and replies from 6 tasks holding leases (30 a minute)",
+      evidence:
+        "30 units granted, none spent twice: allowed + still leased = 30; the rest rate_limited, counted exactly, audited per counter at 1, 10, 100",
+    },
+    async () => {
+      const period = await freshMinute();
+      // What this minute counted before (the test above): the burst gets the rest of the limit.
+      const before = (await counter("agent:flood-agent", "calls", period)) ?? { count: 0, refused: 0 };
+      // Each task's run makes one call (whoami), which takes a lease of 3.
+      const taskIds = await Promise.all(Array.from({ length: 6 }, () => openTask()));
+      const answers = await Promise.all(
+        taskIds.flatMap((id) =>
+          Array.from({ length: 30 }, (_, i) =>
+            i % 2 ? as(id, "whoami") : as(id, "reply.send", { text: `Update ${i}.` }, `lease-${id}-${i}`),
+          ),
+        ),
+      );
+      expect(minute()).toBe(period);
+      const refused = answers.filter((a) => !a.ok);
+      expect(refused.map((a) => a.error)).toEqual(Array(refused.length).fill("rate_limited"));
+      // Every unit granted is spent (the runs' 6 calls, the burst's allowed ones) or still in a task's lease.
+      const allowed = answers.filter((a) => a.ok).length + 6;
+      const leased = (
+        await Promise.all(taskIds.map(async (id) => (await (await t.vault(id)).ledger()).leased as Leased[]))
+      )
+        .flat()
+        .filter((l) => l.kind === "calls" && l.period === period);
+      expect(before.count + allowed).toBeLessThanOrEqual(30);
+      expect(before.count + allowed + leased.reduce((n, l) => n + l.units, 0)).toBe(30);
+      // Every refusal is counted once, on the first counter that could grant nothing (calls, or replies).
+      const calls = (await counter("agent:flood-agent", "calls", period))!;
+      const replies = (await counter("agent:flood-agent", "replies", period))!;
+      expect(calls.count).toBe(30);
+      expect(replies.count).toBeLessThanOrEqual(30);
+      expect(calls.refused - before.refused + replies.refused).toBe(186 - allowed);
+      const rows = (await Promise.all(taskIds.map((id) => t.audit(id)))).flat().filter((e) => e.event === "proxy.call");
+      expect(rows.filter((e) => e.decision === "allowed")).toHaveLength(allowed);
+      const limited = rows.filter((e) => e.decision === "refused");
+      expect(limited.every((e) => e.reason === "rate_limited")).toBe(true);
+      // Audited in aggregate, per counter: its 1st, 10th, 100th … refusal.
+      const audited = (what: string) =>
+        limited
+          .map((e) => String(e.detail?.message))
+          .filter((m) => m.includes(`${what} per minute for agent:flood-agent`))
+          .map((m) => Number(m.match(/refusals so far: (\d+)/)?.[1]))
+          .sort((x, y) => x - y);
+      const powers = (from: number, to: number) => [1, 10, 100, 1000].filter((p) => p > from && p <= to);
+      expect(audited("proxy calls")).toEqual(powers(before.refused, calls.refused));
+      expect(audited("replies")).toEqual(powers(0, replies.refused));
+      expect(limited).toHaveLength(powers(before.refused, calls.refused).length + powers(0, replies.refused).length);
+    },
+  );
+});
