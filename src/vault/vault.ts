@@ -569,6 +569,7 @@ export class Vault extends DurableObject<VaultEnv> {
           message: "the rate limit ledger is unavailable; nothing was done",
         };
       }
+      this.#trace?.lap("AgentRates lease RPC");
       if (!(await this.#state()).meta) {
         // Wiped while the grant was on its way: give it back.
         const back = counts.map((c, i) => ({ kind: c.kind, period, units: outcome.granted[i] ?? 0 }));
