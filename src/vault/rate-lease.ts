@@ -1,3 +1,6 @@
+import { isPowerOfTen } from "../audit/throttle.ts";
+import type { Refusal } from "./admission.ts";
+
 /**
  * The task's lease of its principal's per-minute units (calls, replies):
  * granted by the principal's AgentRates DO (src/proxy/ledger/agent-rates.ts),
@@ -48,11 +51,76 @@ export function leaseSize(limit: number): number {
   return Math.max(1, Math.min(8, Math.floor(limit / 8)));
 }
 
+export type Leased = {
+  principal: string;
+  kind: string;
+  period: number;
+  units: number;
+};
+
 export class RateLease {
   readonly #sql: SqlStorage;
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
+  }
+
+  /**
+   * One unit of each counter for a call: from the lease, or, with it empty or
+   * its minute over, from a new lease the principal's AgentRates grants first.
+   * A refusal there is the call's (counted there, audited in aggregate). Keys
+   * the vault will not admit ask for nothing: admission refuses them next.
+   */
+  async take(
+    principal: string,
+    counts: readonly AgentCount[],
+    grantor: LeaseGrantor,
+    vault: { admitted(): Promise<"yes" | "no" | "closed">; lap(phase: string): void },
+  ): Promise<Refusal | null> {
+    const period = Math.floor(Date.now() / MINUTE_MS);
+    // Each round spends, or is refused by AgentRates, or lost its new units to a concurrent call of this task.
+    for (let round = 0; round < 8; round++) {
+      if ((await vault.admitted()) !== "yes") return null;
+      if (this.spend(principal, counts, period)) return null;
+      const wants = this.wants(principal, counts, period);
+      let outcome: LeaseOutcome;
+      try {
+        outcome = await grantor.lease(
+          counts.map((c, i) => ({ kind: c.kind, period, limit: c.limit, want: wants[i]! })),
+        );
+      } catch {
+        return {
+          ok: false,
+          code: "store_unavailable",
+          message: "the rate limit ledger is unavailable; nothing was done",
+        };
+      }
+      vault.lap("AgentRates lease RPC");
+      if ((await vault.admitted()) === "closed") {
+        // Wiped while the grant was on its way: give it back.
+        const back = counts.map((c, i) => ({ kind: c.kind, period, units: outcome.granted[i] ?? 0 }));
+        await grantor.release(back.filter((b) => b.units > 0)).catch(() => undefined);
+        return { ok: false, code: "task_closed" };
+      }
+      this.store(principal, counts, period, outcome.granted);
+      if (outcome.refused) {
+        const c = counts[outcome.refused.over]!;
+        const n = outcome.refused.refused;
+        const message = `the limit of ${c.limit} ${c.what} is reached (refusals so far: ${n})`;
+        return { ok: false, code: "rate_limited", message, audited: isPowerOfTen(n) };
+      }
+    }
+    return { ok: false, code: "conflict", message: "too many concurrent calls for this task; nothing was done" };
+  }
+
+  /** Return a wiped vault's unspent units, one RPC a principal (best effort: the minute ends anyway). */
+  static async giveBack(unspent: readonly Leased[], grantor: (principal: string) => LeaseGrantor): Promise<void> {
+    for (const principal of new Set(unspent.map((u) => u.principal)))
+      await grantor(principal)
+        .release(
+          unspent.filter((u) => u.principal === principal).map(({ kind, period, units }) => ({ kind, period, units })),
+        )
+        .catch(() => undefined);
   }
 
   /** Units wanted per counter: 0 where this minute's lease still has one. */
@@ -84,12 +152,9 @@ export class RateLease {
   }
 
   /** Unspent units of this minute, to return when the vault is wiped. */
-  unspent(period: number): Array<{ principal: string; kind: string; period: number; units: number }> {
+  unspent(period: number): Leased[] {
     return this.#sql
-      .exec<{ principal: string; kind: string; period: number; units: number }>(
-        "SELECT principal, kind, period, units FROM rate_leases WHERE period >= ? AND units > 0",
-        period,
-      )
+      .exec<Leased>("SELECT principal, kind, period, units FROM rate_leases WHERE period >= ? AND units > 0", period)
       .toArray();
   }
 

@@ -14,7 +14,7 @@ import { moveLegacyKeys } from "./legacy.ts";
 import { type CompletionForPeople, completionForPeople, type ModelMask, maskForModel } from "./masking.ts";
 import { MetaStore } from "./meta.ts";
 import type { OutboundHydration, Provenance } from "./provenance.ts";
-import { type LeaseGrantor, type LeaseOutcome, MINUTE_MS, RateLease } from "./rate-lease.ts";
+import { type LeaseGrantor, MINUTE_MS, RateLease } from "./rate-lease.ts";
 import { hasSchema, migrate, tableCount } from "./schema.ts";
 import { type TokenEntry, TokenTable } from "./table.ts";
 import { TokenStore } from "./tokens-store.ts";
@@ -535,58 +535,18 @@ export class Vault extends DurableObject<VaultEnv> {
     this.#loaded = undefined;
     for (const w of this.#watchers) void w.close().catch(() => undefined);
     this.#watchers.clear();
-    for (const principal of new Set(unspent.map((u) => u.principal)))
-      await this.#rates(principal)
-        .release(unspent.filter((u) => u.principal === principal))
-        .catch(() => undefined);
+    await RateLease.giveBack(unspent, (principal) => this.#rates(principal));
   }
 
-  /**
-   * The principal's per-minute limits (src/vault/rate-lease.ts): one unit of
-   * each counter from this task's lease, or, with the lease empty or its
-   * minute over, a new lease from the principal's AgentRates DO first. A
-   * refusal there is the call's (counted there, audited in aggregate); keys
-   * the vault will not admit ask for nothing (admission refuses them next).
-   */
+  /** The principal's per-minute limits, from this task's lease (src/vault/rate-lease.ts); admission refuses what it will not admit next. */
   async #admitAgent(frame: CallFrame): Promise<Refusal | null> {
-    const counts = frame.perMinute ?? [];
-    const period = Math.floor(Date.now() / MINUTE_MS);
-    // Each round either spends, or is refused by AgentRates, or lost its units to a concurrent call.
-    for (let round = 0; round < 8; round++) {
-      const { meta } = await this.#state();
-      if (!meta || !admit(meta, frame.principal, frame.jtis).ok) return null;
-      if (this.#lease.spend(frame.principal, counts, period)) return null;
-      const wants = this.#lease.wants(frame.principal, counts, period);
-      let outcome: LeaseOutcome;
-      try {
-        outcome = await this.#rates(frame.principal).lease(
-          counts.map((c, i) => ({ kind: c.kind, period, limit: c.limit, want: wants[i]! })),
-        );
-      } catch {
-        return {
-          ok: false,
-          code: "store_unavailable",
-          message: "the rate limit ledger is unavailable; nothing was done",
-        };
-      }
-      this.#trace?.lap("AgentRates lease RPC");
-      if (!(await this.#state()).meta) {
-        // Wiped while the grant was on its way: give it back.
-        const back = counts.map((c, i) => ({ kind: c.kind, period, units: outcome.granted[i] ?? 0 }));
-        await this.#rates(frame.principal)
-          .release(back.filter((b) => b.units > 0))
-          .catch(() => undefined);
-        return { ok: false, code: "task_closed" };
-      }
-      this.#lease.store(frame.principal, counts, period, outcome.granted);
-      if (outcome.refused) {
-        const c = counts[outcome.refused.over]!;
-        const n = outcome.refused.refused;
-        const message = `the limit of ${c.limit} ${c.what} is reached (refusals so far: ${n})`;
-        return { ok: false, code: "rate_limited", message, audited: isPowerOfTen(n) };
-      }
-    }
-    return { ok: false, code: "conflict", message: "too many concurrent calls for this task; nothing was done" };
+    return this.#lease.take(frame.principal, frame.perMinute ?? [], this.#rates(frame.principal), {
+      admitted: async () => {
+        const { meta } = await this.#state();
+        return meta ? (admit(meta, frame.principal, frame.jtis).ok ? "yes" : "no") : "closed";
+      },
+      lap: (phase) => this.#trace?.lap(phase),
+    });
   }
 
   #rates(principal: string): LeaseGrantor {
