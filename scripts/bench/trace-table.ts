@@ -1,6 +1,6 @@
 /**
  * Sums the `siloos-trace` lines the proxy and the vault log under
- * SILOOS_BENCH_TRACE=1 (src/proxy/core/trace.ts) into one table: per op,
+ * SILOOS_BENCH_TRACE=1 (src/vault/trace.ts) into one table: per op,
  * calls and milliseconds a task, by phase.
  */
 import { fmt } from "./stats.ts";
