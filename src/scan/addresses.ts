@@ -129,9 +129,10 @@ const STREET_FIRST = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS[1]})`, "gu");
 const STREET_WORDS: ReadonlySet<string> = new Set(expand(`${PREFIX_WORDS} ${SUFFIX_XX_WORDS}`));
 // Endings of 2 to 9 letters, grouped by their last two letters: one slice and
 // a few endsWith per word instead of eight slices and Set lookups.
+const ENDINGS = expand(COMPOUND_ENDINGS.replace("str\\.", "str"));
 const ENDINGS_BY_TAIL: ReadonlyMap<string, readonly string[]> = (() => {
   const m = new Map<string, string[]>();
-  for (const e of expand(COMPOUND_ENDINGS.replace("str\\.", "str"))) {
+  for (const e of ENDINGS) {
     if (e.length < 2 || e.length > 9) continue;
     const k = e.slice(-2);
     m.set(k, [...(m.get(k) ?? []), e]);
@@ -217,23 +218,27 @@ function covered(list: readonly Span[], at: number): boolean {
   return false;
 }
 
-// The last two letters (lower case) of every street word and ending: most
-// words before a number ("order", "total", "June") fail this integer test,
-// which spares them the slice, toLowerCase and Set lookups.
+// The last three letters (lower case) of every street word and ending of
+// three letters or more, and the words of one or two: most words before a
+// number ("order", "total", "June") fail this integer test, which spares
+// them the slice, toLowerCase and Set lookups. (The last two letters alone
+// let one word in three through.)
 const lowerAscii = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+const tail3 = (a: number, b: number, c: number) => (a << 16) | (b << 8) | c;
 const TAILS: ReadonlySet<number> = new Set(
-  [...STREET_WORDS, ...ENDINGS_BY_TAIL.keys()]
-    .filter((w) => w.length >= 2)
-    .map((w) => w.charCodeAt(w.length - 2) * 0x10000 + w.charCodeAt(w.length - 1)),
+  [...STREET_WORDS, ...ENDINGS]
+    .filter((w) => w.length >= 3 && /^[\x00-\x7f]+$/.test(w.slice(-3)))
+    .map((w) => tail3(w.charCodeAt(w.length - 3), w.charCodeAt(w.length - 2), w.charCodeAt(w.length - 1))),
 );
 /** False only when text[from, to) lower-cased is surely neither a street word nor ends in one. */
 function mayBeStreet(text: string, from: number, to: number): boolean {
-  if (to - from < 2) return true;
-  const a = text.charCodeAt(to - 2);
-  const b = text.charCodeAt(to - 1);
+  if (to - from < 3) return true;
+  const a = text.charCodeAt(to - 3);
+  const b = text.charCodeAt(to - 2);
+  const c = text.charCodeAt(to - 1);
   // Non-ASCII letters may lower-case to more than one character: decide the slow way.
-  if (a > 0x7f || b > 0x7f) return true;
-  return TAILS.has(lowerAscii(a) * 0x10000 + lowerAscii(b));
+  if (a > 0x7f || b > 0x7f || c > 0x7f) return true;
+  return TAILS.has(tail3(lowerAscii(a), lowerAscii(b), lowerAscii(c)));
 }
 
 function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]): void {
