@@ -28,7 +28,19 @@ const isWordChar = (c: number) =>
   (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x206f));
 const isSpace = (c: number) => c === 32 || c === 0xa0 || c === 9;
 
-export function context(text: string, at: number): Context {
+/**
+ * The cue phrases the caller looks w2 and w3 up in, by their ends: `two`
+ * holds the last word of every phrase of two or three words, `three` the
+ * last two words of every phrase of three. w2 and w3 are built only when
+ * such a phrase could match (most words before a name end none), and are ""
+ * otherwise, which no phrase list holds.
+ */
+export interface PhraseEnds {
+  two: ReadonlySet<string>;
+  three: ReadonlySet<string>;
+}
+
+export function context(text: string, at: number, ends: PhraseEnds): Context {
   let i = at - 1;
   let lead = ""; // the punctuation, without spaces and line breaks
   let lineStart = false;
@@ -66,10 +78,11 @@ export function context(text: string, at: number): Context {
     if (!gapOk) break;
   }
   const [a = "", b, c] = words;
+  const w2 = b === undefined || !ends.two.has(a) ? "" : `${b} ${a}`;
   return {
     w1: a,
-    w2: b === undefined ? "" : `${b} ${a}`,
-    w3: b === undefined || c === undefined ? "" : `${c} ${b} ${a}`,
+    w2,
+    w3: w2 === "" || c === undefined || !ends.three.has(w2) ? "" : `${c} ${w2}`,
     sep: lead,
     sentenceStart: a === "" || stop,
     lineStart: lineStart || at === 0,

@@ -9,7 +9,7 @@
 // words, places, brands, days and months never count as name evidence, and
 // a run after "the", "my", "in" or "from" is not a name unless a cue says so.
 
-import type { Context } from "./context.ts";
+import type { Context, PhraseEnds } from "./context.ts";
 import { context } from "./context.ts";
 import { findCuedUncased } from "./cued.ts";
 import type { Lexicon } from "./lexicon/index.ts";
@@ -33,8 +33,12 @@ const RUN = new RegExp(`${CAPW}(?:${NEXT}){0,4}(?![\\p{L}\\p{M}\\p{N}_@])`, "uy"
 //  - stands alone on its line (a signature) or before "here", "called"...
 const AFTER_WORDS =
   "here|speaking|again|called|phoned|rang|said|says|wrote|asked|wants|emailed|texted|mentioned|confirmed|complained|reported|ordered";
+// The lookahead after the capital is CAPW's own ending: where no capitalised
+// word can start ("I", "I'll", "ORD-1", "USD"; two candidates in three in
+// chat), RUN would fail, so the regex moves on by itself instead of
+// returning to JavaScript for each.
 const CAND = new RegExp(
-  `\\p{Lu}(?<![\\p{L}\\p{M}\\p{N}_@.'\u2019\\-]\\p{Lu})(?:` +
+  `\\p{Lu}(?<![\\p{L}\\p{M}\\p{N}_@.'\u2019\\-]\\p{Lu})(?=['\u2019]\\p{Lu}|[\\p{L}\\p{M}\\-]{0,24}[\\p{Ll}\\p{M}])(?:` +
     `(?<=[\\p{Ll}\\p{M}\\p{N},;:)\\-\u2013\u2014"\u201c'][ \u00a0]\\p{Lu})` +
     `|(?=[\\p{L}\\p{M}'\u2019\\-]*\\.?${S}(?:${PARTICLE}${S}){0,2}\\p{Lu})` +
     `|(?=[\\p{L}\\p{M}'\u2019\\-]*(?:[ \\t.,!]*(?:\\n|$)|[ \u00a0,]+(?:${AFTER_WORDS})\\b)))`,
@@ -150,6 +154,20 @@ const isJsSpace = (c: number) =>
   c === 0x205f ||
   c === 0x3000 ||
   c === 0xfeff;
+
+// The ends of the phrases looked up as w2 and w3 (see context.ts).
+const PHRASE_ENDS: PhraseEnds = (() => {
+  const two = new Set<string>();
+  const three = new Set<string>();
+  for (const list of [STRONG, MEDIUM, LABELS, WEAK, PLACE_PREP]) {
+    for (const p of list) {
+      const w = p.split(" ");
+      if (w.length >= 2) two.add(w[w.length - 1] as string);
+      if (w.length >= 3) three.add(w.slice(-2).join(" "));
+    }
+  }
+  return { two, three };
+})();
 
 function set(words: string): ReadonlySet<string> {
   return new Set(words.split("|"));
@@ -296,7 +314,7 @@ function decide(text: string, words: Word[], lex: Lexicon): { start: number; end
   const head = core[0];
   if (!head) return null;
   const lead = words.slice(0, i);
-  const c = context(text, head.start);
+  const c = context(text, head.start, PHRASE_ENDS);
   // what follows the name itself (a trimmed "Thanks" after it counts)
   const tailAt = (core[core.length - 1] as Word).end;
   const afterEnd = Math.min(text.length, tailAt + 14);
