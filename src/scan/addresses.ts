@@ -160,14 +160,16 @@ const CUED = new RegExp(
 
 /** Append ADDRESS guesses in `text` to `out`, in text order. */
 export function findAddresses(text: string, out: Span[]): void {
+  DIGIT.lastIndex = 0;
   if (!DIGIT.test(text)) return;
+  const firstDigit = DIGIT.lastIndex - 1;
   const found: Span[] = [];
   NUMBER_FIRST.lastIndex = 0;
   for (let m = NUMBER_FIRST.exec(text); m !== null; m = NUMBER_FIRST.exec(text)) {
     NUMBER_FIRST.lastIndex = withTail(found, text, m.index, m[0]);
   }
   const numberFirst = found.slice(); // sorted: for the binary searches below
-  streetFirst(text, found, numberFirst);
+  streetFirst(text, found, numberFirst, firstDigit);
   if (!CUE_HINT.test(text)) {
     if (found.length > 1) found.sort((x, y) => x.start - y.start);
     out.push(...found);
@@ -186,7 +188,7 @@ export function findAddresses(text: string, out: Span[]): void {
   if (found.length > 1) found.sort((x, y) => x.start - y.start);
   out.push(...found);
 }
-const DIGIT = /\d/;
+const DIGIT = /\d/g; // global: lastIndex tells where the first digit is
 // A case-sensitive literal test before the case-insensitive CUE scan (which costs ~1 us a message).
 const CUE_HINT =
   /ddress|DDRESS|ive at|ived at|oved to|hip|eliver|end |ohne|dresse|irecci|ivo en|ndirizzo|bito in|dres|oon |ndere|oro na|ieszkam|c[íi]m/;
@@ -241,10 +243,17 @@ function mayBeStreet(text: string, from: number, to: number): boolean {
   return TAILS.has(tail3(lowerAscii(a), lowerAscii(b), lowerAscii(c)));
 }
 
-function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]): void {
+function streetFirst(text: string, found: Span[], numberFirst: readonly Span[], from: number): void {
   streetEnd = 0;
-  for (let k = 0; k < text.length; k++) {
-    if (!isDigitC(text.charCodeAt(k)) || (k > 0 && isDigitC(text.charCodeAt(k - 1)))) continue;
+  // Each character read once (no number starts before the first digit).
+  let prevDigit = false;
+  for (let k = from; k < text.length; k++) {
+    const digit = isDigitC(text.charCodeAt(k));
+    if (!digit || prevDigit) {
+      prevDigit = digit;
+      continue;
+    }
+    prevDigit = true;
     if (k < streetEnd || covered(numberFirst, k)) continue;
     let first = -1;
     let street = false;
@@ -267,6 +276,7 @@ function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]):
     if (m && m.index <= k && m.index + m[0].length > k) {
       streetEnd = withTail(found, text, m.index, m[0]);
       k = streetEnd - 1;
+      prevDigit = isDigitC(text.charCodeAt(k));
     }
   }
 }
