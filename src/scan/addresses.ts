@@ -232,9 +232,23 @@ const TAILS: ReadonlySet<number> = new Set(
     .filter((w) => w.length >= 3 && /^[\x00-\x7f]+$/.test(w.slice(-3)))
     .map((w) => tail3(w.charCodeAt(w.length - 3), w.charCodeAt(w.length - 2), w.charCodeAt(w.length - 1))),
 );
+// Street words of one or two ASCII letters ("ul", "pl", "bd"), as integers.
+const SHORT: ReadonlySet<number> = new Set(
+  [...STREET_WORDS]
+    .filter((w) => w.length <= 2 && /^[\x00-\x7f]+$/.test(w))
+    .map((w) => (w.charCodeAt(0) << 8) | (w.length === 2 ? w.charCodeAt(1) : 0)),
+);
 /** False only when text[from, to) lower-cased is surely neither a street word nor ends in one. */
 function mayBeStreet(text: string, from: number, to: number): boolean {
-  if (to - from < 3) return true;
+  const n = to - from;
+  if (n === 0) return false;
+  if (n < 3) {
+    // "is", "on", "at", "to": most words right before a number are short
+    const a = text.charCodeAt(from);
+    const b = n === 2 ? text.charCodeAt(from + 1) : 0;
+    if (a > 0x7f || b > 0x7f) return true;
+    return SHORT.has((lowerAscii(a) << 8) | lowerAscii(b));
+  }
   const a = text.charCodeAt(to - 3);
   const b = text.charCodeAt(to - 2);
   const c = text.charCodeAt(to - 1);
