@@ -186,7 +186,7 @@ interface Word {
 /** Append NAME guesses in `text` to `out`, in text order. */
 export function findNames(text: string, out: Span[]): void {
   const lex = lexicon();
-  const found: Span[] = [];
+  const from = out.length; // straight into `out`: no array per message
   // test() rather than exec(): no match arrays to allocate and collect.
   CAND.lastIndex = 0;
   while (CAND.test(text)) {
@@ -196,12 +196,14 @@ export function findNames(text: string, out: Span[]): void {
     if (!RUN.test(text)) continue;
     const runEnd = RUN.lastIndex;
     const keep = decide(text, splitRun(text, i, runEnd), lex);
-    if (keep) found.push({ start: keep.start, end: keep.end, kind: "NAME", value: text.slice(keep.start, keep.end) });
+    if (keep) out.push({ start: keep.start, end: keep.end, kind: "NAME", value: text.slice(keep.start, keep.end) });
     CAND.lastIndex = runEnd;
   }
-  findCuedUncased(text, found, lex);
-  if (found.length > 1) found.sort((a, b) => a.start - b.start);
-  out.push(...found);
+  findCuedUncased(text, out, lex);
+  if (out.length - from > 1) {
+    const mine = out.splice(from).sort((a, b) => a.start - b.start);
+    for (const s of mine) out.push(s);
+  }
 }
 
 /**
