@@ -7,6 +7,7 @@ import { type Db, database } from "../db/index.ts";
 import { SiloError, toErrorBody } from "../errors/index.ts";
 import { registry } from "../registry/index.ts";
 import type { CallFrame } from "../vault/admission.ts";
+import { type PhaseTrace, phaseTrace } from "../vault/trace.ts";
 import { d1Crm } from "./connectors/d1-crm.ts";
 import { type Authenticated, authenticate, signedTaskId } from "./core/authenticate.ts";
 import { admissionError, CallVault, EffectReplayed } from "./core/call-vault.ts";
@@ -25,8 +26,23 @@ import { OPS } from "./ops/index.ts";
  * same vault RPC that admits the keys; otherwise to D1.
  */
 export async function handleCall(env: ProxyEnv, caller: string | undefined, raw: unknown): Promise<ProxyResult> {
+  const trace = phaseTrace(env.SILOOS_BENCH_TRACE, "proxy", "?");
+  try {
+    return await handleTraced(env, caller, raw, trace);
+  } finally {
+    trace?.end("answer");
+  }
+}
+
+async function handleTraced(
+  env: ProxyEnv,
+  caller: string | undefined,
+  raw: unknown,
+  trace: PhaseTrace | undefined,
+): Promise<ProxyResult> {
   const db = database(env.DB);
   const parsed = ProxyCallSchema.safeParse(raw);
+  trace?.lap("parse call (zod)");
   const rawCall = (raw ?? {}) as { baseKey?: unknown; op?: unknown };
   const actor = caller ?? "unknown";
   if (!parsed.success) {
@@ -39,10 +55,13 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
   }
   const call = parsed.data;
   const op = call.op;
+  // An op name the agent made up is its text: never logged.
+  if (trace) trace.op = isOpName(op) ? op : "unknown";
   let auth: Authenticated | undefined;
   let vault: CallVault | undefined;
   try {
     auth = await authenticate(env, caller, call.baseKey, call.taskKey);
+    trace?.lap("verify keys");
     const limits: RateLimits = rateLimitsFor(registry, auth.principal);
     // The task's own limits (calls, replies, vault growth) are the vault's checks, in the call's
     // first vault RPC (src/vault/ledger.ts): no round trip to count them or to read the vault's size.
@@ -54,11 +73,13 @@ export async function handleCall(env: ProxyEnv, caller: string | undefined, raw:
       count: taskCounts(op, limits),
       ...(MINTING_OPS.has(op) ? { maxVaultTokens: limits.perTask.vaultTokens } : {}),
     };
-    vault = new CallVault(vaultFor(env, auth.task.tid), frame);
+    vault = new CallVault(vaultFor(env, auth.task.tid), frame, trace);
     // The per-principal limits span tasks: counted in the principal's AgentRates DO before anything else runs, unknown ops included (ledger/rates.ts).
     await admitCall(env.AGENT_RATES, { principal: auth.principal, op, limits });
+    trace?.lap("agent rates (DO RPC)");
     if (!isOpName(op)) throw new SiloError("unknown_operation", "unknown operation");
     const outcome = await runOp(env, db, auth, vault, op, call.args, call.idempotencyKey);
+    trace?.lap("op's own work");
     // The allowed row: journaled by the op's last vault step, by the op with its effect (D1), or here.
     if (!outcome.audited && !vault.audited) await vault.finish(outcome.detail);
     return { ok: true, result: outcome.result };
@@ -101,7 +122,9 @@ async function runOp(
     throw new SiloError("capability_denied", `the base key does not grant ${def.capability}`);
   }
   if (ACTION_OPS.has(op) && !idempotencyKey) throw new SiloError("validation_failed", "actions need an idempotencyKey");
+  vault.trace?.lap("capability");
   const args = OpArgs[op].safeParse(rawArgs);
+  vault.trace?.lap("parse args (zod)");
   if (!args.success)
     throw new SiloError(
       "validation_failed",

@@ -81,9 +81,8 @@ export async function openTask(env: ProxyEnv, req: OpenTask): Promise<ProxyResul
     const customer = await subjectCustomer(env, req.scope.customer, req.scope.case);
     const vault = vaultFor(env, req.taskId);
     const { message, ...meta } = req;
-    await vault.open({ ...meta, known: knownValuesOf(customer) });
-    const tokenized = await vault.tokenize(message, "customer");
-    await vault.appendTranscript({ role: "customer", by: "customer", text: tokenized });
+    // One vault RPC: open, tokenize the customer's message, append it to the transcript.
+    const tokenized = await vault.openWith({ ...meta, known: knownValuesOf(customer) }, message);
     await appendAudit(database(env.DB), {
       taskId: req.taskId,
       actor: "proxy",
@@ -139,8 +138,7 @@ export async function revokeKeys(
     };
     // An open vault journals the row after the run's calls; then the whole run reaches D1 in one
     // shipment, before the router writes its own rows about the run. A closed vault: straight to D1.
-    if (await vault.revoke(jtis, row)) await vault.shipAudit();
-    else await appendAudit(database(env.DB), row);
+    if (!(await vault.revoke(jtis, row, true))) await appendAudit(database(env.DB), row);
     return null;
   });
 }

@@ -46,4 +46,15 @@ describe("masking a prompt for the model", () => {
     expect(a).not.toMatch(/^\[[A-Z]+_\d+\]$/);
     expect(a === b).toBe(false);
   });
+
+  it("remembers a string's scan only for the known values it was scanned with", () => {
+    const t = table();
+    // A street the scanner cannot guess alone: masked only once it is a known value.
+    const text = "ship it to Quillmoor Lane please";
+    expect(maskForModel([text], t).texts).toEqual([text]);
+    expect(t.learn("NAME", "Quillmoor")).toBe(true);
+    const after = maskForModel([text], t);
+    expect(after.texts[0]).not.toContain("Quillmoor");
+    expect(after.masked.map((m) => [m.literal, m.real])).toEqual([["Quillmoor", true]]);
+  });
 });

@@ -1,7 +1,7 @@
 import { auditableText } from "../audit/agent-text.ts";
 import { valueKey } from "../contracts/tokens.ts";
 import { randomHex } from "../crypto/encoding.ts";
-import { findPii } from "../scan/index.ts";
+import { findPii, type KnownValue } from "../scan/index.ts";
 import type { TokenTable } from "./table.ts";
 
 /**
@@ -31,8 +31,9 @@ export function maskForModel(texts: readonly string[], table: TokenTable): Model
   const known = new Set([...table.known.map((k) => valueKey(k.kind, k.value))]);
   const byLiteral = new Map<string, MaskedSpan>();
   const nonce = randomTag();
+  const scan = scanner(table);
   const out = texts.map((text) => {
-    const spans = findPii(text, table.known);
+    const spans = scan(text);
     if (spans.length === 0) return text;
     let res = "";
     let at = 0;
@@ -55,6 +56,36 @@ export function maskForModel(texts: readonly string[], table: TokenTable): Model
     return res + text.slice(at);
   });
   return { texts: out, masked: [...byLiteral.values()] };
+}
+
+/**
+ * findPii, remembered per vault: a chat request repeats every earlier message
+ * on each model call, so each string is scanned once per task, not once per
+ * call. findPii is a pure function of the text and the known values; the
+ * memory is dropped whenever the table's known list is replaced (learn(),
+ * open()), and capped, so it never answers for other known values.
+ */
+const SCAN_MEMORY_MAX = 512;
+const scans = new WeakMap<
+  TokenTable,
+  { known: readonly KnownValue[]; spans: Map<string, ReturnType<typeof findPii>> }
+>();
+
+function scanner(table: TokenTable): (text: string) => ReturnType<typeof findPii> {
+  let memory = scans.get(table);
+  if (!memory || memory.known !== table.known || memory.spans.size >= SCAN_MEMORY_MAX) {
+    memory = { known: table.known, spans: new Map() };
+    scans.set(table, memory);
+  }
+  const { known, spans } = memory;
+  return (text) => {
+    let found = spans.get(text);
+    if (!found) {
+      found = findPii(text, known);
+      spans.set(text, found);
+    }
+    return found;
+  };
 }
 
 /** Replace placeholders by what `pick` says (the literal for the agent, `shown` for people). */

@@ -17,6 +17,7 @@ import type { OutboundHydration, Provenance } from "./provenance.ts";
 import { hasSchema, migrate, tableCount } from "./schema.ts";
 import { type TokenEntry, TokenTable } from "./table.ts";
 import { TokenStore } from "./tokens-store.ts";
+import { type PhaseTrace, phaseTrace } from "./trace.ts";
 import { Transcript } from "./transcript.ts";
 
 /**
@@ -92,6 +93,8 @@ interface VaultEnv {
   DB: D1Database;
   /** How long (ms) a journal row may wait before the alarm ships it to D1; default 1000. */
   SILOOS_AUDIT_SHIP_MS?: string;
+  /** Bench only ("1"): each step logs its wall-clock phases (src/vault/trace.ts). */
+  SILOOS_BENCH_TRACE?: string;
 }
 
 export class Vault extends DurableObject<VaultEnv> {
@@ -106,6 +109,8 @@ export class Vault extends DurableObject<VaultEnv> {
   readonly #tokens = new TokenStore(this.ctx.storage);
   #shipAt: number | undefined;
   #shipping: Promise<number> | undefined;
+  /** Bench only: the running step's wall-clock phases (SILOOS_BENCH_TRACE). */
+  #trace: PhaseTrace | undefined;
 
   constructor(ctx: DurableObjectState, env: VaultEnv) {
     super(ctx, env);
@@ -133,6 +138,17 @@ export class Vault extends DurableObject<VaultEnv> {
     await this.ctx.storage.setAlarm(init.expiresAt);
   }
 
+  /**
+   * open(), then the customer's first message tokenized and appended to the
+   * transcript: the router's opening of a task in one RPC, not three.
+   */
+  async openWith(init: VaultOpen, message: string): Promise<string> {
+    await this.open(init);
+    const tokenized = await this.tokenize(message, "customer");
+    await this.appendTranscript({ role: "customer", by: "customer", text: tokenized });
+    return tokenized;
+  }
+
   /** Is this principal, holding these key ids, allowed to act on the task now? */
   async gate(principal: string, jtis: readonly string[]): Promise<Gate> {
     return admit((await this.#state()).meta, principal, jtis);
@@ -151,7 +167,26 @@ export class Vault extends DurableObject<VaultEnv> {
     detail?: Record<string, unknown>,
     ship = false,
   ): Promise<StepResult<unknown>> {
+    const trace = phaseTrace(this.env.SILOOS_BENCH_TRACE, "vault", `${frame.op} ${method ?? "-"}`);
+    this.#trace = trace;
+    try {
+      return await this.#step(frame, method, args, detail, ship, trace);
+    } finally {
+      this.#trace = undefined;
+      trace?.end("result");
+    }
+  }
+
+  async #step(
+    frame: CallFrame,
+    method: StepMethod | null,
+    args: unknown[],
+    detail: Record<string, unknown> | undefined,
+    ship: boolean,
+    trace: PhaseTrace | undefined,
+  ): Promise<StepResult<unknown>> {
     const { meta, table } = await this.#state();
+    trace?.lap("load state");
     // The task's own rate limits (src/vault/ledger.ts), counted before anything else, refused keys included.
     const counted = meta && frame.count ? limitRefusal(this.#ledger.count(frame.count)) : null;
     if (counted) return counted;
@@ -171,6 +206,7 @@ export class Vault extends DurableObject<VaultEnv> {
       );
       if (!shipped) return { ok: false, code: "audit_unavailable" };
     }
+    trace?.lap("count, admit, ship");
     if (method !== null && !STEPS.has(method)) throw new Error(`vault: ${String(method)} is not a step`);
     const effect = frame.effect;
     if (effect) {
@@ -189,6 +225,7 @@ export class Vault extends DurableObject<VaultEnv> {
       if (effect) this.#ledger.release(frame.principal, frame.op, effect.key);
       throw err;
     }
+    trace?.lap(`run ${method ?? "-"}`);
     // An effect done inside this step (a reply) is completed with it; others by the proxy, after their effect.
     const stored = effect ? effectResult(method, result) : undefined;
     if (effect && stored === null) this.#ledger.release(frame.principal, frame.op, effect.key);
@@ -198,6 +235,7 @@ export class Vault extends DurableObject<VaultEnv> {
     const extra = stepDetail(method, result);
     if (extra === null) return { ok: true, result, audited: false, effectDone };
     await this.#journalRow(allowedRow(frame, { ...detail, ...extra }));
+    trace?.lap("journal row");
     return { ok: true, result, audited: true, effectDone };
   }
 
@@ -273,14 +311,18 @@ export class Vault extends DurableObject<VaultEnv> {
     return true;
   }
 
-  /** A run returned: its keys die now, whatever the agent left running (waitUntil) or kept. */
-  async revoke(jtis: readonly string[], revoked?: AuditEvent): Promise<boolean> {
+  /**
+   * A run returned: its keys die now, whatever the agent left running (waitUntil) or kept.
+   * `ship`: then the journal goes to D1 in the same RPC (throws if D1 cannot take it).
+   */
+  async revoke(jtis: readonly string[], revoked?: AuditEvent, ship = false): Promise<boolean> {
     const state = await this.#state();
     if (!state.meta) return false;
     state.meta = { ...state.meta, jtis: state.meta.jtis.filter((j) => !jtis.includes(j)) };
     this.#meta.write(state.meta);
     // The keys.revoked row follows the run's calls in the journal, and ships with them.
     if (revoked) await this.#journalRow(revoked);
+    if (ship) await this.shipAudit();
     return true;
   }
 
@@ -392,8 +434,11 @@ export class Vault extends DurableObject<VaultEnv> {
   > {
     const { table, meta } = await this.#openState();
     if (this.#ledger.tokensSpent() >= r.budget) return { ok: false, code: "budget_exhausted", kinds: [] };
+    this.#trace?.lap("llmPrepare: load, budget");
     const mask = maskForModel(texts, table);
+    this.#trace?.lap("llmPrepare: mask");
     const kinds = table.realValueKinds(mask.texts.join("\n"));
+    this.#trace?.lap("llmPrepare: real-value check");
     if (kinds.length) return { ok: false, code: "pii_in_prompt", kinds };
     const reservation = this.#ledger.reserveTokens(meta!.principal, r.budget, r.promptTokens, r.maxTokens);
     return reservation ? { ok: true, mask, reservation } : { ok: false, code: "budget_exhausted", kinds: [] };

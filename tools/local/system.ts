@@ -54,6 +54,10 @@ export interface SystemOptions {
   latency?: LatencyModel;
   /** Test instrumentation: a Worker with the router's cell bindings (scriptPath), to drive agents through the same seam. */
   cellDriver?: string;
+  /** Profiling only (scripts/task-profile.ts): open the DevTools inspector on this port (0: any) for every Worker. */
+  inspectorPort?: number;
+  /** Profiling only: the Workers' console lines, instead of Miniflare's printing them. */
+  onLog?: (log: { level: string; message: string }) => void;
 }
 
 /** Set only here, by the local launcher: lets the proxy fall back to its embedded fakes. */
@@ -169,7 +173,9 @@ export async function startSystem(opts: SystemOptions): Promise<System> {
   // Miniflare 5 takes a new options shape; the v4 shape is the documented one.
   const mf = new Miniflare(
     convertV4MiniflareOptions({
-      workers,
+      workers: opts.inspectorPort === undefined ? workers : workers.map((w) => ({ ...w, unsafeInspectorProxy: true })),
+      ...(opts.inspectorPort === undefined ? {} : { inspectorPort: opts.inspectorPort }),
+      ...(opts.onLog ? { handleStructuredLogs: opts.onLog } : {}),
       host: opts.host ?? "127.0.0.1",
       port: opts.port ?? 0,
       ...(opts.persistTo ? { resourcePersistencePath: opts.persistTo } : {}),

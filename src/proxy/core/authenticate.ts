@@ -2,8 +2,9 @@ import { compactVerify, decodeJwt } from "jose";
 import { isTaskId } from "../../contracts/ids.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { BaseKeyClaims, TaskKeyClaims } from "../../keys/claims.ts";
-import { keyResolver, verifyBaseKey, verifyTaskKey } from "../../keys/verify.ts";
+import { keyResolver } from "../../keys/verify.ts";
 import { type ProxyEnv, verifyJwks } from "./env.ts";
+import { baseKeyOf, taskKeyOf } from "./verified-keys.ts";
 
 export interface Authenticated {
   principal: string;
@@ -23,9 +24,9 @@ export async function authenticate(
   baseKey: unknown,
   taskKey: unknown,
 ): Promise<Authenticated> {
-  const jwks = verifyJwks(env);
-  const base = await verifyBaseKey(jwks, baseKey);
-  const task = await verifyTaskKey(jwks, taskKey);
+  // Verified once per isolate and key, expiry checked on every call (verified-keys.ts).
+  const base = await baseKeyOf(env, baseKey);
+  const task = await taskKeyOf(env, taskKey);
   if (base.tid !== task.tid) throw new SiloError("key_wrong_task", "base key and task key are for different tasks");
   if (base.sub !== task.sub)
     throw new SiloError("key_wrong_agent", "base key and task key belong to different principals");

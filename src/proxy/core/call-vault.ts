@@ -1,6 +1,7 @@
 import { SiloError } from "../../errors/index.ts";
 import { ADMISSION_MESSAGES, type CallFrame, type Refusal } from "../../vault/admission.ts";
 import type { EffectKey } from "../../vault/ledger.ts";
+import type { PhaseTrace } from "../../vault/trace.ts";
 import type { StepMethod, StepResult, Vault } from "../../vault/vault.ts";
 import { RateLimited } from "../ledger/rates.ts";
 
@@ -27,10 +28,13 @@ export class CallVault {
 
   readonly stub: DurableObjectStub<Vault>;
   readonly frame: CallFrame;
+  /** Bench only (SILOOS_BENCH_TRACE): the call's wall-clock phases. */
+  readonly trace: PhaseTrace | undefined;
 
-  constructor(stub: DurableObjectStub<Vault>, frame: CallFrame) {
+  constructor(stub: DurableObjectStub<Vault>, frame: CallFrame, trace?: PhaseTrace) {
     this.stub = stub;
     this.frame = frame;
+    this.trace = trace;
   }
 
   /** The call's first vault RPC claims this idempotency key for its effect (src/vault/ledger.ts). */
@@ -100,10 +104,13 @@ export class CallVault {
     const frame =
       this.#steps++ === 0 ? { ...this.frame, ...(this.#effect ? { effect: this.#effect } : {}) } : this.#later();
     let r: StepResult<unknown>;
+    this.trace?.lap("op's own work");
     try {
       r = (await this.stub.step(frame, method, args, detail, ship)) as StepResult<unknown>;
     } catch {
       throw new SiloError("vault_unavailable", "the task vault is unavailable; nothing was done");
+    } finally {
+      this.trace?.lap(`vault RPC ${method ?? (ship ? "admit" : "finish")}`);
     }
     if (!r.ok) throw admissionError(r);
     if (frame.effect) this.claimed = true;

@@ -32,6 +32,8 @@ export interface ProxyEnv extends LlmEnv, Omit<ProxyBindings, "OUTBOX_QUEUE"> {
   /** Deliveries tried before a message is dead-lettered (default 5), and the first retry delay (default 10 s). */
   SILOOS_MAIL_MAX_ATTEMPTS?: string;
   SILOOS_MAIL_RETRY_SECONDS?: string;
+  /** Bench only ("1"): each call logs its wall-clock phases (src/vault/trace.ts, scripts/task-profile.ts). */
+  SILOOS_BENCH_TRACE?: string;
 }
 
 const jwksCache = new Map<string, JSONWebKeySet>();
