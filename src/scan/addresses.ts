@@ -227,15 +227,20 @@ function covered(list: readonly Span[], at: number): boolean {
 // let one word in three through.)
 const lowerAscii = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
 const tail3 = (a: number, b: number, c: number) => (a << 16) | (b << 8) | c;
+/** Every code unit below 128 (built once at load). */
+const isAscii = (w: string): boolean => {
+  for (let i = 0; i < w.length; i++) if (w.charCodeAt(i) > 127) return false;
+  return true;
+};
 const TAILS: ReadonlySet<number> = new Set(
   [...STREET_WORDS, ...ENDINGS]
-    .filter((w) => w.length >= 3 && /^[\x00-\x7f]+$/.test(w.slice(-3)))
+    .filter((w) => w.length >= 3 && isAscii(w.slice(-3)))
     .map((w) => tail3(w.charCodeAt(w.length - 3), w.charCodeAt(w.length - 2), w.charCodeAt(w.length - 1))),
 );
 // Street words of one or two ASCII letters ("ul", "pl", "bd"), as integers.
 const SHORT: ReadonlySet<number> = new Set(
   [...STREET_WORDS]
-    .filter((w) => w.length <= 2 && /^[\x00-\x7f]+$/.test(w))
+    .filter((w) => w.length <= 2 && isAscii(w))
     .map((w) => (w.charCodeAt(0) << 8) | (w.length === 2 ? w.charCodeAt(1) : 0)),
 );
 /** False only when text[from, to) lower-cased is surely neither a street word nor ends in one. */
