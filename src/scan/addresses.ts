@@ -129,9 +129,10 @@ const STREET_FIRST = new RegExp(`(?<![${L}\\p{N}@/.\\-])(?:${FORMS[1]})`, "gu");
 const STREET_WORDS: ReadonlySet<string> = new Set(expand(`${PREFIX_WORDS} ${SUFFIX_XX_WORDS}`));
 // Endings of 2 to 9 letters, grouped by their last two letters: one slice and
 // a few endsWith per word instead of eight slices and Set lookups.
+const ENDINGS = expand(COMPOUND_ENDINGS.replace("str\\.", "str"));
 const ENDINGS_BY_TAIL: ReadonlyMap<string, readonly string[]> = (() => {
   const m = new Map<string, string[]>();
-  for (const e of expand(COMPOUND_ENDINGS.replace("str\\.", "str"))) {
+  for (const e of ENDINGS) {
     if (e.length < 2 || e.length > 9) continue;
     const k = e.slice(-2);
     m.set(k, [...(m.get(k) ?? []), e]);
@@ -159,14 +160,16 @@ const CUED = new RegExp(
 
 /** Append ADDRESS guesses in `text` to `out`, in text order. */
 export function findAddresses(text: string, out: Span[]): void {
+  DIGIT.lastIndex = 0;
   if (!DIGIT.test(text)) return;
+  const firstDigit = DIGIT.lastIndex - 1;
   const found: Span[] = [];
   NUMBER_FIRST.lastIndex = 0;
   for (let m = NUMBER_FIRST.exec(text); m !== null; m = NUMBER_FIRST.exec(text)) {
     NUMBER_FIRST.lastIndex = withTail(found, text, m.index, m[0]);
   }
   const numberFirst = found.slice(); // sorted: for the binary searches below
-  streetFirst(text, found, numberFirst);
+  streetFirst(text, found, numberFirst, firstDigit);
   if (!CUE_HINT.test(text)) {
     if (found.length > 1) found.sort((x, y) => x.start - y.start);
     out.push(...found);
@@ -185,7 +188,7 @@ export function findAddresses(text: string, out: Span[]): void {
   if (found.length > 1) found.sort((x, y) => x.start - y.start);
   out.push(...found);
 }
-const DIGIT = /\d/;
+const DIGIT = /\d/g; // global: lastIndex tells where the first digit is
 // A case-sensitive literal test before the case-insensitive CUE scan (which costs ~1 us a message).
 const CUE_HINT =
   /ddress|DDRESS|ive at|ived at|oved to|hip|eliver|end |ohne|dresse|irecci|ivo en|ndirizzo|bito in|dres|oon |ndere|oro na|ieszkam|c[íi]m/;
@@ -217,29 +220,59 @@ function covered(list: readonly Span[], at: number): boolean {
   return false;
 }
 
-// The last two letters (lower case) of every street word and ending: most
-// words before a number ("order", "total", "June") fail this integer test,
-// which spares them the slice, toLowerCase and Set lookups.
+// The last three letters (lower case) of every street word and ending of
+// three letters or more, and the words of one or two: most words before a
+// number ("order", "total", "June") fail this integer test, which spares
+// them the slice, toLowerCase and Set lookups. (The last two letters alone
+// let one word in three through.)
 const lowerAscii = (c: number) => (c >= 65 && c <= 90 ? c + 32 : c);
+const tail3 = (a: number, b: number, c: number) => (a << 16) | (b << 8) | c;
+/** Every code unit below 128 (built once at load). */
+const isAscii = (w: string): boolean => {
+  for (let i = 0; i < w.length; i++) if (w.charCodeAt(i) > 127) return false;
+  return true;
+};
 const TAILS: ReadonlySet<number> = new Set(
-  [...STREET_WORDS, ...ENDINGS_BY_TAIL.keys()]
-    .filter((w) => w.length >= 2)
-    .map((w) => w.charCodeAt(w.length - 2) * 0x10000 + w.charCodeAt(w.length - 1)),
+  [...STREET_WORDS, ...ENDINGS]
+    .filter((w) => w.length >= 3 && isAscii(w.slice(-3)))
+    .map((w) => tail3(w.charCodeAt(w.length - 3), w.charCodeAt(w.length - 2), w.charCodeAt(w.length - 1))),
+);
+// Street words of one or two ASCII letters ("ul", "pl", "bd"), as integers.
+const SHORT: ReadonlySet<number> = new Set(
+  [...STREET_WORDS]
+    .filter((w) => w.length <= 2 && isAscii(w))
+    .map((w) => (w.charCodeAt(0) << 8) | (w.length === 2 ? w.charCodeAt(1) : 0)),
 );
 /** False only when text[from, to) lower-cased is surely neither a street word nor ends in one. */
 function mayBeStreet(text: string, from: number, to: number): boolean {
-  if (to - from < 2) return true;
-  const a = text.charCodeAt(to - 2);
-  const b = text.charCodeAt(to - 1);
+  const n = to - from;
+  if (n === 0) return false;
+  if (n < 3) {
+    // "is", "on", "at", "to": most words right before a number are short
+    const a = text.charCodeAt(from);
+    const b = n === 2 ? text.charCodeAt(from + 1) : 0;
+    if (a > 0x7f || b > 0x7f) return true;
+    return SHORT.has((lowerAscii(a) << 8) | lowerAscii(b));
+  }
+  const a = text.charCodeAt(to - 3);
+  const b = text.charCodeAt(to - 2);
+  const c = text.charCodeAt(to - 1);
   // Non-ASCII letters may lower-case to more than one character: decide the slow way.
-  if (a > 0x7f || b > 0x7f) return true;
-  return TAILS.has(lowerAscii(a) * 0x10000 + lowerAscii(b));
+  if (a > 0x7f || b > 0x7f || c > 0x7f) return true;
+  return TAILS.has(tail3(lowerAscii(a), lowerAscii(b), lowerAscii(c)));
 }
 
-function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]): void {
+function streetFirst(text: string, found: Span[], numberFirst: readonly Span[], from: number): void {
   streetEnd = 0;
-  for (let k = 0; k < text.length; k++) {
-    if (!isDigitC(text.charCodeAt(k)) || (k > 0 && isDigitC(text.charCodeAt(k - 1)))) continue;
+  // Each character read once (no number starts before the first digit).
+  let prevDigit = false;
+  for (let k = from; k < text.length; k++) {
+    const digit = isDigitC(text.charCodeAt(k));
+    if (!digit || prevDigit) {
+      prevDigit = digit;
+      continue;
+    }
+    prevDigit = true;
     if (k < streetEnd || covered(numberFirst, k)) continue;
     let first = -1;
     let street = false;
@@ -262,6 +295,7 @@ function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]):
     if (m && m.index <= k && m.index + m[0].length > k) {
       streetEnd = withTail(found, text, m.index, m[0]);
       k = streetEnd - 1;
+      prevDigit = isDigitC(text.charCodeAt(k));
     }
   }
 }

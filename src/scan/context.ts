@@ -28,18 +28,36 @@ const isWordChar = (c: number) =>
   (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x206f));
 const isSpace = (c: number) => c === 32 || c === 0xa0 || c === 9;
 
-export function context(text: string, at: number): Context {
+/**
+ * The cue phrases the caller looks w2 and w3 up in, by their ends: `two`
+ * holds the last word of every phrase of two or three words, `three` the
+ * last two words of every phrase of three. w2 and w3 are built only when
+ * such a phrase could match (most words before a name end none), and are ""
+ * otherwise, which no phrase list holds.
+ */
+export interface PhraseEnds {
+  two: ReadonlySet<string>;
+  three: ReadonlySet<string>;
+}
+
+export function context(text: string, at: number, ends: PhraseEnds): Context {
   let i = at - 1;
-  let sep = "";
+  let lead = ""; // the punctuation, without spaces and line breaks
   let lineStart = false;
+  let stop = false; // ".!?:;\"“(" or a line break among it
+  let dash = false;
   // punctuation and spaces right before the run
   while (i >= 0 && at - i < 12) {
     const c = text.charCodeAt(i);
     if (isWordChar(c) && !(c === 45 && i > 0 && isSpace(text.charCodeAt(i - 1)))) break;
     if (c === 10) {
-      lineStart ||= sep === "";
-      sep = `\n${sep}`;
-    } else if (!isSpace(c)) sep = text[i] + sep;
+      lineStart ||= lead === "" && !stop;
+      stop = true;
+    } else if (!isSpace(c)) {
+      if (lead === "") dash = c === 45 || c === 0x2013 || c === 0x2014 || c === 126;
+      lead = text[i] + lead;
+      stop ||= c === 46 || c === 33 || c === 63 || c === 58 || c === 59 || c === 34 || c === 0x201c || c === 40;
+    }
     i--;
   }
   const words: string[] = [];
@@ -48,12 +66,8 @@ export function context(text: string, at: number): Context {
     const e = i + 1;
     while (i >= 0 && isWordChar(text.charCodeAt(i))) i--;
     if (e - i - 1 === 0) break;
-    words.push(
-      text
-        .slice(i + 1, e)
-        .toLowerCase()
-        .replace(/\u2019/g, "'"),
-    );
+    const w = text.slice(i + 1, e).toLowerCase();
+    words.push(w.includes("\u2019") ? w.replace(/\u2019/g, "'") : w);
     // only spaces may separate the words of a cue phrase
     let j = i;
     while (j >= 0 && isSpace(text.charCodeAt(j))) j--;
@@ -64,14 +78,14 @@ export function context(text: string, at: number): Context {
     if (!gapOk) break;
   }
   const [a = "", b, c] = words;
-  const lead = sep.replace(/\n/g, "");
+  const w2 = b === undefined || !ends.two.has(a) ? "" : `${b} ${a}`;
   return {
     w1: a,
-    w2: b === undefined ? "" : `${b} ${a}`,
-    w3: b === undefined || c === undefined ? "" : `${c} ${b} ${a}`,
+    w2,
+    w3: w2 === "" || c === undefined || !ends.three.has(w2) ? "" : `${c} ${w2}`,
     sep: lead,
-    sentenceStart: a === "" || /[.!?:;"“(\n]/.test(sep),
+    sentenceStart: a === "" || stop,
     lineStart: lineStart || at === 0,
-    dash: /[-\u2013\u2014~]$/.test(lead),
+    dash,
   };
 }
