@@ -221,7 +221,11 @@ async function instrumentWorkers(opts: SystemOptions, registry: Registry, d1Id: 
       compatibilityDate: COMPATIBILITY_DATE,
       modules: [{ type: "ESModule", path: host.path, contents: host.contents }],
       d1Databases: { DB: d1Id },
-      durableObjects: { VAULT: { className: opts.vault.className, useSQLite: true } },
+      durableObjects: {
+        VAULT: { className: opts.vault.className, useSQLite: true },
+        // The vault's lease of per-agent units comes from the proxy's AgentRates (src/vault/rate-lease.ts).
+        AGENT_RATES: { className: "AgentRates", scriptName: "siloos-proxy", useSQLite: true },
+      },
     });
   }
   return out;
