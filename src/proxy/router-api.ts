@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { appendAudit } from "../audit/index.ts";
+import { type AuditEvent, appendAudit } from "../audit/index.ts";
 import type { ProxyResult } from "../contracts/proxy.ts";
 import { database } from "../db/index.ts";
 import { customers } from "../db/schema.ts";
@@ -19,6 +19,8 @@ export interface OpenTask {
   scope: Scope;
   message: string;
   expiresAt: number;
+  /** The router's rows about the opening (task.created …), journaled in the vault's open RPC. */
+  journal?: AuditEvent[];
 }
 
 /** Does the subject exist, and does the case belong to the customer? */
@@ -80,16 +82,20 @@ export async function openTask(env: ProxyEnv, req: OpenTask): Promise<ProxyResul
   return guarded(async () => {
     const customer = await subjectCustomer(env, req.scope.customer, req.scope.case);
     const vault = vaultFor(env, req.taskId);
-    const { message, ...meta } = req;
-    await vault.open({ ...meta, known: knownValuesOf(customer) });
+    const { message, journal = [], ...meta } = req;
+    const known = knownValuesOf(customer);
+    // vault.created is journaled in the open RPC itself: durable before the task starts, no D1 round trip.
+    await vault.open({ ...meta, known }, [
+      {
+        taskId: req.taskId,
+        actor: "proxy",
+        event: "vault.created",
+        detail: { scope: req.scope, knownValues: known.length },
+      },
+      ...journal,
+    ]);
     const tokenized = await vault.tokenize(message, "customer");
     await vault.appendTranscript({ role: "customer", by: "customer", text: tokenized });
-    await appendAudit(database(env.DB), {
-      taskId: req.taskId,
-      actor: "proxy",
-      event: "vault.created",
-      detail: { scope: req.scope, knownValues: knownValuesOf(customer).length },
-    });
     return { message: tokenized };
   });
 }
@@ -114,12 +120,26 @@ export async function handoff(
   principal: string,
   jtis: string[],
   escalation?: Escalation,
+  journal: AuditEvent[] = [],
 ): Promise<ProxyResult<null>> {
   return guarded(async () => {
-    if (!(await vaultFor(env, taskId).handoff(principal, jtis, escalation)))
+    if (!(await vaultFor(env, taskId).handoff(principal, jtis, escalation, journal)))
       throw new SiloError("task_closed", "the task is closed");
     return null;
   });
+}
+
+/**
+ * The router's lifecycle rows for a task (src/vault/router-rows.ts): into
+ * the task's journal while its vault lives (journaled: true), else nothing
+ * is written and the router writes them to D1 itself (journaled: false).
+ */
+export async function journalRows(
+  env: ProxyEnv,
+  taskId: string,
+  rows: AuditEvent[],
+): Promise<ProxyResult<{ journaled: boolean }>> {
+  return guarded(async () => ({ journaled: await vaultFor(env, taskId).journalRouterRows(rows) }));
 }
 
 /** A run returned: its keys die before the router acts on its result. Audited with key ids only. */
@@ -128,19 +148,18 @@ export async function revokeKeys(
   taskId: string,
   principal: string,
   jtis: string[],
+  after: AuditEvent[] = [],
 ): Promise<ProxyResult<null>> {
   return guarded(async () => {
     const vault = vaultFor(env, taskId);
-    const row = {
-      taskId,
-      actor: "router",
-      event: "keys.revoked" as const,
-      detail: { principal, keys: jtis, reason: "run returned" },
-    };
-    // An open vault journals the row after the run's calls; then the whole run reaches D1 in one
-    // shipment, before the router writes its own rows about the run. A closed vault: straight to D1.
-    if (await vault.revoke(jtis, row)) await vault.shipAudit();
-    else await appendAudit(database(env.DB), row);
+    const rows: AuditEvent[] = [
+      { taskId, actor: "router", event: "keys.revoked", detail: { principal, keys: jtis, reason: "run returned" } },
+      ...after,
+    ];
+    // An open vault journals the rows after the run's calls (with the router's task.run_finished);
+    // the router's next rows about the task go to the same journal, so no shipment is needed for
+    // their order: the alarm ships it. A closed vault: straight to D1.
+    if (!(await vault.revoke(jtis, rows))) await appendAudit(database(env.DB), ...rows);
     return null;
   });
 }

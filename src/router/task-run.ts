@@ -1,11 +1,12 @@
 import { DurableObject } from "cloudflare:workers";
-import { appendAudit } from "../audit/index.ts";
+import type { AuditEvent } from "../audit/index.ts";
+import type { AgentResult } from "../contracts/agent.ts";
 import { database } from "../db/index.ts";
 import { SiloError } from "../errors/index.ts";
 import { findAgent, registry } from "../registry/index.ts";
 import { type RouterEnv, routerConfig } from "./core/env.ts";
 import { queueForHuman } from "./core/queue.ts";
-import { getTask } from "./core/task-rows.ts";
+import { getTask, type TaskRow } from "./core/task-rows.ts";
 import { dispatchHop, giveUpChain, MAX_HOPS, type RunReport, settleHop } from "./dispatch/dispatch.ts";
 import { expireIfDue } from "./lifecycle/expire.ts";
 import {
@@ -30,10 +31,20 @@ import {
  */
 export class TaskRun extends DurableObject<RouterEnv> {
   #driving: Promise<RunReport | null> | null = null;
+  /**
+   * The task row as the last step of this drive left it (or as the request
+   * that started the run wrote it), for the next step only: memory, never
+   * storage, so a restart or a retry reads D1 again. Every change to a task
+   * that is not the run's own closes its vault first (complete, expire) or
+   * needs a state only the run sets (a person takes a queued task), so the
+   * next step's vault calls and guarded writes catch it.
+   */
+  #known: TaskRow | undefined;
 
   /** Start a run and drive it to its end (or its first parked retry). The synchronous API. */
-  async run(start: RunStart): Promise<RunReport | null> {
+  async run(start: RunStart, fresh?: TaskRow): Promise<RunReport | null> {
     await this.#begin(start);
+    this.#known = fresh?.id === start.taskId ? fresh : undefined;
     return this.#drive();
   }
 
@@ -149,7 +160,9 @@ export class TaskRun extends DurableObject<RouterEnv> {
   async #step(st: RunState): Promise<RunState> {
     const env = this.env;
     const db = database(env.DB);
-    const task = await getTask(db, st.taskId);
+    const known = this.#known?.id === st.taskId ? this.#known : undefined;
+    this.#known = undefined;
+    const task = known ?? (await getTask(db, st.taskId));
     if (!task) throw new SiloError("unknown_task", "the task row is missing");
     if ((await expireIfDue(env, task)) || task.status !== "open") {
       // Completed, expired or taken by a person meanwhile: the run has nothing left to do.
@@ -174,18 +187,23 @@ export class TaskRun extends DurableObject<RouterEnv> {
           attempts: 0,
           report: { ...(await giveUpChain(env, db, task.id)), hops: st.hops },
         };
-      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context);
       // An agent that crashed or hung gets one more try (same idempotency keys), then a person.
-      if (step.result?.status === "failed" && isRetryableAgentFailure(step.result.reason) && st.attempts < 2) {
-        await appendAudit(db, {
-          taskId: task.id,
-          actor: "router",
-          event: "task.hop_retried",
-          reason: step.result.reason.split(":")[0],
-          detail: { agent: step.principal, hop: st.hop, attempt: st.attempts },
-        });
-        throw new SiloError("agent_failed", step.result.reason);
-      }
+      // Its task.hop_retried row is journaled with the run's end (keys.revoked), in that one RPC.
+      const retried = (principal: string, result: AgentResult): AuditEvent | null =>
+        result.status === "failed" && isRetryableAgentFailure(result.reason) && st.attempts < 2
+          ? {
+              taskId: task.id,
+              actor: "router",
+              event: "task.hop_retried",
+              reason: result.reason.split(":")[0],
+              detail: { agent: principal, hop: st.hop, attempt: st.attempts },
+            }
+          : null;
+      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context, retried);
+      if (step.result && retried(step.principal, step.result))
+        throw new SiloError("agent_failed", (step.result as { reason: string }).reason);
+      // The settle step that follows in this drive starts from the row as this step left it.
+      this.#known = step.result ? { ...task, assignee: step.principal } : task;
       return { ...st, phase: "settle", attempts: 0, step, hops: step.result ? [...st.hops, step.principal] : st.hops };
     }
     const settled = await settleHop(env, db, task, agent, st.hop, st.step!, st.context);

@@ -14,6 +14,7 @@ import { moveLegacyKeys } from "./legacy.ts";
 import { type CompletionForPeople, completionForPeople, type ModelMask, maskForModel } from "./masking.ts";
 import { MetaStore } from "./meta.ts";
 import type { OutboundHydration, Provenance } from "./provenance.ts";
+import { checkRouterRows } from "./router-rows.ts";
 import { hasSchema, migrate, tableCount } from "./schema.ts";
 import { type TokenEntry, TokenTable } from "./table.ts";
 import { TokenStore } from "./tokens-store.ts";
@@ -118,7 +119,9 @@ export class Vault extends DurableObject<VaultEnv> {
     });
   }
 
-  async open(init: VaultOpen): Promise<void> {
+  /** `journal`: the router's rows about the opening (src/vault/router-rows.ts), journaled in this same RPC. */
+  async open(init: VaultOpen, journal: readonly AuditEvent[] = []): Promise<void> {
+    const rows = checkRouterRows(journal);
     const state = await this.#state();
     migrate(this.ctx.storage.sql);
     if (state.meta && state.meta.taskId !== init.taskId) throw new Error("vault already bound to another task");
@@ -131,6 +134,7 @@ export class Vault extends DurableObject<VaultEnv> {
     state.meta = meta;
     state.table.known = known;
     await this.ctx.storage.setAlarm(init.expiresAt);
+    for (const row of rows) await this.#journalRow(row);
   }
 
   /** Is this principal, holding these key ids, allowed to act on the task now? */
@@ -261,7 +265,13 @@ export class Vault extends DurableObject<VaultEnv> {
    * now on. An escalation also records who escalated and with which grant,
    * in the same write, so the proxy can hold the next agent's actions to it.
    */
-  async handoff(principal: string, jtis: string[], escalation?: Escalation): Promise<boolean> {
+  async handoff(
+    principal: string,
+    jtis: string[],
+    escalation?: Escalation,
+    journal: readonly AuditEvent[] = [],
+  ): Promise<boolean> {
+    const rows = checkRouterRows(journal);
     const state = await this.#state();
     if (!state.meta) return false;
     const meta = { ...state.meta, principal, jtis };
@@ -270,17 +280,31 @@ export class Vault extends DurableObject<VaultEnv> {
       if (escalation) this.#meta.addEscalation(escalation);
     });
     state.meta = meta;
+    // The router's rows about the hand-off (keys minted, dispatched, queued): durable before it answers.
+    for (const row of rows) await this.#journalRow(row);
     return true;
   }
 
   /** A run returned: its keys die now, whatever the agent left running (waitUntil) or kept. */
-  async revoke(jtis: readonly string[], revoked?: AuditEvent): Promise<boolean> {
+  async revoke(jtis: readonly string[], revoked?: AuditEvent | readonly AuditEvent[]): Promise<boolean> {
     const state = await this.#state();
     if (!state.meta) return false;
     state.meta = { ...state.meta, jtis: state.meta.jtis.filter((j) => !jtis.includes(j)) };
     this.#meta.write(state.meta);
-    // The keys.revoked row follows the run's calls in the journal, and ships with them.
-    if (revoked) await this.#journalRow(revoked);
+    // The keys.revoked row (and the router's task.run_finished) follow the run's calls in the journal.
+    for (const row of revoked === undefined ? [] : Array.isArray(revoked) ? revoked : [revoked])
+      await this.#journalRow(row as AuditEvent);
+    return true;
+  }
+
+  /**
+   * The router's own rows about this task (src/vault/router-rows.ts): journaled
+   * after every row before them, durable when this returns. A closed vault
+   * journals nothing (false): its journal is in D1, the caller writes there.
+   */
+  async journalRouterRows(rows: readonly AuditEvent[]): Promise<boolean> {
+    if (!(await this.#state()).meta) return false;
+    for (const row of checkRouterRows(rows)) await this.#journalRow(row);
     return true;
   }
 

@@ -16,7 +16,12 @@ export type StartTask = Omit<CreateTask, "channel"> & { channel: string; taskId?
 /** sync: answer when the run ends (or parks for a retry); async: answer at once, the run goes on durably. */
 export type RunMode = "sync" | "async";
 
-/** Start: the task row and `task.created` in one batch, the raw message into the vault, then the durable run. */
+/**
+ * Start: the vault first (the proxy checks the subject as it opens it and
+ * journals vault.created in the same RPC), then the task row and
+ * `task.created` in one D1 batch, then the durable run. A start that cannot
+ * be recorded (the batch fails) wipes the vault it opened and is refused.
+ */
 export async function startTask(env: RouterEnv, input: StartTask, mode: RunMode = "sync") {
   const agent = input.agent ? findAgent(registry, input.agent) : agentForIntent(registry, input.intent ?? "");
   if (!agent)
@@ -26,7 +31,6 @@ export async function startTask(env: RouterEnv, input: StartTask, mode: RunMode 
     );
   const cfg = routerConfig(env);
   const db = database(env.DB);
-  unwrap(await env.PROXY.checkSubject(input.subject.customerId, input.subject.caseId ?? null));
   const now = Date.now();
   const task: TaskRow = {
     id: input.taskId ?? newTaskId(),
@@ -42,37 +46,46 @@ export async function startTask(env: RouterEnv, input: StartTask, mode: RunMode 
     updatedAt: now,
     expiresAt: now + cfg.SILOOS_TASK_TTL_SECONDS * 1000,
   };
-  await batchWithAudit(
-    db,
-    [db.insert(tasks).values(task)],
-    [
-      {
-        taskId: task.id,
-        actor: "router",
-        event: "task.created",
-        detail: { agent: agent.name, intent: task.intent, channel: task.channel, subject: input.subject },
-      },
-    ],
-  );
+  // The vault takes the raw message before the run begins: the durable run's
+  // state never holds it. Its first hop hands the vault to the agent with keys.
+  const scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
+  const opened = await env.PROXY.openTask({
+    taskId: task.id,
+    principal: task.assignee,
+    jtis: [],
+    scope,
+    message: input.message,
+    expiresAt: task.expiresAt,
+  });
+  // An unknown subject opens nothing; any other failure may have left a vault half-open: wipe it.
+  if (!opened.ok && opened.error !== "unknown_record" && opened.error !== "validation_failed")
+    await failTask(env, task.id, new SiloError(opened.error, opened.message));
+  unwrap(opened);
   try {
-    // The vault takes the raw message before the run begins: the durable run's
-    // state never holds it. Its first hop hands the vault to the agent with keys.
-    const scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
-    unwrap(
-      await env.PROXY.openTask({
-        taskId: task.id,
-        principal: task.assignee,
-        jtis: [],
-        scope,
-        message: input.message,
-        expiresAt: task.expiresAt,
-      }),
+    await batchWithAudit(
+      db,
+      [db.insert(tasks).values(task)],
+      [
+        {
+          taskId: task.id,
+          actor: "router",
+          event: "task.created",
+          detail: { agent: agent.name, intent: task.intent, channel: task.channel, subject: input.subject },
+        },
+      ],
     );
   } catch (err) {
     await failTask(env, task.id, err);
     throw err;
   }
-  return launch(env, task.id, { taskId: task.id, agent: agent.name, context: { channel: input.channel } }, mode, 0);
+  return launch(
+    env,
+    task.id,
+    { taskId: task.id, agent: agent.name, context: { channel: input.channel } },
+    mode,
+    0,
+    task,
+  );
 }
 
 /**
@@ -80,13 +93,21 @@ export async function startTask(env: RouterEnv, input: StartTask, mode: RunMode 
  * means it ended; null means a step parked for a retry and the answer is
  * the task as it stands (202: poll it or follow its events).
  */
-export async function launch(env: RouterEnv, taskId: string, start: RunStart, mode: RunMode, since: number) {
+export async function launch(
+  env: RouterEnv,
+  taskId: string,
+  start: RunStart,
+  mode: RunMode,
+  since: number,
+  fresh?: TaskRow,
+) {
   const run = runOf(env, taskId);
   if (mode === "async") {
     await run.begin(start);
     return { ...(await taskResponse(env, taskId, since)), accepted: true as const };
   }
-  const report = await run.run(start);
+  // `fresh`: the row this request just wrote, so the run's first step need not read it back.
+  const report = await run.run(start, fresh);
   return { ...(await taskResponse(env, taskId, since, report?.hops)), ...(report ? {} : { accepted: true as const }) };
 }
 
