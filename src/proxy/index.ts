@@ -64,13 +64,9 @@ export class RouterGate extends WorkerEntrypoint<ProxyEnv> {
   handoff(taskId: string, principal: string, jtis: string[], escalation?: Escalation, journal?: AuditEvent[]) {
     return routerApi.handoff(this.env, taskId, principal, jtis, escalation, journal);
   }
-  /** The run that held these keys returned: they die now. `after`: the router's rows about the run. */
-  revokeKeys(taskId: string, principal: string, jtis: string[], after?: AuditEvent[]) {
-    return routerApi.revokeKeys(this.env, taskId, principal, jtis, after);
-  }
-  /** The router's lifecycle rows, into the task's journal while its vault lives (src/vault/router-rows.ts). */
-  journalRows(taskId: string, rows: AuditEvent[]) {
-    return routerApi.journalRows(this.env, taskId, rows);
+  /** The run that held these keys returned: they die now. */
+  revokeKeys(taskId: string, principal: string, jtis: string[]) {
+    return routerApi.revokeKeys(this.env, taskId, principal, jtis);
   }
   replies(taskId: string, since: number) {
     return routerApi.replies(this.env, taskId, since);

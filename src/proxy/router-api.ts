@@ -129,37 +129,29 @@ export async function handoff(
   });
 }
 
-/**
- * The router's lifecycle rows for a task (src/vault/router-rows.ts): into
- * the task's journal while its vault lives (journaled: true), else nothing
- * is written and the router writes them to D1 itself (journaled: false).
- */
-export async function journalRows(
-  env: ProxyEnv,
-  taskId: string,
-  rows: AuditEvent[],
-): Promise<ProxyResult<{ journaled: boolean }>> {
-  return guarded(async () => ({ journaled: await vaultFor(env, taskId).journalRouterRows(rows) }));
-}
-
 /** A run returned: its keys die before the router acts on its result. Audited with key ids only. */
 export async function revokeKeys(
   env: ProxyEnv,
   taskId: string,
   principal: string,
   jtis: string[],
-  after: AuditEvent[] = [],
 ): Promise<ProxyResult<null>> {
   return guarded(async () => {
     const vault = vaultFor(env, taskId);
-    const rows: AuditEvent[] = [
-      { taskId, actor: "router", event: "keys.revoked", detail: { principal, keys: jtis, reason: "run returned" } },
-      ...after,
-    ];
-    // An open vault journals the rows after the run's calls (with the router's task.run_finished);
-    // the router's next rows about the task go to the same journal, so no shipment is needed for
-    // their order: the alarm ships it. A closed vault: straight to D1.
-    if (!(await vault.revoke(jtis, rows))) await appendAudit(database(env.DB), ...rows);
+    const row = {
+      taskId,
+      actor: "router",
+      event: "keys.revoked" as const,
+      detail: { principal, keys: jtis, reason: "run returned" },
+    };
+    // An open vault journals the row after the run's calls; then the whole run reaches D1 in one
+    // shipment, before the router writes its own rows about the run. A closed vault: straight to D1.
+    if (await vault.revoke(jtis, row)) {
+      // Fail closed with the cause: the router must not act on a run whose rows the log cannot take.
+      await vault.shipAudit().catch(() => {
+        throw new SiloError("audit_unavailable", "the run's audit rows could not be brought to the log");
+      });
+    } else await appendAudit(database(env.DB), row);
     return null;
   });
 }

@@ -1,6 +1,5 @@
 import { DurableObject } from "cloudflare:workers";
-import type { AuditEvent } from "../audit/index.ts";
-import type { AgentResult } from "../contracts/agent.ts";
+import { appendAudit } from "../audit/index.ts";
 import { database } from "../db/index.ts";
 import { SiloError } from "../errors/index.ts";
 import { findAgent, registry } from "../registry/index.ts";
@@ -187,21 +186,18 @@ export class TaskRun extends DurableObject<RouterEnv> {
           attempts: 0,
           report: { ...(await giveUpChain(env, db, task.id)), hops: st.hops },
         };
+      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context);
       // An agent that crashed or hung gets one more try (same idempotency keys), then a person.
-      // Its task.hop_retried row is journaled with the run's end (keys.revoked), in that one RPC.
-      const retried = (principal: string, result: AgentResult): AuditEvent | null =>
-        result.status === "failed" && isRetryableAgentFailure(result.reason) && st.attempts < 2
-          ? {
-              taskId: task.id,
-              actor: "router",
-              event: "task.hop_retried",
-              reason: result.reason.split(":")[0],
-              detail: { agent: principal, hop: st.hop, attempt: st.attempts },
-            }
-          : null;
-      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context, retried);
-      if (step.result && retried(step.principal, step.result))
-        throw new SiloError("agent_failed", (step.result as { reason: string }).reason);
+      if (step.result?.status === "failed" && isRetryableAgentFailure(step.result.reason) && st.attempts < 2) {
+        await appendAudit(db, {
+          taskId: task.id,
+          actor: "router",
+          event: "task.hop_retried",
+          reason: step.result.reason.split(":")[0],
+          detail: { agent: step.principal, hop: st.hop, attempt: st.attempts },
+        });
+        throw new SiloError("agent_failed", step.result.reason);
+      }
       // The settle step that follows in this drive starts from the row as this step left it.
       this.#known = step.result ? { ...task, assignee: step.principal } : task;
       return { ...st, phase: "settle", attempts: 0, step, hops: step.result ? [...st.hops, step.principal] : st.hops };

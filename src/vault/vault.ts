@@ -286,25 +286,13 @@ export class Vault extends DurableObject<VaultEnv> {
   }
 
   /** A run returned: its keys die now, whatever the agent left running (waitUntil) or kept. */
-  async revoke(jtis: readonly string[], revoked?: AuditEvent | readonly AuditEvent[]): Promise<boolean> {
+  async revoke(jtis: readonly string[], revoked?: AuditEvent): Promise<boolean> {
     const state = await this.#state();
     if (!state.meta) return false;
     state.meta = { ...state.meta, jtis: state.meta.jtis.filter((j) => !jtis.includes(j)) };
     this.#meta.write(state.meta);
-    // The keys.revoked row (and the router's task.run_finished) follow the run's calls in the journal.
-    for (const row of revoked === undefined ? [] : Array.isArray(revoked) ? revoked : [revoked])
-      await this.#journalRow(row as AuditEvent);
-    return true;
-  }
-
-  /**
-   * The router's own rows about this task (src/vault/router-rows.ts): journaled
-   * after every row before them, durable when this returns. A closed vault
-   * journals nothing (false): its journal is in D1, the caller writes there.
-   */
-  async journalRouterRows(rows: readonly AuditEvent[]): Promise<boolean> {
-    if (!(await this.#state()).meta) return false;
-    for (const row of checkRouterRows(rows)) await this.#journalRow(row);
+    // The keys.revoked row follows the run's calls in the journal, and ships with them.
+    if (revoked) await this.#journalRow(revoked);
     return true;
   }
 

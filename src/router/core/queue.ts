@@ -1,9 +1,8 @@
 import { eq } from "drizzle-orm";
-import type { AuditEvent } from "../../audit/index.ts";
+import { type AuditEvent, batchWithAudit } from "../../audit/index.ts";
 import type { Db } from "../../db/index.ts";
 import { agentStatus } from "../../db/schema.ts";
 import type { RouterEnv } from "./env.ts";
-import { writeTaskRows } from "./task-audit.ts";
 import { updateTask } from "./task-rows.ts";
 
 /** Agents are online unless an admin switched them off. */
@@ -16,8 +15,6 @@ export async function agentOnline(db: Db, name: string): Promise<boolean> {
  * Put a task in a human queue (`human:<role>`). The vault is handed to the
  * queue with no admitted keys, so whatever the previous holder kept is
  * refused from now on; a person gets fresh keys when they take the task.
- * The rows are journaled in that hand-off's own vault RPC (durable before
- * the task row changes, in order with the run's rows), then the task row.
  */
 export async function queueForHuman(
   env: RouterEnv,
@@ -26,16 +23,8 @@ export async function queueForHuman(
   queue: string,
   outcome: string,
   events: AuditEvent[],
-  summary: string | null = null,
 ): Promise<void> {
-  const res = await env.PROXY.handoff(taskId, queue, [], undefined, events);
+  const res = await env.PROXY.handoff(taskId, queue, []);
   if (!res.ok) throw new Error(`vault hand-off failed: ${res.error}`);
-  await writeTaskRows(db, [
-    updateTask(db, taskId, {
-      status: "queued_human",
-      assignee: queue,
-      outcome,
-      ...(summary !== null ? { summary } : {}),
-    }),
-  ]);
+  await batchWithAudit(db, [updateTask(db, taskId, { status: "queued_human", assignee: queue, outcome })], events);
 }

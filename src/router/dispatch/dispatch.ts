@@ -1,5 +1,5 @@
 import { auditableText } from "../../audit/agent-text.ts";
-import type { AuditEvent } from "../../audit/index.ts";
+import { type AuditEvent, batchWithAudit } from "../../audit/index.ts";
 import { type AgentInvocation, type AgentResult, AgentResultSchema } from "../../contracts/agent.ts";
 import type { ProxyResult } from "../../contracts/proxy.ts";
 import type { Db } from "../../db/index.ts";
@@ -9,10 +9,14 @@ import { type AgentEntry, findAgent, registry } from "../../registry/index.ts";
 import { type CellOpening, openCell } from "../cells/index.ts";
 import type { RouterConfig, RouterEnv } from "../core/env.ts";
 import { agentOnline, queueForHuman } from "../core/queue.ts";
-import { recordTaskChange, writeTaskRows } from "../core/task-audit.ts";
+import { writeTaskRows } from "../core/task-audit.ts";
 import { type TaskRow, updateTask } from "../core/task-rows.ts";
 import { endRun, escalationOf, escalationRoute, handoffNote } from "./handover.ts";
 import { keysMintedEvent, mintKeyPair } from "./mint-keys.ts";
+
+async function updateSummary(db: Db, taskId: string, summary: string | null): Promise<void> {
+  if (summary !== null) await updateTask(db, taskId, { summary });
+}
 
 /** How long one agent invocation may take, unless SILOOS_AGENT_TIMEOUT_SECONDS says otherwise. */
 const AGENT_TIMEOUT_MS = 120_000;
@@ -87,7 +91,6 @@ export async function dispatchHop(
   hop: number,
   opening: Opening | null,
   ctx: RunContext,
-  retried?: (principal: string, result: AgentResult) => AuditEvent | null,
 ): Promise<HopResult> {
   const scope: Scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
   const principal = `agent:${agent.name}`;
@@ -109,7 +112,8 @@ export async function dispatchHop(
   const keys = await mintKeyPair(cfg.SILOOS_SIGNING_KEYS, principal, task.id, agent.caps, scope);
   const jtis = [keys.base.jti, keys.task.jti];
   // Keys are recorded before they are handed over, with the dispatch, in the vault RPC that admits
-  // them (the task's journal: durable before the agent holds them, src/router/core/task-audit.ts).
+  // them: the task's journal (src/vault/router-rows.ts), durable before the agent holds them,
+  // shipped to D1 with the run's rows when the run ends (endRun), before the router's next row.
   const rows: AuditEvent[] = [
     keysMintedEvent(task.id, principal, keys, agent.caps),
     { taskId: task.id, actor: "router", event: "task.dispatched", detail: { to: principal, hop } },
@@ -133,7 +137,7 @@ export async function dispatchHop(
     unwrap(await env.PROXY.handoff(task.id, principal, jtis, from ? escalationOf(from) : undefined, rows));
     message = await latestCustomerMessage(env, task.id);
   }
-  // The first hop's agent is the assignee the task was created with: nothing to write.
+  // The first hop's agent is the assignee the task was created with: nothing to write then.
   if (task.assignee !== principal) await writeTaskRows(db, [updateTask(db, task.id, { assignee: principal })]);
   const result = await invokeAgent(
     env,
@@ -141,15 +145,8 @@ export async function dispatchHop(
     { taskId: task.id, baseKey: keys.base.token, taskKey: keys.task.token, message, context: ctx },
     agentTimeoutMs(env),
   );
-  // A run's keys die when it returns, before the router acts on its result (issue 9, item 7); what
-  // the run answered is journaled in the same RPC (or that it is retried), so settling writes no row.
-  const finished: AuditEvent = retried?.(principal, result) ?? {
-    taskId: task.id,
-    actor: principal,
-    event: "task.run_finished",
-    detail: { status: result.status },
-  };
-  await endRun(env, task.id, principal, jtis, [finished]);
+  // A run's keys die when it returns, before the router acts on its result (issue 9, item 7).
+  await endRun(env, task.id, principal, jtis);
   return { principal, result };
 }
 
@@ -177,16 +174,22 @@ export async function settleHop(
     return { done: { outcome: "queued_human", assignee: "human:support", hops: [] } };
   }
   const summary = "summary" in result ? await tokenizeSummary(env, task.id, result.summary) : null;
-  // task.run_finished was journaled when the run's keys were revoked (dispatchHop).
+  const finished: AuditEvent = {
+    taskId: task.id,
+    actor: principal,
+    event: "task.run_finished",
+    detail: { status: result.status },
+  };
 
   if (result.status === "completed") {
-    // Only while the task is still open: a task completed or expired meanwhile keeps its state.
-    await writeTaskRows(db, [updateTask(db, task.id, { outcome: "completed", summary }, { open: true })]);
+    // Only while the task is open: a task completed or expired meanwhile keeps its state.
+    await batchWithAudit(db, [updateTask(db, task.id, { outcome: "completed", summary }, { open: true })], [finished]);
     return { done: { outcome: "completed", assignee: principal, hops: [] } };
   }
   if (result.status === "failed") {
     // A failed run is not a lost request: the task waits for a human.
     await queueForHuman(env, db, task.id, "human:support", "failed", [
+      finished,
       {
         taskId: task.id,
         actor: "router",
@@ -204,33 +207,21 @@ export async function settleHop(
   const { target, events: routed } = escalationRoute(task.id, current, result.target);
   const reason = await tokenizeSummary(env, task.id, result.reason);
   if (target.startsWith("human:")) {
-    await queueForHuman(
-      env,
-      db,
-      task.id,
-      target,
-      "escalated",
-      [
-        ...routed,
-        {
-          taskId: task.id,
-          actor: "router",
-          event: "task.queued_human",
-          detail: { from: principal, to: target, reason },
-        },
-      ],
-      summary,
-    );
+    await updateSummary(db, task.id, summary);
+    await queueForHuman(env, db, task.id, target, "escalated", [
+      finished,
+      ...routed,
+      { taskId: task.id, actor: "router", event: "task.queued_human", detail: { from: principal, to: target, reason } },
+    ]);
     return { done: { outcome: "queued_human", assignee: target, hops: [] } };
   }
   const next = findAgent(registry, target);
   if (!next) throw new SiloError("unknown_agent", `escalation target ${target} is not in the registry`);
-  await recordTaskChange(
-    env,
+  await batchWithAudit(
     db,
-    task.id,
     [updateTask(db, task.id, { outcome: "escalated", summary }, { open: true })],
     [
+      finished,
       {
         taskId: task.id,
         actor: "router",

@@ -15,15 +15,8 @@ import type { RouterEnv } from "../core/env.ts";
  */
 
 /** The run returned (completed, escalated, failed, threw, timed out): its keys die before anything else. */
-/** `after`: the router's rows about the run (task.run_finished), journaled in the same vault RPC. */
-export async function endRun(
-  env: RouterEnv,
-  taskId: string,
-  principal: string,
-  jtis: string[],
-  after: AuditEvent[] = [],
-): Promise<void> {
-  const res = await env.PROXY.revokeKeys(taskId, principal, jtis, after);
+export async function endRun(env: RouterEnv, taskId: string, principal: string, jtis: string[]): Promise<void> {
+  const res = await env.PROXY.revokeKeys(taskId, principal, jtis);
   // Fail closed: a run whose keys could not be revoked must not be acted on.
   if (!res.ok) throw new SiloError(res.error, res.message);
 }

@@ -2,7 +2,6 @@ import { batchWithAudit } from "../../audit/index.ts";
 import { database } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { RouterEnv } from "../core/env.ts";
-import { writeTaskRows } from "../core/task-audit.ts";
 import { getTask, type TaskRow, taskView, updateTask } from "../core/task-rows.ts";
 import { unwrap } from "../dispatch/dispatch.ts";
 import { expireIfDue } from "./expire.ts";
@@ -33,14 +32,15 @@ export async function completeTask(env: RouterEnv, row: TaskRow, actor = "router
  * completes it (finishIfDecided), the task's expiry ends it either way.
  */
 async function awaitApproval(env: RouterEnv, row: TaskRow, actor: string) {
+  unwrap(await env.PROXY.handoff(row.id, "router", []));
   const db = database(env.DB);
-  const changed = row.outcome !== "awaiting_approval";
-  // The row rides on the hand-off's vault RPC (the task's journal), then the task row.
-  const rows = changed
-    ? [{ taskId: row.id, actor, event: "task.awaiting_approval" as const, detail: { previousStatus: row.status } }]
-    : [];
-  unwrap(await env.PROXY.handoff(row.id, "router", [], undefined, rows));
-  if (changed) await writeTaskRows(db, [updateTask(db, row.id, { outcome: "awaiting_approval" })]);
+  if (row.outcome !== "awaiting_approval") {
+    await batchWithAudit(
+      db,
+      [updateTask(db, row.id, { outcome: "awaiting_approval" })],
+      [{ taskId: row.id, actor, event: "task.awaiting_approval", detail: { previousStatus: row.status } }],
+    );
+  }
   return taskView((await getTask(db, row.id)) ?? row);
 }
 

@@ -44,8 +44,6 @@ export async function takeTask(env: RouterEnv, taskId: string, person: Person) {
     person.caps,
     scopeOf(row),
   );
-  // The rows journaled in the task's vault (the run's, the queueing) reach the log before this batch's.
-  await shipTaskAudit(env, row.id);
   const won = await guardedTaskWrite(
     env.DB,
     row.id,
