@@ -19,7 +19,7 @@ export interface OpenTask {
   scope: Scope;
   message: string;
   expiresAt: number;
-  /** The router's rows about the opening (task.created …), journaled in the vault's open RPC. */
+  /** The router's rows about the opening (key.minted, task.dispatched when the vault goes to an agent at once), journaled after vault.created in the open RPC. */
   journal?: AuditEvent[];
 }
 
