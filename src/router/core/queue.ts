@@ -23,8 +23,15 @@ export async function queueForHuman(
   queue: string,
   outcome: string,
   events: AuditEvent[],
+  summary: string | null = null,
 ): Promise<void> {
   const res = await env.PROXY.handoff(taskId, queue, []);
   if (!res.ok) throw new Error(`vault hand-off failed: ${res.error}`);
-  await batchWithAudit(db, [updateTask(db, taskId, { status: "queued_human", assignee: queue, outcome })], events);
+  const change = {
+    status: "queued_human" as const,
+    assignee: queue,
+    outcome,
+    ...(summary !== null ? { summary } : {}),
+  };
+  await batchWithAudit(db, [updateTask(db, taskId, change)], events);
 }

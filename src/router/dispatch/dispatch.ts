@@ -14,10 +14,6 @@ import { type TaskRow, updateTask } from "../core/task-rows.ts";
 import { endRun, escalationOf, escalationRoute, handoffNote } from "./handover.ts";
 import { keysMintedEvent, mintKeyPair } from "./mint-keys.ts";
 
-async function updateSummary(db: Db, taskId: string, summary: string | null): Promise<void> {
-  if (summary !== null) await updateTask(db, taskId, { summary });
-}
-
 /** How long one agent invocation may take, unless SILOOS_AGENT_TIMEOUT_SECONDS says otherwise. */
 const AGENT_TIMEOUT_MS = 120_000;
 
@@ -207,12 +203,25 @@ export async function settleHop(
   const { target, events: routed } = escalationRoute(task.id, current, result.target);
   const reason = await tokenizeSummary(env, task.id, result.reason);
   if (target.startsWith("human:")) {
-    await updateSummary(db, task.id, summary);
-    await queueForHuman(env, db, task.id, target, "escalated", [
-      finished,
-      ...routed,
-      { taskId: task.id, actor: "router", event: "task.queued_human", detail: { from: principal, to: target, reason } },
-    ]);
+    // The summary rides in the queueing's one batch (task row and rows), not a write of its own.
+    await queueForHuman(
+      env,
+      db,
+      task.id,
+      target,
+      "escalated",
+      [
+        finished,
+        ...routed,
+        {
+          taskId: task.id,
+          actor: "router",
+          event: "task.queued_human",
+          detail: { from: principal, to: target, reason },
+        },
+      ],
+      summary,
+    );
     return { done: { outcome: "queued_human", assignee: target, hops: [] } };
   }
   const next = findAgent(registry, target);
