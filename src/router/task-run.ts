@@ -10,6 +10,7 @@ import { dispatchHop, giveUpChain, MAX_HOPS, type RunReport, settleHop } from ".
 import { expireIfDue } from "./lifecycle/expire.ts";
 import {
   backoffMs,
+  type FreshTask,
   HEARTBEAT_MS,
   isRetryableAgentFailure,
   MAX_STEP_ATTEMPTS,
@@ -39,11 +40,15 @@ export class TaskRun extends DurableObject<RouterEnv> {
    * next step's vault calls and guarded writes catch it.
    */
   #known: TaskRow | undefined;
+  /** The agent's status, read by the request that started the run: for its first dispatch only. */
+  #online: boolean | undefined;
 
   /** Start a run and drive it to its end (or its first parked retry). The synchronous API. */
-  async run(start: RunStart, fresh?: TaskRow): Promise<RunReport | null> {
+  async run(start: RunStart, fresh?: FreshTask): Promise<RunReport | null> {
     await this.#begin(start);
-    this.#known = fresh?.id === start.taskId ? fresh : undefined;
+    const mine = fresh?.row.id === start.taskId;
+    this.#known = mine ? fresh.row : undefined;
+    this.#online = mine ? fresh.agentOnline : undefined;
     return this.#drive();
   }
 
@@ -160,7 +165,9 @@ export class TaskRun extends DurableObject<RouterEnv> {
     const env = this.env;
     const db = database(env.DB);
     const known = this.#known?.id === st.taskId ? this.#known : undefined;
+    const online = known ? this.#online : undefined;
     this.#known = undefined;
+    this.#online = undefined;
     const task = known ?? (await getTask(db, st.taskId));
     if (!task) throw new SiloError("unknown_task", "the task row is missing");
     if ((await expireIfDue(env, task)) || task.status !== "open") {
@@ -186,7 +193,7 @@ export class TaskRun extends DurableObject<RouterEnv> {
           attempts: 0,
           report: { ...(await giveUpChain(env, db, task.id)), hops: st.hops },
         };
-      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context);
+      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context, online);
       // An agent that crashed or hung gets one more try (same idempotency keys), then a person.
       if (step.result?.status === "failed" && isRetryableAgentFailure(step.result.reason) && st.attempts < 2) {
         await appendAudit(db, {

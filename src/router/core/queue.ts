@@ -7,8 +7,16 @@ import { updateTask } from "./task-rows.ts";
 
 /** Agents are online unless an admin switched them off. */
 export async function agentOnline(db: Db, name: string): Promise<boolean> {
-  const row = await db.select({ status: agentStatus.status }).from(agentStatus).where(eq(agentStatus.name, name)).get();
-  return row?.status !== "offline";
+  return isOnline(await agentStatusRead(db, name));
+}
+
+/** The agent's status row, as a query to run alone or in a D1 batch with other statements. */
+export function agentStatusRead(db: Db, name: string) {
+  return db.select({ status: agentStatus.status }).from(agentStatus).where(eq(agentStatus.name, name)).limit(1);
+}
+
+export function isOnline(rows: readonly { status: string }[]): boolean {
+  return rows[0]?.status !== "offline";
 }
 
 /**

@@ -87,10 +87,12 @@ export async function dispatchHop(
   hop: number,
   opening: Opening | null,
   ctx: RunContext,
+  /** The agent's status if the caller read it already (the request that started the run). */
+  online?: boolean,
 ): Promise<HopResult> {
   const scope: Scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
   const principal = `agent:${agent.name}`;
-  if (!(await agentOnline(db, agent.name))) {
+  if (!(online ?? (await agentOnline(db, agent.name)))) {
     // Plug in a human: an offline agent's work goes to the people with the same tools.
     if (opening)
       unwrap(

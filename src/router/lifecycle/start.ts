@@ -1,14 +1,15 @@
-import { batchWithAudit } from "../../audit/index.ts";
+import { auditInsert, batchWithAudit } from "../../audit/index.ts";
 import type { CreateTask } from "../../contracts/api.ts";
 import { database } from "../../db/index.ts";
 import { tasks } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { agentForIntent, findAgent, registry } from "../../registry/index.ts";
 import { type RouterEnv, routerConfig } from "../core/env.ts";
+import { agentStatusRead, isOnline } from "../core/queue.ts";
 import { newTaskId, type TaskRow, updateTask } from "../core/task-rows.ts";
 import { unwrap } from "../dispatch/dispatch.ts";
 import { runOf } from "../run/index.ts";
-import type { RunStart } from "../run/state.ts";
+import type { FreshTask, RunStart } from "../run/state.ts";
 import { taskResponse } from "./read.ts";
 
 export type StartTask = Omit<CreateTask, "channel"> & { channel: string; taskId?: string };
@@ -61,31 +62,31 @@ export async function startTask(env: RouterEnv, input: StartTask, mode: RunMode 
   if (!opened.ok && opened.error !== "unknown_record" && opened.error !== "validation_failed")
     await failTask(env, task.id, new SiloError(opened.error, opened.message));
   unwrap(opened);
+  const created = {
+    taskId: task.id,
+    actor: "router",
+    event: "task.created" as const,
+    detail: { agent: agent.name, intent: task.intent, channel: task.channel, subject: input.subject },
+  };
+  let online: boolean;
   try {
-    await batchWithAudit(
-      db,
-      [db.insert(tasks).values(task)],
-      [
-        {
-          taskId: task.id,
-          actor: "router",
-          event: "task.created",
-          detail: { agent: agent.name, intent: task.intent, channel: task.channel, subject: input.subject },
-        },
-      ],
-    );
-  } catch (err) {
-    await failTask(env, task.id, err);
-    throw err;
+    // The audit row first, the task row, and (a read in the same round trip) whether the agent
+    // is online, which the run's first hop asks next.
+    const [, , status] = await db.batch([
+      auditInsert(db, [created]),
+      db.insert(tasks).values(task),
+      agentStatusRead(db, agent.name),
+    ]);
+    online = isOnline(status);
+  } catch {
+    const refused = new SiloError("audit_unavailable", "the audit log or database is unavailable; nothing was done");
+    await failTask(env, task.id, refused);
+    throw refused;
   }
-  return launch(
-    env,
-    task.id,
-    { taskId: task.id, agent: agent.name, context: { channel: input.channel } },
-    mode,
-    0,
-    task,
-  );
+  return launch(env, task.id, { taskId: task.id, agent: agent.name, context: { channel: input.channel } }, mode, 0, {
+    row: task,
+    agentOnline: online,
+  });
 }
 
 /**
@@ -99,7 +100,7 @@ export async function launch(
   start: RunStart,
   mode: RunMode,
   since: number,
-  fresh?: TaskRow,
+  fresh?: FreshTask,
 ) {
   const run = runOf(env, taskId);
   if (mode === "async") {
