@@ -53,7 +53,7 @@ console.log(
 const impls: [string, Find][] = [["this tree", findPii]];
 if (base !== undefined) {
   const dir = mkdtempSync(join(os.tmpdir(), "scan-base-"));
-  execSync(`git archive ${base} src/scan | tar -x -C ${dir}`, { cwd: join(import.meta.dirname, "..") });
+  execSync(`git archive ${base} src/scan src/contracts | tar -x -C ${dir}`, { cwd: join(import.meta.dirname, "..") });
   const mod = (await import(pathToFileURL(join(dir, "src/scan/index.ts")).href)) as { findPii: Find };
   impls.unshift([`base ${base}`, mod.findPii]);
 }

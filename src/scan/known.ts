@@ -1,172 +1,179 @@
-// Matching of values the task already knows are PII. All known values are
-// compiled into ONE case-insensitive alternation (longest first, so "Ann Lee"
-// beats "Ann" at the same position) and cached, since the same task sends
-// the same known list with every message.
+// Matching of values the task already knows are PII, with the semantics of
+// ONE case-insensitive alternation of all of a list's values (longest
+// first, so "Ann Lee" beats "Ann" at the same position) run left to right.
+// Matchers are cached: a task sends the same known list with every message.
+//
+// Names and addresses need a word boundary on both sides. As Unicode
+// lookarounds, each is a large tree of character ranges in the compiled
+// code of every task's regex (~35 KB each), so the regex run on each message
+// checks ASCII boundaries only (a necessary condition, and cheap); a hit next
+// to a non-ASCII character is checked by one shared test (known-bounds.ts)
+// and, if it fails, the exact regex is asked at that position. Digit-like
+// values (phones, cards...) are a second regex, run only on text with a digit.
 
-import { digitsOf } from "./checks.ts";
+import { endsWord, startsWord } from "./known-bounds.ts";
+import { BOUNDED, groups, patternFor, WORD } from "./known-patterns.ts";
 import type { KnownValue, PiiKind, Span } from "./types.ts";
 
 interface Alternation {
   re: RegExp;
   kinds: (PiiKind | undefined)[]; // kinds[i] belongs to capture group i + 1 (undefined: a group inside a value)
 }
-// Word-like values (names, addresses, emails) and digit-like ones (phones,
-// cards...) go into separate regexes: mixed together, the phone patterns'
-// many optional prefixes defeat V8's first-character quick check (~3x slower).
+interface Words {
+  fast: Alternation; // bounded values between ASCII boundaries, then the others (global)
+  exact: Alternation; // the one alternation itself (sticky)
+  bounded: number; // capture groups 1..bounded belong to bounded values
+}
 interface Matcher {
-  words: Alternation | null;
+  words: Words | null;
   digits: Alternation | null;
 }
 const NUMERIC: ReadonlySet<PiiKind> = new Set<PiiKind>(["PHONE", "CARD", "IBAN", "SSN"]);
 
-const WORD = "[\\p{L}\\p{M}\\p{N}_]";
-// Scripts written without spaces between words: no word boundary to demand.
-const UNSPACED = /[\p{sc=Han}\p{sc=Hiragana}\p{sc=Katakana}\p{sc=Thai}\p{sc=Lao}\p{sc=Khmer}\p{sc=Myanmar}]/u;
-const IS_WORD = new RegExp(`^${WORD}$`, "u");
-// Between digits of a known phone. The (unread) capture keeps V8 from
-// unrolling "{0,3}" into three copies of the class and of all that follows:
-// that made each task's phone regex 70-85 KB of machine code.
-const SEP = "(?:([ \\u00a0().\\-/])){0,3}";
-/** Capture groups in a value's pattern: SEP holds the only ones (values are escaped). */
-const groups = (p: string) => p.split(SEP).length - 1;
-const esc = (s: string) => s.replace(/[\\^$.*+?()[\]{}|/]/g, "\\$&");
-
-function textPattern(v: string): string {
-  const body = v
-    .split(/(\s*,\s*|\s+|['\u2019])/u)
-    .map((part, i) =>
-      i % 2 === 0 ? esc(part) : /['\u2019]/u.test(part) ? "['\\u2019]" : part.includes(",") ? ",?\\s+" : "\\s+",
-    )
-    .join("")
-    // Turkish dotted/dotless i do not case-fold onto each other ("Yılmaz" vs "YILMAZ").
-    .replace(/[iIıİ]/gu, "[iIıİ]");
-  const first = v[0] ?? "";
-  const last = v[v.length - 1] ?? "";
-  const pre = IS_WORD.test(first) && !UNSPACED.test(first);
-  const post = IS_WORD.test(last) && !UNSPACED.test(last);
-  // Word boundaries on both ends are factored out of the alternation by
-  // compile(): two Unicode classes per value make the regex slow to build.
-  return pre && post ? `${BOUNDED}${body}` : `${pre ? `(?<!${WORD})` : ""}${body}${post ? `(?!${WORD})` : ""}`;
+interface Row {
+  p: string;
+  kind: PiiKind;
+  n: number;
 }
 
-/** Marks a pattern that needs a word boundary on both sides (stripped by compile). */
-const BOUNDED = "\u0000B";
-
-// ITU country-code length from its leading digits (1 and 7 are one digit;
-// the listed two-digit codes; everything else three).
-const CC2 = /^(?:2[07]|3[0-469]|4[013-9]|5[1-8]|6[0-6]|8[1246]|9[0-58])/;
-const ccLength = (d: string) => (/^[17]/.test(d) ? 1 : CC2.test(d) ? 2 : 3);
-
-/** Digits only, so "+1 (415) 555-0132", "415.555.0132" and "0044 ..." all match. */
-function phonePattern(v: string): string | null {
-  let d = digitsOf(v);
-  const intl = /^\s*(?:\+|00)/.test(v);
-  if (intl && d.startsWith("00")) d = d.slice(2);
-  const core = intl ? d.slice(ccLength(d)) : d.replace(/^0+/, "");
-  if (core.length < 7) return null;
-  const join = (s: string) => s.split("").join(SEP);
-  // Known country code: "+" optional. Unknown: any "+cc"/"00cc", or NANP "1".
-  const cc = intl ? `(?:\\+|00)?${join(d.slice(0, d.length - core.length))}` : "(?:(?:\\+|00)\\d{1,3}|1)";
-  // [cc] [(0)|0] core, each part optional, any separators in between.
-  return `(?<![\\d+])(?:${cc}${SEP})?(?:(?:\\(0\\)|0)${SEP})?\\(?${join(core)}(?!\\d)`;
+/** Kind of each capture group: a value's kind for its outer group, undefined for groups inside it. */
+function kindsOf(rs: Row[]): (PiiKind | undefined)[] {
+  // A value's own pattern may hold groups (SEP): its outer group is the
+  // first group set when it matches.
+  const kinds: (PiiKind | undefined)[] = [];
+  for (const r of rs) kinds.push(r.kind, ...new Array<undefined>(groups(r.p)));
+  return kinds;
 }
+const alt = (rs: Row[]) => rs.map((r) => `(${r.p})`).join("|");
 
-function patternFor(k: KnownValue): string | null {
-  const v = k.value.trim();
-  if (v.replace(/[^\p{L}\p{N}]/gu, "").length < 2) return null; // "J." would hit everywhere
-  switch (k.kind) {
-    case "PHONE":
-      return phonePattern(v);
-    case "EMAIL":
-      return `(?<![\\w.%+\\-])${esc(v)}(?![\\w\\-]|\\.\\w)`;
-    case "IP":
-      return `(?<![\\w.:])${esc(v)}(?![\\w:]|\\.\\d)`;
-    case "CARD":
-    case "IBAN":
-    case "SSN": {
-      const chars = v.replace(/[^\p{L}\p{N}]/gu, "");
-      return `(?<!\\w)${chars.split("").map(esc).join("[ \\-\\u00a0]?")}(?!\\w)`;
-    }
-    default:
-      return textPattern(v);
-  }
+function compileWords(rs: Row[]): Words | null {
+  if (rs.length === 0) return null;
+  // Bounded values first, in one group with one pair of boundary checks `b`;
+  // the others after; longest first in each (rs is sorted).
+  const bounded = rs.filter((r) => r.p.startsWith(BOUNDED)).map((r) => ({ ...r, p: r.p.slice(BOUNDED.length) }));
+  const rest = rs.filter((r) => !r.p.startsWith(BOUNDED));
+  const src = (b: string) =>
+    [...(bounded.length ? [`(?<!${b})(?:${alt(bounded)})(?!${b})`] : []), ...(rest.length ? [alt(rest)] : [])].join(
+      "|",
+    );
+  const kinds = kindsOf([...bounded, ...rest]);
+  return {
+    fast: { re: new RegExp(src("[A-Za-z0-9_]"), "giu"), kinds },
+    exact: { re: new RegExp(src(WORD), "iuy"), kinds },
+    bounded: kindsOf(bounded).length,
+  };
 }
 
 function compile(known: readonly KnownValue[]): Matcher | null {
   const seen = new Set<string>();
-  const rows: { p: string; kind: PiiKind; n: number }[] = [];
+  const rows: Row[] = [];
   for (const k of known) {
     const p = patternFor(k);
     if (p === null || seen.has(p)) continue;
     seen.add(p);
     rows.push({ p, kind: k.kind, n: k.value.trim().length });
   }
-  rows.sort((a, b) => b.n - a.n);
-  const alternation = (rs: typeof rows): Alternation | null => {
-    if (rs.length === 0) return null;
-    // Bounded values first, in one group with one pair of boundary checks; the
-    // others after. Longest first inside each group.
-    const bounded = rs.filter((r) => r.p.startsWith(BOUNDED));
-    const rest = rs.filter((r) => !r.p.startsWith(BOUNDED));
-    const parts: string[] = [];
-    if (bounded.length)
-      parts.push(`(?<!${WORD})(?:${bounded.map((r) => `(${r.p.slice(BOUNDED.length)})`).join("|")})(?!${WORD})`);
-    parts.push(...rest.map((r) => `(${r.p})`));
-    // A value's own pattern may hold groups (SEP): its kind goes to its outer
-    // group only, which is the first group set when it matches.
-    const kinds: (PiiKind | undefined)[] = [];
-    for (const r of [...bounded, ...rest]) kinds.push(r.kind, ...new Array<undefined>(groups(r.p)));
-    return { re: new RegExp(parts.join("|"), "giu"), kinds };
-  };
   if (rows.length === 0) return null;
+  rows.sort((a, b) => b.n - a.n);
+  const digits = rows.filter((r) => NUMERIC.has(r.kind));
   return {
-    words: alternation(rows.filter((r) => !NUMERIC.has(r.kind))),
-    digits: alternation(rows.filter((r) => NUMERIC.has(r.kind))),
+    words: compileWords(rows.filter((r) => !NUMERIC.has(r.kind))),
+    digits: digits.length ? { re: new RegExp(alt(digits), "giu"), kinds: kindsOf(digits) } : null,
   };
 }
 
 // Two cache levels: by array identity (no allocation per message; the
-// snapshot catches an array mutated in place), then by content.
-const byArray = new WeakMap<readonly KnownValue[], { snap: KnownValue[]; m: Matcher | null }>();
+// snapshot catches an array mutated in place), then by content. The last
+// list is checked first: a task's messages come one after another.
+const byArray = new WeakMap<readonly KnownValue[], { snap: string[]; m: Matcher | null }>();
 const byKey = new Map<string, Matcher | null>();
 const CACHE_MAX = 64;
+let lastList: readonly KnownValue[] | null = null;
+let lastSnap: string[] = [];
+let lastMatcher: Matcher | null = null;
 
 function matcherFor(known: readonly KnownValue[]): Matcher | null {
+  if (known === lastList && sameValues(lastSnap, known)) return lastMatcher;
   const hit = byArray.get(known);
-  if (hit && sameValues(hit.snap, known)) return hit.m;
-  const key = known.map((k) => `${k.kind}\u0000${k.value}`).join("\u0001");
-  let m = byKey.get(key);
-  if (m === undefined) {
-    m = compile(known);
-    if (byKey.size >= CACHE_MAX) byKey.delete(byKey.keys().next().value ?? "");
-    byKey.set(key, m);
+  let m: Matcher | null | undefined;
+  let snap: string[];
+  if (hit && sameValues(hit.snap, known)) {
+    m = hit.m;
+    snap = hit.snap;
+  } else {
+    snap = known.flatMap((k) => [k.kind, k.value]);
+    const key = snap.join("\u0001");
+    m = byKey.get(key);
+    if (m === undefined) {
+      m = compile(known);
+      if (byKey.size >= CACHE_MAX) byKey.delete(byKey.keys().next().value ?? "");
+      byKey.set(key, m);
+    }
+    byArray.set(known, { snap, m });
   }
-  byArray.set(known, { snap: known.map((k) => ({ kind: k.kind, value: k.value })), m });
+  lastList = known;
+  lastSnap = snap;
+  lastMatcher = m;
   return m;
 }
 
-function sameValues(a: readonly KnownValue[], b: readonly KnownValue[]): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) {
-    if (a[i]?.kind !== b[i]?.kind || a[i]?.value !== b[i]?.value) return false;
+function sameValues(snap: readonly string[], b: readonly KnownValue[]): boolean {
+  if (snap.length !== 2 * b.length) return false;
+  for (let i = 0; i < b.length; i++) {
+    const k = b[i] as KnownValue;
+    if (snap[2 * i] !== k.kind || snap[2 * i + 1] !== k.value) return false;
   }
   return true;
 }
 
-/** Append the occurrences of known values in `text` to `out`: sorted, disjoint. */
-export function findKnown(text: string, known: readonly KnownValue[], out: Span[]): void {
+/**
+ * Append the occurrences of known values in `text` to `out`: sorted,
+ * disjoint. `digit`: whether the text holds an ASCII digit (findPii knows).
+ */
+export function findKnown(text: string, known: readonly KnownValue[], out: Span[], digit = ANY_DIGIT.test(text)): void {
   if (known.length === 0) return;
   const m = matcherFor(known);
   if (m === null) return;
   const at = out.length;
-  if (m.words) scan(text, m.words, out);
+  if (m.words) findWords(text, m.words, out);
   const mid = out.length;
-  if (m.digits) scan(text, m.digits, out);
-  // Each list is sorted; merge only when they interleave.
-  const last = out[mid - 1];
-  const next = out[mid];
-  if (mid > at && last && next && next.start < last.end) untangle(out, at);
+  // Every digit-like value holds a digit.
+  if (m.digits && digit) scan(text, m.digits, out);
+  // Each list is sorted; merge only when they interleave. (No out[-1]: a
+  // negative index is a slow property lookup.)
+  if (mid > at && mid < out.length && (out[mid] as Span).start < (out[mid - 1] as Span).end) untangle(out, at);
 }
+const ANY_DIGIT = /[0-9]/;
+
+/** The word-like values' matches, as their one alternation would find them. */
+function findWords(text: string, w: Words, out: Span[]): void {
+  const re = w.fast.re;
+  re.lastIndex = 0;
+  for (let r = re.exec(text); r !== null; r = re.exec(text)) {
+    let g = 1;
+    while (g < r.length && r[g] === undefined) g++;
+    const start = r.index;
+    let end = start + r[0].length;
+    let kind = w.fast.kinds[g - 1] ?? "NAME";
+    if (g <= w.bounded && (endsWord(text, start) || startsWord(text, end))) {
+      // A non-ASCII word character next to it: ask the exact regex here.
+      const x = w.exact.re;
+      x.lastIndex = start;
+      const e = x.exec(text);
+      if (e === null) {
+        re.lastIndex = start + (isLead(text.charCodeAt(start)) ? 2 : 1);
+        continue;
+      }
+      g = 1;
+      while (g < e.length && e[g] === undefined) g++;
+      end = start + e[0].length;
+      kind = w.exact.kinds[g - 1] ?? "NAME";
+      re.lastIndex = end;
+    }
+    out.push({ start, end, kind, value: text.slice(start, end) });
+  }
+}
+const isLead = (c: number) => c >= 0xd800 && c <= 0xdbff;
 
 function scan(text: string, a: Alternation, out: Span[]): void {
   const re = a.re;

@@ -63,7 +63,8 @@ export function combined(name: string, rs: readonly Row[]): Detector {
     re.lastIndex = 0;
     for (let m = re.exec(text); m !== null; m = re.exec(text)) {
       const at = m.index;
-      let i = groupOf.findIndex((k) => m[k] !== undefined);
+      let i = 0;
+      while (i < groupOf.length && m[groupOf[i] as number] === undefined) i++;
       let n = rs[i]?.accept(text, at, m[0]) ?? 0;
       while (n === 0 && ++i < rs.length) {
         const s = sticky[i] as RegExp;

@@ -13,11 +13,11 @@ const DIGIT = /[0-9]/;
 /** Non-overlapping PII spans of `text`, sorted by start. */
 export function findPii(text: string, known: readonly KnownValue[]): Span[] {
   if (text.length === 0) return [];
+  const digit = DIGIT.test(text);
   const knownSpans: Span[] = [];
-  findKnown(text, known, knownSpans);
+  findKnown(text, known, knownSpans, digit);
   const found: Span[] = [];
   let guesses: Set<Span> | null = null;
-  const digit = DIGIT.test(text);
   for (const d of DETECTORS) {
     if ((d.digits === true && !digit) || (d.needs !== "" && !text.includes(d.needs))) continue;
     const n = found.length;
@@ -27,21 +27,24 @@ export function findPii(text: string, known: readonly KnownValue[]): Span[] {
       for (let i = n; i < found.length; i++) guesses.add(found[i] as Span);
     }
   }
-  const blocked: Span[] = [];
-  if (text.includes("[")) {
-    for (const m of text.matchAll(TOKEN_PATTERN)) {
-      blocked.push({ start: m.index, end: m.index + m[0].length, kind: "NAME", value: m[0] });
-    }
-  }
-  if (blocked.length === 0) {
+  const blocked: Span[] | null = text.includes("[") ? tokensIn(text) : null;
+  if (blocked === null || blocked.length === 0) {
     if (found.length === 0) return knownSpans; // already sorted and disjoint
     // The common case: nothing overlaps once pattern hits that merely repeat
     // a known value (same range) are dropped, so no ranking is needed.
-    if (!disjoint(found)) found.sort((a, b) => a.start - b.start); // detectors run one after another
+    if (!disjoint(found)) byStart(found, (x) => x.start); // detectors run one after another
     const all = knownSpans.length === 0 ? found : mergeKnown(knownSpans, found);
     if (disjoint(all)) return all;
   }
-  return resolve(knownSpans, found, blocked, guesses);
+  return resolve(knownSpans, found, blocked ?? [], guesses);
+}
+
+function tokensIn(text: string): Span[] {
+  const blocked: Span[] = [];
+  for (const m of text.matchAll(TOKEN_PATTERN)) {
+    blocked.push({ start: m.index, end: m.index + m[0].length, kind: "NAME", value: m[0] });
+  }
+  return blocked;
 }
 
 /** Replace every PII span with `tokenFor(kind, value)`, left to right. */
@@ -80,17 +83,17 @@ function resolve(knownSpans: Span[], found: Span[], blocked: Span[], guesses: Re
   for (const s of blocked) all.push({ s, rank: BLOCKED });
   for (const s of knownSpans) all.push({ s, rank: KNOWN });
   for (const s of found) all.push({ s, rank: PATTERN });
-  all.sort((a, b) => a.s.start - b.s.start);
+  byStart(all, (c) => c.s.start);
   const out: Span[] = [];
   for (let i = 0; i < all.length; ) {
     let j = i + 1;
     let end = all[i]?.s.end ?? 0;
     while (j < all.length && (all[j]?.s.start ?? 0) < end) end = Math.max(end, all[j++]?.s.end ?? 0);
-    const cluster = all.slice(i, j);
-    if (cluster.length === 1) {
-      if (cluster[0]?.rank !== BLOCKED) out.push(...cluster.map((c) => c.s));
+    const c = all[i] as Cand;
+    if (j === i + 1) {
+      if (c.rank !== BLOCKED) out.push(c.s);
     } else {
-      out.push(...pick(cluster, guesses));
+      out.push(...pick(all.slice(i, j), guesses));
     }
     i = j;
   }
@@ -144,6 +147,25 @@ function mergeKnown(known: Span[], found: Span[]): Span[] {
   }
   while (i < known.length) out.push(known[i++] as Span);
   return out;
+}
+
+/**
+ * Stable sort by start. The lists here are short and nearly sorted (each
+ * detector's hits are in order): insertion sort beats the native sort and
+ * its comparator calls; long lists go to the native sort, which is O(n log n).
+ */
+function byStart<T>(a: T[], start: (x: T) => number): void {
+  if (a.length > 32) {
+    a.sort((x, y) => start(x) - start(y));
+    return;
+  }
+  for (let i = 1; i < a.length; i++) {
+    const x = a[i] as T;
+    const k = start(x);
+    let j = i - 1;
+    for (; j >= 0 && start(a[j] as T) > k; j--) a[j + 1] = a[j] as T;
+    a[j + 1] = x;
+  }
 }
 
 function disjoint(sorted: Span[]): boolean {
