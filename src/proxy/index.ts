@@ -4,6 +4,7 @@
  * AgentGate (the default export); only the router binds RouterGate.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
+import type { AuditEvent } from "../audit/index.ts";
 import type { ProxyResult } from "../contracts/proxy.ts";
 import { registry } from "../registry/index.ts";
 import type { Escalation } from "../vault/vault.ts";
@@ -59,8 +60,9 @@ export class RouterGate extends WorkerEntrypoint<ProxyEnv> {
   addMessage(taskId: string, text: string) {
     return routerApi.addMessage(this.env, taskId, text);
   }
-  handoff(taskId: string, principal: string, jtis: string[], escalation?: Escalation) {
-    return routerApi.handoff(this.env, taskId, principal, jtis, escalation);
+  /** `journal`: the router's rows about the hand-off, journaled in the same vault RPC. */
+  handoff(taskId: string, principal: string, jtis: string[], escalation?: Escalation, journal?: AuditEvent[]) {
+    return routerApi.handoff(this.env, taskId, principal, jtis, escalation, journal);
   }
   /** The run that held these keys returned: they die now. */
   revokeKeys(taskId: string, principal: string, jtis: string[]) {

@@ -1,5 +1,5 @@
 import { sql } from "drizzle-orm";
-import { appendAudit } from "../audit/index.ts";
+import { type AuditEvent, appendAudit } from "../audit/index.ts";
 import type { ProxyResult } from "../contracts/proxy.ts";
 import { database } from "../db/index.ts";
 import { customers } from "../db/schema.ts";
@@ -19,6 +19,8 @@ export interface OpenTask {
   scope: Scope;
   message: string;
   expiresAt: number;
+  /** The router's rows about the opening (key.minted, task.dispatched when the vault goes to an agent at once), journaled after vault.created in the open RPC. */
+  journal?: AuditEvent[];
 }
 
 /** Does the subject exist, and does the case belong to the customer? */
@@ -80,15 +82,19 @@ export async function openTask(env: ProxyEnv, req: OpenTask): Promise<ProxyResul
   return guarded(async () => {
     const customer = await subjectCustomer(env, req.scope.customer, req.scope.case);
     const vault = vaultFor(env, req.taskId);
-    const { message, ...meta } = req;
-    // One vault RPC: open, tokenize the customer's message, append it to the transcript.
-    const tokenized = await vault.openWith({ ...meta, known: knownValuesOf(customer) }, message);
-    await appendAudit(database(env.DB), {
-      taskId: req.taskId,
-      actor: "proxy",
-      event: "vault.created",
-      detail: { scope: req.scope, knownValues: knownValuesOf(customer).length },
-    });
+    const { message, journal = [], ...meta } = req;
+    const known = knownValuesOf(customer);
+    // One vault RPC: open (vault.created journaled in it: durable before the task starts, no D1
+    // round trip), tokenize the customer's message, append it to the transcript.
+    const tokenized = await vault.openWith({ ...meta, known }, message, [
+      {
+        taskId: req.taskId,
+        actor: "proxy",
+        event: "vault.created",
+        detail: { scope: req.scope, knownValues: known.length },
+      },
+      ...journal,
+    ]);
     return { message: tokenized };
   });
 }
@@ -113,9 +119,10 @@ export async function handoff(
   principal: string,
   jtis: string[],
   escalation?: Escalation,
+  journal: AuditEvent[] = [],
 ): Promise<ProxyResult<null>> {
   return guarded(async () => {
-    if (!(await vaultFor(env, taskId).handoff(principal, jtis, escalation)))
+    if (!(await vaultFor(env, taskId).handoff(principal, jtis, escalation, journal)))
       throw new SiloError("task_closed", "the task is closed");
     return null;
   });
@@ -138,7 +145,12 @@ export async function revokeKeys(
     };
     // An open vault journals the row after the run's calls; then the whole run reaches D1 in one
     // shipment, before the router writes its own rows about the run. A closed vault: straight to D1.
-    if (!(await vault.revoke(jtis, row, true))) await appendAudit(database(env.DB), row);
+    // One RPC: revoke, journal the row, ship the run's rows. Fail closed with the cause: the router
+    // must not act on a run whose rows the log cannot take.
+    const revoked = await vault.revoke(jtis, row, true);
+    if (revoked === "unshipped")
+      throw new SiloError("audit_unavailable", "the run's audit rows could not be brought to the log");
+    if (revoked === "closed") await appendAudit(database(env.DB), row);
     return null;
   });
 }

@@ -5,11 +5,12 @@ import { SiloError } from "../errors/index.ts";
 import { findAgent, registry } from "../registry/index.ts";
 import { type RouterEnv, routerConfig } from "./core/env.ts";
 import { queueForHuman } from "./core/queue.ts";
-import { getTask } from "./core/task-rows.ts";
+import { getTask, type TaskRow } from "./core/task-rows.ts";
 import { dispatchHop, giveUpChain, MAX_HOPS, type RunReport, settleHop } from "./dispatch/dispatch.ts";
 import { expireIfDue } from "./lifecycle/expire.ts";
 import {
   backoffMs,
+  type FreshTask,
   HEARTBEAT_MS,
   isRetryableAgentFailure,
   MAX_STEP_ATTEMPTS,
@@ -30,10 +31,24 @@ import {
  */
 export class TaskRun extends DurableObject<RouterEnv> {
   #driving: Promise<RunReport | null> | null = null;
+  /**
+   * The task row as the last step of this drive left it (or as the request
+   * that started the run wrote it), for the next step only: memory, never
+   * storage, so a restart or a retry reads D1 again. Every change to a task
+   * that is not the run's own closes its vault first (complete, expire) or
+   * needs a state only the run sets (a person takes a queued task), so the
+   * next step's vault calls and guarded writes catch it.
+   */
+  #known: TaskRow | undefined;
+  /** The agent's status, read by the request that started the run: for its first dispatch only. */
+  #online: boolean | undefined;
 
   /** Start a run and drive it to its end (or its first parked retry). The synchronous API. */
-  async run(start: RunStart): Promise<RunReport | null> {
+  async run(start: RunStart, fresh?: FreshTask): Promise<RunReport | null> {
     await this.#begin(start);
+    const mine = fresh?.row.id === start.taskId;
+    this.#known = mine ? fresh.row : undefined;
+    this.#online = mine ? fresh.agentOnline : undefined;
     return this.#drive();
   }
 
@@ -149,7 +164,11 @@ export class TaskRun extends DurableObject<RouterEnv> {
   async #step(st: RunState): Promise<RunState> {
     const env = this.env;
     const db = database(env.DB);
-    const task = await getTask(db, st.taskId);
+    const known = this.#known?.id === st.taskId ? this.#known : undefined;
+    const online = known ? this.#online : undefined;
+    this.#known = undefined;
+    this.#online = undefined;
+    const task = known ?? (await getTask(db, st.taskId));
     if (!task) throw new SiloError("unknown_task", "the task row is missing");
     if ((await expireIfDue(env, task)) || task.status !== "open") {
       // Completed, expired or taken by a person meanwhile: the run has nothing left to do.
@@ -174,7 +193,7 @@ export class TaskRun extends DurableObject<RouterEnv> {
           attempts: 0,
           report: { ...(await giveUpChain(env, db, task.id)), hops: st.hops },
         };
-      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context);
+      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context, online);
       // An agent that crashed or hung gets one more try (same idempotency keys), then a person.
       if (step.result?.status === "failed" && isRetryableAgentFailure(step.result.reason) && st.attempts < 2) {
         await appendAudit(db, {
@@ -186,6 +205,8 @@ export class TaskRun extends DurableObject<RouterEnv> {
         });
         throw new SiloError("agent_failed", step.result.reason);
       }
+      // The settle step that follows in this drive starts from the row as this step left it.
+      this.#known = step.result ? { ...task, assignee: step.principal } : task;
       return { ...st, phase: "settle", attempts: 0, step, hops: step.result ? [...st.hops, step.principal] : st.hops };
     }
     const settled = await settleHop(env, db, task, agent, st.hop, st.step!, st.context);

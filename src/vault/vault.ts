@@ -15,6 +15,7 @@ import { type CompletionForPeople, completionForPeople, type ModelMask, maskForM
 import { MetaStore } from "./meta.ts";
 import type { OutboundHydration, Provenance } from "./provenance.ts";
 import { type LeaseGrantor, MINUTE_MS, RateLease } from "./rate-lease.ts";
+import { checkRouterRows } from "./router-rows.ts";
 import { hasSchema, migrate, tableCount } from "./schema.ts";
 import { type TokenEntry, TokenTable } from "./table.ts";
 import { TokenStore } from "./tokens-store.ts";
@@ -127,7 +128,9 @@ export class Vault extends DurableObject<VaultEnv> {
     });
   }
 
-  async open(init: VaultOpen): Promise<void> {
+  /** `journal`: the router's rows about the opening (src/vault/router-rows.ts), journaled in this same RPC. */
+  async open(init: VaultOpen, journal: readonly AuditEvent[] = []): Promise<void> {
+    const rows = checkRouterRows(journal);
     const state = await this.#state();
     migrate(this.ctx.storage.sql);
     if (state.meta && state.meta.taskId !== init.taskId) throw new Error("vault already bound to another task");
@@ -140,14 +143,15 @@ export class Vault extends DurableObject<VaultEnv> {
     state.meta = meta;
     state.table.known = known;
     await this.ctx.storage.setAlarm(init.expiresAt);
+    for (const row of rows) await this.#journalRow(row);
   }
 
   /**
    * open(), then the customer's first message tokenized and appended to the
    * transcript: the router's opening of a task in one RPC, not three.
    */
-  async openWith(init: VaultOpen, message: string): Promise<string> {
-    await this.open(init);
+  async openWith(init: VaultOpen, message: string, journal: readonly AuditEvent[] = []): Promise<string> {
+    await this.open(init, journal);
     const tokenized = await this.tokenize(message, "customer");
     await this.appendTranscript({ role: "customer", by: "customer", text: tokenized });
     return tokenized;
@@ -312,7 +316,13 @@ export class Vault extends DurableObject<VaultEnv> {
    * now on. An escalation also records who escalated and with which grant,
    * in the same write, so the proxy can hold the next agent's actions to it.
    */
-  async handoff(principal: string, jtis: string[], escalation?: Escalation): Promise<boolean> {
+  async handoff(
+    principal: string,
+    jtis: string[],
+    escalation?: Escalation,
+    journal: readonly AuditEvent[] = [],
+  ): Promise<boolean> {
+    const rows = checkRouterRows(journal);
     const state = await this.#state();
     if (!state.meta) return false;
     const meta = { ...state.meta, principal, jtis };
@@ -321,22 +331,36 @@ export class Vault extends DurableObject<VaultEnv> {
       if (escalation) this.#meta.addEscalation(escalation);
     });
     state.meta = meta;
+    // The router's rows about the hand-off (keys minted, dispatched, queued): durable before it answers.
+    for (const row of rows) await this.#journalRow(row);
     return true;
   }
 
   /**
    * A run returned: its keys die now, whatever the agent left running (waitUntil) or kept.
-   * `ship`: then the journal goes to D1 in the same RPC (throws if D1 cannot take it).
+   * `ship`: then the journal goes to D1 in the same RPC; "unshipped" if D1
+   * could not take it (the rows stay journaled, and the alarm retries).
+   * "closed": no open vault, nothing journaled (the caller writes to D1).
    */
-  async revoke(jtis: readonly string[], revoked?: AuditEvent, ship = false): Promise<boolean> {
+  async revoke(
+    jtis: readonly string[],
+    revoked?: AuditEvent,
+    ship = false,
+  ): Promise<"closed" | "revoked" | "unshipped"> {
     const state = await this.#state();
-    if (!state.meta) return false;
+    if (!state.meta) return "closed";
     state.meta = { ...state.meta, jtis: state.meta.jtis.filter((j) => !jtis.includes(j)) };
     this.#meta.write(state.meta);
     // The keys.revoked row follows the run's calls in the journal, and ships with them.
     if (revoked) await this.#journalRow(revoked);
-    if (ship) await this.shipAudit();
-    return true;
+    if (ship) {
+      try {
+        await this.shipAudit();
+      } catch {
+        return "unshipped";
+      }
+    }
+    return "revoked";
   }
 
   /** Every escalation between agents in this task, oldest first. */

@@ -7,8 +7,16 @@ import { updateTask } from "./task-rows.ts";
 
 /** Agents are online unless an admin switched them off. */
 export async function agentOnline(db: Db, name: string): Promise<boolean> {
-  const row = await db.select({ status: agentStatus.status }).from(agentStatus).where(eq(agentStatus.name, name)).get();
-  return row?.status !== "offline";
+  return isOnline(await agentStatusRead(db, name));
+}
+
+/** The agent's status row, as a query to run alone or in a D1 batch with other statements. */
+export function agentStatusRead(db: Db, name: string) {
+  return db.select({ status: agentStatus.status }).from(agentStatus).where(eq(agentStatus.name, name)).limit(1);
+}
+
+export function isOnline(rows: readonly { status: string }[]): boolean {
+  return rows[0]?.status !== "offline";
 }
 
 /**
@@ -23,8 +31,15 @@ export async function queueForHuman(
   queue: string,
   outcome: string,
   events: AuditEvent[],
+  summary: string | null = null,
 ): Promise<void> {
   const res = await env.PROXY.handoff(taskId, queue, []);
   if (!res.ok) throw new Error(`vault hand-off failed: ${res.error}`);
-  await batchWithAudit(db, [updateTask(db, taskId, { status: "queued_human", assignee: queue, outcome })], events);
+  const change = {
+    status: "queued_human" as const,
+    assignee: queue,
+    outcome,
+    ...(summary !== null ? { summary } : {}),
+  };
+  await batchWithAudit(db, [updateTask(db, taskId, change)], events);
 }

@@ -1,4 +1,4 @@
-import { eq } from "drizzle-orm";
+import { and, eq } from "drizzle-orm";
 import { randomHex } from "../../crypto/encoding.ts";
 import type { Db } from "../../db/index.ts";
 import { type TaskStatus, tasks } from "../../db/schema.ts";
@@ -20,11 +20,12 @@ export interface TaskUpdate {
   summary?: string | null;
 }
 
-export function updateTask(db: Db, id: string, patch: TaskUpdate) {
+/** `open`: only while the task is open (a run's write must not reopen or relabel a task ended meanwhile). */
+export function updateTask(db: Db, id: string, patch: TaskUpdate, only: { open?: boolean } = {}) {
   return db
     .update(tasks)
     .set({ ...patch, updatedAt: Date.now() })
-    .where(eq(tasks.id, id));
+    .where(only.open ? and(eq(tasks.id, id), eq(tasks.status, "open")) : eq(tasks.id, id));
 }
 
 /** The public view of a task: no raw values, no keys. */

@@ -9,13 +9,10 @@ import { type AgentEntry, findAgent, registry } from "../../registry/index.ts";
 import { type CellOpening, openCell } from "../cells/index.ts";
 import type { RouterConfig, RouterEnv } from "../core/env.ts";
 import { agentOnline, queueForHuman } from "../core/queue.ts";
+import { writeTaskRows } from "../core/task-audit.ts";
 import { type TaskRow, updateTask } from "../core/task-rows.ts";
 import { endRun, escalationOf, escalationRoute, handoffNote } from "./handover.ts";
 import { keysMintedEvent, mintKeyPair } from "./mint-keys.ts";
-
-async function updateSummary(db: Db, taskId: string, summary: string | null): Promise<void> {
-  if (summary !== null) await updateTask(db, taskId, { summary });
-}
 
 /** How long one agent invocation may take, unless SILOOS_AGENT_TIMEOUT_SECONDS says otherwise. */
 const AGENT_TIMEOUT_MS = 120_000;
@@ -90,10 +87,12 @@ export async function dispatchHop(
   hop: number,
   opening: Opening | null,
   ctx: RunContext,
+  /** The agent's status if the caller read it already (the request that started the run). */
+  online?: boolean,
 ): Promise<HopResult> {
   const scope: Scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
   const principal = `agent:${agent.name}`;
-  if (!(await agentOnline(db, agent.name))) {
+  if (!(online ?? (await agentOnline(db, agent.name)))) {
     // Plug in a human: an offline agent's work goes to the people with the same tools.
     if (opening)
       unwrap(
@@ -110,6 +109,13 @@ export async function dispatchHop(
   }
   const keys = await mintKeyPair(cfg.SILOOS_SIGNING_KEYS, principal, task.id, agent.caps, scope);
   const jtis = [keys.base.jti, keys.task.jti];
+  // Keys are recorded before they are handed over, with the dispatch, in the vault RPC that admits
+  // them: the task's journal (src/vault/router-rows.ts), durable before the agent holds them,
+  // shipped to D1 with the run's rows when the run ends (endRun), before the router's next row.
+  const rows: AuditEvent[] = [
+    keysMintedEvent(task.id, principal, keys, agent.caps),
+    { taskId: task.id, actor: "router", event: "task.dispatched", detail: { to: principal, hop } },
+  ];
   let message: string;
   if (opening) {
     message = unwrap(
@@ -120,23 +126,17 @@ export async function dispatchHop(
         scope,
         message: opening.rawMessage,
         expiresAt: task.expiresAt,
+        journal: rows,
       }),
     ).message;
   } else {
     // The vault records who escalated with which grant (grounding: src/proxy/ops/grounding.ts).
     const from = ctx.escalatedFrom ? findAgent(registry, ctx.escalatedFrom) : undefined;
-    unwrap(await env.PROXY.handoff(task.id, principal, jtis, from ? escalationOf(from) : undefined));
+    unwrap(await env.PROXY.handoff(task.id, principal, jtis, from ? escalationOf(from) : undefined, rows));
     message = await latestCustomerMessage(env, task.id);
   }
-  // Keys are recorded before they are handed over, in one write with the dispatch.
-  await batchWithAudit(
-    db,
-    [updateTask(db, task.id, { assignee: principal })],
-    [
-      keysMintedEvent(task.id, principal, keys, agent.caps),
-      { taskId: task.id, actor: "router", event: "task.dispatched", detail: { to: principal, hop } },
-    ],
-  );
+  // The first hop's agent is the assignee the task was created with: nothing to write then.
+  if (task.assignee !== principal) await writeTaskRows(db, [updateTask(db, task.id, { assignee: principal })]);
   const result = await invokeAgent(
     env,
     agent,
@@ -180,7 +180,8 @@ export async function settleHop(
   };
 
   if (result.status === "completed") {
-    await batchWithAudit(db, [updateTask(db, task.id, { outcome: "completed", summary })], [finished]);
+    // Only while the task is open: a task completed or expired meanwhile keeps its state.
+    await batchWithAudit(db, [updateTask(db, task.id, { outcome: "completed", summary }, { open: true })], [finished]);
     return { done: { outcome: "completed", assignee: principal, hops: [] } };
   }
   if (result.status === "failed") {
@@ -204,19 +205,32 @@ export async function settleHop(
   const { target, events: routed } = escalationRoute(task.id, current, result.target);
   const reason = await tokenizeSummary(env, task.id, result.reason);
   if (target.startsWith("human:")) {
-    await updateSummary(db, task.id, summary);
-    await queueForHuman(env, db, task.id, target, "escalated", [
-      finished,
-      ...routed,
-      { taskId: task.id, actor: "router", event: "task.queued_human", detail: { from: principal, to: target, reason } },
-    ]);
+    // The summary rides in the queueing's one batch (task row and rows), not a write of its own.
+    await queueForHuman(
+      env,
+      db,
+      task.id,
+      target,
+      "escalated",
+      [
+        finished,
+        ...routed,
+        {
+          taskId: task.id,
+          actor: "router",
+          event: "task.queued_human",
+          detail: { from: principal, to: target, reason },
+        },
+      ],
+      summary,
+    );
     return { done: { outcome: "queued_human", assignee: target, hops: [] } };
   }
   const next = findAgent(registry, target);
   if (!next) throw new SiloError("unknown_agent", `escalation target ${target} is not in the registry`);
   await batchWithAudit(
     db,
-    [updateTask(db, task.id, { outcome: "escalated", summary })],
+    [updateTask(db, task.id, { outcome: "escalated", summary }, { open: true })],
     [
       finished,
       {

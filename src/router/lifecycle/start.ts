@@ -1,14 +1,15 @@
-import { batchWithAudit } from "../../audit/index.ts";
+import { auditInsert, batchWithAudit } from "../../audit/index.ts";
 import type { CreateTask } from "../../contracts/api.ts";
 import { database } from "../../db/index.ts";
 import { tasks } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import { agentForIntent, findAgent, registry } from "../../registry/index.ts";
 import { type RouterEnv, routerConfig } from "../core/env.ts";
+import { agentStatusRead, isOnline } from "../core/queue.ts";
 import { newTaskId, type TaskRow, updateTask } from "../core/task-rows.ts";
 import { unwrap } from "../dispatch/dispatch.ts";
 import { runOf } from "../run/index.ts";
-import type { RunStart } from "../run/state.ts";
+import type { FreshTask, RunStart } from "../run/state.ts";
 import { taskResponse } from "./read.ts";
 
 export type StartTask = Omit<CreateTask, "channel"> & { channel: string; taskId?: string };
@@ -16,7 +17,12 @@ export type StartTask = Omit<CreateTask, "channel"> & { channel: string; taskId?
 /** sync: answer when the run ends (or parks for a retry); async: answer at once, the run goes on durably. */
 export type RunMode = "sync" | "async";
 
-/** Start: the task row and `task.created` in one batch, the raw message into the vault, then the durable run. */
+/**
+ * Start: the vault first (the proxy checks the subject as it opens it and
+ * journals vault.created in the same RPC), then the task row and
+ * `task.created` in one D1 batch, then the durable run. A start that cannot
+ * be recorded (the batch fails) wipes the vault it opened and is refused.
+ */
 export async function startTask(env: RouterEnv, input: StartTask, mode: RunMode = "sync") {
   const agent = input.agent ? findAgent(registry, input.agent) : agentForIntent(registry, input.intent ?? "");
   if (!agent)
@@ -26,7 +32,6 @@ export async function startTask(env: RouterEnv, input: StartTask, mode: RunMode 
     );
   const cfg = routerConfig(env);
   const db = database(env.DB);
-  unwrap(await env.PROXY.checkSubject(input.subject.customerId, input.subject.caseId ?? null));
   const now = Date.now();
   const task: TaskRow = {
     id: input.taskId ?? newTaskId(),
@@ -42,37 +47,46 @@ export async function startTask(env: RouterEnv, input: StartTask, mode: RunMode 
     updatedAt: now,
     expiresAt: now + cfg.SILOOS_TASK_TTL_SECONDS * 1000,
   };
-  await batchWithAudit(
-    db,
-    [db.insert(tasks).values(task)],
-    [
-      {
-        taskId: task.id,
-        actor: "router",
-        event: "task.created",
-        detail: { agent: agent.name, intent: task.intent, channel: task.channel, subject: input.subject },
-      },
-    ],
-  );
+  // The vault takes the raw message before the run begins: the durable run's
+  // state never holds it. Its first hop hands the vault to the agent with keys.
+  const scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
+  const opened = await env.PROXY.openTask({
+    taskId: task.id,
+    principal: task.assignee,
+    jtis: [],
+    scope,
+    message: input.message,
+    expiresAt: task.expiresAt,
+  });
+  // An unknown subject opens nothing; any other failure may have left a vault half-open: wipe it.
+  if (!opened.ok && opened.error !== "unknown_record" && opened.error !== "validation_failed")
+    await failTask(env, task.id, new SiloError(opened.error, opened.message));
+  unwrap(opened);
+  const created = {
+    taskId: task.id,
+    actor: "router",
+    event: "task.created" as const,
+    detail: { agent: agent.name, intent: task.intent, channel: task.channel, subject: input.subject },
+  };
+  let online: boolean;
   try {
-    // The vault takes the raw message before the run begins: the durable run's
-    // state never holds it. Its first hop hands the vault to the agent with keys.
-    const scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
-    unwrap(
-      await env.PROXY.openTask({
-        taskId: task.id,
-        principal: task.assignee,
-        jtis: [],
-        scope,
-        message: input.message,
-        expiresAt: task.expiresAt,
-      }),
-    );
-  } catch (err) {
-    await failTask(env, task.id, err);
-    throw err;
+    // The audit row first, the task row, and (a read in the same round trip) whether the agent
+    // is online, which the run's first hop asks next.
+    const [, , status] = await db.batch([
+      auditInsert(db, [created]),
+      db.insert(tasks).values(task),
+      agentStatusRead(db, agent.name),
+    ]);
+    online = isOnline(status);
+  } catch {
+    const refused = new SiloError("audit_unavailable", "the audit log or database is unavailable; nothing was done");
+    await failTask(env, task.id, refused);
+    throw refused;
   }
-  return launch(env, task.id, { taskId: task.id, agent: agent.name, context: { channel: input.channel } }, mode, 0);
+  return launch(env, task.id, { taskId: task.id, agent: agent.name, context: { channel: input.channel } }, mode, 0, {
+    row: task,
+    agentOnline: online,
+  });
 }
 
 /**
@@ -80,13 +94,21 @@ export async function startTask(env: RouterEnv, input: StartTask, mode: RunMode 
  * means it ended; null means a step parked for a retry and the answer is
  * the task as it stands (202: poll it or follow its events).
  */
-export async function launch(env: RouterEnv, taskId: string, start: RunStart, mode: RunMode, since: number) {
+export async function launch(
+  env: RouterEnv,
+  taskId: string,
+  start: RunStart,
+  mode: RunMode,
+  since: number,
+  fresh?: FreshTask,
+) {
   const run = runOf(env, taskId);
   if (mode === "async") {
     await run.begin(start);
     return { ...(await taskResponse(env, taskId, since)), accepted: true as const };
   }
-  const report = await run.run(start);
+  // `fresh`: the row this request just wrote, so the run's first step need not read it back.
+  const report = await run.run(start, fresh);
   return { ...(await taskResponse(env, taskId, since, report?.hops)), ...(report ? {} : { accepted: true as const }) };
 }
 

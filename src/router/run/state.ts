@@ -1,3 +1,4 @@
+import type { TaskRow } from "../core/task-rows.ts";
 import type { HopResult, RunContext, RunReport } from "../dispatch/dispatch.ts";
 
 /**
@@ -50,4 +51,14 @@ export function newRun(start: RunStart, runNo: number): RunState {
 /** The agent never answered, or threw: worth one more try. A "failed" it chose itself is not. */
 export function isRetryableAgentFailure(reason: string): boolean {
   return reason.startsWith("agent_timeout") || reason.startsWith("agent_error: the agent threw");
+}
+
+/**
+ * What the request that starts a run knows already, handed to the run's
+ * first step so it need not read it back from D1: the task row it wrote and
+ * the agent's status it read in the same batch.
+ */
+export interface FreshTask {
+  row: TaskRow;
+  agentOnline: boolean;
 }
