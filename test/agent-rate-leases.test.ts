@@ -7,7 +7,8 @@ import { FLOOD, useSystem } from "./support/system.ts";
  * Per-principal per-minute limits through leases (src/vault/rate-lease.ts):
  * the principal's AgentRates DO grants each task's vault a few units at a
  * time, counted as used when granted; a call spends one in its first vault
- * RPC. flood-agent may make 30 calls a minute across its tasks: leases of 3.
+ * RPC. flood-agent may make 30 calls a minute across its tasks: leases of at
+ * most 3, growing with what the task spent (1, 1, 2, 3 …).
  */
 const t = useSystem({ extraAgents: [FLOOD] });
 
@@ -69,15 +70,27 @@ describe("per-minute limits through leases", () => {
     expect((await r.counters("calls")).find((c) => c.period === period)).toEqual({ period, count: 30, refused: 36 });
   });
 
-  it("returns a wiped vault's unspent units to its principal", async () => {
+  it("grows a task's lease with what it spent (1, 1, 2, 4 …) and returns the unspent units when the vault is wiped", async () => {
     const period = await freshMinute();
     const before = (await counter("agent:flood-agent", "calls", period))?.count ?? 0;
     const taskId = await openTask();
-    // The run's one call took a lease of 3: counted as used when granted.
-    expect((await counter("agent:flood-agent", "calls", period))!.count).toBe(before + 3);
+    // Calls until the task holds units it has not spent: a lease of 2 after 1 + 1.
+    let calls = 1; // the run's own whoami
+    let leased = 0;
+    for (let i = 0; i < 6 && leased === 0; i++) {
+      expect(await as(taskId, "whoami")).toMatchObject({ ok: true });
+      calls++;
+      const held = (await (await t.vault(taskId)).ledger()).leased as Leased[];
+      leased = held.filter((l) => l.kind === "calls" && l.period === period).reduce((n, l) => n + l.units, 0);
+    }
+    expect(leased).toBeGreaterThan(0);
+    // Never more than it already spent, plus one: no task sits on a principal's units.
+    expect(leased).toBeLessThanOrEqual(calls);
+    // Counted as used when granted: every call made, and the units still held.
+    expect((await counter("agent:flood-agent", "calls", period))!.count).toBe(before + calls + leased);
     await (await t.vault(taskId)).close();
     expect(minute()).toBe(period);
-    expect((await counter("agent:flood-agent", "calls", period))!.count).toBe(before + 1);
+    expect((await counter("agent:flood-agent", "calls", period))!.count).toBe(before + calls);
   });
 
   attack(
@@ -92,7 +105,7 @@ describe("per-minute limits through leases", () => {
       const period = await freshMinute();
       // What this minute counted before (the test above): the burst gets the rest of the limit.
       const before = (await counter("agent:flood-agent", "calls", period)) ?? { count: 0, refused: 0 };
-      // Each task's run makes one call (whoami), which takes a lease of 3.
+      // Each task's run makes one call (whoami), which takes a lease of 1.
       const taskIds = await Promise.all(Array.from({ length: 6 }, () => openTask()));
       const answers = await Promise.all(
         taskIds.flatMap((id) =>

@@ -60,6 +60,15 @@ export type Leased = {
 
 export class RateLease {
   readonly #sql: SqlStorage;
+  /**
+   * Units granted so far this minute, per principal and counter: the next
+   * lease asks for as many again (1, 1, 2, 4, 8 …, up to leaseSize), so a task
+   * holds at most about what it has already spent. A task that makes one reply
+   * leases one reply, not eight: open tasks (most tasks stay open after their
+   * answer) would otherwise sit on the principal's units. In memory only: an
+   * evicted vault starts again at 1, which costs round trips, never units.
+   */
+  readonly #granted = new Map<string, { period: number; units: number }>();
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -125,7 +134,11 @@ export class RateLease {
 
   /** Units wanted per counter: 0 where this minute's lease still has one. */
   wants(principal: string, counts: readonly AgentCount[], period: number): number[] {
-    return counts.map((c) => (this.#units(principal, c.kind, period) > 0 ? 0 : leaseSize(c.limit)));
+    return counts.map((c) =>
+      this.#units(principal, c.kind, period) > 0
+        ? 0
+        : Math.min(leaseSize(c.limit), Math.max(1, this.#grantedIn(principal, c.kind, period))),
+    );
   }
 
   /** Add granted units to this minute's lease (a lease of an earlier minute is dropped). */
@@ -133,6 +146,11 @@ export class RateLease {
     counts.forEach((c, i) => {
       const units = granted[i] ?? 0;
       if (units <= 0) return;
+      // A new minute starts again at 1.
+      this.#granted.set(`${principal}\n${c.kind}`, {
+        period,
+        units: this.#grantedIn(principal, c.kind, period) + units,
+      });
       this.#sql.exec(
         "INSERT INTO rate_leases (principal, kind, period, units) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (principal, kind) DO UPDATE SET units = CASE WHEN period = ?3 THEN units + ?4 ELSE ?4 END, period = ?3",
         principal,
@@ -151,11 +169,28 @@ export class RateLease {
     return true;
   }
 
+  /**
+   * Take every unspent unit of this minute out of the lease, to give back: at
+   * the end of a run (its keys are revoked, nothing can spend them) and at the
+   * wipe. A later run of the task leases afresh.
+   */
+  drain(period: number): Leased[] {
+    const out = this.unspent(period);
+    this.#sql.exec("DELETE FROM rate_leases");
+    this.#granted.clear();
+    return out;
+  }
+
   /** Unspent units of this minute, to return when the vault is wiped. */
   unspent(period: number): Leased[] {
     return this.#sql
       .exec<Leased>("SELECT principal, kind, period, units FROM rate_leases WHERE period >= ? AND units > 0", period)
       .toArray();
+  }
+
+  #grantedIn(principal: string, kind: string, period: number): number {
+    const g = this.#granted.get(`${principal}\n${kind}`);
+    return g && g.period === period ? g.units : 0;
   }
 
   #units(principal: string, kind: string, period: number): number {

@@ -353,14 +353,17 @@ export class Vault extends DurableObject<VaultEnv> {
     this.#meta.write(state.meta);
     // The keys.revoked row follows the run's calls in the journal, and ships with them.
     if (revoked) await this.#journalRow(revoked);
-    if (ship) {
-      try {
-        await this.shipAudit();
-      } catch {
-        return "unshipped";
-      }
-    }
-    return "revoked";
+    // The run's keys are dead, so its lease can never be spent: back to its principals now, not
+    // at the wipe (a task stays open after its answer; best effort, the minute ends anyway).
+    const unspent = this.#lease.drain(Math.floor(Date.now() / MINUTE_MS));
+    let shipped = true;
+    if (ship)
+      shipped = await this.shipAudit().then(
+        () => true,
+        () => false,
+      );
+    await RateLease.giveBack(unspent, (principal) => this.#rates(principal));
+    return shipped ? "revoked" : "unshipped";
   }
 
   /** Every escalation between agents in this task, oldest first. */
