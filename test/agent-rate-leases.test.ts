@@ -70,24 +70,37 @@ describe("per-minute limits through leases", () => {
     expect((await r.counters("calls")).find((c) => c.period === period)).toEqual({ period, count: 30, refused: 36 });
   });
 
-  it("grows a task's lease with what it spent (1, 1, 2, 4 …) and returns the unspent units when the vault is wiped", async () => {
-    const period = await freshMinute();
+  it("grows a task's lease with what it spent (1, 1, 2, 4 …) and returns the unspent units when a run ends and when the vault is wiped", async () => {
+    const period = await freshMinute(30_000);
     const before = (await counter("agent:flood-agent", "calls", period))?.count ?? 0;
     const taskId = await openTask();
-    // Calls until the task holds units it has not spent: a lease of 2 after 1 + 1.
     let calls = 1; // the run's own whoami
-    let leased = 0;
-    for (let i = 0; i < 6 && leased === 0; i++) {
-      expect(await as(taskId, "whoami")).toMatchObject({ ok: true });
-      calls++;
-      const held = (await (await t.vault(taskId)).ledger()).leased as Leased[];
-      leased = held.filter((l) => l.kind === "calls" && l.period === period).reduce((n, l) => n + l.units, 0);
-    }
-    expect(leased).toBeGreaterThan(0);
-    // Never more than it already spent, plus one: no task sits on a principal's units.
-    expect(leased).toBeLessThanOrEqual(calls);
-    // Counted as used when granted: every call made, and the units still held.
-    expect((await counter("agent:flood-agent", "calls", period))!.count).toBe(before + calls + leased);
+    const held = async () =>
+      ((await (await t.vault(taskId)).ledger()).leased as Leased[])
+        .filter((l) => l.kind === "calls" && l.period === period)
+        .reduce((n, l) => n + l.units, 0);
+    /** Calls until the task holds units it has not spent (a lease of 2 after 1 + 1). */
+    const callUntilHeld = async () => {
+      let leased = 0;
+      for (let i = 0; i < 6 && leased === 0; i++) {
+        expect(await as(taskId, "whoami")).toMatchObject({ ok: true });
+        calls++;
+        leased = await held();
+      }
+      expect(leased).toBeGreaterThan(0);
+      // Never more than it already spent: no task sits on a principal's units.
+      expect(leased).toBeLessThanOrEqual(calls);
+      // Counted as used when granted: every call made, and the units still held.
+      expect((await counter("agent:flood-agent", "calls", period))!.count).toBe(before + calls + leased);
+    };
+    await callUntilHeld();
+    // A run's end (its keys revoked): the units it did not spend go back.
+    const vault = (await t.vault(taskId)) as unknown as { revoke(jtis: string[]): Promise<string> };
+    expect(await vault.revoke([])).toBe("revoked");
+    expect(await held()).toBe(0);
+    expect((await counter("agent:flood-agent", "calls", period))!.count).toBe(before + calls);
+    // The wipe: likewise.
+    await callUntilHeld();
     await (await t.vault(taskId)).close();
     expect(minute()).toBe(period);
     expect((await counter("agent:flood-agent", "calls", period))!.count).toBe(before + calls);
