@@ -105,11 +105,13 @@ export class RateLease {
         };
       }
       vault.lap("AgentRates lease RPC");
-      if ((await vault.admitted()) === "closed") {
-        // Wiped while the grant was on its way: give it back.
+      const now = await vault.admitted();
+      if (now !== "yes") {
+        // Wiped, or the run's keys revoked (the lease already drained), while the grant was on its
+        // way: give it back, or no call could ever spend it. Admission refuses the call next.
         const back = counts.map((c, i) => ({ kind: c.kind, period, units: outcome.granted[i] ?? 0 }));
         await grantor.release(back.filter((b) => b.units > 0)).catch(() => undefined);
-        return { ok: false, code: "task_closed" };
+        return now === "closed" ? { ok: false, code: "task_closed" } : null;
       }
       this.store(principal, counts, period, outcome.granted);
       if (outcome.refused) {
