@@ -65,22 +65,8 @@ console.log(
 );
 
 const secrets = await generateSecrets();
-const sys = await startSystem({ secrets });
-const bare = await startBare(sys.registry).catch(async (err: unknown) => {
-  await sys.dispose();
-  throw err;
-});
+const { sys, bare, silo, plain } = await startChains(secrets);
 try {
-  await Promise.all([seedCustomers(await sys.db()), seedCustomers(await bare.db())]);
-  const json = { "content-type": "application/json" };
-  const silo: Target = {
-    name: "siloos",
-    mf: sys.mf,
-    url: sys.url,
-    headers: { ...json, authorization: `Bearer ${secrets.SILOOS_API_KEY}` },
-    next: 0,
-  };
-  const plain: Target = { name: "bare", mf: bare.mf, url: bare.url, headers: json, next: 0 };
   if (WARMUP + TASKS + SOLO > CUSTOMERS) throw new Error("not enough seeded customers");
   const [s, b] = await compare(silo, plain, { warmup: WARMUP, tasks: TASKS, concurrency: CONCURRENCY, phases: PHASES });
   const sOps = s.lastTaskId ? await siloOps(silo, secrets.SILOOS_ADMIN_KEY, s.lastTaskId) : [];
@@ -128,22 +114,8 @@ try {
 
 /** (b) again, on both chains rebuilt with the latency model. */
 async function runModel(secrets: Awaited<ReturnType<typeof generateSecrets>>) {
-  const sysM = await startSystem({ secrets, latency: MODEL });
-  const bareM = await startBare(sysM.registry, { latency: MODEL }).catch(async (err: unknown) => {
-    await sysM.dispose();
-    throw err;
-  });
+  const { sys: sysM, bare: bareM, silo, plain } = await startChains(secrets, MODEL);
   try {
-    await Promise.all([seedCustomers(await sysM.db()), seedCustomers(await bareM.db())]);
-    const json = { "content-type": "application/json" };
-    const silo: Target = {
-      name: "siloos",
-      mf: sysM.mf,
-      url: sysM.url,
-      headers: { ...json, authorization: `Bearer ${secrets.SILOOS_API_KEY}` },
-      next: 0,
-    };
-    const plain: Target = { name: "bare", mf: bareM.mf, url: bareM.url, headers: json, next: 0 };
     const [s, b] = await compare(silo, plain, {
       warmup: WARMUP,
       tasks: MODEL_TASKS,
@@ -171,3 +143,28 @@ async function runModel(secrets: Awaited<ReturnType<typeof generateSecrets>>) {
   }
 }
 console.log(`\nload average after: ${load()}; total ${fmt((performance.now() - started) / 1000, 0)} s`);
+
+/** Both chains booted (with the latency model if given) and seeded, and the targets that drive them. */
+async function startChains(secrets: Awaited<ReturnType<typeof generateSecrets>>, latency?: typeof MODEL) {
+  const sys = await startSystem(latency ? { secrets, latency } : { secrets });
+  const bare = await startBare(sys.registry, latency ? { latency } : undefined).catch(async (err: unknown) => {
+    await sys.dispose();
+    throw err;
+  });
+  try {
+    await Promise.all([seedCustomers(await sys.db()), seedCustomers(await bare.db())]);
+  } catch (err) {
+    await Promise.all([sys.dispose(), bare.dispose()]).catch(() => undefined);
+    throw err;
+  }
+  const json = { "content-type": "application/json" };
+  const silo: Target = {
+    name: "siloos",
+    mf: sys.mf,
+    url: sys.url,
+    headers: { ...json, authorization: `Bearer ${secrets.SILOOS_API_KEY}` },
+    next: 0,
+  };
+  const plain: Target = { name: "bare", mf: bare.mf, url: bare.url, headers: json, next: 0 };
+  return { sys, bare, silo, plain };
+}
