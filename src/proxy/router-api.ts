@@ -84,9 +84,10 @@ export async function openTask(env: ProxyEnv, req: OpenTask): Promise<ProxyResul
     const vault = vaultFor(env, req.taskId);
     const { message, journal = [], ...meta } = req;
     const known = knownValuesOf(customer);
+    // The one address email.send may write to, as the record holds it now (Vault.recipient).
     // One vault RPC: open (vault.created journaled in it: durable before the task starts, no D1
     // round trip), tokenize the customer's message, append it to the transcript.
-    const tokenized = await vault.openWith({ ...meta, known }, message, [
+    const tokenized = await vault.openWith({ ...meta, known, contact: { email: customer.email } }, message, [
       {
         taskId: req.taskId,
         actor: "proxy",

@@ -3,6 +3,7 @@ import { auditableText } from "../audit/agent-text.ts";
 import { type AuditEvent, appendAudit } from "../audit/index.ts";
 import { isPowerOfTen } from "../audit/throttle.ts";
 import type { Capability } from "../contracts/capabilities.ts";
+import { valueKey } from "../contracts/tokens.ts";
 import { database } from "../db/index.ts";
 import type { Scope } from "../keys/claims.ts";
 import type { KnownValue, PiiKind } from "../scan/index.ts";
@@ -13,7 +14,7 @@ import { type CountResult, TaskLedger } from "./ledger.ts";
 import { moveLegacyKeys } from "./legacy.ts";
 import { type CompletionForPeople, completionForPeople, type ModelMask, maskForModel } from "./masking.ts";
 import { MetaStore } from "./meta.ts";
-import type { OutboundHydration, Provenance } from "./provenance.ts";
+import { type OutboundHydration, type Provenance, provenanceOf } from "./provenance.ts";
 import { type LeaseGrantor, MINUTE_MS, RateLease } from "./rate-lease.ts";
 import { checkRouterRows } from "./router-rows.ts";
 import { hasSchema, migrate, tableCount } from "./schema.ts";
@@ -40,7 +41,16 @@ export interface VaultMeta {
 
 export interface VaultOpen extends Omit<VaultMeta, "createdAt"> {
   known: KnownValue[];
+  /**
+   * The subject customer's email as their record held it when the task
+   * opened (the proxy read it from D1 to open the vault): the one address
+   * email.send may write to, checked here without a second read (recipient()).
+   */
+  contact?: { email: string };
 }
+
+/** recipient(): the address, or why not; "unchecked": this vault holds no contact (opened before it kept one). */
+export type RecipientCheck = { ok: true; email: string } | { ok: false } | { ok: "unchecked"; email: string };
 
 export interface TranscriptEntry {
   role: "customer" | "agent" | "system";
@@ -70,12 +80,16 @@ const STEPS = new Set([
   "meta",
   "completeEffect",
   "releaseEffect",
+  "recipient",
 ] as const);
 export type StepMethod = typeof STEPS extends Set<infer M> ? M : never;
 /** `effectDone`: the call's effect claim was completed in this step; `replay`: its effect had happened, this is its result. */
 export type StepResult<T> =
   | { ok: true; result: T; audited: boolean; effectDone?: boolean; replay?: Record<string, unknown> }
   | Refusal;
+
+/** Storage key of the subject's contact (VaultOpen.contact); wiped with everything else. */
+const CONTACT_KEY = "contact";
 
 /** How long a journal row may wait in the vault before the alarm ships it to D1 (SILOOS_AUDIT_SHIP_MS). */
 const SHIP_AFTER_MS = 1000;
@@ -134,12 +148,13 @@ export class Vault extends DurableObject<VaultEnv> {
     const state = await this.#state();
     migrate(this.ctx.storage.sql);
     if (state.meta && state.meta.taskId !== init.taskId) throw new Error("vault already bound to another task");
-    const { known, ...rest } = init;
+    const { known, contact, ...rest } = init;
     const meta: VaultMeta = { ...rest, createdAt: state.meta?.createdAt ?? Date.now() };
     this.ctx.storage.transactionSync(() => {
       this.#meta.write(meta);
       this.#tokens.replaceKnown(known);
     });
+    if (contact) await this.ctx.storage.put(CONTACT_KEY, contact);
     state.meta = meta;
     state.table.known = known;
     await this.ctx.storage.setAlarm(init.expiresAt);
@@ -468,6 +483,23 @@ export class Vault extends DurableObject<VaultEnv> {
 
   async resolve(token: string): Promise<TokenEntry | null> {
     return (await this.#state()).table.byToken.get(token) ?? null;
+  }
+
+  /**
+   * email.send's recipient: the token must be an email this task read from a
+   * record, and that email must be the subject customer's contact (open()).
+   * The agent chooses the token only; the address it stands for is checked
+   * against one the agent never wrote. The raw address goes to the proxy,
+   * which sends to it.
+   */
+  async recipient(token: string): Promise<RecipientCheck> {
+    const entry = (await this.#state()).table.byToken.get(token);
+    if (entry?.kind !== "EMAIL" || provenanceOf(entry) !== "record") return { ok: false };
+    const contact = await this.ctx.storage.get<{ email: string }>(CONTACT_KEY);
+    if (!contact) return { ok: "unchecked", email: entry.value };
+    return valueKey("EMAIL", contact.email) === valueKey("EMAIL", entry.value)
+      ? { ok: true, email: entry.value }
+      : { ok: false };
   }
 
   /**
