@@ -3,6 +3,7 @@
  * (tasks, audit), the proxy's RouterGate, and every agent's entrypoint.
  * Receives work, mints keys, dispatches, escalates, completes.
  */
+
 import { bodyLimit } from "hono/body-limit";
 import { sealAudit } from "../audit/seal.ts";
 import { MAX_BODY_BYTES } from "../contracts/api.ts";
@@ -12,6 +13,7 @@ import { bearerKey } from "./auth.ts";
 import { consoleApi } from "./console/routes.ts";
 import { type RouterEnv, routerConfig } from "./core/env.ts";
 import { errorResponse, notFound } from "./core/errors.ts";
+import { pruneBookkeeping } from "./core/prune.ts";
 import { workerSecurityHeaders } from "./edge/headers.ts";
 import { flushEdgeRefusals, pruneEdgeState, recordEdgeRefusal } from "./edge/refusals.ts";
 import { expireDueTasks } from "./lifecycle/index.ts";
@@ -93,13 +95,17 @@ export { app };
 
 export default {
   fetch: app.fetch,
-  /** Cron: end tasks past their TTL; seal new audit rows into the hash chain even when nobody reads the log. */
+  /**
+   * Cron: end tasks past their TTL; seal new audit rows into the hash chain even when nobody reads
+   * the log; drop bookkeeping rows nothing can use again (core/prune.ts).
+   */
   async scheduled(_controller: ScheduledController, env: RouterEnv): Promise<void> {
     // Edge bookkeeping never stands in the way of sealing.
     await flushEdgeRefusals(env).catch((e: unknown) =>
       console.error("router: edge refusals not flushed", e instanceof Error ? e.message.slice(0, 200) : typeof e),
     );
     await pruneEdgeState(env).catch(() => undefined);
+    await pruneBookkeeping(env).catch(() => undefined);
     await expireDueTasks(env);
     await env.PROXY.sweepOutbox();
     await sealAudit(database(env.DB), routerConfig(env).SILOOS_AUDIT_KEY);
