@@ -10,6 +10,7 @@
  *   npx node scripts/prompt-check.ts [tasks=120] [rounds=10]
  */
 import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { ChatMessage } from "../src/contracts/llm.ts";
 import { knownValuesOf } from "../src/proxy/router-api.ts";
 import type { ToolEntry } from "../src/registry/schema.ts";
@@ -21,7 +22,7 @@ import { TokenTable } from "../src/vault/table.ts";
 import { person } from "./bench/people.ts";
 
 const [TASKS = 120, ROUNDS = 10] = process.argv.slice(2).map(Number);
-const read = (path: string) => readFileSync(new URL(path, import.meta.url), "utf8");
+const read = (path: string) => readFileSync(join(import.meta.dirname, path), "utf8");
 const instructions = read("../agents/refund-agent/instructions.md");
 // The registry's tool catalogue (src/sdk/tools.ts lists the granted ones; its JSON import needs a bundler).
 const catalogue = (JSON.parse(read("../src/registry/registry.generated.json")) as { tools: ToolEntry[] }).tools;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import type { KnownValue, PiiKind } from "../scan/index.ts";
+import { normaliseValue } from "../contracts/tokens.ts";
+import { type KnownValue, PII_KINDS, type PiiKind } from "../scan/index.ts";
 import { maskForModel } from "./masking.ts";
 import { realValueKinds } from "./real-values.ts";
 import { TokenTable } from "./table.ts";
@@ -130,7 +131,20 @@ describe("the real-value check of a masked prompt, remembered per string", () =>
 });
 
 /** The premises the check rests on, over every code point, in the runtime the test runs in. */
-describe("case mapping, as the check assumes it", () => {
+describe("case mapping and normal forms, as the check assumes them", () => {
+  it("normalises phones, cards and SSNs to digits, IBANs to upper case, the other kinds to lower case", () => {
+    expect(PII_KINDS.map((k) => [k, normaliseValue(k, " Ab \n Ç-12 ")])).toEqual([
+      ["NAME", "ab ç-12"],
+      ["EMAIL", "ab ç-12"],
+      ["PHONE", "12"],
+      ["CARD", "12"],
+      ["ADDRESS", "ab ç-12"],
+      ["IBAN", "ABÇ-12"],
+      ["SSN", "12"],
+      ["IP", "ab ç-12"],
+    ]);
+  });
+
   it("lower-cases each code point alone, but for Σ", () => {
     const odd: string[] = [];
     for (let cp = 0; cp <= 0x10ffff; cp++) {

@@ -64,8 +64,8 @@ interface Memo {
 }
 
 // Bounds on the memory (a miss only costs a search again): strings, their characters, words.
-const MAX_STRINGS = 4096;
-const MAX_CHARS = 4_000_000;
+const MAX_STRINGS = 2048;
+const MAX_CHARS = 1_000_000;
 const MAX_WORDS = 512;
 const memos = new WeakMap<TokenTable, Memo>();
 
@@ -78,6 +78,7 @@ function memoFor(table: TokenTable): Memo {
   return memo;
 }
 
+// The kinds as normaliseValue (src/contracts/tokens.ts) treats them: digits kept, or lower case.
 const DIGIT_KINDS: ReadonlySet<string> = new Set(["PHONE", "CARD", "SSN", "IBAN"]);
 const TEXT_KINDS: ReadonlySet<string> = new Set(["NAME", "EMAIL", "ADDRESS", "IP"]);
 
