@@ -316,16 +316,19 @@ export class Vault extends DurableObject<VaultEnv> {
    * Hand the task to a new principal: only its freshly minted keys work from
    * now on. An escalation also records who escalated and with which grant,
    * in the same write, so the proxy can hold the next agent's actions to it.
+   * Answers with the customer's latest message (tokenized), which the next
+   * agent is given, so that the hand-off and that read are one RPC; null: the
+   * vault is closed.
    */
   async handoff(
     principal: string,
     jtis: string[],
     escalation?: Escalation,
     journal: readonly AuditEvent[] = [],
-  ): Promise<boolean> {
+  ): Promise<{ message: string | null } | null> {
     const rows = checkRouterRows(journal);
     const state = await this.#state();
-    if (!state.meta) return false;
+    if (!state.meta) return null;
     const meta = { ...state.meta, principal, jtis };
     this.ctx.storage.transactionSync(() => {
       this.#meta.write(meta);
@@ -334,7 +337,7 @@ export class Vault extends DurableObject<VaultEnv> {
     state.meta = meta;
     // The router's rows about the hand-off (keys minted, dispatched, queued): durable before it answers.
     for (const row of rows) await this.#journalRow(row);
-    return true;
+    return { message: this.#transcript.entries().findLast((e) => e.role === "customer")?.text ?? null };
   }
 
   /**
@@ -365,6 +368,24 @@ export class Vault extends DurableObject<VaultEnv> {
       );
     await RateLease.giveBack(unspent, (principal) => this.#rates(principal));
     return shipped ? "revoked" : "unshipped";
+  }
+
+  /**
+   * A run's end in one RPC: revoke its keys and ship its rows (revoke, above),
+   * then tokenize the text its agent handed back (a summary, a reason) for the
+   * router to keep. The keys are dead before the text is looked at. Texts are
+   * null when the vault is closed (the caller's own tokenize then says why).
+   */
+  async endRun(
+    jtis: readonly string[],
+    revoked: AuditEvent,
+    texts: readonly string[],
+  ): Promise<{ status: "closed" | "revoked" | "unshipped"; texts: string[] | null }> {
+    const status = await this.revoke(jtis, revoked, true);
+    if (status === "closed" || texts.length === 0) return { status, texts: status === "closed" ? null : [] };
+    const out: string[] = [];
+    for (const text of texts) out.push(await this.tokenize(text, "agent"));
+    return { status, texts: out };
   }
 
   /** Every escalation between agents in this task, oldest first. */
@@ -538,6 +559,26 @@ export class Vault extends DurableObject<VaultEnv> {
   async transcript(): Promise<TranscriptEntry[]> {
     if (!(await this.#state()).meta) return [];
     return this.#transcript.entries();
+  }
+
+  /**
+   * The conversation from entry `since` on, hydrated under the policy (as
+   * `hydrate` does, entry by entry) in one RPC; `role`: only its entries, but
+   * `next` counts them all. For the customer's own channel only.
+   */
+  async hydratedSince(
+    since: number,
+    role?: string,
+  ): Promise<{ entries: Array<{ role: string; by: string; text: string }>; next: number }> {
+    const state = await this.#state();
+    if (!state.meta) return { entries: [], next: 0 };
+    const all = this.#transcript.entries();
+    const entries = [];
+    for (const e of all.slice(since)) {
+      if (role === undefined || e.role === role)
+        entries.push({ role: e.role, by: e.by, text: state.table.hydrate(e.text).text });
+    }
+    return { entries, next: all.length };
   }
 
   async stats(): Promise<{ open: boolean; tokens: number; keys: number }> {
