@@ -100,34 +100,42 @@ describe("the LLM gateway against an OpenAI-compatible provider over real HTTP",
 
   // Was: refused with pii_in_prompt. That refusal was an oracle (issue 9, item 5); the
   // provider now gets placeholders instead (test/no-oracles-on-real-values.test.ts).
-  it("sends a prompt's real values to the provider as placeholders, never as values", async () => {
-    const task = await t.createTask({ agent: "puppet-agent", subject: { customerId: "cus_1001" }, message: "hello" });
-    await t.puppet({ attack: "replay", op: "customer.read", args: { customerId: "cus_1001" } });
-    const before = llm.requests.length;
-    for (const smuggled of ["Write to Maria Alvarez", "call +1 (415) 555-0132", "MARIA.ALVAREZ@EXAMPLE.COM"]) {
-      const res = await t.puppet({
+  attack(
+    {
+      surface: "cell",
+      class: "exfiltration",
+      tries: "send the model the customer's values written out (name, phone, an email in capitals)",
+      evidence: "the provider gets placeholders; allowed rows show tokens, no value",
+    },
+    async () => {
+      const task = await t.createTask({ agent: "puppet-agent", subject: { customerId: "cus_1001" }, message: "hello" });
+      await t.puppet({ attack: "replay", op: "customer.read", args: { customerId: "cus_1001" } });
+      const before = llm.requests.length;
+      for (const smuggled of ["Write to Maria Alvarez", "call +1 (415) 555-0132", "MARIA.ALVAREZ@EXAMPLE.COM"]) {
+        const res = await t.puppet({
+          attack: "replay",
+          op: "llm.chat",
+          args: { model: "default", messages: [{ role: "user", content: smuggled }] },
+        });
+        expect(res).toMatchObject({ ok: true });
+      }
+      expect(llm.requests.length).toBe(before + 3);
+      expect(JSON.stringify(llm.requests.slice(before))).not.toMatch(/maria|alvarez|0132/i);
+      const rows = (await t.audit(task.taskId)).filter((e) => e.op === "llm.chat");
+      expect(rows.at(-1)).toMatchObject({
+        decision: "allowed",
+        detail: { masked: { spans: 1, realValues: ["[EMAIL_1]"] } },
+      });
+      expect(JSON.stringify(rows)).not.toMatch(/maria|alvarez|0132/i);
+      // Tokens are fine.
+      const ok = await t.puppet({
         attack: "replay",
         op: "llm.chat",
-        args: { model: "default", messages: [{ role: "user", content: smuggled }] },
+        args: { model: "default", messages: [{ role: "user", content: "Write to [NAME_1]" }] },
       });
-      expect(res).toMatchObject({ ok: true });
-    }
-    expect(llm.requests.length).toBe(before + 3);
-    expect(JSON.stringify(llm.requests.slice(before))).not.toMatch(/maria|alvarez|0132/i);
-    const rows = (await t.audit(task.taskId)).filter((e) => e.op === "llm.chat");
-    expect(rows.at(-1)).toMatchObject({
-      decision: "allowed",
-      detail: { masked: { spans: 1, realValues: ["[EMAIL_1]"] } },
-    });
-    expect(JSON.stringify(rows)).not.toMatch(/maria|alvarez|0132/i);
-    // Tokens are fine.
-    const ok = await t.puppet({
-      attack: "replay",
-      op: "llm.chat",
-      args: { model: "default", messages: [{ role: "user", content: "Write to [NAME_1]" }] },
-    });
-    expect(ok).toMatchObject({ ok: true, result: { model: "fake-gpt" } });
-  });
+      expect(ok).toMatchObject({ ok: true, result: { model: "fake-gpt" } });
+    },
+  );
 
   it("refuses a model that is not on the key's allow-list", async () => {
     await t.createTask({ agent: "puppet-agent", subject: { customerId: "cus_1002" }, message: "hello" });

@@ -16,6 +16,7 @@ import { type CompletionForPeople, completionForPeople, type ModelMask, maskForM
 import { MetaStore } from "./meta.ts";
 import { type OutboundHydration, type Provenance, provenanceOf } from "./provenance.ts";
 import { type LeaseGrantor, MINUTE_MS, RateLease } from "./rate-lease.ts";
+import { realValueKinds } from "./real-values.ts";
 import { checkRouterRows } from "./router-rows.ts";
 import { hasSchema, migrate, tableCount } from "./schema.ts";
 import { type TokenEntry, TokenTable } from "./table.ts";
@@ -530,7 +531,7 @@ export class Vault extends DurableObject<VaultEnv> {
     this.#trace?.lap("llmPrepare: load, budget");
     const mask = maskForModel(texts, table);
     this.#trace?.lap("llmPrepare: mask");
-    const kinds = table.realValueKinds(mask.texts.join("\n"));
+    const kinds = realValueKinds(table, mask.texts);
     this.#trace?.lap("llmPrepare: real-value check");
     if (kinds.length) return { ok: false, code: "pii_in_prompt", kinds };
     const reservation = this.#ledger.reserveTokens(meta!.principal, r.budget, r.promptTokens, r.maxTokens);
