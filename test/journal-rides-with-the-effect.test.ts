@@ -136,6 +136,19 @@ describe("the journal rides in the effect's own D1 batch", () => {
   }
 });
 
+describe("more rows waiting than one batch carries", () => {
+  it("the older ones ship on their own first, then the rest ride with the effect: every row once, before it", async () => {
+    const { taskId, base } = await openTask();
+    // 120 calls at once (CARRY_MAX is 100), none shipped: the alarm is held.
+    const answers = await Promise.all(Array.from({ length: 120 }, () => call("whoami")));
+    expect(answers.every((a) => a.ok)).toBe(true);
+    expect(await (await t.vault(taskId)).journalSize()).toBe(120);
+    expect(await refund(10)).toMatchObject({ ok: true });
+    expect(await d1Calls(taskId)).toEqual([...base, ...Array(120).fill("whoami allowed"), "refund.issue allowed"]);
+    expect((await t.api("/v1/audit/verify", { key: t.secrets.SILOOS_ADMIN_KEY })).body).toMatchObject({ ok: true });
+  });
+});
+
 describe("a whole task with effects", () => {
   it("a refund agent's task: its rows reach D1 in call order, and the hash chain verifies", async () => {
     const task = await t.createTask({
