@@ -34,7 +34,7 @@ interface Counter {
 }
 type Rates = {
   counters(kind: string): Promise<Counter[]>;
-  lease(asks: Array<{ kind: string; period: number; limit: number; want: number }>): Promise<{
+  lease(asks: Array<{ kind: string; period: number; limit: number; want: number; ahead?: boolean }>): Promise<{
     granted: number[];
     refused?: { over: number; refused: number };
   }>;
@@ -72,6 +72,37 @@ describe("per-minute limits through leases", () => {
     // Every ask that got nothing is a refusal, counted exactly.
     expect(outcomes.filter((o) => o.refused)).toHaveLength(19);
     expect((await r.counters("calls")).find((c) => c.period === period)).toEqual({ period, count: 30, refused: 19 });
+  });
+
+  it("asks a reply's unit ahead only from ample headroom, and never refuses a call for it", async () => {
+    const r = await rates("agent:ahead-probe");
+    const period = 2_000_000;
+    const ask = () =>
+      r.lease([
+        { kind: "calls", period, limit: 100, want: 1 },
+        { kind: "replies", period, limit: 9, want: 1, ahead: true },
+      ]);
+    // 9 left, then 8: a unit ahead; 7 left: none, and the call's own unit is granted all the same.
+    expect([await ask(), await ask(), await ask()]).toEqual([
+      { granted: [1, 1] },
+      { granted: [1, 1] },
+      { granted: [1, 0] },
+    ]);
+    expect((await r.counters("replies")).find((c) => c.period === period)).toEqual({ period, count: 2, refused: 0 });
+  });
+
+  it("a reply's unit comes with the lease a run's call takes anyway: the reply asks AgentRates for nothing", async () => {
+    const period = await freshMinute(30_000);
+    const taskId = await openTask();
+    expect(await as(taskId, "whoami")).toMatchObject({ ok: true });
+    const leased = ((await (await t.vault(taskId)).ledger()).leased as Leased[]).filter((l) => l.period === period);
+    expect(leased.find((l) => l.kind === "replies")?.units).toBe(1);
+    const replies = (await counter("agent:flood-agent", "replies", period))!.count;
+    expect(await as(taskId, "reply.send", { text: "On its way." }, `ahead-${taskId}`)).toMatchObject({ ok: true });
+    // Spent from the lease: no new grant counted, nothing left ahead.
+    expect((await counter("agent:flood-agent", "replies", period))!.count).toBe(replies);
+    const after = ((await (await t.vault(taskId)).ledger()).leased as Leased[]).filter((l) => l.kind === "replies");
+    expect(after).toEqual([]);
   });
 
   it("leases a task a whole lease at once and returns the unspent units when a run ends and when the vault is wiped", async () => {

@@ -71,7 +71,7 @@ async function handleTraced(
       jtis: [auth.base.jti, auth.task.jti],
       op: isOpName(op) ? op : "unknown",
       keys: keyIds(auth),
-      perMinute: agentCounts(auth.principal, op, limits),
+      perMinute: agentCounts(auth.principal, op, limits, !!findCapability(auth.base.caps, "reply.send")),
       count: taskCounts(op, limits),
       ...(MINTING_OPS.has(op) ? { maxVaultTokens: limits.perTask.vaultTokens } : {}),
     };

@@ -22,6 +22,12 @@ export interface AgentCount {
   limit: number;
   /** For the refusal message: "proxy calls per minute for agent:x". */
   what: string;
+  /**
+   * A counter this call does not spend, asked ahead for a later call of the
+   * run (a reply's unit, with the lease a call needs anyway): one unit, only
+   * from ample headroom, never a refusal; back with the rest when the run ends.
+   */
+  ahead?: boolean;
 }
 
 export const MINUTE_MS = 60_000;
@@ -33,6 +39,8 @@ export interface LeaseAsk {
   limit: number;
   /** Units wanted (the lease size); 0: none needed on this counter. */
   want: number;
+  /** Asked ahead (AgentCount.ahead): granted only from ample headroom, never refused. */
+  ahead?: boolean;
 }
 
 /** `granted[i]`: units granted on ask i. `refused`: the first counter that could grant nothing a call needed, with its refusals so far. */
@@ -99,7 +107,13 @@ export class RateLease {
       let outcome: LeaseOutcome;
       try {
         outcome = await grantor.lease(
-          counts.map((c, i) => ({ kind: c.kind, period, limit: c.limit, want: wants[i]! })),
+          counts.map((c, i) => ({
+            kind: c.kind,
+            period,
+            limit: c.limit,
+            want: wants[i]!,
+            ...(c.ahead ? { ahead: true } : {}),
+          })),
         );
       } catch {
         return {
@@ -146,7 +160,7 @@ export class RateLease {
    * 13 calls three round trips to AgentRates.)
    */
   wants(principal: string, counts: readonly AgentCount[], period: number): number[] {
-    return counts.map((c) => (this.#units(principal, c.kind, period) > 0 ? 0 : leaseSize(c.limit)));
+    return counts.map((c) => (this.#units(principal, c.kind, period) > 0 ? 0 : c.ahead ? 1 : leaseSize(c.limit)));
   }
 
   /** Add granted units to this minute's lease (a lease of an earlier minute is dropped). */
@@ -164,10 +178,11 @@ export class RateLease {
     });
   }
 
-  /** Spend one unit on every counter, or none if any is empty (synchronous: one call at a time). */
+  /** Spend one unit on every counter the call counts against, or none if any is empty (synchronous: one call at a time). */
   spend(principal: string, counts: readonly AgentCount[], period: number): boolean {
-    if (!counts.every((c) => this.#units(principal, c.kind, period) > 0)) return false;
-    for (const c of counts)
+    const spent = counts.filter((c) => !c.ahead);
+    if (!spent.every((c) => this.#units(principal, c.kind, period) > 0)) return false;
+    for (const c of spent)
       this.#sql.exec("UPDATE rate_leases SET units = units - 1 WHERE principal = ? AND kind = ?", principal, c.kind);
     return true;
   }

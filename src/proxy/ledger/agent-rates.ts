@@ -46,11 +46,13 @@ export class AgentRates extends DurableObject implements LeaseGrantor {
           .exec<{ count: number }>("SELECT count FROM rate_counters WHERE kind = ? AND period = ?", a.kind, a.period)
           .toArray()[0]?.count ?? 0;
       const left = a.limit - counted;
+      // Ahead of need only from ample headroom (an eighth of what is left is a unit or more).
+      if (a.ahead) return left >= 8 ? Math.min(a.want, grantCap(left)) : 0;
       return Math.max(0, Math.min(a.want, left, grantCap(left)));
     });
     const period = asks[0]?.period;
     if (period !== undefined) this.#sql.exec("DELETE FROM rate_counters WHERE period <= ?", period - KEEP_PERIODS);
-    const over = asks.findIndex((a, i) => a.want > 0 && granted[i] === 0);
+    const over = asks.findIndex((a, i) => a.want > 0 && !a.ahead && granted[i] === 0);
     if (over < 0) {
       asks.forEach((a, i) => {
         if (granted[i]! > 0)
