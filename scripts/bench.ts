@@ -1,6 +1,8 @@
 /**
  * npm run bench: (a) PII scanning throughput inside workerd, (b) whole
- * SiloOS refund tasks against a bare chain of the same shape, (c) the
+ * SiloOS refund tasks against a bare chain of the same shape, and against
+ * the floor chain (bare + one durable audit-row write a call: the least
+ * issue 15's design asks, see bench/bare/proxy.ts), (c) the
  * vault's memory for 1 000 tokens. Every figure is printed beside a baseline
  * measured in the same run; nothing is asserted on time (this machine is
  * shared, figures move). A task that fails is an error, and sets exit 1.
@@ -17,7 +19,7 @@ import { fillRealVault, probeCosts } from "./bench/probe.ts";
 import { printBudget, printTable } from "./bench/report.ts";
 import { benchScan } from "./bench/scan.ts";
 import { fmt } from "./bench/stats.ts";
-import { auditRowsPerTask, bareOps, compare, describeOps, siloOps, type Target } from "./bench/tasks.ts";
+import { auditRowsPerTask, bareOps, compare, describeOps, type Summary, siloOps, type Target } from "./bench/tasks.ts";
 import { benchVaultMemory } from "./bench/vault-memory.ts";
 
 const CONCURRENCY = 4;
@@ -65,32 +67,44 @@ console.log(
 );
 
 const secrets = await generateSecrets();
-const { sys, bare, silo, plain } = await startChains(secrets);
+const { sys, bare, floor, silo, plain, low } = await startChains(secrets);
 try {
   if (WARMUP + TASKS + SOLO > CUSTOMERS) throw new Error("not enough seeded customers");
-  const [s, b] = await compare(silo, plain, { warmup: WARMUP, tasks: TASKS, concurrency: CONCURRENCY, phases: PHASES });
+  const [b, s, f] = (await compare([plain, silo, low], {
+    warmup: WARMUP,
+    tasks: TASKS,
+    concurrency: CONCURRENCY,
+    phases: PHASES,
+  })) as [Summary, Summary, Summary];
   const sOps = s.lastTaskId ? await siloOps(silo, secrets.SILOOS_ADMIN_KEY, s.lastTaskId) : [];
   const bOps = b.lastTaskId ? await bareOps(bare.mf, b.lastTaskId) : [];
-  const same = sOps.length > 0 && sOps.join() === bOps.join();
+  const fOps = f.lastTaskId ? await bareOps(floor.mf, f.lastTaskId) : [];
+  const same = sOps.length > 0 && sOps.join() === bOps.join() && sOps.join() === fOps.join();
   console.log(
     `\n(b) ${s.tasks} + ${b.tasks} timed tasks after ${WARMUP} warm-up each, ${CONCURRENCY} in flight, alternating in ${PHASES} phases`,
   );
   console.log(
-    `    proxy calls per task: SiloOS ${sOps.length} (${describeOps(sOps)}); bare ${bOps.length}, same order: ${same ? "yes" : "NO"}`,
+    `    proxy calls per task: SiloOS ${sOps.length} (${describeOps(sOps)}); bare ${bOps.length}, floor ${fOps.length}, same order: ${same ? "yes" : "NO"}`,
   );
   for (const [name, r] of [
     ["SiloOS", s],
     ["bare", b],
+    ["floor", f],
   ] as const) {
     console.log(
       `    ${name.padEnd(6)} ${fmt(r.rps)} tasks/s, p50 ${fmt(r.p50, 0)} ms, p99 ${fmt(r.p99, 0)} ms, errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ""}`,
     );
   }
-  const [s1, b1] = await compare(silo, plain, { warmup: 0, tasks: SOLO, concurrency: 1, phases: 2 });
+  const [b1, s1, f1] = (await compare([plain, silo, low], {
+    warmup: 0,
+    tasks: SOLO,
+    concurrency: 1,
+    phases: 2,
+  })) as [Summary, Summary, Summary];
   console.log(
-    `    1 in flight (${SOLO} each): SiloOS p50 ${fmt(s1.p50, 0)} ms, bare p50 ${fmt(b1.p50, 0)} ms: ${fmt(s1.p50 - b1.p50, 0)} ms more per task`,
+    `    1 in flight (${SOLO} each): SiloOS p50 ${fmt(s1.p50, 0)} ms, bare p50 ${fmt(b1.p50, 0)} ms: ${fmt(s1.p50 - b1.p50, 0)} ms more per task; floor p50 ${fmt(f1.p50, 0)} ms: ${fmt(f1.p50 - b1.p50, 0)} ms more`,
   );
-  if (s.errors + b.errors + s1.errors + b1.errors > 0 || !same) process.exitCode = 1;
+  if (s.errors + b.errors + f.errors + s1.errors + b1.errors + f1.errors > 0 || !same) process.exitCode = 1;
 
   const probes = await probeCosts(bare.mf);
   const auditRows = await auditRowsPerTask(await sys.db());
@@ -98,10 +112,19 @@ try {
   console.log(
     `\n(c) a real Vault in workerd: ${fill.tokens} tokens, ${fill.keys} storage keys and tables, filled by one tokenizeRecord in ${fill.fillMs} ms`,
   );
-  await Promise.all([sys.dispose(), bare.dispose()]);
+  await Promise.all([sys.dispose(), bare.dispose(), floor.dispose()]);
   const modelled = await runModel(secrets);
   if (modelled.errors > 0 || !modelled.same) process.exitCode = 1;
-  printTable({ scan, silo: s, bare: b, concurrency: CONCURRENCY, vault, probes, modelled: { ...modelled, ...MODEL } });
+  printTable({
+    scan,
+    silo: s,
+    bare: b,
+    floor: f,
+    concurrency: CONCURRENCY,
+    vault,
+    probes,
+    modelled: { ...modelled, ...MODEL },
+  });
   printBudget(probes, {
     auditRows: auditRows.all,
     directRows: auditRows.direct,
@@ -109,52 +132,63 @@ try {
     gapMs: s1.p50 - b1.p50,
   });
 } finally {
-  await Promise.all([sys.dispose(), bare.dispose()]).catch(() => undefined);
+  await Promise.all([sys.dispose(), bare.dispose(), floor.dispose()]).catch(() => undefined);
 }
 
 /** (b) again, on both chains rebuilt with the latency model. */
 async function runModel(secrets: Awaited<ReturnType<typeof generateSecrets>>) {
-  const { sys: sysM, bare: bareM, silo, plain } = await startChains(secrets, MODEL);
+  const { sys: sysM, bare: bareM, floor: floorM, silo, plain, low } = await startChains(secrets, MODEL);
   try {
-    const [s, b] = await compare(silo, plain, {
+    const [b, s, f] = (await compare([plain, silo, low], {
       warmup: WARMUP,
       tasks: MODEL_TASKS,
       concurrency: CONCURRENCY,
       phases: PHASES,
-    });
+    })) as [Summary, Summary, Summary];
     const sOps = s.lastTaskId ? await siloOps(silo, secrets.SILOOS_ADMIN_KEY, s.lastTaskId) : [];
     const bOps = b.lastTaskId ? await bareOps(bareM.mf, b.lastTaskId) : [];
-    const same = sOps.length > 0 && sOps.join() === bOps.join();
+    const fOps = f.lastTaskId ? await bareOps(floorM.mf, f.lastTaskId) : [];
+    const same = sOps.length > 0 && sOps.join() === bOps.join() && sOps.join() === fOps.join();
     console.log(
       `\n(b) with the latency model (+${MODEL.d1Ms} ms before every D1 call, +${MODEL.doMs} ms before every Durable Object call, both chains): ${s.tasks} + ${b.tasks} timed tasks, ${CONCURRENCY} in flight; same calls, same order: ${same ? "yes" : "NO"}`,
     );
     for (const [name, r] of [
       ["SiloOS", s],
       ["bare", b],
+      ["floor", f],
     ] as const) {
       console.log(
         `    ${name.padEnd(6)} ${fmt(r.rps)} tasks/s, p50 ${fmt(r.p50, 0)} ms, p99 ${fmt(r.p99, 0)} ms, errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ""}`,
       );
     }
     console.log(`    load average: ${load()}`);
-    return { silo: s, bare: b, errors: s.errors + b.errors, same };
+    return { silo: s, bare: b, floor: f, errors: s.errors + b.errors + f.errors, same };
   } finally {
-    await Promise.all([sysM.dispose(), bareM.dispose()]);
+    await Promise.all([sysM.dispose(), bareM.dispose(), floorM.dispose()]);
   }
 }
 console.log(`\nload average after: ${load()}; total ${fmt((performance.now() - started) / 1000, 0)} s`);
 
-/** Both chains booted (with the latency model if given) and seeded, and the targets that drive them. */
+/** The three chains (SiloOS, bare, floor) booted (with the latency model if given) and seeded, and the targets that drive them. */
 async function startChains(secrets: Awaited<ReturnType<typeof generateSecrets>>, latency?: typeof MODEL) {
   const sys = await startSystem(latency ? { secrets, latency } : { secrets });
-  const bare = await startBare(sys.registry, latency ? { latency } : undefined).catch(async (err: unknown) => {
-    await sys.dispose();
-    throw err;
-  });
+  const started = await Promise.allSettled([
+    startBare(sys.registry, latency ? { latency } : {}),
+    startBare(sys.registry, latency ? { latency, floor: true } : { floor: true }),
+  ]);
+  const [bareS, floorS] = started;
+  if (bareS.status === "rejected" || floorS.status === "rejected") {
+    await Promise.all(
+      [sys, ...started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []))].map((x) => x.dispose()),
+    );
+    throw bareS.status === "rejected" ? bareS.reason : (floorS as PromiseRejectedResult).reason;
+  }
+  const bare = bareS.value;
+  const floor = floorS.value;
   try {
-    await Promise.all([seedCustomers(await sys.db()), seedCustomers(await bare.db())]);
+    await Promise.all([seedCustomers(await sys.db()), seedCustomers(await bare.db()), seedCustomers(await floor.db())]);
   } catch (err) {
-    await Promise.all([sys.dispose(), bare.dispose()]).catch(() => undefined);
+    await Promise.all([sys.dispose(), bare.dispose(), floor.dispose()]).catch(() => undefined);
     throw err;
   }
   const json = { "content-type": "application/json" };
@@ -166,5 +200,6 @@ async function startChains(secrets: Awaited<ReturnType<typeof generateSecrets>>,
     next: 0,
   };
   const plain: Target = { name: "bare", mf: bare.mf, url: bare.url, headers: json, next: 0 };
-  return { sys, bare, silo, plain };
+  const low: Target = { name: "floor", mf: floor.mf, url: floor.url, headers: json, next: 0 };
+  return { sys, bare, floor, silo, plain, low };
 }

@@ -13,11 +13,13 @@ export interface Report {
   scan: ScanResult;
   silo: Summary;
   bare: Summary;
+  /** The floor chain: bare + one durable audit-row write a call (bench/bare/proxy.ts). */
+  floor?: Summary;
   concurrency: number;
   vault: VaultMemory;
   probes?: Record<ProbeName, number>;
   /** The same tasks with the latency model (a fixed delay per D1 and per Durable Object call, both chains). */
-  modelled?: { silo: Summary; bare: Summary; d1Ms: number; doMs: number };
+  modelled?: { silo: Summary; bare: Summary; floor?: Summary; d1Ms: number; doMs: number };
 }
 
 const row = (cells: string[], widths: number[]) =>
@@ -31,11 +33,40 @@ export function printTable(r: Report): void {
   const taskRatio = r.bare.rps / r.silo.rps; // time per task, SiloOS over bare
   const status = (ok: boolean) => (ok ? "met" : "NOT met");
   const m = r.modelled;
-  const model = (f: (x: { silo: Summary; bare: Summary }) => [number, number, number], digits = 1) => {
+  const model = (f: (x: { silo: Summary; bare: Summary; floor?: Summary }) => [number, number, number], digits = 1) => {
     if (!m) return "";
     const [silo, bare, ratio] = f(m);
     return `${fmt(silo, digits)} vs ${fmt(bare, digits)}: ${fmt(ratio, 2)}x`;
   };
+  const fl = r.floor;
+  const mf = m?.floor;
+  // The floor's rows: what the least of issue 15's design costs over bare.
+  const floorRows = fl
+    ? [
+        row(
+          [
+            "    floor chain, tasks/s",
+            fmt(fl.rps),
+            `${fmt(r.bare.rps)} bare`,
+            `${fmt(r.bare.rps / fl.rps, 2)}x`,
+            "(lower bound)",
+            mf ? model((x) => [mf.rps, x.bare.rps, x.bare.rps / mf.rps]) : "",
+          ],
+          w,
+        ),
+        row(
+          [
+            "    floor chain, p50",
+            `${fmt(fl.p50, 0)} ms`,
+            `${fmt(r.bare.p50, 0)} ms bare`,
+            `${fmt(fl.p50 / r.bare.p50, 2)}x`,
+            "(lower bound)",
+            mf ? model((x) => [mf.p50, x.bare.p50, mf.p50 / x.bare.p50], 0) : "",
+          ],
+          w,
+        ),
+      ]
+    : [];
   const lines = [
     row(
       [
@@ -91,6 +122,7 @@ export function printTable(r: Report): void {
       ],
       w,
     ),
+    ...floorRows,
     row(
       [
         `(c) vault, ${r.vault.tokens} tokens: heap peak`,

@@ -1,8 +1,8 @@
 /**
  * (b) Whole refund tasks through SiloOS vs the bare chain: the same seeded
  * customers (one delivered 50 USD order each), the same message, the same
- * concurrency. Timed phases alternate (bare, SiloOS, bare, SiloOS) so drift
- * and D1 growth hit both alike. Every answer is checked: a refused or failed
+ * concurrency. Timed phases alternate (bare, SiloOS, floor, bare, …) so
+ * drift and D1 growth hit all alike. Every answer is checked: a refused or failed
  * task counts as an error, not as a fast request.
  */
 import type { Miniflare } from "miniflare";
@@ -88,22 +88,21 @@ export function summarize(s: LoadStats): Summary {
   };
 }
 
-/** Warm both, then alternate timed phases; returns [siloos, bare]. */
+/**
+ * Warm every target, then alternate timed phases (targets in the order
+ * given, each phase); returns one summary per target, in that order.
+ */
 export async function compare(
-  silo: Target,
-  bare: Target,
+  targets: readonly Target[],
   opts: { warmup: number; tasks: number; concurrency: number; phases: number },
-): Promise<[Summary, Summary]> {
-  await runLoad(bare, opts.warmup, opts.concurrency);
-  await runLoad(silo, opts.warmup, opts.concurrency);
-  const s: LoadStats = { tasks: 0, errors: 0, wallMs: 0, latencies: [] };
-  const b: LoadStats = { tasks: 0, errors: 0, wallMs: 0, latencies: [] };
+): Promise<Summary[]> {
+  for (const t of targets) await runLoad(t, opts.warmup, opts.concurrency);
+  const stats = targets.map((): LoadStats => ({ tasks: 0, errors: 0, wallMs: 0, latencies: [] }));
   const per = Math.ceil(opts.tasks / opts.phases);
   for (let i = 0; i < opts.phases; i++) {
-    await runLoad(bare, per, opts.concurrency, b);
-    await runLoad(silo, per, opts.concurrency, s);
+    for (const [j, t] of targets.entries()) await runLoad(t, per, opts.concurrency, stats[j]);
   }
-  return [summarize(s), summarize(b)];
+  return stats.map(summarize);
 }
 
 /** The proxy calls SiloOS made for a task, in order, from its audit rows (GET /v1/audit ships the vault's journal first). */

@@ -65,17 +65,14 @@ export class RouterGate extends WorkerEntrypoint<ProxyEnv> {
     return routerApi.handoff(this.env, taskId, principal, jtis, escalation, journal);
   }
   /** The run that held these keys returned: they die now. */
-  revokeKeys(taskId: string, principal: string, jtis: string[]) {
-    return routerApi.revokeKeys(this.env, taskId, principal, jtis);
+  revokeKeys(taskId: string, principal: string, jtis: string[], texts?: string[]) {
+    return routerApi.revokeKeys(this.env, taskId, principal, jtis, texts);
   }
   replies(taskId: string, since: number) {
     return routerApi.replies(this.env, taskId, since);
   }
   tokenize(taskId: string, text: string) {
     return routerApi.tokenize(this.env, taskId, text);
-  }
-  lastCustomerMessage(taskId: string) {
-    return routerApi.lastCustomerMessage(this.env, taskId);
   }
   watch(taskId: string, since: number) {
     return routerApi.watch(this.env, taskId, since);

@@ -84,9 +84,10 @@ export async function openTask(env: ProxyEnv, req: OpenTask): Promise<ProxyResul
     const vault = vaultFor(env, req.taskId);
     const { message, journal = [], ...meta } = req;
     const known = knownValuesOf(customer);
+    // The one address email.send may write to, as the record holds it now (Vault.recipient).
     // One vault RPC: open (vault.created journaled in it: durable before the task starts, no D1
     // round trip), tokenize the customer's message, append it to the transcript.
-    const tokenized = await vault.openWith({ ...meta, known }, message, [
+    const tokenized = await vault.openWith({ ...meta, known, contact: { email: customer.email } }, message, [
       {
         taskId: req.taskId,
         actor: "proxy",
@@ -120,21 +121,27 @@ export async function handoff(
   jtis: string[],
   escalation?: Escalation,
   journal: AuditEvent[] = [],
-): Promise<ProxyResult<null>> {
+): Promise<ProxyResult<{ message: string | null }>> {
   return guarded(async () => {
-    if (!(await vaultFor(env, taskId).handoff(principal, jtis, escalation, journal)))
-      throw new SiloError("task_closed", "the task is closed");
-    return null;
+    // The customer's latest message (tokenized) comes back in the same vault RPC: the next agent's.
+    const handed = await vaultFor(env, taskId).handoff(principal, jtis, escalation, journal);
+    if (!handed) throw new SiloError("task_closed", "the task is closed");
+    return handed;
   });
 }
 
-/** A run returned: its keys die before the router acts on its result. Audited with key ids only. */
+/**
+ * A run returned: its keys die before the router acts on its result. Audited with key ids only.
+ * `texts`: what its agent handed back (a summary, a reason), tokenized in the same vault RPC
+ * once the keys are dead; null when the vault is closed.
+ */
 export async function revokeKeys(
   env: ProxyEnv,
   taskId: string,
   principal: string,
   jtis: string[],
-): Promise<ProxyResult<null>> {
+  texts: string[] = [],
+): Promise<ProxyResult<{ texts: string[] | null }>> {
   return guarded(async () => {
     const vault = vaultFor(env, taskId);
     const row = {
@@ -147,26 +154,17 @@ export async function revokeKeys(
     // shipment, before the router writes its own rows about the run. A closed vault: straight to D1.
     // One RPC: revoke, journal the row, ship the run's rows. Fail closed with the cause: the router
     // must not act on a run whose rows the log cannot take.
-    const revoked = await vault.revoke(jtis, row, true);
-    if (revoked === "unshipped")
+    const ended = await vault.endRun(jtis, row, texts);
+    if (ended.status === "unshipped")
       throw new SiloError("audit_unavailable", "the run's audit rows could not be brought to the log");
-    if (revoked === "closed") await appendAudit(database(env.DB), row);
-    return null;
+    if (ended.status === "closed") await appendAudit(database(env.DB), row);
+    return { texts: ended.texts };
   });
 }
 
 /** Scan text that an agent handed back (a summary, a reason) before the router stores it. */
 export async function tokenize(env: ProxyEnv, taskId: string, text: string): Promise<ProxyResult<{ text: string }>> {
   return guarded(async () => ({ text: await vaultFor(env, taskId).tokenize(text, "agent") }));
-}
-
-export async function lastCustomerMessage(env: ProxyEnv, taskId: string): Promise<ProxyResult<{ message: string }>> {
-  return guarded(async () => {
-    const entries = await vaultFor(env, taskId).transcript();
-    const last = entries.findLast((e) => e.role === "customer");
-    if (!last) throw new SiloError("task_closed", "the task has no conversation");
-    return { message: last.text };
-  });
 }
 
 export async function transcript(
@@ -184,14 +182,7 @@ export async function conversation(
   taskId: string,
   since: number,
 ): Promise<ProxyResult<{ entries: Array<{ role: string; by: string; text: string }>; next: number }>> {
-  return guarded(async () => {
-    const vault = vaultFor(env, taskId);
-    const entries = await vault.transcript();
-    const out = [];
-    for (const e of entries.slice(since))
-      out.push({ role: e.role, by: e.by, text: (await vault.hydrate(e.text)).text });
-    return { entries: out, next: entries.length };
-  });
+  return guarded(async () => vaultFor(env, taskId).hydratedSince(since));
 }
 
 /** Live conversation for the customer's channel (see Vault.watch). */
@@ -206,13 +197,8 @@ export async function replies(
   since: number,
 ): Promise<ProxyResult<{ replies: string[]; next: number }>> {
   return guarded(async () => {
-    const vault = vaultFor(env, taskId);
-    const entries = await vault.transcript();
-    const out: string[] = [];
-    for (const e of entries.slice(since)) {
-      if (e.role === "agent") out.push((await vault.hydrate(e.text)).text);
-    }
-    return { replies: out, next: entries.length };
+    const { entries, next } = await vaultFor(env, taskId).hydratedSince(since, "agent");
+    return { replies: entries.map((e) => e.text), next };
   });
 }
 

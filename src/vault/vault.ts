@@ -3,6 +3,7 @@ import { auditableText } from "../audit/agent-text.ts";
 import { type AuditEvent, appendAudit } from "../audit/index.ts";
 import { isPowerOfTen } from "../audit/throttle.ts";
 import type { Capability } from "../contracts/capabilities.ts";
+import { valueKey } from "../contracts/tokens.ts";
 import { database } from "../db/index.ts";
 import type { Scope } from "../keys/claims.ts";
 import type { KnownValue, PiiKind } from "../scan/index.ts";
@@ -13,7 +14,7 @@ import { type CountResult, TaskLedger } from "./ledger.ts";
 import { moveLegacyKeys } from "./legacy.ts";
 import { type CompletionForPeople, completionForPeople, type ModelMask, maskForModel } from "./masking.ts";
 import { MetaStore } from "./meta.ts";
-import type { OutboundHydration, Provenance } from "./provenance.ts";
+import { type OutboundHydration, type Provenance, provenanceOf } from "./provenance.ts";
 import { type LeaseGrantor, MINUTE_MS, RateLease } from "./rate-lease.ts";
 import { checkRouterRows } from "./router-rows.ts";
 import { hasSchema, migrate, tableCount } from "./schema.ts";
@@ -40,7 +41,16 @@ export interface VaultMeta {
 
 export interface VaultOpen extends Omit<VaultMeta, "createdAt"> {
   known: KnownValue[];
+  /**
+   * The subject customer's email as their record held it when the task
+   * opened (the proxy read it from D1 to open the vault): the one address
+   * email.send may write to, checked here without a second read (recipient()).
+   */
+  contact?: { email: string };
 }
+
+/** recipient(): the address, or why not; "unchecked": this vault holds no contact (opened before it kept one). */
+export type RecipientCheck = { ok: true; email: string } | { ok: false } | { ok: "unchecked"; email: string };
 
 export interface TranscriptEntry {
   role: "customer" | "agent" | "system";
@@ -70,6 +80,7 @@ const STEPS = new Set([
   "meta",
   "completeEffect",
   "releaseEffect",
+  "recipient",
 ] as const);
 export type StepMethod = typeof STEPS extends Set<infer M> ? M : never;
 /** `effectDone`: the call's effect claim was completed in this step; `replay`: its effect had happened, this is its result. */
@@ -97,6 +108,9 @@ export interface StepJournal {
   carry?: boolean;
   shippedThrough?: number;
 }
+
+/** Storage key of the subject's contact (VaultOpen.contact); wiped with everything else. */
+const CONTACT_KEY = "contact";
 
 /** How long a journal row may wait in the vault before the alarm ships it to D1 (SILOOS_AUDIT_SHIP_MS). */
 const SHIP_AFTER_MS = 1000;
@@ -155,12 +169,13 @@ export class Vault extends DurableObject<VaultEnv> {
     const state = await this.#state();
     migrate(this.ctx.storage.sql);
     if (state.meta && state.meta.taskId !== init.taskId) throw new Error("vault already bound to another task");
-    const { known, ...rest } = init;
+    const { known, contact, ...rest } = init;
     const meta: VaultMeta = { ...rest, createdAt: state.meta?.createdAt ?? Date.now() };
     this.ctx.storage.transactionSync(() => {
       this.#meta.write(meta);
       this.#tokens.replaceKnown(known);
     });
+    if (contact) await this.ctx.storage.put(CONTACT_KEY, contact);
     state.meta = meta;
     state.table.known = known;
     await this.ctx.storage.setAlarm(init.expiresAt);
@@ -353,16 +368,19 @@ export class Vault extends DurableObject<VaultEnv> {
    * Hand the task to a new principal: only its freshly minted keys work from
    * now on. An escalation also records who escalated and with which grant,
    * in the same write, so the proxy can hold the next agent's actions to it.
+   * Answers with the customer's latest message (tokenized), which the next
+   * agent is given, so that the hand-off and that read are one RPC; null: the
+   * vault is closed.
    */
   async handoff(
     principal: string,
     jtis: string[],
     escalation?: Escalation,
     journal: readonly AuditEvent[] = [],
-  ): Promise<boolean> {
+  ): Promise<{ message: string | null } | null> {
     const rows = checkRouterRows(journal);
     const state = await this.#state();
-    if (!state.meta) return false;
+    if (!state.meta) return null;
     const meta = { ...state.meta, principal, jtis };
     this.ctx.storage.transactionSync(() => {
       this.#meta.write(meta);
@@ -371,7 +389,7 @@ export class Vault extends DurableObject<VaultEnv> {
     state.meta = meta;
     // The router's rows about the hand-off (keys minted, dispatched, queued): durable before it answers.
     for (const row of rows) await this.#journalRow(row);
-    return true;
+    return { message: this.#transcript.entries().findLast((e) => e.role === "customer")?.text ?? null };
   }
 
   /**
@@ -402,6 +420,24 @@ export class Vault extends DurableObject<VaultEnv> {
       );
     await RateLease.giveBack(unspent, (principal) => this.#rates(principal));
     return shipped ? "revoked" : "unshipped";
+  }
+
+  /**
+   * A run's end in one RPC: revoke its keys and ship its rows (revoke, above),
+   * then tokenize the text its agent handed back (a summary, a reason) for the
+   * router to keep. The keys are dead before the text is looked at. Texts are
+   * null when the vault is closed (the caller's own tokenize then says why).
+   */
+  async endRun(
+    jtis: readonly string[],
+    revoked: AuditEvent,
+    texts: readonly string[],
+  ): Promise<{ status: "closed" | "revoked" | "unshipped"; texts: string[] | null }> {
+    const status = await this.revoke(jtis, revoked, true);
+    if (status === "closed" || texts.length === 0) return { status, texts: status === "closed" ? null : [] };
+    const out: string[] = [];
+    for (const text of texts) out.push(await this.tokenize(text, "agent"));
+    return { status, texts: out };
   }
 
   /** Every escalation between agents in this task, oldest first. */
@@ -485,6 +521,23 @@ export class Vault extends DurableObject<VaultEnv> {
 
   async resolve(token: string): Promise<TokenEntry | null> {
     return (await this.#state()).table.byToken.get(token) ?? null;
+  }
+
+  /**
+   * email.send's recipient: the token must be an email this task read from a
+   * record, and that email must be the subject customer's contact (open()).
+   * The agent chooses the token only; the address it stands for is checked
+   * against one the agent never wrote. The raw address goes to the proxy,
+   * which sends to it.
+   */
+  async recipient(token: string): Promise<RecipientCheck> {
+    const entry = (await this.#state()).table.byToken.get(token);
+    if (entry?.kind !== "EMAIL" || provenanceOf(entry) !== "record") return { ok: false };
+    const contact = await this.ctx.storage.get<{ email: string }>(CONTACT_KEY);
+    if (!contact) return { ok: "unchecked", email: entry.value };
+    return valueKey("EMAIL", contact.email) === valueKey("EMAIL", entry.value)
+      ? { ok: true, email: entry.value }
+      : { ok: false };
   }
 
   /**
@@ -575,6 +628,26 @@ export class Vault extends DurableObject<VaultEnv> {
   async transcript(): Promise<TranscriptEntry[]> {
     if (!(await this.#state()).meta) return [];
     return this.#transcript.entries();
+  }
+
+  /**
+   * The conversation from entry `since` on, hydrated under the policy (as
+   * `hydrate` does, entry by entry) in one RPC; `role`: only its entries, but
+   * `next` counts them all. For the customer's own channel only.
+   */
+  async hydratedSince(
+    since: number,
+    role?: string,
+  ): Promise<{ entries: Array<{ role: string; by: string; text: string }>; next: number }> {
+    const state = await this.#state();
+    if (!state.meta) return { entries: [], next: 0 };
+    const all = this.#transcript.entries();
+    const entries = [];
+    for (const e of all.slice(since)) {
+      if (role === undefined || e.role === role)
+        entries.push({ role: e.role, by: e.by, text: state.table.hydrate(e.text).text });
+    }
+    return { entries, next: all.length };
   }
 
   async stats(): Promise<{ open: boolean; tokens: number; keys: number }> {

@@ -5,6 +5,13 @@
  * per task) and nothing else: no keys, no capability or scope checks, no
  * argument schemas, no tokenization or real-value refusal, no audit rows.
  * The bare router passes the task id where SiloOS passes the two keys.
+ *
+ * With FLOOR=1 it is the floor chain: bare plus the least issue 15's design
+ * asks of every call, and nothing else: one Durable Object RPC a call that
+ * writes the call's audit row durably before the call answers (riding on the
+ * RPC bare makes anyway where it makes one), and the rows shipped to D1's
+ * audit_log in one batch at the run's end. No keys, no scanning, no checks.
+ * What the floor costs over bare is a lower bound on what SiloOS can cost.
  */
 import { WorkerEntrypoint } from "cloudflare:workers";
 import { eq, sum } from "drizzle-orm";
@@ -14,13 +21,15 @@ import { customers, orders, outbox, refunds } from "../../../src/db/schema.ts";
 import { offlineModel } from "../../../src/proxy/llm/offline.ts";
 import { renderTemplate } from "../../../src/proxy/ops/templates.ts";
 import { findAgent, findTemplate, registry } from "../../../src/registry/index.ts";
-import type { BareState } from "./state.ts";
+import type { BareState, FloorRow } from "./state.ts";
 
 export { BareState } from "./state.ts";
 
 interface Env {
   DB: D1Database;
   STATE: DurableObjectNamespace<BareState>;
+  /** "1": the floor chain (above). */
+  FLOOR?: string;
 }
 
 type Args = Record<string, any>;
@@ -40,7 +49,21 @@ export default class BareProxy extends WorkerEntrypoint<Env> {
   }
 
   async replies(taskId: string): Promise<string[]> {
-    return (await this.#state(taskId).transcript()).filter((e) => e.role === "agent").map((e) => e.text);
+    const state = this.#state(taskId);
+    let transcript: Awaited<ReturnType<BareState["transcript"]>>;
+    if (this.env.FLOOR === "1") {
+      const end = await state.finish();
+      transcript = end.transcript;
+      if (end.rows.length > 0) {
+        const insert = this.env.DB.prepare(
+          "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail, vault_seq) VALUES (?, ?, ?, 'proxy.call', ?, 'allowed', NULL, ?, ?)",
+        );
+        await this.env.DB.batch(end.rows.map((r, i) => insert.bind(r.at, taskId, r.actor, r.op, r.detail, i + 1)));
+      }
+    } else {
+      transcript = await state.transcript();
+    }
+    return transcript.filter((e) => e.role === "agent").map((e) => e.text);
   }
 
   /** GET /ops?task=…: the op sequence of a recent task (bench check only). */
@@ -57,18 +80,24 @@ export default class BareProxy extends WorkerEntrypoint<Env> {
     if (!seen.has(taskId) && seen.size >= 64) seen.delete(seen.keys().next().value ?? "");
     seen.set(taskId, [...(seen.get(taskId) ?? []), req.op]);
     try {
-      return { ok: true, result: await this.#run(taskId, req.op, req.args ?? {}) };
+      const args = req.args ?? {};
+      const row: FloorRow | undefined =
+        this.env.FLOOR === "1"
+          ? { at: Date.now(), actor: `agent:${AGENT}`, op: req.op, detail: JSON.stringify(Object.keys(args)) }
+          : undefined;
+      return { ok: true, result: await this.#run(taskId, req.op, args, row) };
     } catch (err) {
       return { ok: false, error: "internal", message: err instanceof Error ? err.message : String(err) };
     }
   }
 
-  async #run(taskId: string, op: string, args: Args): Promise<unknown> {
+  /** `row`: the floor chain's audit row, written by this call's one state RPC. */
+  async #run(taskId: string, op: string, args: Args, row: FloorRow | undefined): Promise<unknown> {
     const db = database(this.env.DB);
     const state = this.#state(taskId);
     switch (op) {
       case "whoami": {
-        const meta = await state.meta();
+        const meta = await state.meta(row);
         const caps = findAgent(registry, AGENT)?.caps ?? [];
         const granted = caps.flatMap((c) => (c.capability === "email.send" ? c.templates : []));
         const templates = registry.templates
@@ -83,21 +112,21 @@ export default class BareProxy extends WorkerEntrypoint<Env> {
         };
       }
       case "transcript.read":
-        return (await state.transcript()).map(({ role, by, text }) => ({ role, by, text }));
+        return (await state.transcript(row)).map(({ role, by, text }) => ({ role, by, text }));
       case "llm.chat": {
         const res = await model.chat(args as ChatRequest);
-        await state.addLlmUsage(res.usage.promptTokens + res.usage.completionTokens);
+        await state.addLlmUsage(res.usage.promptTokens + res.usage.completionTokens, row);
         return res;
       }
       case "customer.read": {
-        const row = await db
+        const found = await db
           .select()
           .from(customers)
           .where(eq(customers.id, String(args.customerId)))
           .get();
-        if (!row) throw new Error("no such customer");
-        const { createdAt: _c, ...customer } = row;
-        await state.remember("customer", customer);
+        if (!found) throw new Error("no such customer");
+        const { createdAt: _c, ...customer } = found;
+        await state.remember("customer", customer, row);
         return customer;
       }
       case "orders.list": {
@@ -115,7 +144,7 @@ export default class BareProxy extends WorkerEntrypoint<Env> {
           status: o.status,
           placedAt: new Date(o.placedAt).toISOString(),
         }));
-        await state.remember("orders", list);
+        await state.remember("orders", list, row);
         return list;
       }
       case "refund.issue": {
@@ -132,7 +161,7 @@ export default class BareProxy extends WorkerEntrypoint<Env> {
           .get();
         const cents = Math.round(Number(args.amount) * 100);
         if (cents > order.totalCents - Number(done?.total ?? 0)) throw new Error("refund exceeds the order");
-        await state.addSpend(cents);
+        await state.addSpend(cents, row);
         const id = `ref_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
         await db.insert(refunds).values({
           id,
@@ -162,10 +191,11 @@ export default class BareProxy extends WorkerEntrypoint<Env> {
           status: "queued",
           createdAt: Date.now(),
         });
+        if (row) await state.audit(row);
         return { messageId: id, delivery: "queued", replayed: false };
       }
       case "reply.send":
-        await state.append({ role: "agent", by: `agent:${AGENT}`, text: String(args.text) });
+        await state.append({ role: "agent", by: `agent:${AGENT}`, text: String(args.text) }, row);
         return { delivered: true };
       default:
         throw new Error(`the bare proxy has no op ${op}`);

@@ -23,9 +23,10 @@ export interface BareSystem {
 
 /** `inspectorPort`: expose the isolates to a CPU profiler (investigations only). */
 /** `latency`: the same delay per D1 and Durable Object call as the SiloOS system gets (tools/local/latency.ts). */
+/** `floor`: the floor chain (bare + one audit-row write a call, see proxy.ts) instead of bare. */
 export async function startBare(
   registry: Registry,
-  opts: { inspectorPort?: number; latency?: LatencyModel } = {},
+  opts: { inspectorPort?: number; latency?: LatencyModel; floor?: boolean } = {},
 ): Promise<BareSystem> {
   const [router, agent, proxy, probe] = await Promise.all(
     ["router.ts", "agent.ts", "proxy.ts", "../probe-worker.ts"].map((f) =>
@@ -52,6 +53,7 @@ export async function startBare(
       modules: mod(proxy),
       d1Databases: { DB: "bare" },
       durableObjects: { STATE: "BareState" },
+      ...(opts.floor ? { bindings: { FLOOR: "1" } } : {}),
     },
     {
       ...common,

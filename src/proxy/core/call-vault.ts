@@ -100,6 +100,7 @@ export class CallVault {
   tokenize = (...a: A<"tokenize">) => this.#step<R<"tokenize">>("tokenize", a);
   hydrate = (...a: A<"hydrate">) => this.#step<R<"hydrate">>("hydrate", a);
   resolve = (...a: A<"resolve">) => this.#step<R<"resolve">>("resolve", a);
+  recipient = (...a: A<"recipient">) => this.#step<R<"recipient">>("recipient", a);
   appendTranscript = (...a: A<"appendTranscript">) => this.#step<R<"appendTranscript">>("appendTranscript", a);
   transcript = () => this.#step<R<"transcript">>("transcript", []);
   escalations = () => this.#step<R<"escalations">>("escalations", []);

@@ -24,12 +24,16 @@ import type { OpContext } from "../core/context.ts";
  *   this task (a refund of the same order, amount and currency).
  */
 export async function assertRecipient(ctx: OpContext, token: string): Promise<string> {
-  const entry = await ctx.vault.resolve(token);
+  // The vault checks the token against the subject's contact it took from the record at open:
+  // no second read of the customer (Vault.recipient).
+  const check = await ctx.vault.recipient(token);
   const denied = () =>
     new SiloError("recipient_denied", "the recipient must be the customer's email token from their record");
-  if (entry?.kind !== "EMAIL" || provenanceOf(entry) !== "record") throw denied();
+  if (check.ok === false) throw denied();
+  if (check.ok === true) return check.email;
+  // A vault opened before it kept the contact: the record decides, as it did then.
   const customer = await ctx.crm.getCustomer(ctx.auth.task.scope.customer);
-  if (!customer || valueKey("EMAIL", customer.email) !== valueKey("EMAIL", entry.value)) throw denied();
+  if (!customer || valueKey("EMAIL", customer.email) !== valueKey("EMAIL", check.email)) throw denied();
   return customer.email;
 }
 

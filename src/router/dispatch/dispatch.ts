@@ -37,6 +37,12 @@ export type RunContext = AgentInvocation["context"];
 export interface HopResult {
   principal: string;
   result: AgentResult | null;
+  /**
+   * The result's summary and reason as the vault tokenized them, in the RPC
+   * that revoked the run's keys; absent (an older run's state, a closed vault):
+   * settleHop asks the vault itself.
+   */
+  kept?: { summary?: string; reason?: string };
 }
 
 /** What comes after a settled hop: the run is over, or the next agent takes it. */
@@ -132,8 +138,12 @@ export async function dispatchHop(
   } else {
     // The vault records who escalated with which grant (grounding: src/proxy/ops/grounding.ts).
     const from = ctx.escalatedFrom ? findAgent(registry, ctx.escalatedFrom) : undefined;
-    unwrap(await env.PROXY.handoff(task.id, principal, jtis, from ? escalationOf(from) : undefined, rows));
-    message = await latestCustomerMessage(env, task.id);
+    // The hand-off answers with the customer's latest message: one RPC for both.
+    const handed = unwrap(
+      await env.PROXY.handoff(task.id, principal, jtis, from ? escalationOf(from) : undefined, rows),
+    );
+    if (handed.message === null) throw new SiloError("task_closed", "the task has no conversation");
+    message = handed.message;
   }
   // The first hop's agent is the assignee the task was created with: nothing to write then.
   if (task.assignee !== principal) await writeTaskRows(db, [updateTask(db, task.id, { assignee: principal })]);
@@ -143,9 +153,26 @@ export async function dispatchHop(
     { taskId: task.id, baseKey: keys.base.token, taskKey: keys.task.token, message, context: ctx },
     agentTimeoutMs(env),
   );
-  // A run's keys die when it returns, before the router acts on its result (issue 9, item 7).
-  await endRun(env, task.id, principal, jtis);
-  return { principal, result };
+  // A run's keys die when it returns, before the router acts on its result (issue 9, item 7);
+  // the text it handed back is tokenized in the same RPC, once they are dead.
+  const texts = handedBack(result);
+  const kept = await endRun(
+    env,
+    task.id,
+    principal,
+    jtis,
+    texts.map(([, t]) => t),
+  );
+  if (kept === null) return { principal, result };
+  return { principal, result, kept: Object.fromEntries(texts.map(([k], i) => [k, kept[i] ?? ""])) };
+}
+
+/** The agent-written text of a result the router keeps (task row, audit), by name. */
+function handedBack(result: AgentResult): Array<["summary" | "reason", string]> {
+  const out: Array<["summary" | "reason", string]> = [];
+  if ("summary" in result) out.push(["summary", result.summary]);
+  if ("reason" in result) out.push(["reason", result.reason]);
+  return out;
 }
 
 /** Record what one hop's agent answered: complete, queue for a person, or pick the next agent. */
@@ -171,7 +198,8 @@ export async function settleHop(
     ]);
     return { done: { outcome: "queued_human", assignee: "human:support", hops: [] } };
   }
-  const summary = "summary" in result ? await tokenizeSummary(env, task.id, result.summary) : null;
+  const summary =
+    "summary" in result ? await tokenizeSummary(env, task.id, result.summary, 1000, step.kept?.summary) : null;
   const finished: AuditEvent = {
     taskId: task.id,
     actor: principal,
@@ -196,14 +224,14 @@ export async function settleHop(
         detail: {
           from: principal,
           to: "human:support",
-          reason: await tokenizeSummary(env, task.id, result.reason, 200),
+          reason: await tokenizeSummary(env, task.id, result.reason, 200, step.kept?.reason),
         },
       },
     ]);
     return { done: { outcome: "failed", assignee: "human:support", hops: [] } };
   }
   const { target, events: routed } = escalationRoute(task.id, current, result.target);
-  const reason = await tokenizeSummary(env, task.id, result.reason);
+  const reason = await tokenizeSummary(env, task.id, result.reason, 1000, step.kept?.reason);
   if (target.startsWith("human:")) {
     // The summary rides in the queueing's one batch (task row and rows), not a write of its own.
     await queueForHuman(
@@ -296,13 +324,18 @@ async function invokeAgent(
   return parsed.success ? parsed.data : { status: "failed", reason: "agent_error: malformed result" };
 }
 
-/** Agent text kept by the router (task row, audit): tokenized by the vault, opaque runs cut, capped. */
-async function tokenizeSummary(env: RouterEnv, taskId: string, text: string, max = 1000): Promise<string> {
-  return auditableText(unwrap(await env.PROXY.tokenize(taskId, text)).text, max);
-}
-
-async function latestCustomerMessage(env: RouterEnv, taskId: string): Promise<string> {
-  return unwrap(await env.PROXY.lastCustomerMessage(taskId)).message;
+/**
+ * Agent text kept by the router (task row, audit): tokenized by the vault, opaque runs cut, capped.
+ * `tokenized`: the vault tokenized it already, when the run's keys were revoked.
+ */
+async function tokenizeSummary(
+  env: RouterEnv,
+  taskId: string,
+  text: string,
+  max: number,
+  tokenized: string | undefined,
+): Promise<string> {
+  return auditableText(tokenized ?? unwrap(await env.PROXY.tokenize(taskId, text)).text, max);
 }
 
 export function unwrap<T>(res: ProxyResult<T>): T {

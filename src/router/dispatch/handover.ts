@@ -14,11 +14,22 @@ import type { RouterEnv } from "../core/env.ts";
  * an agent-written note, and the vault learns who escalated with which grant.
  */
 
-/** The run returned (completed, escalated, failed, threw, timed out): its keys die before anything else. */
-export async function endRun(env: RouterEnv, taskId: string, principal: string, jtis: string[]): Promise<void> {
-  const res = await env.PROXY.revokeKeys(taskId, principal, jtis);
+/**
+ * The run returned (completed, escalated, failed, threw, timed out): its keys die before anything
+ * else. `texts` (what the agent handed back) come back tokenized from the same RPC; null: the
+ * vault is closed, and the caller's own tokenize will say so.
+ */
+export async function endRun(
+  env: RouterEnv,
+  taskId: string,
+  principal: string,
+  jtis: string[],
+  texts: string[] = [],
+): Promise<string[] | null> {
+  const res = await env.PROXY.revokeKeys(taskId, principal, jtis, texts);
   // Fail closed: a run whose keys could not be revoked must not be acted on.
   if (!res.ok) throw new SiloError(res.error, res.message);
+  return res.result.texts;
 }
 
 export interface EscalationRoute {
