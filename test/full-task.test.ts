@@ -19,6 +19,12 @@ describe("a task runs router → agent → proxy → back, and the audit says so
     expect(task.reply).toContain("Hello Maria Alvarez");
     expect(task.reply).toContain("249.00 USD");
     expect(task.taskId).toMatch(/^tsk_/);
+    // The answer's view comes from the settling write's RETURNING row: the same as a read of it.
+    const { hops: _h, reply: _r, replies: _rs, ...view } = task;
+    const read = await t.api(`/v1/tasks/${task.taskId}`);
+    const { reply: _r2, replies: _rs2, ...readView } = read.body;
+    expect(view).toEqual(readView);
+    expect(view.summary).toEqual(expect.any(String));
 
     // The outbox consumer's mail.* rows come on the queue's own clock (test/outbox-drains-with-retries.test.ts).
     const events = (await t.audit(task.taskId))

@@ -105,10 +105,19 @@ export async function batchWithAudit(
   writes: readonly BatchItem<"sqlite">[],
   events: readonly AuditEvent[],
 ): Promise<void> {
+  await batchWithAuditResults(db, writes, events);
+}
+
+/** batchWithAudit, answering with the writes' results (an update's RETURNING rows), in order. */
+export async function batchWithAuditResults(
+  db: Db,
+  writes: readonly BatchItem<"sqlite">[],
+  events: readonly AuditEvent[],
+): Promise<unknown[]> {
   try {
     const [first, ...rest] = [auditInsert(db, events), ...writes];
     // The audit insert goes first in the same transaction as the change it records.
-    await db.batch([first, ...rest]);
+    return (await db.batch([first, ...rest])).slice(1);
   } catch (err) {
     if (err instanceof SiloError) throw err;
     throw new SiloError("audit_unavailable", "the audit log or database is unavailable; nothing was done");

@@ -40,6 +40,8 @@ export class TaskRun extends DurableObject<RouterEnv> {
    * next step's vault calls and guarded writes catch it.
    */
   #known: TaskRow | undefined;
+  /** The row the run's last settle wrote (memory only, never persisted): the answer's, so it needs no read. */
+  #final: TaskRow | undefined;
   /** The agent's status, read by the request that started the run: for its first dispatch only. */
   #online: boolean | undefined;
 
@@ -127,7 +129,9 @@ export class TaskRun extends DurableObject<RouterEnv> {
               await this.ctx.storage.put("run", { ...st, step: undefined, context: { channel: st.context.channel } });
             }
             await this.ctx.storage.deleteAlarm();
-            return st.report ?? null;
+            const row = this.#final?.id === st.taskId ? this.#final : undefined;
+            this.#final = undefined;
+            return st.report ? { ...st.report, ...(row ? { row } : {}) } : null;
           }
           await this.#nextTurn(st);
           continue;
@@ -210,6 +214,7 @@ export class TaskRun extends DurableObject<RouterEnv> {
       return { ...st, phase: "settle", attempts: 0, step, hops: step.result ? [...st.hops, step.principal] : st.hops };
     }
     const settled = await settleHop(env, db, task, agent, st.hop, st.step!, st.context);
+    this.#final = "done" in settled ? settled.row : undefined;
     if ("done" in settled)
       return { ...st, phase: "done", attempts: 0, step: undefined, report: { ...settled.done, hops: st.hops } };
     return {

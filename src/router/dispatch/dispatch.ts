@@ -1,5 +1,5 @@
 import { auditableText } from "../../audit/agent-text.ts";
-import { type AuditEvent, batchWithAudit } from "../../audit/index.ts";
+import { type AuditEvent, batchWithAudit, batchWithAuditResults } from "../../audit/index.ts";
 import { type AgentInvocation, type AgentResult, AgentResultSchema } from "../../contracts/agent.ts";
 import type { ProxyResult } from "../../contracts/proxy.ts";
 import type { Db } from "../../db/index.ts";
@@ -24,6 +24,8 @@ export interface RunReport {
   outcome: "completed" | "escalated" | "queued_human" | "failed";
   assignee: string;
   hops: string[];
+  /** Only on the report TaskRun.run answers with (never persisted): the row its last settle wrote. */
+  row?: TaskRow;
 }
 
 export interface Opening {
@@ -46,7 +48,9 @@ export interface HopResult {
 }
 
 /** What comes after a settled hop: the run is over, or the next agent takes it. */
-export type Settled = { done: RunReport } | { next: AgentEntry; context: RunContext };
+export type Settled =
+  | { done: RunReport /** The task row as the settling write left it, when it returned one. */; row?: TaskRow }
+  | { next: AgentEntry; context: RunContext };
 
 /**
  * Run a task from `agent` until an agent completes, fails, or hands it to a
@@ -209,8 +213,14 @@ export async function settleHop(
 
   if (result.status === "completed") {
     // Only while the task is open: a task completed or expired meanwhile keeps its state.
-    await batchWithAudit(db, [updateTask(db, task.id, { outcome: "completed", summary }, { open: true })], [finished]);
-    return { done: { outcome: "completed", assignee: principal, hops: [] } };
+    // The row comes back from the update itself (RETURNING): the answer needs no read of its own.
+    const [updated] = await batchWithAuditResults(
+      db,
+      [updateTask(db, task.id, { outcome: "completed", summary }, { open: true }).returning()],
+      [finished],
+    );
+    const row = (updated as TaskRow[] | undefined)?.[0];
+    return { done: { outcome: "completed", assignee: principal, hops: [] }, ...(row ? { row } : {}) };
   }
   if (result.status === "failed") {
     // A failed run is not a lost request: the task waits for a human.

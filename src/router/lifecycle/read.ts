@@ -15,9 +15,12 @@ export async function requireTask(env: RouterEnv, id: string): Promise<TaskRow> 
   return row;
 }
 
-/** The task's public view plus the agent replies since `since`, hydrated for the customer. */
-export async function taskResponse(env: RouterEnv, taskId: string, since: number, hops?: string[]) {
-  const row = await getTask(database(env.DB), taskId);
+/**
+ * The task's public view plus the agent replies since `since`, hydrated for the customer.
+ * `known`: the row as the run's last write returned it, instead of reading it again.
+ */
+export async function taskResponse(env: RouterEnv, taskId: string, since: number, hops?: string[], known?: TaskRow) {
+  const row = known?.id === taskId ? known : await getTask(database(env.DB), taskId);
   if (!row) throw new SiloError("unknown_task", "no such task");
   const res = row.status === "completed" || row.status === "expired" ? null : await env.PROXY.replies(taskId, since);
   const replies = res?.ok ? res.result.replies : [];

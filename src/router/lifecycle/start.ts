@@ -109,7 +109,10 @@ export async function launch(
   }
   // `fresh`: the row this request just wrote, so the run's first step need not read it back.
   const report = await run.run(start, fresh);
-  return { ...(await taskResponse(env, taskId, since, report?.hops)), ...(report ? {} : { accepted: true as const }) };
+  return {
+    ...(await taskResponse(env, taskId, since, report?.hops, report?.row)),
+    ...(report ? {} : { accepted: true as const }),
+  };
 }
 
 /** Fail: a task that could not run is closed and says why, never left half-open. */
