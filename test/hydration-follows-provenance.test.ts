@@ -255,6 +255,9 @@ describe("an email that claims an effect is tied to it", () => {
       expect(await confirm("12.00", "ord_5001")).toMatchObject({ ok: false, error: "effect_unproven" });
       expect(await confirm("12.00")).toMatchObject({ ok: true });
       expect((await c.outbox(taskId)).map((m) => m.subject)).toEqual(["Your refund of 12.00 USD"]);
+      // The proof is checked with the write: three refusals and no allowed row for them, then one.
+      const rows = (await t.audit(taskId)).filter((e) => e.op === "email.send").map((e) => e.reason ?? e.decision);
+      expect(rows).toEqual(["effect_unproven", "effect_unproven", "effect_unproven", "allowed"]);
     },
   );
 

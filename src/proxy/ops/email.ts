@@ -9,7 +9,7 @@ import { carriedStatements } from "../ledger/journal-carry.ts";
 import { storeError } from "../ledger/refunds.ts";
 import { mailProvider } from "../mail/mail.ts";
 import { outboxInsert } from "../mail/outbox.ts";
-import { assertEffect, assertRecipient, hydrateVariables } from "./hydrate.ts";
+import { assertRecipient, effectProof, effectUnproven, hydrateVariables } from "./hydrate.ts";
 import { requireIdempotencyKey } from "./refund.ts";
 import { assertVariablesDeclared, renderTemplate } from "./templates.ts";
 
@@ -35,7 +35,7 @@ export const emailSend: OpDefinition<"email.send"> = {
     assertVariablesDeclared(template, args.variables);
     const { values, audited } = await hydrateVariables(ctx, template, args.variables);
     const rendered = renderTemplate(template, values);
-    await assertEffect(ctx, template, values);
+    const proof = effectProof(ctx, template, values);
     const messageId = `msg_${crypto.randomUUID().replace(/-/g, "").slice(0, 16)}`;
     const detail = { messageId, template: args.template, to: args.to, variables: audited };
     const mail = {
@@ -54,8 +54,10 @@ export const emailSend: OpDefinition<"email.send"> = {
       decision: "allowed",
       detail,
     };
-    await commitMail(ctx.env.DB, outboxInsert(ctx.db, mail).toSQL(), audit, ctx.vault.carried);
+    const sent = await commitMail(ctx.env.DB, outboxInsert(ctx.db, mail).toSQL(), audit, ctx.vault.carried, proof);
     ctx.vault.carriedShipped();
+    // The confirmation's refund is not this task's: no outbox row, no allowed row (the refusal's comes next).
+    if (!sent) throw effectUnproven(template);
     // Committed with its audit row: the outbox consumer delivers it, with retries and a dead letter.
     const delivery = await enqueueDelivery(ctx.env, messageId);
     return { result: { messageId, delivery, replayed: false }, detail, audited: true };
@@ -64,23 +66,30 @@ export const emailSend: OpDefinition<"email.send"> = {
 
 /**
  * One D1 batch, one transaction: the task's journaled rows before this call
- * (ledger/journal-carry.ts), the mail's audit row, its outbox row.
+ * (ledger/journal-carry.ts), the mail's audit row, its outbox row. With a
+ * `proof` (a refund confirmation, hydrate.ts) the audit and outbox rows are
+ * written only if it holds, checked in the same transaction; the journaled
+ * rows are written either way (they record calls that happened). Returns
+ * whether the mail was written.
  */
 async function commitMail(
   d1: D1Database,
   outbox: { sql: string; params: unknown[] },
   audit: AuditEvent,
   carried: JournalCarry | undefined,
-): Promise<void> {
+  proof: { sql: string; binds: unknown[] } | null,
+): Promise<boolean> {
   const row = auditRow(audit);
+  const auditBinds = [row.at, row.taskId, row.actor, row.event, row.op, row.decision, row.reason, row.detail];
+  const statements = proof
+    ? [
+        d1.prepare(`${AUDIT_SELECT} WHERE ${proof.sql}`).bind(...auditBinds, ...proof.binds),
+        d1.prepare(conditional(outbox.sql, proof.sql)).bind(...outbox.params, ...proof.binds),
+      ]
+    : [d1.prepare(AUDIT_INSERT).bind(...auditBinds), d1.prepare(outbox.sql).bind(...outbox.params)];
   try {
-    await d1.batch([
-      ...carriedStatements(d1, carried),
-      d1
-        .prepare(AUDIT_INSERT)
-        .bind(row.at, row.taskId, row.actor, row.event, row.op, row.decision, row.reason, row.detail),
-      d1.prepare(outbox.sql).bind(...outbox.params),
-    ]);
+    const results = await d1.batch([...carriedStatements(d1, carried), ...statements]);
+    return (results.at(-1)?.meta.changes ?? 0) === 1;
   } catch (err) {
     throw storeError(err);
   }
@@ -88,3 +97,12 @@ async function commitMail(
 
 const AUDIT_INSERT =
   "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
+const AUDIT_SELECT =
+  "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail) SELECT ?, ?, ?, ?, ?, ?, ?, ?";
+
+/** `INSERT INTO t (…) VALUES (…)` as `INSERT INTO t (…) SELECT … WHERE condition`. */
+function conditional(insert: string, condition: string): string {
+  const at = insert.lastIndexOf(" values ");
+  if (at === -1) throw new Error("email: not an INSERT … VALUES statement");
+  return `${insert.slice(0, at)} select ${insert.slice(at + " values ".length).replace(/^\(|\)$/g, "")} where ${condition}`;
+}

@@ -1,8 +1,6 @@
-import { and, eq } from "drizzle-orm";
 import { digestText } from "../../audit/agent-text.ts";
 import { ORDER_ID, REFUND_ID } from "../../contracts/ids.ts";
 import { ONE_TOKEN, valueKey } from "../../contracts/tokens.ts";
-import { refunds } from "../../db/schema.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { Template, TemplateVarType } from "../../registry/schema.ts";
 import type { PiiKind } from "../../scan/index.ts";
@@ -104,9 +102,25 @@ async function hydrateText(ctx: OpContext, key: string, raw: string): Promise<st
   return text;
 }
 
-/** A refund confirmation names a refund of this task: same order, amount and currency. */
-export async function assertEffect(ctx: OpContext, template: Template, values: Record<string, string>): Promise<void> {
-  if (!template.effect) return;
+/** The refusal of a confirmation whose refund this task has not issued. */
+export function effectUnproven(template: Template): SiloError {
+  return new SiloError("effect_unproven", `template ${template.name} confirms a refund this task has not issued`);
+}
+
+/**
+ * A refund confirmation names a refund of this task: same order, amount and
+ * currency. The proof is a condition, not a read: the mail's outbox row is
+ * inserted only WHERE such a refund exists, in the mail's own batch
+ * (email.ts), so the check and the write are one D1 round trip and one
+ * transaction. Null: the template confirms nothing. Throws when it names no
+ * order, amount or currency at all.
+ */
+export function effectProof(
+  ctx: OpContext,
+  template: Template,
+  values: Record<string, string>,
+): { sql: string; binds: unknown[] } | null {
+  if (!template.effect) return null;
   const pick = (type: TemplateVarType) => {
     const key = Object.keys(template.types).find((k) => template.types[k] === type);
     return key ? values[key] : undefined;
@@ -114,22 +128,9 @@ export async function assertEffect(ctx: OpContext, template: Template, values: R
   const orderId = pick("order_id");
   const amount = pick("amount");
   const currency = pick("currency");
-  const unproven = new SiloError(
-    "effect_unproven",
-    `template ${template.name} confirms a refund this task has not issued`,
-  );
-  if (!orderId || !amount || !currency) throw unproven;
-  const row = await ctx.db
-    .select({ id: refunds.id })
-    .from(refunds)
-    .where(
-      and(
-        eq(refunds.taskId, ctx.auth.task.tid),
-        eq(refunds.orderId, orderId),
-        eq(refunds.amountCents, Math.round(Number(amount) * 100)),
-        eq(refunds.currency, currency),
-      ),
-    )
-    .get();
-  if (!row) throw unproven;
+  if (!orderId || !amount || !currency) throw effectUnproven(template);
+  return {
+    sql: "EXISTS (SELECT 1 FROM refunds WHERE task_id = ? AND order_id = ? AND amount_cents = ? AND currency = ?)",
+    binds: [ctx.auth.task.tid, orderId, Math.round(Number(amount) * 100), currency],
+  };
 }
