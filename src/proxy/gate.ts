@@ -13,7 +13,7 @@ import { type Authenticated, authenticate, signedTaskId } from "./core/authentic
 import { admissionError, CallVault, EffectReplayed } from "./core/call-vault.ts";
 import type { OpContext, OpDefinition, OpOutcome } from "./core/context.ts";
 import { type ProxyEnv, vaultFor } from "./core/env.ts";
-import { argsHash, claimEffect, runClaimed } from "./ledger/effects.ts";
+import { argsHash, claimEffectWith, runClaimed } from "./ledger/effects.ts";
 import { agentCounts, MINTING_OPS, RateLimited, rateLimitsFor, taskCounts } from "./ledger/rates.ts";
 import { OPS } from "./ops/index.ts";
 
@@ -148,13 +148,12 @@ async function runOp(
     const carry = ADMIT_FIRST.get(op);
     if (carry !== undefined) await vault.admit(carry);
     if (!hash || !idempotencyKey) return await def.run(ctx, args.data as never);
-    const claimed = await claimEffect(env.DB, {
-      taskId: auth.task.tid,
-      principal: auth.principal,
-      op,
-      key: idempotencyKey,
-      hash,
-    });
+    const { claimed, results } = await claimEffectWith(
+      env.DB,
+      { taskId: auth.task.tid, principal: auth.principal, op, key: idempotencyKey, hash },
+      def.prefetch?.(ctx, args.data as never) ?? [],
+    );
+    if (def.prefetch) ctx.prefetched = results;
     if (claimed.kind === "replay") return { result: { ...claimed.result, replayed: true }, detail: { replayed: true } };
     ctx.effect = claimed.claim;
     return await runClaimed(env.DB, claimed.claim, () => def.run(ctx, args.data as never));

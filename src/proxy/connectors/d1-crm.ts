@@ -37,6 +37,24 @@ export function d1Crm(db: Db): SystemOfRecord {
   };
 }
 
+/**
+ * The order read as a raw statement, for a batch of someone else's (refund.issue
+ * reads it with its idempotency claim): the columns named as the schema's
+ * fields, so orderFromRow maps it like getOrder does.
+ */
+export function orderStatement(d1: D1Database, id: string): D1PreparedStatement {
+  return d1
+    .prepare(
+      "SELECT id, customer_id AS customerId, item, total_cents AS totalCents, currency, status, placed_at AS placedAt FROM orders WHERE id = ?",
+    )
+    .bind(id);
+}
+
+/** orderStatement's row as getOrder's record (null: no such order). */
+export function orderFromRow(row: unknown): OrderRecord | null {
+  return row ? toOrder(row as typeof orders.$inferSelect) : null;
+}
+
 function toOrder(row: typeof orders.$inferSelect): OrderRecord {
   return {
     id: row.id,

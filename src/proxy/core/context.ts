@@ -20,6 +20,8 @@ export interface OpContext {
   idempotencyKey: string | undefined;
   /** For effectful ops: the claim on (task, principal, op, key), held while the op runs. */
   effect?: EffectClaim;
+  /** The results of the op's `prefetch` statements, read in its claim's round trip. */
+  prefetched?: D1Result[];
 }
 
 export interface OpOutcome {
@@ -36,6 +38,12 @@ export interface OpDefinition<N extends OpName> {
   /** The base-key capability the op needs; undefined = any valid key pair. */
   capability: CapabilityName | undefined;
   run(ctx: OpContext, args: z.output<(typeof OpArgs)[N]>): Promise<OpOutcome>;
+  /**
+   * D1 reads the op will need, for an op whose idempotency claim is D1's
+   * (refund.issue): run in the claim's own batch, one round trip for both;
+   * run() finds their results in ctx.prefetched. Reads only: they change nothing.
+   */
+  prefetch?(ctx: OpContext, args: z.output<(typeof OpArgs)[N]>): D1PreparedStatement[];
 }
 
 export type OpTable = { [N in OpName]: OpDefinition<N> };

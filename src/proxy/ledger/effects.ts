@@ -41,17 +41,37 @@ export function canonicalJson(value: unknown): string {
 
 /** Claim the key for this call, or learn that the effect already happened (replay) or conflicts. */
 export async function claimEffect(d1: D1Database, c: EffectClaim): Promise<Claimed> {
-  const inserted = await d1
-    .prepare(
-      "INSERT INTO effects (task_id, principal, op, idempotency_key, args_hash, status, result, created_at) VALUES (?, ?, ?, ?, ?, 'pending', NULL, ?) ON CONFLICT DO NOTHING",
-    )
-    .bind(...pk(c), c.hash, Date.now())
-    .run();
-  if (inserted.meta.changes === 1) return { kind: "claimed", claim: c };
-  const row = await d1
-    .prepare(`SELECT args_hash, status, result FROM effects WHERE ${PK}`)
-    .bind(...pk(c))
-    .first<{ args_hash: string; status: string; result: string | null }>();
+  return (await claimEffectWith(d1, c, [])).claimed;
+}
+
+/**
+ * claimEffect, with the op's own D1 reads (`reads`, refund.issue's order and
+ * sums) in the same batch: one round trip, one transaction. The claim's row
+ * is read back in it too, for a key already taken. `results`: the reads'.
+ */
+export async function claimEffectWith(
+  d1: D1Database,
+  c: EffectClaim,
+  reads: readonly D1PreparedStatement[],
+): Promise<{ claimed: Claimed; results: D1Result[] }> {
+  const [inserted, existing, ...results] = await d1.batch([
+    d1
+      .prepare(
+        "INSERT INTO effects (task_id, principal, op, idempotency_key, args_hash, status, result, created_at) VALUES (?, ?, ?, ?, ?, 'pending', NULL, ?) ON CONFLICT DO NOTHING",
+      )
+      .bind(...pk(c), c.hash, Date.now()),
+    d1.prepare(`SELECT args_hash, status, result FROM effects WHERE ${PK}`).bind(...pk(c)),
+    ...reads,
+  ]);
+  if (inserted?.meta.changes === 1) return { claimed: { kind: "claimed", claim: c }, results };
+  const row = existing?.results[0] as { args_hash: string; status: string; result: string | null } | undefined;
+  return { claimed: verdict(c, row), results };
+}
+
+function verdict(
+  c: EffectClaim,
+  row: { args_hash: string; status: string; result: string | null } | undefined,
+): Claimed {
   if (row && row.args_hash !== c.hash) {
     throw new SiloError(
       "idempotency_conflict",

@@ -36,7 +36,7 @@ export interface RefundRow {
   createdAt: number;
 }
 
-interface Sums {
+export interface Sums {
   order: number;
   task: number;
   agentDay: number;
@@ -51,10 +51,19 @@ const SUMS = `SELECT
 
 /** The first limit this refund would break, as a refusal message, or null. Advisory only. */
 export async function refundLimitBreached(d1: D1Database, r: RefundRow, l: RefundLimits): Promise<string | null> {
-  const s = await d1
-    .prepare(SUMS)
-    .bind(r.orderId, r.taskId, r.actor, r.customerId, r.createdAt - DAY_MS)
-    .first<Sums>();
+  return limitBreachedBy(await sumsStatement(d1, r).first<Sums>(), r, l);
+}
+
+/** The refunded sums a refund is checked against (refund.issue prefetches them with its claim). */
+export function sumsStatement(
+  d1: D1Database,
+  r: Pick<RefundRow, "orderId" | "taskId" | "actor" | "customerId" | "createdAt">,
+): D1PreparedStatement {
+  return d1.prepare(SUMS).bind(r.orderId, r.taskId, r.actor, r.customerId, r.createdAt - DAY_MS);
+}
+
+/** refundLimitBreached over sums read already (sumsStatement's first row). Advisory only. */
+export function limitBreachedBy(s: Sums | null | undefined, r: RefundRow, l: RefundLimits): string | null {
   if (!s) return null;
   const after = (spent: number) => spent + r.amountCents;
   if (after(s.order) > l.orderTotalCents) return "refund exceeds the order's refundable amount";

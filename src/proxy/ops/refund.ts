@@ -2,8 +2,17 @@ import { digestText } from "../../audit/agent-text.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { holdRefund } from "../approvals/hold.ts";
+import { orderFromRow, orderStatement } from "../connectors/d1-crm.ts";
 import type { OpContext, OpDefinition } from "../core/context.ts";
-import { commitRefund, type RefundLimits, type RefundRow, refundLimitBreached } from "../ledger/refunds.ts";
+import {
+  commitRefund,
+  limitBreachedBy,
+  type RefundLimits,
+  type RefundRow,
+  refundLimitBreached,
+  type Sums,
+  sumsStatement,
+} from "../ledger/refunds.ts";
 import { assertRefundGrounded } from "./grounding.ts";
 
 /**
@@ -15,6 +24,19 @@ import { assertRefundGrounded } from "./grounding.ts";
  */
 export const refundIssue: OpDefinition<"refund.issue"> = {
   capability: "refund.issue",
+  // The order and the refunded sums, read in the claim's round trip (gate.ts). The sums are read
+  // for the task's customer, which the order must belong to (checked below); they are advisory:
+  // the conditional insert (ledger/refunds.ts) decides, atomically.
+  prefetch: (ctx, args) => [
+    orderStatement(ctx.env.DB, args.orderId),
+    sumsStatement(ctx.env.DB, {
+      orderId: args.orderId,
+      taskId: ctx.auth.task.tid,
+      actor: ctx.auth.principal,
+      customerId: ctx.auth.task.scope.customer,
+      createdAt: Date.now(),
+    }),
+  ],
   async run(ctx, args) {
     const cap = findCapability(ctx.auth.base.caps, "refund.issue");
     if (!cap) throw new SiloError("capability_denied", "the base key does not grant refund.issue");
@@ -32,7 +54,8 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
         `refund of ${args.amount} ${args.currency} exceeds the key's limit of ${cap.limit}`,
       );
     }
-    const order = await ctx.crm.getOrder(args.orderId);
+    const [orderRead, sumsRead] = ctx.prefetched ?? [];
+    const order = orderRead ? orderFromRow(orderRead.results[0]) : await ctx.crm.getOrder(args.orderId);
     // Same refusal for a missing order and another customer's order: no oracle.
     if (!order || order.customerId !== ctx.auth.task.scope.customer) {
       throw new SiloError("scope_denied", "the task key does not name this order");
@@ -66,7 +89,9 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
       perCustomerDayCents: toCents(cap.perCustomerDailyLimit),
     };
     if (held) limits.perTaskCents = toCents(held.upTo);
-    const breached = await refundLimitBreached(ctx.env.DB, row, limits);
+    const breached = sumsRead
+      ? limitBreachedBy(sumsRead.results[0] as Sums | undefined, row, limits)
+      : await refundLimitBreached(ctx.env.DB, row, limits);
     if (breached) throw new SiloError("limit_exceeded", breached);
     if (held)
       return holdRefund(ctx, {
