@@ -8,6 +8,7 @@ import { SiloError, toErrorBody } from "../errors/index.ts";
 import { registry } from "../registry/index.ts";
 import type { CallFrame } from "../vault/admission.ts";
 import { type PhaseTrace, phaseTrace } from "../vault/trace.ts";
+import type { VaultLookup } from "../vault/vault.ts";
 import { d1Crm } from "./connectors/d1-crm.ts";
 import { type Authenticated, authenticate, signedTaskId } from "./core/authenticate.ts";
 import { admissionError, CallVault, EffectReplayed } from "./core/call-vault.ts";
@@ -141,12 +142,14 @@ async function runOp(
     // Effects run once per (task, principal, op, key) and only with the same arguments. A refund's
     // claim is D1's, completed in the batch that writes the refund (ledger/effects.ts); the others'
     // is the vault's, claimed by the call's first vault RPC (src/vault/ledger.ts).
+    // The op's own vault reads ride on its admitting RPC (OpDefinition.lookups).
+    const lookup = def.lookups?.(ctx, args.data as never);
     if (hash && idempotencyKey && op !== "refund.issue")
-      return await runVaultClaimed(vault, { key: idempotencyKey, hash }, ADMIT_FIRST.get(op), () =>
+      return await runVaultClaimed(vault, { key: idempotencyKey, hash }, ADMIT_FIRST.get(op), lookup, () =>
         def.run(ctx, args.data as never),
       );
     const carry = ADMIT_FIRST.get(op);
-    if (carry !== undefined) await vault.admit(carry);
+    if (carry !== undefined) await vault.admit(carry, lookup);
     if (!hash || !idempotencyKey) return await def.run(ctx, args.data as never);
     const { claimed, results } = await claimEffectWith(
       env.DB,
@@ -177,12 +180,13 @@ async function runVaultClaimed(
   vault: CallVault,
   effect: { key: string; hash: string },
   admitFirst: boolean | undefined,
+  lookup: VaultLookup | undefined,
   run: () => Promise<OpOutcome>,
 ): Promise<OpOutcome> {
   vault.claim(effect);
   let outcome: OpOutcome;
   try {
-    if (admitFirst !== undefined) await vault.admit(admitFirst);
+    if (admitFirst !== undefined) await vault.admit(admitFirst, lookup);
     outcome = await run();
   } catch (err) {
     if (vault.claimed && !vault.effectDone && !(err instanceof EffectReplayed)) await vault.releaseEffect();

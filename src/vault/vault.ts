@@ -50,6 +50,24 @@ export interface VaultOpen extends Omit<VaultMeta, "createdAt"> {
   contact?: { email: string };
 }
 
+/**
+ * Reads an op asks for in its admitting RPC (lookup()), instead of one RPC
+ * each after it: a recipient, tokens to resolve, texts to hydrate, the
+ * escalations. Reads only.
+ */
+export interface VaultLookup {
+  recipient?: string;
+  resolve?: string[];
+  hydrate?: string[];
+  escalations?: boolean;
+}
+export interface VaultLookedUp {
+  recipient?: RecipientCheck;
+  resolved: Array<TokenEntry | null>;
+  hydrated: OutboundHydration[];
+  escalations?: Escalation[];
+}
+
 /** recipient(): the address, or why not; "unchecked": this vault holds no contact (opened before it kept one). */
 export type RecipientCheck = { ok: true; email: string } | { ok: false } | { ok: "unchecked"; email: string };
 
@@ -82,6 +100,7 @@ const STEPS = new Set([
   "completeEffect",
   "releaseEffect",
   "recipient",
+  "lookup",
 ] as const);
 export type StepMethod = typeof STEPS extends Set<infer M> ? M : never;
 /** `effectDone`: the call's effect claim was completed in this step; `replay`: its effect had happened, this is its result. */
@@ -522,6 +541,20 @@ export class Vault extends DurableObject<VaultEnv> {
 
   async resolve(token: string): Promise<TokenEntry | null> {
     return (await this.#state()).table.byToken.get(token) ?? null;
+  }
+
+  /** Several reads in one step (VaultLookup): each answers as its own method would. */
+  async lookup(q: VaultLookup): Promise<VaultLookedUp> {
+    const resolved = [];
+    for (const token of q.resolve ?? []) resolved.push(await this.resolve(token));
+    const hydrated = [];
+    for (const text of q.hydrate ?? []) hydrated.push(await this.hydrate(text));
+    return {
+      ...(q.recipient !== undefined ? { recipient: await this.recipient(q.recipient) } : {}),
+      resolved,
+      hydrated,
+      ...(q.escalations ? { escalations: await this.escalations() } : {}),
+    };
   }
 
   /**

@@ -2,9 +2,28 @@ import { SiloError } from "../../errors/index.ts";
 import { ADMISSION_MESSAGES, type CallFrame, type Refusal } from "../../vault/admission.ts";
 import type { JournalCarry } from "../../vault/journal.ts";
 import type { EffectKey } from "../../vault/ledger.ts";
+import type { OutboundHydration } from "../../vault/provenance.ts";
+import type { TokenEntry } from "../../vault/table.ts";
 import type { PhaseTrace } from "../../vault/trace.ts";
-import type { StepJournal, StepMethod, StepResult, Vault } from "../../vault/vault.ts";
+import type {
+  Escalation,
+  RecipientCheck,
+  StepJournal,
+  StepMethod,
+  StepResult,
+  Vault,
+  VaultLookedUp,
+  VaultLookup,
+} from "../../vault/vault.ts";
 import { RateLimited } from "../ledger/rates.ts";
+
+/** The reads an op's admitting RPC made for it (CallVault.admit), by argument. */
+interface Looked {
+  recipient: Map<string, RecipientCheck>;
+  resolved: Map<string, TokenEntry | null>;
+  hydrated: Map<string, OutboundHydration>;
+  escalations?: Escalation[];
+}
 
 type R<M extends keyof Vault> = Vault[M] extends (...a: never[]) => Promise<infer T> ? T : never;
 type A<M extends keyof Vault> = Vault[M] extends (...a: infer P) => unknown ? P : never;
@@ -26,6 +45,7 @@ export class CallVault {
   /** The journal rows this call's effect carries in its own D1 batch (admit with carry). */
   carried: JournalCarry | undefined;
   #effect: EffectKey | undefined;
+  #looked: Looked | undefined;
   #detail: Record<string, unknown> | undefined;
   #steps = 0;
   #shippedThrough: number | undefined;
@@ -78,8 +98,29 @@ export class CallVault {
    * vault hands over the journal's waiting rows (`carried`), which the
    * effect's batch writes before its row (src/proxy/ledger/journal-carry.ts).
    */
-  async admit(carry = false): Promise<void> {
-    await this.#step(null, [], carry ? { carry } : {});
+  async admit(carry = false, lookup?: VaultLookup): Promise<void> {
+    if (!lookup) {
+      await this.#step(null, [], carry ? { carry } : {});
+      return;
+    }
+    // The op's reads ride on its admission (VaultLookup): its later calls for them are answered here.
+    const r = await this.#step<VaultLookedUp>("lookup", [lookup], carry ? { carry } : {});
+    const looked: Looked = { recipient: new Map(), resolved: new Map(), hydrated: new Map() };
+    if (lookup.recipient !== undefined && r.recipient) looked.recipient.set(lookup.recipient, r.recipient);
+    lookup.resolve?.forEach((t, i) => {
+      looked.resolved.set(t, r.resolved[i] ?? null);
+    });
+    lookup.hydrate?.forEach((t, i) => {
+      const h = r.hydrated[i];
+      if (h) looked.hydrated.set(t, h);
+    });
+    if (r.escalations) looked.escalations = r.escalations;
+    this.#looked = looked;
+  }
+
+  /** What the admitting RPC read for the op; not while an audit row waits to ride on a vault RPC. */
+  #usable(): Looked | undefined {
+    return this.#detail === undefined ? this.#looked : undefined;
   }
 
   /** The effect's batch committed with the carried rows: the call's next vault RPC, if any, lets the vault drop them. */
@@ -98,12 +139,16 @@ export class CallVault {
   tokenizeRecord = (...a: A<"tokenizeRecord">) => this.#step<R<"tokenizeRecord">>("tokenizeRecord", a);
   tokenizeRecords = (...a: A<"tokenizeRecords">) => this.#step<R<"tokenizeRecords">>("tokenizeRecords", a);
   tokenize = (...a: A<"tokenize">) => this.#step<R<"tokenize">>("tokenize", a);
-  hydrate = (...a: A<"hydrate">) => this.#step<R<"hydrate">>("hydrate", a);
-  resolve = (...a: A<"resolve">) => this.#step<R<"resolve">>("resolve", a);
-  recipient = (...a: A<"recipient">) => this.#step<R<"recipient">>("recipient", a);
+  hydrate = async (...a: A<"hydrate">) => this.#usable()?.hydrated.get(a[0]) ?? this.#step<R<"hydrate">>("hydrate", a);
+  resolve = async (...a: A<"resolve">) => {
+    const looked = this.#usable();
+    return looked?.resolved.has(a[0]) ? (looked.resolved.get(a[0]) ?? null) : this.#step<R<"resolve">>("resolve", a);
+  };
+  recipient = async (...a: A<"recipient">) =>
+    this.#usable()?.recipient.get(a[0]) ?? this.#step<R<"recipient">>("recipient", a);
   appendTranscript = (...a: A<"appendTranscript">) => this.#step<R<"appendTranscript">>("appendTranscript", a);
   transcript = () => this.#step<R<"transcript">>("transcript", []);
-  escalations = () => this.#step<R<"escalations">>("escalations", []);
+  escalations = async () => this.#usable()?.escalations ?? this.#step<R<"escalations">>("escalations", []);
   meta = () => this.#step<R<"meta">>("meta", []);
   reply = (...a: A<"reply">) => this.#step<R<"reply">>("reply", a);
   llmMask = (...a: A<"llmMask">) => this.#step<R<"llmMask">>("llmMask", a);

@@ -3,6 +3,7 @@ import type { CapabilityName } from "../../contracts/capabilities.ts";
 import type { OpArgs, OpName } from "../../contracts/proxy.ts";
 import type { Db } from "../../db/index.ts";
 import type { Registry } from "../../registry/schema.ts";
+import type { VaultLookup } from "../../vault/vault.ts";
 import type { SystemOfRecord } from "../connectors/types.ts";
 import type { EffectClaim } from "../ledger/effects.ts";
 import type { Authenticated } from "./authenticate.ts";
@@ -44,6 +45,12 @@ export interface OpDefinition<N extends OpName> {
    * run() finds their results in ctx.prefetched. Reads only: they change nothing.
    */
   prefetch?(ctx: OpContext, args: z.output<(typeof OpArgs)[N]>): D1PreparedStatement[];
+  /**
+   * Vault reads the op will make (a recipient, tokens, texts, escalations),
+   * for an op admitted before it runs (gate.ts ADMIT_FIRST): made by that
+   * admitting RPC, and answered from it when run() asks (CallVault.admit).
+   */
+  lookups?(ctx: OpContext, args: z.output<(typeof OpArgs)[N]>): VaultLookup | undefined;
 }
 
 export type OpTable = { [N in OpName]: OpDefinition<N> };

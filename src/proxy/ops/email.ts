@@ -9,7 +9,7 @@ import { carriedStatements } from "../ledger/journal-carry.ts";
 import { storeError } from "../ledger/refunds.ts";
 import { mailProvider } from "../mail/mail.ts";
 import { outboxInsert } from "../mail/outbox.ts";
-import { assertRecipient, effectProof, effectUnproven, hydrateVariables } from "./hydrate.ts";
+import { assertRecipient, effectProof, effectUnproven, hydrateVariables, variableLookups } from "./hydrate.ts";
 import { requireIdempotencyKey } from "./refund.ts";
 import { assertVariablesDeclared, renderTemplate } from "./templates.ts";
 
@@ -20,6 +20,11 @@ import { assertVariablesDeclared, renderTemplate } from "./templates.ts";
  */
 export const emailSend: OpDefinition<"email.send"> = {
   capability: "email.send",
+  // The recipient and the variables' tokens are read in the call's admitting vault RPC.
+  lookups(ctx, args) {
+    const template = findTemplate(ctx.registry, args.template);
+    return { recipient: args.to, ...(template ? variableLookups(template, args.variables) : {}) };
+  },
   async run(ctx, args) {
     const cap = findCapability(ctx.auth.base.caps, "email.send");
     if (!cap?.templates.includes(args.template))

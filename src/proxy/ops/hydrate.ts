@@ -5,6 +5,7 @@ import { SiloError } from "../../errors/index.ts";
 import type { Template, TemplateVarType } from "../../registry/schema.ts";
 import type { PiiKind } from "../../scan/index.ts";
 import { provenanceOf } from "../../vault/provenance.ts";
+import type { VaultLookup } from "../../vault/vault.ts";
 import type { OpContext } from "../core/context.ts";
 
 /**
@@ -53,6 +54,19 @@ export interface HydratedVariables {
   values: Record<string, string>;
   /** For the audit row: tokens, ids and amounts as given; free text as a length and a hash. */
   audited: Record<string, unknown>;
+}
+
+/** The vault reads hydrateVariables will make for these variables (CallVault.admit answers them). */
+export function variableLookups(template: Template, variables: Record<string, string>): VaultLookup {
+  const resolve: string[] = [];
+  const hydrate: string[] = [];
+  for (const [key, raw] of Object.entries(variables)) {
+    const type = template.types[key] ?? "text";
+    if (TOKEN_KIND[type]) {
+      if (ONE_TOKEN.test(raw.trim())) resolve.push(raw.trim());
+    } else if (!SHAPES[type]) hydrate.push(raw);
+  }
+  return { resolve, hydrate };
 }
 
 /** Check every variable against its declared type, then hydrate it under the policy. */

@@ -37,6 +37,8 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
       createdAt: Date.now(),
     }),
   ],
+  // The escalations grounding asks an agent's refund about, read in the admitting vault RPC.
+  lookups: (ctx) => (ctx.auth.principal.startsWith("agent:") ? { escalations: true } : undefined),
   async run(ctx, args) {
     const cap = findCapability(ctx.auth.base.caps, "refund.issue");
     if (!cap) throw new SiloError("capability_denied", "the base key does not grant refund.issue");
