@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { leaseSize } from "../src/vault/rate-lease.ts";
+import { grantCap, leaseSize } from "../src/vault/rate-lease.ts";
 import { attack } from "./support/redteam.ts";
 import { FLOOD, useSystem } from "./support/system.ts";
 
@@ -8,7 +8,8 @@ import { FLOOD, useSystem } from "./support/system.ts";
  * the principal's AgentRates DO grants each task's vault a few units at a
  * time, counted as used when granted; a call spends one in its first vault
  * RPC. flood-agent may make 30 calls a minute across its tasks: leases of at
- * most 3, growing with what the task spent (1, 1, 2, 3 …).
+ * most 3, and at most an eighth of what is left of the minute (at least 1).
+ * A run's unspent units go back when it ends, so finished tasks hold none.
  */
 const t = useSystem({ extraAgents: [FLOOD] });
 
@@ -33,7 +34,7 @@ interface Counter {
 }
 type Rates = {
   counters(kind: string): Promise<Counter[]>;
-  lease(asks: Array<{ kind: string; period: number; limit: number; want: number }>): Promise<{
+  lease(asks: Array<{ kind: string; period: number; limit: number; want: number; ahead?: boolean }>): Promise<{
     granted: number[];
     refused?: { over: number; refused: number };
   }>;
@@ -54,6 +55,8 @@ const as = (taskId: string, op: string, args: Record<string, unknown> = {}, idem
 describe("per-minute limits through leases", () => {
   it("sizes a lease from its limit: a small limit keeps one unit a call", () => {
     expect([1, 7, 8, 15, 16, 30, 64, 3000].map(leaseSize)).toEqual([1, 1, 1, 1, 2, 3, 8, 8]);
+    // And a grant takes at most an eighth of what is left: the last units go one a call.
+    expect([0, 1, 15, 16, 30, 64, 3000].map(grantCap)).toEqual([1, 1, 1, 2, 3, 8, 375]);
   });
 
   it("grants AgentRates' units atomically: 40 concurrent leases of 8 never pass a limit of 30", async () => {
@@ -64,13 +67,45 @@ describe("per-minute limits through leases", () => {
     );
     const granted = outcomes.map((o) => o.granted[0]!);
     expect(granted.reduce((a, b) => a + b, 0)).toBe(30);
-    expect(granted.filter((g) => g > 0).sort()).toEqual([6, 8, 8, 8]);
+    // An eighth of what is left each time (30: 3, 3, 3, 2, 2, 2), then one unit a grant.
+    expect(granted.filter((g) => g > 0).sort()).toEqual([...Array(15).fill(1), 2, 2, 2, 3, 3, 3]);
     // Every ask that got nothing is a refusal, counted exactly.
-    expect(outcomes.filter((o) => o.refused)).toHaveLength(36);
-    expect((await r.counters("calls")).find((c) => c.period === period)).toEqual({ period, count: 30, refused: 36 });
+    expect(outcomes.filter((o) => o.refused)).toHaveLength(19);
+    expect((await r.counters("calls")).find((c) => c.period === period)).toEqual({ period, count: 30, refused: 19 });
   });
 
-  it("grows a task's lease with what it spent (1, 1, 2, 4 …) and returns the unspent units when a run ends and when the vault is wiped", async () => {
+  it("asks a reply's unit ahead only from ample headroom, and never refuses a call for it", async () => {
+    const r = await rates("agent:ahead-probe");
+    const period = 2_000_000;
+    const ask = () =>
+      r.lease([
+        { kind: "calls", period, limit: 100, want: 1 },
+        { kind: "replies", period, limit: 9, want: 1, ahead: true },
+      ]);
+    // 9 left, then 8: a unit ahead; 7 left: none, and the call's own unit is granted all the same.
+    expect([await ask(), await ask(), await ask()]).toEqual([
+      { granted: [1, 1] },
+      { granted: [1, 1] },
+      { granted: [1, 0] },
+    ]);
+    expect((await r.counters("replies")).find((c) => c.period === period)).toEqual({ period, count: 2, refused: 0 });
+  });
+
+  it("a reply's unit comes with the lease a run's call takes anyway: the reply asks AgentRates for nothing", async () => {
+    const period = await freshMinute(30_000);
+    const taskId = await openTask();
+    expect(await as(taskId, "whoami")).toMatchObject({ ok: true });
+    const leased = ((await (await t.vault(taskId)).ledger()).leased as Leased[]).filter((l) => l.period === period);
+    expect(leased.find((l) => l.kind === "replies")?.units).toBe(1);
+    const replies = (await counter("agent:flood-agent", "replies", period))!.count;
+    expect(await as(taskId, "reply.send", { text: "On its way." }, `ahead-${taskId}`)).toMatchObject({ ok: true });
+    // Spent from the lease: no new grant counted, nothing left ahead.
+    expect((await counter("agent:flood-agent", "replies", period))!.count).toBe(replies);
+    const after = ((await (await t.vault(taskId)).ledger()).leased as Leased[]).filter((l) => l.kind === "replies");
+    expect(after).toEqual([]);
+  });
+
+  it("leases a task a whole lease at once and returns the unspent units when a run ends and when the vault is wiped", async () => {
     const period = await freshMinute(30_000);
     const before = (await counter("agent:flood-agent", "calls", period))?.count ?? 0;
     const taskId = await openTask();
@@ -79,7 +114,7 @@ describe("per-minute limits through leases", () => {
       ((await (await t.vault(taskId)).ledger()).leased as Leased[])
         .filter((l) => l.kind === "calls" && l.period === period)
         .reduce((n, l) => n + l.units, 0);
-    /** Calls until the task holds units it has not spent (a lease of 2 after 1 + 1). */
+    /** Calls until the task holds units it has not spent (the first call's lease, less that call). */
     const callUntilHeld = async () => {
       let leased = 0;
       for (let i = 0; i < 6 && leased === 0; i++) {
@@ -88,8 +123,8 @@ describe("per-minute limits through leases", () => {
         leased = await held();
       }
       expect(leased).toBeGreaterThan(0);
-      // Never more than it already spent: no task sits on a principal's units.
-      expect(leased).toBeLessThanOrEqual(calls);
+      // Never more than a lease less the call that took it.
+      expect(leased).toBeLessThanOrEqual(leaseSize(30) - 1);
       // Counted as used when granted: every call made, and the units still held.
       expect((await counter("agent:flood-agent", "calls", period))!.count).toBe(before + calls + leased);
     };
@@ -104,6 +139,24 @@ describe("per-minute limits through leases", () => {
     await (await t.vault(taskId)).close();
     expect(minute()).toBe(period);
     expect((await counter("agent:flood-agent", "calls", period))!.count).toBe(before + calls);
+  });
+
+  it("finished tasks hold none of the agent's units: 12 runs that each leased a whole lease leave only what they spent counted", async () => {
+    const period = await freshMinute(30_000);
+    const before = (await counter("agent:flood-agent", "calls", period)) ?? { count: 0, refused: 0 };
+    // Each run makes one call (whoami) on a lease of up to 3: held after their runs, 12 leases would
+    // take up to 36 of the minute's 30 units, and a live task would be refused with most of them unspent.
+    const taskIds: string[] = [];
+    for (let i = 0; i < 12; i++) taskIds.push(await openTask());
+    expect(minute()).toBe(period);
+    const now = (await counter("agent:flood-agent", "calls", period))!;
+    // Counted: the 12 calls made, none refused; held: nothing, by any of the finished tasks.
+    expect(now).toEqual({ period, count: before.count + 12, refused: before.refused });
+    const held = await Promise.all(taskIds.map(async (id) => (await (await t.vault(id)).ledger()).leased as Leased[]));
+    expect(held.flat()).toEqual([]);
+    // What they did not spend is there for a live task.
+    const live = await openTask();
+    expect(await as(live, "whoami")).toMatchObject({ ok: true });
   });
 
   attack(

@@ -71,7 +71,7 @@ async function handleTraced(
       jtis: [auth.base.jti, auth.task.jti],
       op: isOpName(op) ? op : "unknown",
       keys: keyIds(auth),
-      perMinute: agentCounts(auth.principal, op, limits),
+      perMinute: agentCounts(auth.principal, op, limits, !!findCapability(auth.base.caps, "reply.send")),
       count: taskCounts(op, limits),
       ...(MINTING_OPS.has(op) ? { maxVaultTokens: limits.perTask.vaultTokens } : {}),
     };
@@ -103,9 +103,15 @@ async function handleTraced(
 /**
  * Ops whose effect or request leaves the vault (a refund in D1, mail, a
  * carrier): the keys are admitted before it happens. The others are admitted
- * by their own vault RPC, before the vault does anything for them.
+ * by their own vault RPC, before the vault does anything for them. `true`:
+ * the effect writes its own row to D1, so the admission hands it the journal's
+ * waiting rows to write first, in its own batch (src/proxy/ledger/journal-carry.ts).
  */
-const ADMIT_FIRST: ReadonlySet<OpName> = new Set(["refund.issue", "email.send", "shipment.track"]);
+const ADMIT_FIRST: ReadonlyMap<OpName, boolean> = new Map([
+  ["refund.issue", true],
+  ["email.send", true],
+  ["shipment.track", false],
+]);
 
 async function runOp(
   env: ProxyEnv,
@@ -136,10 +142,11 @@ async function runOp(
     // claim is D1's, completed in the batch that writes the refund (ledger/effects.ts); the others'
     // is the vault's, claimed by the call's first vault RPC (src/vault/ledger.ts).
     if (hash && idempotencyKey && op !== "refund.issue")
-      return await runVaultClaimed(vault, { key: idempotencyKey, hash }, ADMIT_FIRST.has(op), () =>
+      return await runVaultClaimed(vault, { key: idempotencyKey, hash }, ADMIT_FIRST.get(op), () =>
         def.run(ctx, args.data as never),
       );
-    if (ADMIT_FIRST.has(op)) await vault.admit();
+    const carry = ADMIT_FIRST.get(op);
+    if (carry !== undefined) await vault.admit(carry);
     if (!hash || !idempotencyKey) return await def.run(ctx, args.data as never);
     const claimed = await claimEffect(env.DB, {
       taskId: auth.task.tid,
@@ -170,13 +177,13 @@ async function runOp(
 async function runVaultClaimed(
   vault: CallVault,
   effect: { key: string; hash: string },
-  admitFirst: boolean,
+  admitFirst: boolean | undefined,
   run: () => Promise<OpOutcome>,
 ): Promise<OpOutcome> {
   vault.claim(effect);
   let outcome: OpOutcome;
   try {
-    if (admitFirst) await vault.admit();
+    if (admitFirst !== undefined) await vault.admit(admitFirst);
     outcome = await run();
   } catch (err) {
     if (vault.claimed && !vault.effectDone && !(err instanceof EffectReplayed)) await vault.releaseEffect();

@@ -6,19 +6,39 @@ import { type AuditEvent, auditRow } from "../audit/index.ts";
  * does the call's vault work. A Durable Object's storage write is durable
  * once it completes, so the row is durable before the call answers. D1 stays
  * the system of record: rows are shipped there in journal order, in batches
- * (from the vault's alarm, before the vault is wiped, and before the audit
- * log is read), and only then dropped here. Shipping is idempotent: each row
+ * (from the vault's alarm, at the end of a run, before the vault is wiped,
+ * and before the audit log is read), or carried in the D1 batch of an effect
+ * that writes its own row there (JournalCarry), and only then dropped here. Shipping is idempotent: each row
  * carries its journal number, and D1 ignores a (task, number) it already holds,
  * so a crash between a D1 commit and the drop never doubles a row.
  */
 export type JournalRow = Omit<ReturnType<typeof auditRow>, "taskId">;
 
-interface Stored extends JournalRow {
+export interface Stored extends JournalRow {
+  /** The row's journal number: kept in D1 as vault_seq, so shipping it twice writes it once. */
   n: number;
+}
+
+/**
+ * Journal rows handed to a proxy call whose effect writes its own row to D1
+ * (a refund, a mail): the call puts them in the effect's own D1 batch, before
+ * its row, so they commit with it or not at all, in one round trip
+ * (src/proxy/ledger/journal-carry.ts). The vault drops them only when the
+ * call says the batch committed; until then they stay here and ship as usual.
+ */
+export interface JournalCarry {
+  taskId: string;
+  rows: Stored[];
 }
 
 /** Rows per D1 batch: one statement a row, small enough for one round trip. */
 const SHIP_BATCH = 100;
+/** Rows an effect's batch carries at most; with more waiting, the older ones ship on their own first. */
+export const CARRY_MAX = SHIP_BATCH;
+
+/** One journal row into D1; a (task, journal number) D1 already holds is skipped, so a row lands once. */
+export const JOURNAL_INSERT =
+  "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail, vault_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
 
 export class AuditJournal {
   readonly #sql: SqlStorage;
@@ -74,9 +94,7 @@ export async function shipJournal(journal: AuditJournal, db: D1Database, taskId:
   for (;;) {
     const rows = journal.pending();
     if (rows.length === 0) return shipped;
-    const insert = db.prepare(
-      "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail, vault_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
-    );
+    const insert = db.prepare(JOURNAL_INSERT);
     await db.batch(
       rows.map((r) => insert.bind(r.at, taskId, r.actor, r.event, r.op, r.decision, r.reason, r.detail, r.n)),
     );

@@ -9,15 +9,25 @@ import type { Refusal } from "./admission.ts";
  * an empty lease, or one of a minute that is over, asks AgentRates again.
  *
  * The trade-off: a unit leased to one task is not another task's until it
- * is spent, or returned when this vault is wiped (best effort: the minute
- * ends anyway). The lease is small and derived from the limit, so a small
- * limit keeps exact behaviour (a lease of 1 is a round trip a call, as before).
+ * is spent, or returned when the run ends (its keys are revoked) or the vault
+ * is wiped (best effort: the minute ends anyway). So a finished run holds
+ * nothing, and a live one at most a lease less the call that took it. A lease
+ * is small and derived from the limit (leaseSize), and AgentRates grants at
+ * most an eighth of what is left of the minute (agent-rates.ts), so a small
+ * limit, or one nearly spent, keeps exact behaviour (a lease of 1 is a round
+ * trip a call, as before).
  */
 export interface AgentCount {
   kind: string;
   limit: number;
   /** For the refusal message: "proxy calls per minute for agent:x". */
   what: string;
+  /**
+   * A counter this call does not spend, asked ahead for a later call of the
+   * run (a reply's unit, with the lease a call needs anyway): one unit, only
+   * from ample headroom, never a refusal; back with the rest when the run ends.
+   */
+  ahead?: boolean;
 }
 
 export const MINUTE_MS = 60_000;
@@ -29,6 +39,8 @@ export interface LeaseAsk {
   limit: number;
   /** Units wanted (the lease size); 0: none needed on this counter. */
   want: number;
+  /** Asked ahead (AgentCount.ahead): granted only from ample headroom, never refused. */
+  ahead?: boolean;
 }
 
 /** `granted[i]`: units granted on ask i. `refused`: the first counter that could grant nothing a call needed, with its refusals so far. */
@@ -51,6 +63,15 @@ export function leaseSize(limit: number): number {
   return Math.max(1, Math.min(8, Math.floor(limit / 8)));
 }
 
+/**
+ * Units a grant may take of what is left of the minute: an eighth, at least 1.
+ * Near the limit grants shrink to 1, so the last units go to calls that spend
+ * them, not to leases that may sit on them (AgentRates applies it).
+ */
+export function grantCap(left: number): number {
+  return Math.max(1, Math.floor(left / 8));
+}
+
 export type Leased = {
   principal: string;
   kind: string;
@@ -60,15 +81,6 @@ export type Leased = {
 
 export class RateLease {
   readonly #sql: SqlStorage;
-  /**
-   * Units granted so far this minute, per principal and counter: the next
-   * lease asks for as many again (1, 1, 2, 4, 8 …, up to leaseSize), so a task
-   * holds at most about what it has already spent. A task that makes one reply
-   * leases one reply, not eight: open tasks (most tasks stay open after their
-   * answer) would otherwise sit on the principal's units. In memory only: an
-   * evicted vault starts again at 1, which costs round trips, never units.
-   */
-  readonly #granted = new Map<string, { period: number; units: number }>();
 
   constructor(sql: SqlStorage) {
     this.#sql = sql;
@@ -95,7 +107,13 @@ export class RateLease {
       let outcome: LeaseOutcome;
       try {
         outcome = await grantor.lease(
-          counts.map((c, i) => ({ kind: c.kind, period, limit: c.limit, want: wants[i]! })),
+          counts.map((c, i) => ({
+            kind: c.kind,
+            period,
+            limit: c.limit,
+            want: wants[i]!,
+            ...(c.ahead ? { ahead: true } : {}),
+          })),
         );
       } catch {
         return {
@@ -134,13 +152,15 @@ export class RateLease {
         .catch(() => undefined);
   }
 
-  /** Units wanted per counter: 0 where this minute's lease still has one. */
+  /**
+   * Units wanted per counter: 0 where this minute's lease still has one, else
+   * a whole lease. (A lease used to grow with what the task spent, 1, 1, 2,
+   * 4 …, because a finished task kept its units until its vault was wiped;
+   * now a run's end gives them back, and a full first lease saves a task of
+   * 13 calls three round trips to AgentRates.)
+   */
   wants(principal: string, counts: readonly AgentCount[], period: number): number[] {
-    return counts.map((c) =>
-      this.#units(principal, c.kind, period) > 0
-        ? 0
-        : Math.min(leaseSize(c.limit), Math.max(1, this.#grantedIn(principal, c.kind, period))),
-    );
+    return counts.map((c) => (this.#units(principal, c.kind, period) > 0 ? 0 : c.ahead ? 1 : leaseSize(c.limit)));
   }
 
   /** Add granted units to this minute's lease (a lease of an earlier minute is dropped). */
@@ -148,11 +168,6 @@ export class RateLease {
     counts.forEach((c, i) => {
       const units = granted[i] ?? 0;
       if (units <= 0) return;
-      // A new minute starts again at 1.
-      this.#granted.set(`${principal}\n${c.kind}`, {
-        period,
-        units: this.#grantedIn(principal, c.kind, period) + units,
-      });
       this.#sql.exec(
         "INSERT INTO rate_leases (principal, kind, period, units) VALUES (?1, ?2, ?3, ?4) ON CONFLICT (principal, kind) DO UPDATE SET units = CASE WHEN period = ?3 THEN units + ?4 ELSE ?4 END, period = ?3",
         principal,
@@ -163,10 +178,11 @@ export class RateLease {
     });
   }
 
-  /** Spend one unit on every counter, or none if any is empty (synchronous: one call at a time). */
+  /** Spend one unit on every counter the call counts against, or none if any is empty (synchronous: one call at a time). */
   spend(principal: string, counts: readonly AgentCount[], period: number): boolean {
-    if (!counts.every((c) => this.#units(principal, c.kind, period) > 0)) return false;
-    for (const c of counts)
+    const spent = counts.filter((c) => !c.ahead);
+    if (!spent.every((c) => this.#units(principal, c.kind, period) > 0)) return false;
+    for (const c of spent)
       this.#sql.exec("UPDATE rate_leases SET units = units - 1 WHERE principal = ? AND kind = ?", principal, c.kind);
     return true;
   }
@@ -179,7 +195,6 @@ export class RateLease {
   drain(period: number): Leased[] {
     const out = this.unspent(period);
     this.#sql.exec("DELETE FROM rate_leases");
-    this.#granted.clear();
     return out;
   }
 
@@ -188,11 +203,6 @@ export class RateLease {
     return this.#sql
       .exec<Leased>("SELECT principal, kind, period, units FROM rate_leases WHERE period >= ? AND units > 0", period)
       .toArray();
-  }
-
-  #grantedIn(principal: string, kind: string, period: number): number {
-    const g = this.#granted.get(`${principal}\n${kind}`);
-    return g && g.period === period ? g.units : 0;
   }
 
   #units(principal: string, kind: string, period: number): number {

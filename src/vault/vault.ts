@@ -10,7 +10,7 @@ import type { LlmEnv } from "../llm/provider.ts";
 import type { KnownValue, PiiKind } from "../scan/index.ts";
 import { ADMISSION_MESSAGES, admit, allowedRow, type CallFrame, type Gate, type Refusal } from "./admission.ts";
 import { expireTask } from "./held-actions.ts";
-import { AuditJournal, shipJournal } from "./journal.ts";
+import { AuditJournal, CARRY_MAX, type JournalCarry, shipJournal } from "./journal.ts";
 import { type CountResult, TaskLedger } from "./ledger.ts";
 import { moveLegacyKeys } from "./legacy.ts";
 import { chatInVault, type LlmChatCall, type LlmChatOutcome } from "./llm-chat.ts";
@@ -86,9 +86,30 @@ const STEPS = new Set([
 ] as const);
 export type StepMethod = typeof STEPS extends Set<infer M> ? M : never;
 /** `effectDone`: the call's effect claim was completed in this step; `replay`: its effect had happened, this is its result. */
+/** `journal`: the rows the call's effect carries in its own D1 batch (StepJournal.carry). */
 export type StepResult<T> =
-  | { ok: true; result: T; audited: boolean; effectDone?: boolean; replay?: Record<string, unknown> }
+  | {
+      ok: true;
+      result: T;
+      audited: boolean;
+      effectDone?: boolean;
+      replay?: Record<string, unknown>;
+      journal?: JournalCarry;
+    }
   | Refusal;
+
+/**
+ * A step's part in shipping the journal. `carry`: hand the rows waiting
+ * (oldest first) to the call, whose effect writes its own row to D1: they go
+ * in the effect's batch, before its row (src/proxy/ledger/journal-carry.ts).
+ * `shippedThrough`: a batch that carried rows through this journal number
+ * committed, so they can go (never sent before the commit: a batch that
+ * fails leaves them here, to ship as usual).
+ */
+export interface StepJournal {
+  carry?: boolean;
+  shippedThrough?: number;
+}
 
 /** Storage key of the subject's contact (VaultOpen.contact); wiped with everything else. */
 const CONTACT_KEY = "contact";
@@ -183,20 +204,20 @@ export class Vault extends DurableObject<VaultEnv> {
   /**
    * One proxy call's vault work: admit the keys, run the method, and (with
    * `detail`) journal the call's allowed row, all in this one RPC. A call
-   * whose keys are not admitted runs nothing here. `ship`: the journal goes
-   * to D1 first (an effect whose row is written to D1 with it comes next).
+   * whose keys are not admitted runs nothing here. `journal`: rows for the
+   * call's effect to carry to D1, or rows such a batch committed (StepJournal).
    */
   async step(
     frame: CallFrame,
     method: StepMethod | null,
     args: unknown[],
     detail?: Record<string, unknown>,
-    ship = false,
+    journal: StepJournal = {},
   ): Promise<StepResult<unknown>> {
     const trace = phaseTrace(this.env.SILOOS_BENCH_TRACE, "vault", `${frame.op} ${method ?? "-"}`);
     this.#trace = trace;
     try {
-      return await this.#step(frame, method, args, detail, ship, trace);
+      return await this.#step(frame, method, args, detail, journal, trace);
     } finally {
       this.#trace = undefined;
       trace?.end("result");
@@ -208,13 +229,15 @@ export class Vault extends DurableObject<VaultEnv> {
     method: StepMethod | null,
     args: unknown[],
     detail: Record<string, unknown> | undefined,
-    ship: boolean,
+    journal: StepJournal,
     trace: PhaseTrace | undefined,
   ): Promise<StepResult<unknown>> {
     // The principal's per-minute limits first, from this task's lease (src/vault/rate-lease.ts).
     const agent = frame.perMinute ? await this.#admitAgent(frame) : null;
     if (agent) return agent;
     const { meta, table } = await this.#state();
+    // Rows an effect's D1 batch committed (whatever this step's fate): they are D1's now.
+    if (meta && journal.shippedThrough !== undefined) this.#journal.drop(journal.shippedThrough);
     trace?.lap("load state, agent lease");
     // The task's own rate limits (src/vault/ledger.ts), counted before anything else, refused keys included.
     const counted = meta && frame.count ? limitRefusal(this.#ledger.count(frame.count)) : null;
@@ -227,15 +250,13 @@ export class Vault extends DurableObject<VaultEnv> {
         this.#ledger.refuse({ kind: "vault_tokens", limit: frame.maxVaultTokens, what: "vault tokens per task" }),
       )!;
     }
-    // Before an effect that writes its own row to D1: the rows before it get there first, in order.
-    if (ship) {
-      const shipped = await this.shipAudit().then(
-        () => true,
-        () => false,
-      );
-      if (!shipped) return { ok: false, code: "audit_unavailable" };
+    // Before an effect that writes its own row to D1: the rows before it ride in its batch, in order.
+    let carry: JournalCarry | undefined;
+    if (journal.carry) {
+      carry = await this.#carry(gate.meta.taskId);
+      if (!carry) return { ok: false, code: "audit_unavailable" };
     }
-    trace?.lap("count, admit, ship");
+    trace?.lap("count, admit, carry");
     if (method !== null && !STEPS.has(method)) throw new Error(`vault: ${String(method)} is not a step`);
     const effect = frame.effect;
     if (effect) {
@@ -260,12 +281,29 @@ export class Vault extends DurableObject<VaultEnv> {
     if (effect && stored === null) this.#ledger.release(frame.principal, frame.op, effect.key);
     else if (effect && stored !== undefined) this.#ledger.complete(frame.principal, frame.op, effect.key, stored);
     const effectDone = stored !== undefined && stored !== null;
-    if (!detail) return { ok: true, result, audited: false, effectDone };
+    const carried = carry ? { journal: carry } : {};
+    if (!detail) return { ok: true, result, audited: false, effectDone, ...carried };
     const extra = stepDetail(method, result);
-    if (extra === null) return { ok: true, result, audited: false, effectDone };
+    if (extra === null) return { ok: true, result, audited: false, effectDone, ...carried };
     await this.#journalRow(allowedRow(frame, { ...detail, ...extra }));
     trace?.lap("journal row");
-    return { ok: true, result, audited: true, effectDone };
+    return { ok: true, result, audited: true, effectDone, ...carried };
+  }
+
+  /**
+   * The rows an effect's batch carries: every row waiting, oldest first. With
+   * more than one batch waiting (D1 was down, the alarm behind), the journal
+   * ships first, on its own; undefined if D1 cannot take it.
+   */
+  async #carry(taskId: string): Promise<JournalCarry | undefined> {
+    if (this.#journal.pending(CARRY_MAX + 1).length > CARRY_MAX) {
+      const shipped = await this.shipAudit().then(
+        () => true,
+        () => false,
+      );
+      if (!shipped) return undefined;
+    }
+    return { taskId, rows: this.#journal.pending(CARRY_MAX) };
   }
 
   /** The effect of a claimed call happened (outside the vault): replays return this result. */

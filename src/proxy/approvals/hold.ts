@@ -3,6 +3,7 @@ import type { CapabilityOf } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { OpContext, OpOutcome } from "../core/context.ts";
 import { completeEffectStatement } from "../ledger/effects.ts";
+import { carriedStatements } from "../ledger/journal-carry.ts";
 import { type RefundLimits, storeError } from "../ledger/refunds.ts";
 
 /**
@@ -64,6 +65,8 @@ export async function holdRefund(ctx: OpContext, held: HeldRefund): Promise<OpOu
   const d1 = ctx.env.DB;
   try {
     await d1.batch([
+      // The task's journaled rows before this call, in the same transaction (ledger/journal-carry.ts).
+      ...carriedStatements(d1, ctx.vault.carried),
       d1
         .prepare(
           `INSERT INTO pending_actions (id, task_id, principal, op, args, args_hash, idempotency_key, role, amount_cents, limits, records, status, created_at, expires_at)
@@ -93,5 +96,6 @@ export async function holdRefund(ctx: OpContext, held: HeldRefund): Promise<OpOu
   } catch (err) {
     throw storeError(err);
   }
+  ctx.vault.carriedShipped();
   return { result, detail: { actionId: id }, audited: true, effectRecorded: true };
 }

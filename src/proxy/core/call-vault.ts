@@ -1,8 +1,9 @@
 import { SiloError } from "../../errors/index.ts";
 import { ADMISSION_MESSAGES, type CallFrame, type Refusal } from "../../vault/admission.ts";
+import type { JournalCarry } from "../../vault/journal.ts";
 import type { EffectKey } from "../../vault/ledger.ts";
 import type { PhaseTrace } from "../../vault/trace.ts";
-import type { StepMethod, StepResult, Vault } from "../../vault/vault.ts";
+import type { StepJournal, StepMethod, StepResult, Vault } from "../../vault/vault.ts";
 import { RateLimited } from "../ledger/rates.ts";
 
 type R<M extends keyof Vault> = Vault[M] extends (...a: never[]) => Promise<infer T> ? T : never;
@@ -22,9 +23,12 @@ export class CallVault {
   audited = false;
   /** True once the vault completed the call's effect claim (or replayed it). */
   effectDone = false;
+  /** The journal rows this call's effect carries in its own D1 batch (admit with carry). */
+  carried: JournalCarry | undefined;
   #effect: EffectKey | undefined;
   #detail: Record<string, unknown> | undefined;
   #steps = 0;
+  #shippedThrough: number | undefined;
 
   readonly stub: DurableObjectStub<Vault>;
   readonly frame: CallFrame;
@@ -70,11 +74,19 @@ export class CallVault {
 
   /**
    * Admission only, for ops whose effect is elsewhere (D1, a carrier), before
-   * it happens; the journal is shipped first, so the effect's own D1 row
-   * (written with the effect, atomically) comes after the rows before it.
+   * it happens. `carry`, for an effect that writes its own row to D1: the
+   * vault hands over the journal's waiting rows (`carried`), which the
+   * effect's batch writes before its row (src/proxy/ledger/journal-carry.ts).
    */
-  async admit(): Promise<void> {
-    await this.#step(null, [], true);
+  async admit(carry = false): Promise<void> {
+    await this.#step(null, [], carry ? { carry } : {});
+  }
+
+  /** The effect's batch committed with the carried rows: the call's next vault RPC, if any, lets the vault drop them. */
+  carriedShipped(): void {
+    const last = this.carried?.rows.at(-1)?.n;
+    if (last !== undefined) this.#shippedThrough = last;
+    this.carried = undefined;
   }
 
   /** Admission and the allowed row, for a call whose vault work (if any) is done. */
@@ -97,22 +109,26 @@ export class CallVault {
   llmMask = (...a: A<"llmMask">) => this.#step<R<"llmMask">>("llmMask", a);
   llmChat = (...a: A<"llmChat">) => this.#step<R<"llmChat">>("llmChat", a);
 
-  async #step<T>(method: StepMethod | null, args: unknown[], ship = false): Promise<T> {
+  async #step<T>(method: StepMethod | null, args: unknown[], journal: StepJournal = {}): Promise<T> {
     const detail = this.#detail;
     this.#detail = undefined;
+    // Without a later vault RPC (a refund) the rows stay journaled: their next shipment skips them in D1.
+    if (this.#shippedThrough !== undefined) journal = { ...journal, shippedThrough: this.#shippedThrough };
+    this.#shippedThrough = undefined;
     // Counting, the growth limit and the effect claim ride on the call's first vault RPC only (limits on calls, not mid-call).
     const frame =
       this.#steps++ === 0 ? { ...this.frame, ...(this.#effect ? { effect: this.#effect } : {}) } : this.#later();
     let r: StepResult<unknown>;
     this.trace?.lap("op's own work");
     try {
-      r = (await this.stub.step(frame, method, args, detail, ship)) as StepResult<unknown>;
+      r = (await this.stub.step(frame, method, args, detail, journal)) as StepResult<unknown>;
     } catch {
       throw new SiloError("vault_unavailable", "the task vault is unavailable; nothing was done");
     } finally {
-      this.trace?.lap(`vault RPC ${method ?? (ship ? "admit" : "finish")}`);
+      this.trace?.lap(`vault RPC ${method ?? (detail ? "finish" : "admit")}`);
     }
     if (!r.ok) throw admissionError(r);
+    if (r.journal) this.carried = r.journal;
     if (frame.effect) this.claimed = true;
     if (r.audited) this.audited = true;
     if (r.effectDone) this.effectDone = true;

@@ -1,5 +1,11 @@
 import { DurableObject } from "cloudflare:workers";
-import type { LeaseAsk, LeaseGrantor, LeaseOutcome, LeaseReturn } from "../../vault/rate-lease.ts";
+import {
+  grantCap,
+  type LeaseAsk,
+  type LeaseGrantor,
+  type LeaseOutcome,
+  type LeaseReturn,
+} from "../../vault/rate-lease.ts";
 
 /** Minutes kept: the current one and the one before (a call at a boundary reads either). */
 const KEEP_PERIODS = 2;
@@ -26,8 +32,9 @@ export class AgentRates extends DurableObject implements LeaseGrantor {
   }
 
   /**
-   * Grant each counter that needs units min(want, limit - counted), counted
-   * at once; or, if any of them can grant nothing, grant none and count the
+   * Grant each counter that needs units min(want, an eighth of what is left
+   * (grantCap), what is left), counted at once; or, if any of them can grant
+   * nothing, grant none and count the
    * refusal on the first such counter (refusals are audited in aggregate:
    * the 1st, 10th, 100th …), as the task's own counters do.
    */
@@ -38,11 +45,14 @@ export class AgentRates extends DurableObject implements LeaseGrantor {
         this.#sql
           .exec<{ count: number }>("SELECT count FROM rate_counters WHERE kind = ? AND period = ?", a.kind, a.period)
           .toArray()[0]?.count ?? 0;
-      return Math.max(0, Math.min(a.want, a.limit - counted));
+      const left = a.limit - counted;
+      // Ahead of need only from ample headroom (an eighth of what is left is a unit or more).
+      if (a.ahead) return left >= 8 ? Math.min(a.want, grantCap(left)) : 0;
+      return Math.max(0, Math.min(a.want, left, grantCap(left)));
     });
     const period = asks[0]?.period;
     if (period !== undefined) this.#sql.exec("DELETE FROM rate_counters WHERE period <= ?", period - KEEP_PERIODS);
-    const over = asks.findIndex((a, i) => a.want > 0 && granted[i] === 0);
+    const over = asks.findIndex((a, i) => a.want > 0 && !a.ahead && granted[i] === 0);
     if (over < 0) {
       asks.forEach((a, i) => {
         if (granted[i]! > 0)

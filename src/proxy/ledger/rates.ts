@@ -48,16 +48,22 @@ export function taskCounts(op: string, limits: RateLimits): TaskCount[] {
   return counts;
 }
 
-/** The principal's per-minute counters this call counts against (across tasks), spent from its task's lease by its first vault RPC (CallFrame.perMinute). */
-export function agentCounts(principal: string, op: string, limits: RateLimits): AgentCount[] {
+/**
+ * The principal's per-minute counters this call counts against (across
+ * tasks), spent from its task's lease by its first vault RPC
+ * (CallFrame.perMinute). A principal that may reply asks its reply's unit
+ * ahead, with the lease its other calls take anyway (AgentCount.ahead).
+ */
+export function agentCounts(principal: string, op: string, limits: RateLimits, mayReply = false): AgentCount[] {
   const counts: AgentCount[] = [
     { kind: "calls", limit: limits.perAgent.callsPerMinute, what: `proxy calls per minute for ${principal}` },
   ];
-  if (op === "reply.send")
+  if (op === "reply.send" || mayReply)
     counts.push({
       kind: "replies",
       limit: limits.perAgent.repliesPerMinute,
       what: `replies per minute for ${principal}`,
+      ...(op === "reply.send" ? {} : { ahead: true }),
     });
   return counts;
 }

@@ -1,6 +1,8 @@
 import { type AuditEvent, auditRow } from "../../audit/index.ts";
 import { SiloError } from "../../errors/index.ts";
+import type { JournalCarry } from "../../vault/journal.ts";
 import { completeEffectStatement, type EffectClaim } from "./effects.ts";
+import { carriedStatements } from "./journal-carry.ts";
 
 /**
  * The refund ledger. Every money limit that spans calls or tasks (the
@@ -77,8 +79,9 @@ SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM refunds WHERE id = ?)`
 
 /**
  * Write the refund if it fits every limit, with its audit row and its
- * idempotency record, atomically. Returns false when a limit refused it
- * (nothing was written).
+ * idempotency record, atomically, after the task's journaled rows (`carried`,
+ * written whatever the limits say: they record calls that happened). Returns
+ * false when a limit refused it (no refund was written).
  */
 export async function commitRefund(
   d1: D1Database,
@@ -86,9 +89,12 @@ export async function commitRefund(
   l: RefundLimits,
   audit: AuditEvent,
   effect: { claim: EffectClaim; result: unknown },
+  carried?: JournalCarry,
 ): Promise<boolean> {
   const row = auditRow(audit, r.createdAt);
+  const journal = carriedStatements(d1, carried);
   const statements = [
+    ...journal,
     d1
       .prepare(CONDITIONAL_INSERT)
       .bind(
@@ -115,8 +121,8 @@ export async function commitRefund(
     }),
   ];
   try {
-    const [inserted] = await d1.batch(statements);
-    return inserted?.meta.changes === 1;
+    const results = await d1.batch(statements);
+    return results[journal.length]?.meta.changes === 1;
   } catch (err) {
     throw storeError(err);
   }

@@ -1,9 +1,12 @@
-import { batchWithAudit } from "../../audit/index.ts";
+import { type AuditEvent, auditRow } from "../../audit/index.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findTemplate } from "../../registry/index.ts";
+import type { JournalCarry } from "../../vault/journal.ts";
 import type { OpDefinition } from "../core/context.ts";
 import { enqueueDelivery } from "../core/outbox-consumer.ts";
+import { carriedStatements } from "../ledger/journal-carry.ts";
+import { storeError } from "../ledger/refunds.ts";
 import { mailProvider } from "../mail/mail.ts";
 import { outboxInsert } from "../mail/outbox.ts";
 import { assertEffect, assertRecipient, hydrateVariables } from "./hydrate.ts";
@@ -43,22 +46,45 @@ export const emailSend: OpDefinition<"email.send"> = {
       template: args.template,
       idempotencyKey: idem,
     };
-    await batchWithAudit(
-      ctx.db,
-      [outboxInsert(ctx.db, mail)],
-      [
-        {
-          taskId: ctx.auth.task.tid,
-          actor: ctx.auth.principal,
-          event: "proxy.call",
-          op: "email.send",
-          decision: "allowed",
-          detail,
-        },
-      ],
-    );
+    const audit: AuditEvent = {
+      taskId: ctx.auth.task.tid,
+      actor: ctx.auth.principal,
+      event: "proxy.call",
+      op: "email.send",
+      decision: "allowed",
+      detail,
+    };
+    await commitMail(ctx.env.DB, outboxInsert(ctx.db, mail).toSQL(), audit, ctx.vault.carried);
+    ctx.vault.carriedShipped();
     // Committed with its audit row: the outbox consumer delivers it, with retries and a dead letter.
     const delivery = await enqueueDelivery(ctx.env, messageId);
     return { result: { messageId, delivery, replayed: false }, detail, audited: true };
   },
 };
+
+/**
+ * One D1 batch, one transaction: the task's journaled rows before this call
+ * (ledger/journal-carry.ts), the mail's audit row, its outbox row.
+ */
+async function commitMail(
+  d1: D1Database,
+  outbox: { sql: string; params: unknown[] },
+  audit: AuditEvent,
+  carried: JournalCarry | undefined,
+): Promise<void> {
+  const row = auditRow(audit);
+  try {
+    await d1.batch([
+      ...carriedStatements(d1, carried),
+      d1
+        .prepare(AUDIT_INSERT)
+        .bind(row.at, row.taskId, row.actor, row.event, row.op, row.decision, row.reason, row.detail),
+      d1.prepare(outbox.sql).bind(...outbox.params),
+    ]);
+  } catch (err) {
+    throw storeError(err);
+  }
+}
+
+const AUDIT_INSERT =
+  "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";

@@ -93,7 +93,10 @@ export const refundIssue: OpDefinition<"refund.issue"> = {
       decision: "allowed" as const,
       detail: { ...detail, args: { ...args, reason: await digestText(args.reason) } },
     };
-    const written = await commitRefund(ctx.env.DB, row, limits, audit, { claim: requireClaim(ctx), result });
+    const claim = requireClaim(ctx);
+    const written = await commitRefund(ctx.env.DB, row, limits, audit, { claim, result }, ctx.vault.carried);
+    // The batch committed, the journal's rows with it (a refund the limits refused included).
+    ctx.vault.carriedShipped();
     // The check above passed but the atomic write did not: a concurrent refund took what was left.
     if (!written)
       throw new SiloError("limit_exceeded", "a concurrent refund used the remaining limit; nothing was refunded");
