@@ -2,9 +2,9 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ChatRequest } from "../src/contracts/llm.ts";
-import { anthropic } from "../src/proxy/llm/anthropic.ts";
-import { llmRoute } from "../src/proxy/llm/provider.ts";
-import { workersAi } from "../src/proxy/llm/workers-ai.ts";
+import { anthropic } from "../src/llm/anthropic.ts";
+import { llmRoute } from "../src/llm/provider.ts";
+import { workersAi } from "../src/llm/workers-ai.ts";
 
 /** A fake Anthropic Messages API over real HTTP: records requests, answers in the real wire shape. */
 const seen: Array<{ headers: Record<string, unknown>; body: any }> = [];

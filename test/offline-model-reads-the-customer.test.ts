@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { ChatMessage, ChatRequest } from "../src/contracts/llm.ts";
 import { AGENT_WRITTEN_MARKER } from "../src/contracts/prompt.ts";
-import { nextStep } from "../src/proxy/llm/offline.ts";
-import { readConversation } from "../src/proxy/llm/offline-reading.ts";
+import { nextStep } from "../src/llm/offline.ts";
+import { readConversation } from "../src/llm/offline-reading.ts";
 import type { AgentContext } from "../src/sdk/index.ts";
 import { openingMessages } from "../src/sdk/prompt.ts";
 import { type Identity, toolsFor } from "../src/sdk/tools.ts";

@@ -6,12 +6,14 @@ import type { Capability } from "../contracts/capabilities.ts";
 import { valueKey } from "../contracts/tokens.ts";
 import { database } from "../db/index.ts";
 import type { Scope } from "../keys/claims.ts";
+import type { LlmEnv } from "../llm/provider.ts";
 import type { KnownValue, PiiKind } from "../scan/index.ts";
 import { ADMISSION_MESSAGES, admit, allowedRow, type CallFrame, type Gate, type Refusal } from "./admission.ts";
 import { expireTask } from "./held-actions.ts";
 import { AuditJournal, CARRY_MAX, type JournalCarry, shipJournal } from "./journal.ts";
 import { type CountResult, TaskLedger } from "./ledger.ts";
 import { moveLegacyKeys } from "./legacy.ts";
+import { chatInVault, type LlmChatCall, type LlmChatOutcome } from "./llm-chat.ts";
 import { type CompletionForPeople, completionForPeople, type ModelMask, maskForModel } from "./masking.ts";
 import { MetaStore } from "./meta.ts";
 import { type OutboundHydration, type Provenance, provenanceOf } from "./provenance.ts";
@@ -93,8 +95,7 @@ const STEPS = new Set([
   "transcript",
   "reply",
   "llmMask",
-  "llmPrepare",
-  "llmSettle",
+  "llmChat",
   "escalations",
   "meta",
   "completeEffect",
@@ -146,7 +147,8 @@ interface Loaded {
   table: TokenTable;
 }
 
-interface VaultEnv {
+/** LlmEnv: the model provider's config (SILOOS_LLM, its key, the AI binding); the vault calls the model (llmChat). */
+interface VaultEnv extends LlmEnv {
   DB: D1Database;
   /** The principals' per-minute counters (src/proxy/ledger/agent-rates.ts): they grant this task's lease. */
   AGENT_RATES: DurableObjectNamespace;
@@ -610,6 +612,23 @@ export class Vault extends DurableObject<VaultEnv> {
   }
 
   /**
+   * llm.chat in one RPC (src/vault/llm-chat.ts): llmPrepare, the model call
+   * from here (the prompt masked, the budget reserved before it leaves), then
+   * llmSettle; the allowed row's detail comes back with the outcome (stepDetail).
+   */
+  async llmChat(call: LlmChatCall): Promise<LlmChatOutcome> {
+    return chatInVault(
+      this.env,
+      {
+        prepare: (texts, r) => this.llmPrepare(texts, r),
+        settle: (...a) => this.llmSettle(...a),
+        admitted: async () => admit((await this.#state()).meta, call.caller.principal, call.caller.jtis),
+      },
+      call,
+    );
+  }
+
+  /**
    * After the model answered (or failed: 0 tokens, no texts): settle its
    * reservation and tokenize what the agent will read. With `people`, also
    * the audit row's view of the completion (stepDetail), so the call's row
@@ -797,7 +816,10 @@ function effectResult(method: StepMethod | null, result: unknown): Record<string
 /** Audit detail a step's own result adds; null = the step refused, so no allowed row. */
 function stepDetail(method: StepMethod | null, result: unknown): Record<string, unknown> | null {
   if (method === "transcript") return { entries: (result as unknown[]).length };
-  if (method === "llmSettle") return (result as Awaited<ReturnType<Vault["llmSettle"]>>).audit ?? {};
+  if (method === "llmChat") {
+    const r = result as LlmChatOutcome;
+    return r.ok ? r.audit : null;
+  }
   if (method === "reply") {
     const r = result as Awaited<ReturnType<Vault["reply"]>>;
     return r.ok ? { text: auditableText(r.tokenized, 1000), replayed: r.replayed } : null;

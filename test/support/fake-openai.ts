@@ -8,8 +8,8 @@ import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll } from "vitest";
 import type { ChatRequest } from "../../src/contracts/llm.ts";
-import { nextStep } from "../../src/proxy/llm/offline.ts";
-import { readConversation } from "../../src/proxy/llm/offline-reading.ts";
+import { nextStep } from "../../src/llm/offline.ts";
+import { readConversation } from "../../src/llm/offline-reading.ts";
 
 export interface FakeOpenAi {
   url: string;

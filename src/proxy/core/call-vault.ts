@@ -152,8 +152,7 @@ export class CallVault {
   meta = () => this.#step<R<"meta">>("meta", []);
   reply = (...a: A<"reply">) => this.#step<R<"reply">>("reply", a);
   llmMask = (...a: A<"llmMask">) => this.#step<R<"llmMask">>("llmMask", a);
-  llmPrepare = (...a: A<"llmPrepare">) => this.#step<R<"llmPrepare">>("llmPrepare", a);
-  llmSettle = (...a: A<"llmSettle">) => this.#step<R<"llmSettle">>("llmSettle", a);
+  llmChat = (...a: A<"llmChat">) => this.#step<R<"llmChat">>("llmChat", a);
 
   async #step<T>(method: StepMethod | null, args: unknown[], journal: StepJournal = {}): Promise<T> {
     const detail = this.#detail;

@@ -1,7 +1,7 @@
 import type { JSONWebKeySet } from "jose";
 import { parseVerifyJwks } from "../../keys/keyring.ts";
+import type { LlmEnv } from "../../llm/provider.ts";
 import type { Vault } from "../../vault/vault.ts";
-import type { LlmEnv } from "../llm/provider.ts";
 import type { SendEmailBinding } from "../mail/mail.ts";
 import type { OutboxMessage } from "./outbox-consumer.ts";
 

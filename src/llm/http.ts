@@ -1,4 +1,4 @@
-import { SiloError } from "../../errors/index.ts";
+import { SiloError } from "../errors/index.ts";
 
 /** Rough token count for providers that do not report usage (4 characters a token). */
 export function estimateTokens(text: string): number {

@@ -1,4 +1,4 @@
-import type { ChatRequest, ChatResponse } from "../../contracts/llm.ts";
+import type { ChatRequest, ChatResponse } from "../contracts/llm.ts";
 
 /** One interface for every model provider; keys live only in the proxy's env. */
 export interface LlmProvider {

@@ -1,6 +1,6 @@
 import { z } from "zod";
-import type { ChatMessage, ChatRequest, ChatResponse } from "../../contracts/llm.ts";
-import { SiloError } from "../../errors/index.ts";
+import type { ChatMessage, ChatRequest, ChatResponse } from "../contracts/llm.ts";
+import { SiloError } from "../errors/index.ts";
 import { postJson } from "./http.ts";
 import type { LlmProvider } from "./types.ts";
 

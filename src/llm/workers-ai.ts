@@ -1,5 +1,5 @@
-import type { ChatRequest, ChatResponse } from "../../contracts/llm.ts";
-import { SiloError } from "../../errors/index.ts";
+import type { ChatRequest, ChatResponse } from "../contracts/llm.ts";
+import { SiloError } from "../errors/index.ts";
 import { estimateTokens } from "./http.ts";
 import type { LlmProvider } from "./types.ts";
 

@@ -1,4 +1,4 @@
-import { SiloError } from "../../errors/index.ts";
+import { SiloError } from "../errors/index.ts";
 import { anthropic } from "./anthropic.ts";
 import { offlineModel } from "./offline.ts";
 import { openaiCompatible } from "./openai.ts";

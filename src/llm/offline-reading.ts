@@ -1,7 +1,7 @@
-import { IDS_IN_TEXT, ORDER_IDS_IN_TEXT } from "../../contracts/ids.ts";
-import type { ChatRequest, ToolSpec } from "../../contracts/llm.ts";
-import { AGENT_WRITTEN_MARKER, CONTEXT_MARKER, HANDED_OVER, REFUND_INTENT } from "../../contracts/prompt.ts";
-import { TOKEN_PATTERN } from "../../contracts/tokens.ts";
+import { IDS_IN_TEXT, ORDER_IDS_IN_TEXT } from "../contracts/ids.ts";
+import type { ChatRequest, ToolSpec } from "../contracts/llm.ts";
+import { AGENT_WRITTEN_MARKER, CONTEXT_MARKER, HANDED_OVER, REFUND_INTENT } from "../contracts/prompt.ts";
+import { TOKEN_PATTERN } from "../contracts/tokens.ts";
 
 /** What the offline model reads from a request: its tools, the calls so far and their results. */
 export interface Conversation {
