@@ -18,7 +18,7 @@ import { eq, sum } from "drizzle-orm";
 import type { ChatRequest } from "../../../src/contracts/llm.ts";
 import { database } from "../../../src/db/index.ts";
 import { customers, orders, outbox, refunds } from "../../../src/db/schema.ts";
-import { offlineModel } from "../../../src/proxy/llm/offline.ts";
+import { offlineModel } from "../../../src/llm/offline.ts";
 import { renderTemplate } from "../../../src/proxy/ops/templates.ts";
 import { findAgent, findTemplate, registry } from "../../../src/registry/index.ts";
 import type { BareState, FloorRow } from "./state.ts";
