@@ -7,6 +7,7 @@
  * out of the way, so only the effect's batch can have brought the rows.
  */
 import { describe, expect, it } from "vitest";
+import { operator, setAgentStatus } from "./support/console.ts";
 import { useSystem } from "./support/system.ts";
 
 const HOLD = { SILOOS_AUDIT_SHIP_MS: "600000" };
@@ -176,5 +177,39 @@ describe("a whole task with effects", () => {
       .all();
     expect(dup.results).toEqual([]);
     expect((await t.api("/v1/audit/verify", { key: t.secrets.SILOOS_ADMIN_KEY })).body).toMatchObject({ ok: true });
+  });
+});
+
+describe("a reveal writes its own row to D1, so the rows before it ride along", () => {
+  it("a person's calls before a pii.reveal are in D1 before its row, in call order", async () => {
+    await setAgentStatus(t, "refund-agent", "offline");
+    let taskId: string;
+    try {
+      taskId = (
+        await t.createTask({ intent: "refund", subject: { customerId: "cus_1002" }, message: "Please refund ord_5003" })
+      ).taskId;
+    } finally {
+      await setAgentStatus(t, "refund-agent", "online");
+    }
+    const carol = await operator(t, "carol");
+    const { keys } = (await carol.call(`/tasks/${taskId}/take`, {})).body;
+    const as = (op: string, args: Record<string, unknown>) =>
+      carol.call(`/tasks/${taskId}/call`, { op, args, ...keys });
+    expect((await as("whoami", {})).body).toMatchObject({ ok: true });
+    expect((await as("customer.read", { customerId: "cus_1002" })).body).toMatchObject({ ok: true });
+    expect((await as("pii.reveal", { token: "[EMAIL_1]" })).body).toMatchObject({
+      ok: true,
+      result: { kind: "EMAIL" },
+    });
+    // Read from D1 itself: nothing shipped the journal but the reveal's batch (the alarm is held off).
+    const rows = await (await t.sys.db())
+      .prepare("SELECT event, op FROM audit_log WHERE task_id = ? ORDER BY seq")
+      .bind(taskId)
+      .all<{ event: string; op: string | null }>();
+    expect(rows.results.slice(-3)).toEqual([
+      { event: "proxy.call", op: "whoami" },
+      { event: "proxy.call", op: "customer.read" },
+      { event: "pii.revealed", op: "pii.reveal" },
+    ]);
   });
 });

@@ -112,6 +112,8 @@ const ADMIT_FIRST: ReadonlyMap<OpName, boolean> = new Map([
   ["refund.issue", true],
   ["email.send", true],
   ["shipment.track", false],
+  // Its row goes straight to D1: the task's journaled rows ride before it (ops/reveal.ts).
+  ["pii.reveal", true],
 ]);
 
 async function runOp(
