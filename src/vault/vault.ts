@@ -94,7 +94,6 @@ const STEPS = new Set([
   "appendTranscript",
   "transcript",
   "reply",
-  "llmMask",
   "llmChat",
   "escalations",
   "meta",
@@ -577,18 +576,11 @@ export class Vault extends DurableObject<VaultEnv> {
   }
 
   /**
-   * An agent-written prompt on its way to the model: every PII-looking value in
-   * it is replaced by a one-call placeholder (real or not, so the agent cannot
-   * tell which), mapped back to the agent's own spelling in the completion.
-   */
-  async llmMask(texts: string[]): Promise<ModelMask> {
-    return maskForModel(texts, (await this.#openState()).table);
-  }
-
-  /**
    * Before a prompt leaves, in one call (the known values never leave the
-   * vault): mask the agent's strings (llmMask), check the masked prompt is
-   * free of every real value this task knows (in any spelling), and reserve
+   * vault): mask the agent's strings (every PII-looking value becomes a
+   * one-call placeholder, real or not, so the agent cannot tell which;
+   * src/vault/masking.ts), check the masked prompt is free of every real
+   * value this task knows (in any spelling), and reserve
    * the model budget: the prompt estimate plus the completion it may ask
    * for, capped by what is left (src/vault/ledger.ts). A refusal reserves nothing.
    */

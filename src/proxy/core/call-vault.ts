@@ -151,7 +151,6 @@ export class CallVault {
   escalations = async () => this.#usable()?.escalations ?? this.#step<R<"escalations">>("escalations", []);
   meta = () => this.#step<R<"meta">>("meta", []);
   reply = (...a: A<"reply">) => this.#step<R<"reply">>("reply", a);
-  llmMask = (...a: A<"llmMask">) => this.#step<R<"llmMask">>("llmMask", a);
   llmChat = (...a: A<"llmChat">) => this.#step<R<"llmChat">>("llmChat", a);
 
   async #step<T>(method: StepMethod | null, args: unknown[], journal: StepJournal = {}): Promise<T> {
