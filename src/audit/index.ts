@@ -81,6 +81,25 @@ function cappedDetail(detail: Record<string, unknown>): string {
   });
 }
 
+/**
+ * One row as a raw D1 statement, for a batch of raw statements (an effect's
+ * own batch with the journal's rows before it). `when`: the row is written
+ * only if this SQL condition holds in the batch's transaction.
+ */
+export function auditStatement(
+  d1: D1Database,
+  e: AuditEvent,
+  when?: { sql: string; binds: readonly unknown[] },
+  at = Date.now(),
+): D1PreparedStatement {
+  const r = auditRow(e, at);
+  const values = [r.at, r.taskId, r.actor, r.event, r.op, r.decision, r.reason, r.detail];
+  const insert = "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail)";
+  return when
+    ? d1.prepare(`${insert} SELECT ?, ?, ?, ?, ?, ?, ?, ? WHERE ${when.sql}`).bind(...values, ...when.binds)
+    : d1.prepare(`${insert} VALUES (?, ?, ?, ?, ?, ?, ?, ?)`).bind(...values);
+}
+
 /** An insert to put in the same D1 batch as the change it records. */
 export function auditInsert(db: Db, events: readonly AuditEvent[]): BatchItem<"sqlite"> {
   return db.insert(auditLog).values(events.map((e) => auditRow(e)));

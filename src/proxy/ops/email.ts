@@ -1,4 +1,4 @@
-import { type AuditEvent, auditRow } from "../../audit/index.ts";
+import { type AuditEvent, auditStatement } from "../../audit/index.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { findTemplate } from "../../registry/index.ts";
@@ -84,14 +84,12 @@ async function commitMail(
   carried: JournalCarry | undefined,
   proof: { sql: string; binds: unknown[] } | null,
 ): Promise<boolean> {
-  const row = auditRow(audit);
-  const auditBinds = [row.at, row.taskId, row.actor, row.event, row.op, row.decision, row.reason, row.detail];
   const statements = proof
     ? [
-        d1.prepare(`${AUDIT_SELECT} WHERE ${proof.sql}`).bind(...auditBinds, ...proof.binds),
+        auditStatement(d1, audit, proof),
         d1.prepare(conditional(outbox.sql, proof.sql)).bind(...outbox.params, ...proof.binds),
       ]
-    : [d1.prepare(AUDIT_INSERT).bind(...auditBinds), d1.prepare(outbox.sql).bind(...outbox.params)];
+    : [auditStatement(d1, audit), d1.prepare(outbox.sql).bind(...outbox.params)];
   try {
     const results = await d1.batch([...carriedStatements(d1, carried), ...statements]);
     return (results.at(-1)?.meta.changes ?? 0) === 1;
@@ -99,11 +97,6 @@ async function commitMail(
     throw storeError(err);
   }
 }
-
-const AUDIT_INSERT =
-  "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
-const AUDIT_SELECT =
-  "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail) SELECT ?, ?, ?, ?, ?, ?, ?, ?";
 
 /** `INSERT INTO t (…) VALUES (…)` as `INSERT INTO t (…) SELECT … WHERE condition`. */
 function conditional(insert: string, condition: string): string {

@@ -1,4 +1,4 @@
-import { type AuditEvent, auditRow } from "../../audit/index.ts";
+import { type AuditEvent, auditStatement } from "../../audit/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { OpDefinition } from "../core/context.ts";
 import { carriedStatements } from "../ledger/journal-carry.ts";
@@ -20,27 +20,18 @@ export const piiReveal: OpDefinition<"pii.reveal"> = {
       throw new SiloError("capability_denied", "only a human may reveal a value");
     const entry = await ctx.vault.resolve(token);
     if (!entry) throw new SiloError("unknown_record", "this task issued no such token");
-    const row = auditRow({
+    const revealed: AuditEvent = {
       taskId: ctx.auth.task.tid,
       actor: ctx.auth.principal,
       event: "pii.revealed",
       op: "pii.reveal",
       decision: "allowed",
       detail: { token, kind: entry.kind },
-    } satisfies AuditEvent);
+    };
     try {
       await ctx.env.DB.batch([
         ...carriedStatements(ctx.env.DB, ctx.vault.carried),
-        ctx.env.DB.prepare(REVEALED).bind(
-          row.at,
-          row.taskId,
-          row.actor,
-          row.event,
-          row.op,
-          row.decision,
-          row.reason,
-          row.detail,
-        ),
+        auditStatement(ctx.env.DB, revealed),
       ]);
     } catch (err) {
       throw storeError(err);
@@ -49,6 +40,3 @@ export const piiReveal: OpDefinition<"pii.reveal"> = {
     return { result: { token, kind: entry.kind, value: entry.value }, detail: { token }, audited: true };
   },
 };
-
-const REVEALED =
-  "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail) VALUES (?, ?, ?, ?, ?, ?, ?, ?)";
