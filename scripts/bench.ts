@@ -67,34 +67,18 @@ console.log(
 );
 
 const secrets = await generateSecrets();
-const { sys, bare, floor, silo, plain, low } = await startChains(secrets);
+const chains = await startChains(secrets);
+const { sys, bare, floor, silo, plain, low } = chains;
 try {
   if (WARMUP + TASKS + SOLO > CUSTOMERS) throw new Error("not enough seeded customers");
-  const [b, s, f] = (await compare([plain, silo, low], {
-    warmup: WARMUP,
-    tasks: TASKS,
-    concurrency: CONCURRENCY,
-    phases: PHASES,
-  })) as [Summary, Summary, Summary];
-  const sOps = s.lastTaskId ? await siloOps(silo, secrets.SILOOS_ADMIN_KEY, s.lastTaskId) : [];
-  const bOps = b.lastTaskId ? await bareOps(bare.mf, b.lastTaskId) : [];
-  const fOps = f.lastTaskId ? await bareOps(floor.mf, f.lastTaskId) : [];
-  const same = sOps.length > 0 && sOps.join() === bOps.join() && sOps.join() === fOps.join();
+  const { s, b, f, sOps, bOps, fOps, same } = await timed(chains, TASKS);
   console.log(
     `\n(b) ${s.tasks} + ${b.tasks} timed tasks after ${WARMUP} warm-up each, ${CONCURRENCY} in flight, alternating in ${PHASES} phases`,
   );
   console.log(
     `    proxy calls per task: SiloOS ${sOps.length} (${describeOps(sOps)}); bare ${bOps.length}, floor ${fOps.length}, same order: ${same ? "yes" : "NO"}`,
   );
-  for (const [name, r] of [
-    ["SiloOS", s],
-    ["bare", b],
-    ["floor", f],
-  ] as const) {
-    console.log(
-      `    ${name.padEnd(6)} ${fmt(r.rps)} tasks/s, p50 ${fmt(r.p50, 0)} ms, p99 ${fmt(r.p99, 0)} ms, errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ""}`,
-    );
-  }
+  printChains(s, b, f);
   const [b1, s1, f1] = (await compare([plain, silo, low], {
     warmup: 0,
     tasks: SOLO,
@@ -137,30 +121,14 @@ try {
 
 /** (b) again, on both chains rebuilt with the latency model. */
 async function runModel(secrets: Awaited<ReturnType<typeof generateSecrets>>) {
-  const { sys: sysM, bare: bareM, floor: floorM, silo, plain, low } = await startChains(secrets, MODEL);
+  const modelChains = await startChains(secrets, MODEL);
+  const { sys: sysM, bare: bareM, floor: floorM } = modelChains;
   try {
-    const [b, s, f] = (await compare([plain, silo, low], {
-      warmup: WARMUP,
-      tasks: MODEL_TASKS,
-      concurrency: CONCURRENCY,
-      phases: PHASES,
-    })) as [Summary, Summary, Summary];
-    const sOps = s.lastTaskId ? await siloOps(silo, secrets.SILOOS_ADMIN_KEY, s.lastTaskId) : [];
-    const bOps = b.lastTaskId ? await bareOps(bareM.mf, b.lastTaskId) : [];
-    const fOps = f.lastTaskId ? await bareOps(floorM.mf, f.lastTaskId) : [];
-    const same = sOps.length > 0 && sOps.join() === bOps.join() && sOps.join() === fOps.join();
+    const { s, b, f, same } = await timed(modelChains, MODEL_TASKS);
     console.log(
       `\n(b) with the latency model (+${MODEL.d1Ms} ms before every D1 call, +${MODEL.doMs} ms before every Durable Object call, both chains): ${s.tasks} + ${b.tasks} timed tasks, ${CONCURRENCY} in flight; same calls, same order: ${same ? "yes" : "NO"}`,
     );
-    for (const [name, r] of [
-      ["SiloOS", s],
-      ["bare", b],
-      ["floor", f],
-    ] as const) {
-      console.log(
-        `    ${name.padEnd(6)} ${fmt(r.rps)} tasks/s, p50 ${fmt(r.p50, 0)} ms, p99 ${fmt(r.p99, 0)} ms, errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ""}`,
-      );
-    }
+    printChains(s, b, f);
     console.log(`    load average: ${load()}`);
     return { silo: s, bare: b, floor: f, errors: s.errors + b.errors + f.errors, same };
   } finally {
@@ -168,6 +136,33 @@ async function runModel(secrets: Awaited<ReturnType<typeof generateSecrets>>) {
   }
 }
 console.log(`\nload average after: ${load()}; total ${fmt((performance.now() - started) / 1000, 0)} s`);
+
+/** The three chains timed against each other, and whether they made the same calls in the same order. */
+async function timed(c: Awaited<ReturnType<typeof startChains>>, tasks: number) {
+  const [b, s, f] = (await compare([c.plain, c.silo, c.low], {
+    warmup: WARMUP,
+    tasks,
+    concurrency: CONCURRENCY,
+    phases: PHASES,
+  })) as [Summary, Summary, Summary];
+  const sOps = s.lastTaskId ? await siloOps(c.silo, secrets.SILOOS_ADMIN_KEY, s.lastTaskId) : [];
+  const bOps = b.lastTaskId ? await bareOps(c.bare.mf, b.lastTaskId) : [];
+  const fOps = f.lastTaskId ? await bareOps(c.floor.mf, f.lastTaskId) : [];
+  const same = sOps.length > 0 && sOps.join() === bOps.join() && sOps.join() === fOps.join();
+  return { s, b, f, sOps, bOps, fOps, same };
+}
+
+function printChains(s: Summary, b: Summary, f: Summary): void {
+  for (const [name, r] of [
+    ["SiloOS", s],
+    ["bare", b],
+    ["floor", f],
+  ] as const) {
+    console.log(
+      `    ${name.padEnd(6)} ${fmt(r.rps)} tasks/s, p50 ${fmt(r.p50, 0)} ms, p99 ${fmt(r.p99, 0)} ms, errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ""}`,
+    );
+  }
+}
 
 /** The three chains (SiloOS, bare, floor) booted (with the latency model if given) and seeded, and the targets that drive them. */
 async function startChains(secrets: Awaited<ReturnType<typeof generateSecrets>>, latency?: typeof MODEL) {
