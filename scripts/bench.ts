@@ -14,6 +14,7 @@ import { join } from "node:path";
 import { generateSecrets } from "../tools/local/secrets.ts";
 import { ROOT, startSystem } from "../tools/local/system.ts";
 import { startBare } from "./bench/bare/system.ts";
+import { bootWatched } from "./bench/cpu.ts";
 import { CUSTOMERS, seedCustomers } from "./bench/people.ts";
 import { fillRealVault, probeCosts } from "./bench/probe.ts";
 import { printBudget, printTable } from "./bench/report.ts";
@@ -159,33 +160,35 @@ function printChains(s: Summary, b: Summary, f: Summary): void {
     ["floor", f],
   ] as const) {
     console.log(
-      `    ${name.padEnd(6)} ${fmt(r.rps)} tasks/s, p50 ${fmt(r.p50, 0)} ms, p99 ${fmt(r.p99, 0)} ms, errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ""}`,
+      `    ${name.padEnd(6)} ${fmt(r.rps)} tasks/s, p50 ${fmt(r.p50, 0)} ms, p99 ${fmt(r.p99, 0)} ms, CPU ${fmt(r.cpuMs)} ms a task, errors ${r.errors}${r.firstError ? ` (first: ${r.firstError})` : ""}`,
     );
   }
+  console.log(
+    `    CPU a task (all of the chain's workerd: isolates, SQLite, RPC): SiloOS ${fmt(s.cpuMs / b.cpuMs)}x bare, floor ${fmt(f.cpuMs / b.cpuMs)}x bare`,
+  );
 }
 
 /** The three chains (SiloOS, bare, floor) booted (with the latency model if given) and seeded, and the targets that drive them. */
 async function startChains(secrets: Awaited<ReturnType<typeof generateSecrets>>, latency?: typeof MODEL) {
-  const sys = await startSystem(latency ? { secrets, latency } : { secrets });
-  const started = await Promise.allSettled([
-    startBare(sys.registry, latency ? { latency } : {}),
-    startBare(sys.registry, latency ? { latency, floor: true } : { floor: true }),
-  ]);
-  const [bareS, floorS] = started;
-  if (bareS.status === "rejected" || floorS.status === "rejected") {
-    await Promise.all(
-      [sys, ...started.flatMap((r) => (r.status === "fulfilled" ? [r.value] : []))].map((x) => x.dispose()),
-    );
-    throw bareS.status === "rejected" ? bareS.reason : (floorS as PromiseRejectedResult).reason;
-  }
-  const bare = bareS.value;
-  const floor = floorS.value;
+  // One after another, so that each chain's workerd processes are known (CPU a task).
+  const silo0 = await bootWatched(() => startSystem(latency ? { secrets, latency } : { secrets }));
+  const sys = silo0.value;
+  let bare0: Awaited<ReturnType<typeof bootWatched<Awaited<ReturnType<typeof startBare>>>>> | undefined;
+  let floor0: typeof bare0;
   try {
-    await Promise.all([seedCustomers(await sys.db()), seedCustomers(await bare.db()), seedCustomers(await floor.db())]);
+    bare0 = await bootWatched(() => startBare(sys.registry, latency ? { latency } : {}));
+    floor0 = await bootWatched(() => startBare(sys.registry, latency ? { latency, floor: true } : { floor: true }));
+    await Promise.all([
+      seedCustomers(await sys.db()),
+      seedCustomers(await bare0.value.db()),
+      seedCustomers(await floor0.value.db()),
+    ]);
   } catch (err) {
-    await Promise.all([sys.dispose(), bare.dispose(), floor.dispose()]).catch(() => undefined);
+    await Promise.all([sys, bare0?.value, floor0?.value].map((x) => x?.dispose())).catch(() => undefined);
     throw err;
   }
+  const bare = bare0.value;
+  const floor = floor0.value;
   const json = { "content-type": "application/json" };
   const silo: Target = {
     name: "siloos",
@@ -193,8 +196,9 @@ async function startChains(secrets: Awaited<ReturnType<typeof generateSecrets>>,
     url: sys.url,
     headers: { ...json, authorization: `Bearer ${secrets.SILOOS_API_KEY}` },
     next: 0,
+    pids: silo0.pids,
   };
-  const plain: Target = { name: "bare", mf: bare.mf, url: bare.url, headers: json, next: 0 };
-  const low: Target = { name: "floor", mf: floor.mf, url: floor.url, headers: json, next: 0 };
+  const plain: Target = { name: "bare", mf: bare.mf, url: bare.url, headers: json, next: 0, pids: bare0.pids };
+  const low: Target = { name: "floor", mf: floor.mf, url: floor.url, headers: json, next: 0, pids: floor0.pids };
   return { sys, bare, floor, silo, plain, low };
 }

@@ -6,6 +6,7 @@
  * task counts as an error, not as a fast request.
  */
 import type { Miniflare } from "miniflare";
+import { cpuMs } from "./cpu.ts";
 import { person, taskBody } from "./people.ts";
 import { quantile } from "./stats.ts";
 
@@ -16,6 +17,8 @@ export interface Target {
   headers: Record<string, string>;
   /** Next unused customer index in this target's D1. */
   next: number;
+  /** The chain's workerd processes, for CPU time a task (empty: not measured). */
+  pids?: readonly number[];
 }
 
 export interface LoadStats {
@@ -25,6 +28,8 @@ export interface LoadStats {
   latencies: number[];
   firstError?: string;
   lastTaskId?: string;
+  /** CPU ms the chain's workerd spent a timed task (NaN: not measured). */
+  cpuMs?: number;
 }
 
 export async function runLoad(t: Target, tasks: number, concurrency: number, into?: LoadStats): Promise<LoadStats> {
@@ -72,6 +77,8 @@ export interface Summary {
   rps: number;
   p50: number;
   p99: number;
+  /** CPU ms the chain's workerd spent a timed task (NaN: not measured). */
+  cpuMs: number;
   firstError?: string;
   lastTaskId?: string;
 }
@@ -83,6 +90,7 @@ export function summarize(s: LoadStats): Summary {
     rps: (s.tasks * 1000) / s.wallMs,
     p50: quantile(s.latencies, 0.5),
     p99: quantile(s.latencies, 0.99),
+    cpuMs: s.cpuMs ?? Number.NaN,
     ...(s.firstError ? { firstError: s.firstError } : {}),
     ...(s.lastTaskId ? { lastTaskId: s.lastTaskId } : {}),
   };
@@ -99,8 +107,15 @@ export async function compare(
   for (const t of targets) await runLoad(t, opts.warmup, opts.concurrency);
   const stats = targets.map((): LoadStats => ({ tasks: 0, errors: 0, wallMs: 0, latencies: [] }));
   const per = Math.ceil(opts.tasks / opts.phases);
+  // A chain's workerd works only in its own phases (and on what they leave
+  // running, such as outbox delivery, which is its cost too).
+  const cpu0 = targets.map((t) => cpuMs(t.pids ?? []));
   for (let i = 0; i < opts.phases; i++) {
     for (const [j, t] of targets.entries()) await runLoad(t, per, opts.concurrency, stats[j]);
+  }
+  for (const [j, t] of targets.entries()) {
+    const s = stats[j] as LoadStats;
+    if ((t.pids?.length ?? 0) > 0) s.cpuMs = (cpuMs(t.pids ?? []) - (cpu0[j] ?? 0)) / s.tasks;
   }
   return stats.map(summarize);
 }
