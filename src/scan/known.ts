@@ -82,46 +82,40 @@ function compile(known: readonly KnownValue[]): Matcher | null {
   };
 }
 
-// Two cache levels: by array identity (no allocation per message; the
-// snapshot catches an array mutated in place), then by content. The last
-// list is checked first: a task's messages come one after another.
-const byArray = new WeakMap<readonly KnownValue[], { snap: string[]; m: Matcher | null }>();
+// Two cache levels: by array identity (no allocation nor module-level write
+// per message; the snapshot of kinds and values catches an array mutated in
+// place), then by content.
+interface Entry {
+  kinds: PiiKind[];
+  values: string[];
+  m: Matcher | null;
+}
+const byArray = new WeakMap<readonly KnownValue[], Entry>();
 const byKey = new Map<string, Matcher | null>();
 const CACHE_MAX = 64;
-let lastList: readonly KnownValue[] | null = null;
-let lastSnap: string[] = [];
-let lastMatcher: Matcher | null = null;
 
 function matcherFor(known: readonly KnownValue[]): Matcher | null {
-  if (known === lastList && sameValues(lastSnap, known)) return lastMatcher;
   const hit = byArray.get(known);
-  let m: Matcher | null | undefined;
-  let snap: string[];
-  if (hit && sameValues(hit.snap, known)) {
-    m = hit.m;
-    snap = hit.snap;
-  } else {
-    snap = known.flatMap((k) => [k.kind, k.value]);
-    const key = snap.join("\u0001");
-    m = byKey.get(key);
-    if (m === undefined) {
-      m = compile(known);
-      if (byKey.size >= CACHE_MAX) byKey.delete(byKey.keys().next().value ?? "");
-      byKey.set(key, m);
-    }
-    byArray.set(known, { snap, m });
+  if (hit !== undefined && unchanged(hit, known)) return hit.m;
+  const kinds = known.map((k) => k.kind);
+  const values = known.map((k) => k.value);
+  const key = known.map((k) => `${k.kind}\u0001${k.value}`).join("\u0001");
+  let m = byKey.get(key);
+  if (m === undefined) {
+    m = compile(known);
+    if (byKey.size >= CACHE_MAX) byKey.delete(byKey.keys().next().value ?? "");
+    byKey.set(key, m);
   }
-  lastList = known;
-  lastSnap = snap;
-  lastMatcher = m;
+  byArray.set(known, { kinds, values, m });
   return m;
 }
 
-function sameValues(snap: readonly string[], b: readonly KnownValue[]): boolean {
-  if (snap.length !== 2 * b.length) return false;
-  for (let i = 0; i < b.length; i++) {
+function unchanged(e: Entry, b: readonly KnownValue[]): boolean {
+  const n = b.length;
+  if (e.values.length !== n) return false;
+  for (let i = 0; i < n; i++) {
     const k = b[i] as KnownValue;
-    if (snap[2 * i] !== k.kind || snap[2 * i + 1] !== k.value) return false;
+    if (e.values[i] !== k.value || e.kinds[i] !== k.kind) return false;
   }
   return true;
 }
