@@ -122,6 +122,17 @@ export function printTable(r: Report): void {
       ],
       w,
     ),
+    row(
+      [
+        "    CPU a task (workerd)",
+        `${fmt(r.silo.cpuMs)} ms`,
+        `${fmt(r.bare.cpuMs)} ms bare`,
+        `${fmt(r.silo.cpuMs / r.bare.cpuMs, 2)}x`,
+        "",
+        model((x) => [x.silo.cpuMs, x.bare.cpuMs, x.silo.cpuMs / x.bare.cpuMs]),
+      ],
+      w,
+    ),
     ...floorRows,
     row(
       [
