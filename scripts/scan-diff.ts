@@ -7,14 +7,13 @@
 // around them, where a prefilter that is not exact would show.
 //   npx node scripts/scan-diff.ts [--base main] [--n 200000] [--seed 1]
 // Exits 1 on the first differences (printed as kinds and offsets, no values).
-import { execSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import os from "node:os";
+
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { goldenItems } from "../src/scan/golden/cases.ts";
 import type { KnownValue, Span } from "../src/scan/index.ts";
 import { findPii } from "../src/scan/index.ts";
+import { extractScanner } from "./bench/scan-base.ts";
 
 const argv = process.argv.slice(2);
 const opt = (name: string) => {
@@ -30,8 +29,7 @@ const rnd = (n: number): number => {
   return (seed >>> 0) % n;
 };
 
-const dir = mkdtempSync(join(os.tmpdir(), "scan-diff-"));
-execSync(`git archive ${base} src/scan src/contracts | tar -x -C ${dir}`, { cwd: join(import.meta.dirname, "..") });
+const dir = extractScanner(base);
 const old = (await import(pathToFileURL(join(dir, "src/scan/index.ts")).href)) as { findPii: typeof findPii };
 
 const cases = goldenItems().flatMap((i) => i.cases);

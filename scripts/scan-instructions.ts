@@ -6,10 +6,12 @@
 // (start-up, JIT warm-up and the corpus build cancel out), over 4 passes'
 // bytes. --base REF: the scanner of git commit REF, for a before/after.
 // Needs valgrind (Debian package `valgrind`); a measuring tool, not a test.
+
 import { execFileSync, execSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
+import { extractScanner } from "./bench/scan-base.ts";
 
 const ROOT = join(import.meta.dirname, "..");
 const argv = process.argv.slice(2);
@@ -67,10 +69,12 @@ function perByte(dir: string): number {
 
 const rows: [string, number][] = [];
 if (base !== undefined) {
-  const dir = mkdtempSync(join(os.tmpdir(), "scan-base-"));
-  execSync(`git archive ${base} src/scan src/contracts scripts/bench/chat-text.ts | tar -x -C ${dir}`, { cwd: ROOT });
+  const dir = extractScanner(base, ["scripts/bench/chat-text.ts"]);
   writeFileSync(join(dir, "package.json"), readFileSync(join(ROOT, "package.json")));
-  execSync(`mkdir -p ${dir}/scripts && cp ${join(ROOT, "scripts/scan-instructions.ts")} ${dir}/scripts/`);
+  // This script (and what it imports) from the working tree: the ref may predate them.
+  execSync(
+    `mkdir -p ${dir}/scripts/bench && cp ${join(ROOT, "scripts/scan-instructions.ts")} ${dir}/scripts/ && cp ${join(ROOT, "scripts/bench/scan-base.ts")} ${dir}/scripts/bench/`,
+  );
   rows.push([`base ${base}`, perByte(dir)]);
 }
 rows.push(["this tree", perByte(ROOT)]);

@@ -1,13 +1,3 @@
-// Where the scanner's time goes on the bench's chat mix (scripts/bench/chat-text.ts).
-//   npx node scripts/scan-profile.ts [--runs N] [--base REF] [--parts]
-// CPU time of this process (less sensitive than the wall clock to the other
-// work on a shared machine), min of N runs, for messages with and without
-// digits. --base REF: the scanner of git commit REF (src/scan extracted to a
-// temporary folder) is timed interleaved with the working tree's, and the
-// ratio printed, so that load hits both alike. --parts: each detector and the
-// known-value matcher alone.
-import { execSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
 import os from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -16,6 +6,7 @@ import type { Span } from "../src/scan/index.ts";
 import { findPii } from "../src/scan/index.ts";
 import { findKnown } from "../src/scan/known.ts";
 import { chatMessages } from "./bench/chat-text.ts";
+import { extractScanner } from "./bench/scan-base.ts";
 
 const argv = process.argv.slice(2);
 const opt = (name: string) => {
@@ -52,8 +43,7 @@ console.log(
 );
 const impls: [string, Find][] = [["this tree", findPii]];
 if (base !== undefined) {
-  const dir = mkdtempSync(join(os.tmpdir(), "scan-base-"));
-  execSync(`git archive ${base} src/scan src/contracts | tar -x -C ${dir}`, { cwd: join(import.meta.dirname, "..") });
+  const dir = extractScanner(base);
   const mod = (await import(pathToFileURL(join(dir, "src/scan/index.ts")).href)) as { findPii: Find };
   impls.unshift([`base ${base}`, mod.findPii]);
 }
