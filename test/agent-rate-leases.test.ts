@@ -54,7 +54,7 @@ const as = (taskId: string, op: string, args: Record<string, unknown> = {}, idem
 
 describe("per-minute limits through leases", () => {
   it("sizes a lease from its limit: a small limit keeps one unit a call", () => {
-    expect([1, 7, 8, 15, 16, 30, 64, 3000].map(leaseSize)).toEqual([1, 1, 1, 1, 2, 3, 8, 8]);
+    expect([1, 7, 8, 15, 16, 30, 64, 128, 3000].map(leaseSize)).toEqual([1, 1, 1, 1, 2, 3, 8, 16, 16]);
     // And a grant takes at most an eighth of what is left: the last units go one a call.
     expect([0, 1, 15, 16, 30, 64, 3000].map(grantCap)).toEqual([1, 1, 1, 2, 3, 8, 375]);
   });

@@ -118,6 +118,7 @@ export class TaskRun extends DurableObject<RouterEnv> {
       () => void this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS).catch(() => undefined),
       HEARTBEAT_MS / 3,
     );
+    let beating = false;
     try {
       for (;;) {
         const st = await this.#state();
@@ -136,7 +137,12 @@ export class TaskRun extends DurableObject<RouterEnv> {
           await this.#nextTurn(st);
           continue;
         }
-        await this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS);
+        // The heartbeat is set once a drive (the interval keeps it ahead): one
+        // commit to the alarm index a drive, not one a step.
+        if (!beating) {
+          await this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS);
+          beating = true;
+        }
         // The attempt is counted before the step runs: a step that crashes the runtime still counts.
         const attempt = { ...st, attempts: st.attempts + 1 };
         await this.ctx.storage.put("run", attempt);

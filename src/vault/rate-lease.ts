@@ -58,9 +58,14 @@ export interface LeaseGrantor {
   release(returns: LeaseReturn[]): Promise<void>;
 }
 
-/** Units a lease asks for: at most an eighth of the limit, at most 8, at least 1. */
+/**
+ * Units a lease asks for: at most an eighth of the limit, at most 16, at
+ * least 1. 16 covers a whole refund task (13 calls) with one round trip to
+ * AgentRates instead of two; a run gives back what it did not spend when it
+ * ends, so a bigger lease holds a principal's units only while its run lives.
+ */
 export function leaseSize(limit: number): number {
-  return Math.max(1, Math.min(8, Math.floor(limit / 8)));
+  return Math.max(1, Math.min(16, Math.floor(limit / 8)));
 }
 
 /**
