@@ -17,10 +17,44 @@ let lex: Lexicon | null = null;
 export const fold = (w: string): string => {
   const l = w.toLowerCase();
   for (let i = 0; i < l.length; i++) {
-    if (l.charCodeAt(i) > 0x7f) return l.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
+    if (l.charCodeAt(i) > 0x7f) return foldLatin(l, i);
   }
   return l;
 };
+/** fold() by the book: two normalisations and a regex, ~10 000 instructions a word. */
+const foldSlow = (l: string): string => l.normalize("NFD").replace(/\p{M}/gu, "").normalize("NFC");
+
+// Below U+0250 (ASCII and the Latin blocks: "é", "ş", "ı", "ø"), fold() of a
+// word is the concatenation of its characters' folds: lower case maps them
+// one by one (its only context rules are Greek final sigma and other
+// locales), so does NFD (its reordering moves only marks, which go), none
+// of them is a mark itself, and NFC composes none of the Latin letters left
+// (it composes a letter with a following mark, or Hangul jamo). So a table
+// of the characters' folds, made by foldSlow itself, gives the same result.
+const LATIN_END = 0x250;
+let latinFolds: Int32Array | null = null;
+/** Per code unit below LATIN_END: its fold when that is one code unit, else -1. */
+function latinFold(): Int32Array {
+  if (latinFolds) return latinFolds;
+  latinFolds = new Int32Array(LATIN_END);
+  for (let c = 0; c < LATIN_END; c++) {
+    const f = foldSlow(String.fromCharCode(c).toLowerCase());
+    latinFolds[c] = f.length === 1 ? f.charCodeAt(0) : -1;
+  }
+  return latinFolds;
+}
+/** fold() of `l` (lower case, ASCII before `from`): by the table, or by the book outside it. */
+function foldLatin(l: string, from: number): string {
+  const t = latinFold();
+  let out = l.slice(0, from);
+  for (let i = from; i < l.length; i++) {
+    const c = l.charCodeAt(i);
+    const f = c < LATIN_END ? (t[c] as number) : -1;
+    if (f < 0) return foldSlow(l);
+    out += String.fromCharCode(f);
+  }
+  return out;
+}
 
 export function lexicon(): Lexicon {
   lex ??= {
@@ -36,31 +70,69 @@ export function lexicon(): Lexicon {
 // its string table first), and every candidate name takes several; hashing
 // the word's character codes where it stands costs a few per character.
 
+// The hash: FNV-1a over the UTF-16 units of the word as the lexicon spells it.
+const H0 = 0x811c9dc5 | 0;
+const step = (h: number, c: number) => Math.imul(h ^ c, 0x01000193);
+const small = (h: number) => h & 0x3fffffff; // a small integer: no heap number
+
 /**
  * Hash of text[start, end) as the lexicon spells it: ASCII lower case, with
  * "’" read as "'". -1 when the word has any other non-ASCII character: its
- * lower case and fold() are not simple per-character maps there (the Kelvin
- * sign lower-cases to "k", "İ" to two characters), so the caller falls back
- * to the string path.
+ * lower case and fold() are not simple per-character maps everywhere (the
+ * Kelvin sign lower-cases to "k", "İ" to two characters); see latinHash.
  */
 export function wordHash(text: string, start: number, end: number): number {
-  let h = 0x811c9dc5 | 0;
+  let h = H0;
   for (let k = start; k < end; k++) {
     let c = text.charCodeAt(k);
     if (c >= 0x80) {
       if (c !== 0x2019) return -1;
       c = 39;
     } else if (c >= 65 && c <= 90) c += 32;
-    h = Math.imul(h ^ c, 0x01000193);
+    h = step(h, c);
   }
-  return h & 0x3fffffff; // a small integer: no heap number
+  return small(h);
 }
 
 /**
- * ASCII words mapped to small integers (bit flags), in an open-addressing
- * table built once: get() compares character codes against the stored word,
- * so a lookup makes no string. Words with other characters are left out;
- * they are looked up by the string path (see wordHash).
+ * Per code unit below LATIN_END: its lower case (`lower`) or its fold()
+ * (`fold`) when that is one code unit, else -1. On a word of such
+ * characters ("’" read as "'"), both map character by character (see
+ * LATIN_END), so a word's lower case or fold is the mapped units: wordHash
+ * with a wider alphabet.
+ */
+export interface LatinMaps {
+  lower: Int32Array;
+  fold: Int32Array;
+}
+let latinMaps: LatinMaps | null = null;
+export function latin(): LatinMaps {
+  if (latinMaps) return latinMaps;
+  const lower = new Int32Array(LATIN_END);
+  for (let c = 0; c < LATIN_END; c++) {
+    const l = String.fromCharCode(c).toLowerCase();
+    lower[c] = l.length === 1 ? l.charCodeAt(0) : -1;
+  }
+  latinMaps = { lower, fold: latinFold() };
+  return latinMaps;
+}
+
+/** wordHash of text[start, end) with its units mapped by `map` (LatinMaps); -1 outside it. */
+export function latinHash(text: string, start: number, end: number, map: Int32Array): number {
+  let h = H0;
+  for (let k = start; k < end; k++) {
+    const u = text.charCodeAt(k);
+    const c = u === 0x2019 ? 39 : u < LATIN_END ? (map[u] as number) : -1;
+    if (c < 0) return -1;
+    h = step(h, c);
+  }
+  return small(h);
+}
+
+/**
+ * Words mapped to small integers (bit flags), in an open-addressing table
+ * built once: a lookup compares character codes against the stored word, so
+ * it makes no string.
  */
 export class WordTable {
   private readonly mask: number;
@@ -68,15 +140,12 @@ export class WordTable {
   private readonly slot: Int32Array;
   private readonly hash: Int32Array;
   private readonly value: Int32Array;
-  /** The keys' characters, one after another. */
-  private readonly chars: Uint8Array;
+  /** The keys' UTF-16 units, one after another. */
+  private readonly chars: Uint16Array;
   private readonly at: Int32Array;
 
   constructor(entries: ReadonlyMap<string, number>) {
-    // Only words a lookup can find: ASCII, lower case, "'" rather than "’".
-    const keys = [...entries.keys()].filter(
-      (w) => wordHash(w, 0, w.length) >= 0 && !w.includes("\u2019") && w === w.toLowerCase(),
-    );
+    const keys = [...entries.keys()];
     let size = 16;
     while (size < keys.length * 2) size *= 2;
     this.mask = size - 1;
@@ -86,12 +155,18 @@ export class WordTable {
     this.at = new Int32Array(keys.length + 1);
     let n = 0;
     for (const k of keys) n += k.length;
-    this.chars = new Uint8Array(n);
+    this.chars = new Uint16Array(n);
     let p = 0;
     keys.forEach((k, i) => {
       this.at[i] = p;
-      for (let j = 0; j < k.length; j++) this.chars[p++] = k.charCodeAt(j);
-      const h = wordHash(k, 0, k.length);
+      // The key as stored: a lookup finds it only if the word's mapped units are these.
+      let h = H0;
+      for (let j = 0; j < k.length; j++) {
+        const c = k.charCodeAt(j);
+        this.chars[p++] = c;
+        h = step(h, c);
+      }
+      h = small(h);
       let s = h & this.mask;
       while (this.slot[s] !== 0) s = (s + 1) & this.mask;
       this.slot[s] = i + 1;
@@ -116,6 +191,24 @@ export class WordTable {
         if (c === 0x2019) c = 39;
         else if (c >= 65 && c <= 90) c += 32;
         if (c !== this.chars[a + j]) break;
+      }
+      if (j === len) return this.value[s] as number;
+    }
+  }
+
+  /** The value of text[start, end) mapped by `map`, whose latinHash is `h` (>= 0); 0 if absent. */
+  getLatin(h: number, text: string, start: number, end: number, map: Int32Array): number {
+    const len = end - start;
+    for (let s = h & this.mask; ; s = (s + 1) & this.mask) {
+      const key = this.slot[s] as number;
+      if (key === 0) return 0;
+      if (this.hash[s] !== h) continue;
+      const a = this.at[key - 1] as number;
+      if ((this.at[key] as number) - a !== len) continue;
+      let j = 0;
+      for (; j < len; j++) {
+        const u = text.charCodeAt(start + j);
+        if ((u === 0x2019 ? 39 : map[u]) !== this.chars[a + j]) break; // u < LATIN_END: latinHash checked
       }
       if (j === len) return this.value[s] as number;
     }
