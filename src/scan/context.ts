@@ -3,7 +3,7 @@
 // it, for every candidate). The words are looked up where they stand, by a
 // hash of their characters (see WordTable): no string is made for them.
 
-import { latin, latinHash, WordTable, wordHash } from "./lexicon/index.ts";
+import { WordTable, wordHash } from "./lexicon/index.ts";
 
 export interface Context {
   /** The flags (see CueBook) of the word right before, lower case (0 at the start of the text). */
@@ -93,9 +93,6 @@ export class CueBook {
   id(text: string, start: number, end: number): number {
     const h = wordHash(text, start, end);
     if (h >= 0) return this.table.get(h, text, start, end);
-    const { lower } = latin();
-    const hl = latinHash(text, start, end, lower);
-    if (hl >= 0) return this.table.getLatin(hl, text, start, end, lower);
     // Other characters: the string path, as the phrases are written.
     let w = text.slice(start, end).toLowerCase();
     if (w.includes("\u2019")) w = w.replace(/\u2019/g, "'");

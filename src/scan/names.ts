@@ -13,7 +13,7 @@ import type { Context } from "./context.ts";
 import { CueBook, context, NO_SEP } from "./context.ts";
 import { findCuedUncased } from "./cued.ts";
 import type { Lexicon } from "./lexicon/index.ts";
-import { fold, latin, latinHash, lexicon, WordTable, wordHash } from "./lexicon/index.ts";
+import { fold, lexicon, WordTable, wordHash } from "./lexicon/index.ts";
 import { NOT_NAMES, TITLES } from "./lexicon/stop.ts";
 import type { Span } from "./types.ts";
 
@@ -152,22 +152,13 @@ const DET_SET: ReadonlySet<string> = new Set(DET_WORDS);
 
 /**
  * The flags of text[start, end) as a word of a run: lower case with "’" as
- * "'" (`w`), folded for the name lists (`f`). By the table for ASCII and
- * Latin words; the Sets, with the strings made, for the others.
+ * "'" (`w`), folded for the name lists (`f`). By the table for ASCII words;
+ * the Sets, with the strings made, for the others (a lookup of Latin words
+ * by the table measured no faster: see wordHash).
  */
 function wordFlags(text: string, start: number, end: number, lex: Lexicon, table: WordTable): number {
   const h = wordHash(text, start, end);
   if (h >= 0) return table.get(h, text, start, end);
-  // Latin letters ("Ayşe", "Siobhán"): the name lists by the fold, the others by the lower case.
-  const { lower, fold: folded } = latin();
-  const hw = latinHash(text, start, end, lower);
-  const hf = hw < 0 ? -1 : latinHash(text, start, end, folded);
-  if (hf >= 0) {
-    return (
-      (table.getLatin(hf, text, start, end, folded) & NAME) |
-      (table.getLatin(hw, text, start, end, lower) & (COMMON | NOT_NAME | TITLE | DET_WORD))
-    );
-  }
   let w = text.slice(start, end).toLowerCase();
   if (w.includes("\u2019")) w = w.replace(/\u2019/g, "'");
   const f = fold(w);

@@ -79,7 +79,9 @@ const small = (h: number) => h & 0x3fffffff; // a small integer: no heap number
  * Hash of text[start, end) as the lexicon spells it: ASCII lower case, with
  * "’" read as "'". -1 when the word has any other non-ASCII character: its
  * lower case and fold() are not simple per-character maps everywhere (the
- * Kelvin sign lower-cases to "k", "İ" to two characters); see latinHash.
+ * Kelvin sign lower-cases to "k", "İ" to two characters): the caller falls
+ * back to the string path. (Looking Latin words up here too, by per-character
+ * lower-case and fold tables, measured no faster than that path.)
  */
 export function wordHash(text: string, start: number, end: number): number {
   let h = H0;
@@ -89,41 +91,6 @@ export function wordHash(text: string, start: number, end: number): number {
       if (c !== 0x2019) return -1;
       c = 39;
     } else if (c >= 65 && c <= 90) c += 32;
-    h = step(h, c);
-  }
-  return small(h);
-}
-
-/**
- * Per code unit below LATIN_END: its lower case (`lower`) or its fold()
- * (`fold`) when that is one code unit, else -1. On a word of such
- * characters ("’" read as "'"), both map character by character (see
- * LATIN_END), so a word's lower case or fold is the mapped units: wordHash
- * with a wider alphabet.
- */
-export interface LatinMaps {
-  lower: Int32Array;
-  fold: Int32Array;
-}
-let latinMaps: LatinMaps | null = null;
-export function latin(): LatinMaps {
-  if (latinMaps) return latinMaps;
-  const lower = new Int32Array(LATIN_END);
-  for (let c = 0; c < LATIN_END; c++) {
-    const l = String.fromCharCode(c).toLowerCase();
-    lower[c] = l.length === 1 ? l.charCodeAt(0) : -1;
-  }
-  latinMaps = { lower, fold: latinFold() };
-  return latinMaps;
-}
-
-/** wordHash of text[start, end) with its units mapped by `map` (LatinMaps); -1 outside it. */
-export function latinHash(text: string, start: number, end: number, map: Int32Array): number {
-  let h = H0;
-  for (let k = start; k < end; k++) {
-    const u = text.charCodeAt(k);
-    const c = u === 0x2019 ? 39 : u < LATIN_END ? (map[u] as number) : -1;
-    if (c < 0) return -1;
     h = step(h, c);
   }
   return small(h);
@@ -191,24 +158,6 @@ export class WordTable {
         if (c === 0x2019) c = 39;
         else if (c >= 65 && c <= 90) c += 32;
         if (c !== this.chars[a + j]) break;
-      }
-      if (j === len) return this.value[s] as number;
-    }
-  }
-
-  /** The value of text[start, end) mapped by `map`, whose latinHash is `h` (>= 0); 0 if absent. */
-  getLatin(h: number, text: string, start: number, end: number, map: Int32Array): number {
-    const len = end - start;
-    for (let s = h & this.mask; ; s = (s + 1) & this.mask) {
-      const key = this.slot[s] as number;
-      if (key === 0) return 0;
-      if (this.hash[s] !== h) continue;
-      const a = this.at[key - 1] as number;
-      if ((this.at[key] as number) - a !== len) continue;
-      let j = 0;
-      for (; j < len; j++) {
-        const u = text.charCodeAt(start + j);
-        if ((u === 0x2019 ? 39 : map[u]) !== this.chars[a + j]) break; // u < LATIN_END: latinHash checked
       }
       if (j === len) return this.value[s] as number;
     }
