@@ -160,14 +160,16 @@ const CUED = new RegExp(
 
 /** Append ADDRESS guesses in `text` to `out`, in text order. */
 export function findAddresses(text: string, out: Span[]): void {
+  DIGIT.lastIndex = 0;
   if (!DIGIT.test(text)) return;
+  const firstDigit = DIGIT.lastIndex - 1;
   const found: Span[] = [];
   NUMBER_FIRST.lastIndex = 0;
   for (let m = NUMBER_FIRST.exec(text); m !== null; m = NUMBER_FIRST.exec(text)) {
     NUMBER_FIRST.lastIndex = withTail(found, text, m.index, m[0]);
   }
-  const numberFirst = found.slice(); // sorted: for the binary searches below
-  streetFirst(text, found, numberFirst);
+  const numberFirst = found.length === 0 ? NONE : found.slice(); // sorted: for the binary searches below
+  streetFirst(text, found, numberFirst, firstDigit);
   if (!CUE_HINT.test(text)) {
     if (found.length > 1) found.sort((x, y) => x.start - y.start);
     out.push(...found);
@@ -186,11 +188,14 @@ export function findAddresses(text: string, out: Span[]): void {
   if (found.length > 1) found.sort((x, y) => x.start - y.start);
   out.push(...found);
 }
-const DIGIT = /\d/;
+const DIGIT = /\d/g; // global: lastIndex tells where the first digit is
+const NONE: readonly Span[] = [];
 // A case-sensitive literal test before the case-insensitive CUE scan (which costs ~1 us a message).
+// ("ddress" and "dresse" are left out: each contains "dres", so the test is the same.)
 const CUE_HINT =
-  /ddress|DDRESS|ive at|ived at|oved to|hip|eliver|end |ohne|dresse|irecci|ivo en|ndirizzo|bito in|dres|oon |ndere|oro na|ieszkam|c[íi]m/;
+  /dres|DDRESS|ive at|ived at|oved to|hip|eliver|end |ohne|irecci|ivo en|ndirizzo|bito in|oon |ndere|oro na|ieszkam|c[íi]m/;
 
+const isDigitC = (c: number) => c >= 48 && c <= 57;
 const isWordC = (c: number) =>
   (c >= 97 && c <= 122) ||
   (c >= 65 && c <= 90) ||
@@ -200,6 +205,7 @@ const isWordC = (c: number) =>
   c === 0x2019 ||
   (c >= 0xc0 && c !== 0xd7 && c !== 0xf7 && (c < 0x2000 || c > 0x206f));
 
+/** "Via Roma 12": at each number with a street word among the 6 words before it, try STREET_FIRST at those words. */
 let streetEnd = 0; // where the last street-first address ended (set by streetFirst)
 
 /** Some span of the start-sorted, disjoint list covers position `at` (binary search). */
@@ -258,59 +264,18 @@ function mayBeStreet(text: string, from: number, to: number): boolean {
   return TAILS.has(tail3(lowerAscii(a), lowerAscii(b), lowerAscii(c)));
 }
 
-// The number starts whose walk back (below) can find a street word: a digit
-// not after a digit, after up to 7 words (isWordC runs, apart by spaces and
-// commas) of which one passes mayBeStreet. The same test as the walk, in one
-// native pass: the walk then runs at these numbers only (about one message
-// in six), instead of a JavaScript loop over every character and number.
-// Exact: every set and class below is mayBeStreet's or isWordC's, spelt out;
-// a number it skips is one whose walk finds no street word.
-const WORD_C = "[A-Za-z.\\-'\\u2019\\u00c0-\\u00d6\\u00d8-\\u00f6\\u00f8-\\u1fff\\u2070-\\uffff]"; // isWordC
-const SEP_C = "[ ,\\u00a0]";
-/** "abc" as a pattern matching what lowerAscii maps to it: "[aA][bB][cC]". */
-const asciiCi = (w: string) =>
-  [...w]
-    .map((ch) => (ch >= "a" && ch <= "z" ? `[${ch}${ch.toUpperCase()}]` : ch.replace(/[.*+?^${}()|[\]\\/-]/g, "\\$&")))
-    .join("");
-/** Words as a trie on their last letters, for a look-behind (which reads backwards). */
-function suffixTrie(words: readonly string[]): string {
-  const rev = words.map((w) => [...w].reverse());
-  const emit = (list: string[][], at: number): string => {
-    const groups = new Map<string, string[][]>();
-    let end = false;
-    for (const w of list) {
-      const ch = w[at];
-      if (ch === undefined) end = true;
-      else groups.set(ch, [...(groups.get(ch) ?? []), w]);
-    }
-    const parts = [...groups].map(([ch, ws]) => emit(ws, at + 1) + asciiCi(ch));
-    if (end) parts.push("");
-    return parts.length === 1 ? (parts[0] ?? "") : `(?:${parts.join("|")})`;
-  };
-  return emit(rev, 0);
-}
-const TAIL_STRINGS = [
-  ...new Set(
-    [...STREET_WORDS, ...ENDINGS].filter((w) => w.length >= 3 && isAscii(w.slice(-3))).map((w) => w.slice(-3)),
-  ),
-];
-const SHORT_STRINGS = [...STREET_WORDS].filter((w) => w.length <= 2 && isAscii(w));
-// mayBeStreet on the word (a dot at its end dropped): its last three letters
-// in TAILS, or one of them not ASCII (a word's characters past ASCII are all
-// at or above U+00C0), or the whole word (one or two letters) in SHORT.
-const MAY_BE_STREET = `(?:${suffixTrie(TAIL_STRINGS)}|[\\u00c0-\\uffff]${WORD_C}{0,2}|(?<!${WORD_C})${suffixTrie(SHORT_STRINGS)})\\.?`;
-const STREET_NUMBER = new RegExp(
-  `\\d(?<=${MAY_BE_STREET}(?:${SEP_C}+${WORD_C}+){0,6}${SEP_C}*\\d)`,
-  "g", // code units, as the walk reads them
-);
-
-/** "Via Roma 12": at each number with a street word among the 7 words before it, try STREET_FIRST from those words. */
-function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]): void {
+function streetFirst(text: string, found: Span[], numberFirst: readonly Span[], from: number): void {
   streetEnd = 0;
-  STREET_NUMBER.lastIndex = 0;
-  while (STREET_NUMBER.test(text)) {
-    const k = STREET_NUMBER.lastIndex - 1;
-    if (covered(numberFirst, k)) continue;
+  // Each character read once (no number starts before the first digit).
+  let prevDigit = false;
+  for (let k = from; k < text.length; k++) {
+    const digit = isDigitC(text.charCodeAt(k));
+    if (!digit || prevDigit) {
+      prevDigit = digit;
+      continue;
+    }
+    prevDigit = true;
+    if (k < streetEnd || covered(numberFirst, k)) continue;
     let first = -1;
     let street = false;
     let i = k - 1;
@@ -331,7 +296,8 @@ function streetFirst(text: string, found: Span[], numberFirst: readonly Span[]):
     const m = STREET_FIRST.exec(text);
     if (m && m.index <= k && m.index + m[0].length > k) {
       streetEnd = withTail(found, text, m.index, m[0]);
-      STREET_NUMBER.lastIndex = streetEnd; // the numbers inside are taken
+      k = streetEnd - 1;
+      prevDigit = isDigitC(text.charCodeAt(k));
     }
   }
 }
