@@ -109,6 +109,11 @@ const ID_CUE =
 const PHONE_CUE =
   /\b(?:phone|tel|telephone|call|calling|mobile|cell|cellphone|whatsapp|sms|text|ring|fax|landline|reach|handy|telefon|t\u00e9l|ph|number|office|contact|mob|tlf|num(?:e|é|\u00e9)ro|n\u00famero|numer|nummer|t\u00e9l\u00e9phone|tel(?:\u00e9|e)fono|telem\u00f3vel|joindre|puhelin|телефон)(?![\p{L}])[^\n\d]{0,30}$/iu;
 
+// "SSN", "social security number", "SSN #", "ssn is" right before a number:
+// nine digits there are the SSN, whatever their grouping.
+const SSN_CUE =
+  /\b(?:ssn|social security(?: number| no\.?| #)?|soc\.? sec\.?(?: no\.?)?)\s*(?:#|no\.?|num(?:ber)?)?\s*(?:is|was)?\s*[:#=]?\s*$/i;
+
 const VERSION_CUE = /\b(?:v|ver|version|build|release|firmware|fw|rev|revision)\.?\s*$/i;
 
 const before = (text: string, start: number, n: number) => text.slice(Math.max(0, start - n), start);
@@ -119,6 +124,10 @@ export function idCueBefore(text: string, start: number): boolean {
 
 export function phoneCueBefore(text: string, start: number): boolean {
   return PHONE_CUE.test(before(text, start, 40));
+}
+
+export function ssnCueBefore(text: string, start: number): boolean {
+  return SSN_CUE.test(before(text, start, 40));
 }
 
 export function versionCueBefore(text: string, start: number): boolean {

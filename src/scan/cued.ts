@@ -10,8 +10,10 @@ import type { Span } from "./types.ts";
 const UNCASED =
   "[\\p{sc=Han}\\p{sc=Hiragana}\\p{sc=Katakana}\\p{sc=Hangul}\\p{sc=Arabic}\\p{sc=Hebrew}\\p{sc=Thai}\\p{sc=Devanagari}]";
 // The cue is case-insensitive, the name after it is not (a "(?i:)" group).
-// "name", "again", "here", or a character of an uncased script (one native scan; String#includes is slower).
-const HINT = /ame|again|here|[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0e7f\u3040-\u9fff\uac00-\ud7af]/;
+// A part of a word every Latin cue has ("name", "called", "again", "here", "speaking"),
+// in any case, as the cues are case-insensitive ("MY NAME IS anna"), or a character of
+// an uncased script (one native scan; String#includes is slower).
+const HINT = /ame|alled|gain|here|peaking|[\u0590-\u08ff\u0900-\u0dff\u0e00-\u0e7f\u3040-\u9fff\uac00-\ud7af]/i;
 const LOWER = "\\p{Ll}[\\p{Ll}\\p{M}]{1,19}";
 const NAMES_UNCASED = `(?:${UNCASED}+)(?:[ \u00a0]${UNCASED}+){0,2}`;
 export const CUED = new RegExp(

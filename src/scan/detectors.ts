@@ -4,7 +4,7 @@
 // Emails and IPv6 are found by expanding around "@" / ":" instead.
 
 import { findAddresses } from "./addresses.ts";
-import { acceptIban, idCueBefore, isIpv6, luhn, phoneCueBefore, versionCueBefore } from "./checks.ts";
+import { acceptIban, idCueBefore, isIpv6, luhn, phoneCueBefore, ssnCueBefore, versionCueBefore } from "./checks.ts";
 import { cardIssuer, shortPhone } from "./checks2.ts";
 import { findNames } from "./names.ts";
 import type { Detector, Row } from "./rows.ts";
@@ -111,6 +111,16 @@ export const ROWS: readonly Row[] = [
     kind: "SSN",
     src: String.raw`(?<![\w\-])(?!000|666|9)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\w]|-\d)`,
     accept: (_t, _s, m) => m.length,
+  },
+
+  // Nine digits in any grouping ("123456789", "123 45 6789") after an SSN cue
+  // ("SSN", "social security number"): without the cue they are read as
+  // phones or left alone.
+  {
+    name: "ssn-cued",
+    kind: "SSN",
+    src: String.raw`(?<![\w\-.])(?!000|666|9)\d{3}(?<sn>[ .]?)(?!00)\d{2}\k<sn>(?!0000)\d{4}(?![\w]|[.\-]\d)`,
+    accept: (t, s, m) => (ssnCueBefore(t, s) ? m.length : 0),
   },
 
   // Dotted quad, octets 0-255 without leading zeros. A bare "1.2.3.4" counts
@@ -222,6 +232,7 @@ export const DETECTORS: readonly Detector[] = [
       "digits",
       [
         "ssn",
+        "ssn-cued",
         "ipv4",
         "card",
         "phone-nanp",

@@ -18,6 +18,11 @@ describe("name guesses", () => {
     ["Forward it to María de los Ángeles Padilla, please", "María de los Ángeles Padilla"],
     ["I'm Нонна Журавлева, customer since May", "Нонна Журавлева"],
     ["hi its karson again, any news?", "karson"],
+    // The cues are case-insensitive, whatever the prefilter reads first.
+    ["MY NAME IS anna", "anna"],
+    ["HI ITS karson AGAIN", "karson"],
+    ["i am called anna", "anna"],
+    ["this is karson speaking", "karson"],
     ["My name is 王伟.", "王伟"],
     ["ok thanks - Jan", "Jan"],
   ])("finds the name in %j", (text, name) => {

@@ -31,7 +31,11 @@ export const LIMITS: readonly (MixedItem & { why: string })[] = [
     text: "Call +44 20 7946 0958 2 times",
     expect: [["PHONE", "+44 20 7946 0958"]],
   },
-  { why: "SSN written with spaces", text: "SSN 123 45 6789", expect: [["SSN", "123 45 6789"]] },
+  {
+    why: "SSN written with spaces, no SSN cue",
+    text: "It is 123 45 6789 on the form",
+    expect: [["SSN", "123 45 6789"]],
+  },
   {
     why: "transliterated known name",
     text: "Ольга Иванова called twice",
