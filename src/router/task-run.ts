@@ -6,7 +6,14 @@ import { findAgent, registry } from "../registry/index.ts";
 import { type RouterEnv, routerConfig } from "./core/env.ts";
 import { queueForHuman } from "./core/queue.ts";
 import { getTask, type TaskRow } from "./core/task-rows.ts";
-import { dispatchHop, giveUpChain, MAX_HOPS, type RunReport, settleHop } from "./dispatch/dispatch.ts";
+import {
+  dispatchHop,
+  giveUpChain,
+  MAX_HOPS,
+  type RepliesWanted,
+  type RunReport,
+  settleHop,
+} from "./dispatch/dispatch.ts";
 import { expireIfDue } from "./lifecycle/expire.ts";
 import {
   backoffMs,
@@ -44,14 +51,37 @@ export class TaskRun extends DurableObject<RouterEnv> {
   #final: TaskRow | undefined;
   /** The agent's status, read by the request that started the run: for its first dispatch only. */
   #online: boolean | undefined;
+  /**
+   * The request that drives this run answers with the customer's replies from this transcript
+   * entry on: each dispatch asks its last vault call for them (RepliesWanted). Memory only.
+   */
+  #since: number | undefined;
+  /**
+   * The customer's replies, hydrated: real values. Memory only, for the report run() answers
+   * with, never in storage (RunState), a row or a log: `#replies` as the last dispatch of this
+   * drive left them, for its settle; `#endReplies` once that settle ended the run.
+   */
+  #replies: { taskId: string; list: string[] } | undefined;
+  #endReplies: { taskId: string; list: string[] } | undefined;
 
-  /** Start a run and drive it to its end (or its first parked retry). The synchronous API. */
-  async run(start: RunStart, fresh?: FreshTask): Promise<RunReport | null> {
+  /**
+   * Start a run and drive it to its end (or its first parked retry). The synchronous API.
+   * `since`: the report carries the customer's replies from that entry on, when the run's last
+   * hop was dispatched in this drive (else the caller asks the proxy for them).
+   */
+  async run(start: RunStart, fresh?: FreshTask, since?: number): Promise<RunReport | null> {
     await this.#begin(start);
     const mine = fresh?.row.id === start.taskId;
     this.#known = mine ? fresh.row : undefined;
     this.#online = mine ? fresh.agentOnline : undefined;
-    return this.#drive();
+    this.#since = since;
+    try {
+      return await this.#drive();
+    } finally {
+      this.#since = undefined;
+      this.#replies = undefined;
+      this.#endReplies = undefined;
+    }
   }
 
   /** Start a run and return at once: the alarm drives it. The asynchronous API. */
@@ -131,8 +161,11 @@ export class TaskRun extends DurableObject<RouterEnv> {
             }
             await this.ctx.storage.deleteAlarm();
             const row = this.#final?.id === st.taskId ? this.#final : undefined;
+            const replies = this.#endReplies?.taskId === st.taskId ? this.#endReplies.list : undefined;
             this.#final = undefined;
-            return st.report ? { ...st.report, ...(row ? { row } : {}) } : null;
+            this.#endReplies = undefined;
+            // The report as stored, plus what only this answer carries (row, replies): never persisted.
+            return st.report ? { ...st.report, ...(row ? { row } : {}), ...(replies ? { replies } : {}) } : null;
           }
           await this.#nextTurn(st);
           continue;
@@ -176,8 +209,12 @@ export class TaskRun extends DurableObject<RouterEnv> {
     const db = database(env.DB);
     const known = this.#known?.id === st.taskId ? this.#known : undefined;
     const online = known ? this.#online : undefined;
+    // The replies the previous step (a dispatch) got: for this step only, if it settles the run.
+    const replies = this.#replies?.taskId === st.taskId ? this.#replies.list : undefined;
     this.#known = undefined;
     this.#online = undefined;
+    this.#replies = undefined;
+    this.#endReplies = undefined;
     const task = known ?? (await getTask(db, st.taskId));
     if (!task) throw new SiloError("unknown_task", "the task row is missing");
     if ((await expireIfDue(env, task)) || task.status !== "open") {
@@ -203,7 +240,8 @@ export class TaskRun extends DurableObject<RouterEnv> {
           attempts: 0,
           report: { ...(await giveUpChain(env, db, task.id)), hops: st.hops },
         };
-      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context, online);
+      const wanted: RepliesWanted | undefined = this.#since === undefined ? undefined : { since: this.#since };
+      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context, online, wanted);
       // An agent that crashed or hung gets one more try (same idempotency keys), then a person.
       if (step.result?.status === "failed" && isRetryableAgentFailure(step.result.reason) && st.attempts < 2) {
         await appendAudit(db, {
@@ -217,10 +255,12 @@ export class TaskRun extends DurableObject<RouterEnv> {
       }
       // The settle step that follows in this drive starts from the row as this step left it.
       this.#known = step.result ? { ...task, assignee: step.principal } : task;
+      if (wanted?.replies) this.#replies = { taskId: task.id, list: wanted.replies };
       return { ...st, phase: "settle", attempts: 0, step, hops: step.result ? [...st.hops, step.principal] : st.hops };
     }
     const settled = await settleHop(env, db, task, agent, st.hop, st.step!, st.context);
     this.#final = "done" in settled ? settled.row : undefined;
+    if ("done" in settled && replies) this.#endReplies = { taskId: task.id, list: replies };
     if ("done" in settled)
       return { ...st, phase: "done", attempts: 0, step: undefined, report: { ...settled.done, hops: st.hops } };
     return {
@@ -256,6 +296,8 @@ export class TaskRun extends DurableObject<RouterEnv> {
 
   /** The customer wrote while the last run went on: run again for the agent that holds the task. */
   async #nextTurn(st: RunState): Promise<boolean> {
+    // The replies of the run that ended are not the next one's: the answer asks the proxy then.
+    this.#endReplies = undefined;
     const task = await getTask(database(this.env.DB), st.taskId);
     const holder = task?.status === "open" && task.assignee.startsWith("agent:") ? task.assignee.slice(6) : null;
     if (!holder) {
