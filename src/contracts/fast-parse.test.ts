@@ -1,7 +1,8 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { z } from "zod";
-import { parseProxyCall } from "./fast-parse.ts";
-import { ProxyCallSchema } from "./proxy.ts";
+import { toolsFor } from "../sdk/tools.ts";
+import { parseChatRequest, parseProxyCall } from "./fast-parse.ts";
+import { OpArgs, ProxyCallSchema } from "./proxy.ts";
 
 /**
  * The hand-written twins of src/contracts/fast-parse.ts against their zod
@@ -238,6 +239,374 @@ describe.each([
       const fast = parseProxyCall(input);
       expect(fast !== undefined, `case ${i}`).toBe(slow.success);
       if (slow.success) expectSame(fast, slow.data, `case ${i}`);
+    }
+  });
+});
+
+// --- llm.chat: parseChatRequest against ChatRequestSchema
+
+/** The first place two values differ (own keys and their order, prototypes, leaves by Object.is), or null. */
+function firstDifference(a: unknown, b: unknown, at = "$"): string | null {
+  if (Object.is(a, b)) return null;
+  if (typeof a !== "object" || a === null || typeof b !== "object" || b === null)
+    return `${at}: ${String(a)} vs ${String(b)}`;
+  if (Array.isArray(a) !== Array.isArray(b)) return `${at}: array vs not`;
+  if (Object.getPrototypeOf(a) !== Object.getPrototypeOf(b)) return `${at}: prototypes differ`;
+  const ka = Reflect.ownKeys(a);
+  const kb = Reflect.ownKeys(b);
+  if (ka.length !== kb.length || ka.some((k, i) => k !== kb[i]))
+    return `${at}: keys ${ka.map(String).join(",")} vs ${kb.map(String).join(",")}`;
+  for (const k of ka) {
+    const d = firstDifference(
+      (a as Record<PropertyKey, unknown>)[k],
+      (b as Record<PropertyKey, unknown>)[k],
+      `${at}.${String(k)}`,
+    );
+    if (d) return d;
+  }
+  return null;
+}
+
+/** A string near `bound` code points: plain, or astral (two units a code point), or with a lone surrogate. */
+function nearBound(r: Rng, bound: number): string {
+  const n = Math.max(0, bound + r.pick([-1, 0, 0, 1]));
+  const unit = r.pick(["a", "a", "😀", "é"]);
+  let s = unit.repeat(n);
+  if (r.chance(0.1)) s = `\ud800${s.slice(1)}`;
+  return s;
+}
+
+function shortText(r: Rng): string {
+  return r.chance(0.9) ? str(r, "abcdefgh _-", 1 + r.int(20)) : aString(r);
+}
+
+function aScalar(r: Rng): unknown {
+  switch (r.int(8)) {
+    case 0:
+      return null;
+    case 1:
+      return r.chance(0.5);
+    case 2:
+      return r.pick([0, -0, 3, -2.5, 1e300, Number.NaN, Number.POSITIVE_INFINITY]);
+    case 3:
+      return nearBound(r, 500);
+    case 4:
+      return aValue(r);
+    default:
+      return shortText(r);
+  }
+}
+
+const TYPE_NAMES = ["object", "array", "string", "number", "integer", "boolean", "null"];
+const NAMES = ["a", "orderId", "_x", "amount-1", "1bad", "with space", "__proto__", "constructor"];
+
+function someNames(r: Rng): string[] {
+  return Array.from({ length: r.int(4) }, () => (r.chance(0.9) ? r.pick(NAMES.slice(0, 4)) : r.pick(NAMES)));
+}
+
+function arrayOfN<T>(_r: Rng, n: number, make: () => T): T[] {
+  return Array.from({ length: n }, make);
+}
+
+/** A value for a JSON Schema keyword: valid mostly, off by one or mistyped now and then. */
+function keywordValue(r: Rng, key: string, depth: number): unknown {
+  if (r.chance(0.06)) return aValue(r);
+  const count = () => r.pick([0, 1, 64, 1_000_000, 1_000_001, -1, 1.5, 2 ** 53]);
+  const bound = () => r.pick([0, -1.5, 10, 1e300, Number.NaN, Number.NEGATIVE_INFINITY]);
+  switch (key) {
+    case "type":
+      return r.chance(0.8)
+        ? r.pick([...TYPE_NAMES, "nonsense"])
+        : arrayOfN(r, r.pick([0, 1, 2, 7, 8]), () => r.pick(TYPE_NAMES));
+    case "title":
+      return r.chance(0.8) ? shortText(r) : nearBound(r, 200);
+    case "description":
+      return r.chance(0.8) ? shortText(r) : nearBound(r, 2000);
+    case "enum": {
+      // Long lists of good values, so that only the length decides.
+      const n = r.pick([0, 1, 2, 3, 100, 101]);
+      return arrayOfN(r, n, () => (n > 3 ? r.pick(["a", 1, null, true]) : aScalar(r)));
+    }
+    case "const":
+      return aScalar(r);
+    case "default":
+      switch (r.int(3)) {
+        case 0:
+          return aScalar(r);
+        case 1: {
+          const n = r.pick([0, 2, 20, 21]);
+          return arrayOfN(r, n, () => (n > 2 ? r.pick(["a", 1, null, false]) : aScalar(r)));
+        }
+        default:
+          return Object.fromEntries(someNames(r).map((n) => [n, aScalar(r)]));
+      }
+    case "properties": {
+      const o: Record<string, unknown> = {};
+      for (const n of someNames(r)) o[n] = aNode(r, depth + 1);
+      if (r.chance(0.03)) return JSON.parse('{"__proto__":{"type":"string"}}');
+      return o;
+    }
+    case "required":
+      return r.chance(0.95) ? someNames(r) : arrayOfN(r, 65, () => "a");
+    case "additionalProperties":
+      return r.chance(0.5) ? r.chance(0.5) : aNode(r, depth + 1);
+    case "propertyNames":
+    case "items":
+      return aNode(r, depth + 1);
+    case "minItems":
+    case "maxItems":
+    case "minLength":
+    case "maxLength":
+    case "minProperties":
+    case "maxProperties":
+      return count();
+    case "minimum":
+    case "maximum":
+    case "exclusiveMinimum":
+    case "exclusiveMaximum":
+    case "multipleOf":
+      return bound();
+    case "pattern":
+      return r.chance(0.8) ? "^[a-z]+$" : nearBound(r, 500);
+    case "format":
+      return r.pick(["date-time", "email", "uri", "Bad", `a${"b".repeat(30)}`, `a${"b".repeat(31)}`, ""]);
+    default: {
+      const n = r.pick([0, 1, 2, 16, 17]);
+      return arrayOfN(r, n, () => (n > 2 ? { type: r.pick(TYPE_NAMES) } : aNode(r, depth + 1)));
+    }
+  }
+}
+
+const KEYWORD_NAMES = [
+  "type",
+  "title",
+  "description",
+  "enum",
+  "const",
+  "default",
+  "properties",
+  "required",
+  "additionalProperties",
+  "propertyNames",
+  "items",
+  "minItems",
+  "maxItems",
+  "minLength",
+  "maxLength",
+  "minProperties",
+  "maxProperties",
+  "minimum",
+  "maximum",
+  "exclusiveMinimum",
+  "exclusiveMaximum",
+  "multipleOf",
+  "pattern",
+  "format",
+  "anyOf",
+  "oneOf",
+  "allOf",
+];
+
+/** A JSON Schema node, its keywords in a random order (the parsed one is in the schema's order). */
+function aNode(r: Rng, depth: number): Record<string, unknown> {
+  const node: Record<string, unknown> = {};
+  const n = depth > 3 ? r.int(2) : r.int(5);
+  for (let i = 0; i < n; i++) {
+    const key = r.pick(KEYWORD_NAMES);
+    // Nesting keywords only so deep: the depth refinement is tried by its own chains below.
+    if (
+      depth > 4 &&
+      ["properties", "additionalProperties", "propertyNames", "items", "anyOf", "oneOf", "allOf"].includes(key)
+    )
+      continue;
+    node[key] = keywordValue(r, key, depth);
+  }
+  if (r.chance(0.03)) node["x-extra"] = 1;
+  if (r.chance(0.02)) node.title = undefined;
+  return node;
+}
+
+function aDeepChain(levels: number): Record<string, unknown> {
+  let node: Record<string, unknown> = { type: "string" };
+  for (let i = 0; i < levels; i++) node = { type: "object", properties: { a: node } };
+  return node;
+}
+
+const SDK_TOOLS = toolsFor({
+  principal: "agent:x",
+  taskId: "tsk_00000000",
+  scope: { customer: "cus_1001" },
+  capabilities: [
+    { capability: "customer.read" },
+    { capability: "orders.list" },
+    { capability: "case.read" },
+    { capability: "shipment.track" },
+    {
+      capability: "refund.issue",
+      limit: 1,
+      perTaskLimit: 1,
+      perAgentDailyLimit: 1,
+      perCustomerDailyLimit: 1,
+      orderStatuses: ["delivered"],
+      currency: "USD",
+    },
+    { capability: "email.send", templates: ["t-one", "t-two"] },
+    { capability: "reply.send" },
+    { capability: "escalate", targets: ["human:support"] },
+  ],
+  templates: [
+    { name: "t-one", variables: ["name"] },
+    { name: "t-two", variables: ["name", "orderId"] },
+  ],
+});
+
+function aTool(r: Rng): unknown {
+  if (r.chance(0.4)) return structuredClone(r.pick(SDK_TOOLS));
+  const parameters: unknown = r.chance(0.9)
+    ? { ...aNode(r, 0), type: r.chance(0.92) ? "object" : r.pick(["string", ["object"]]) }
+    : r.chance(0.5)
+      ? aDeepChain(r.pick([10, 11, 12, 13]))
+      : aValue(r);
+  const tool: Record<string, unknown> = {
+    name: r.chance(0.95) ? r.pick(["customer_read", "finish", "a-b_c"]) : r.pick(["bad name", "", "x".repeat(65)]),
+    description: r.chance(0.9) ? shortText(r) : nearBound(r, 2000),
+    parameters,
+  };
+  if (r.chance(0.05)) tool.extra = "dropped";
+  if (r.chance(0.03)) delete tool.parameters;
+  return tool;
+}
+
+function aToolCall(r: Rng): unknown {
+  const call: Record<string, unknown> = {
+    id: r.chance(0.95) ? `call_${r.int(1000)}` : r.pick(["", nearBound(r, 100)]),
+    name: r.chance(0.95) ? "orders_list" : "bad name",
+    arguments: r.chance(0.9) ? { customerId: "cus_1001", n: r.int(3), nested: { a: [1, 2] } } : aValue(r),
+  };
+  if (r.chance(0.05)) call.extra = 1;
+  return call;
+}
+
+function aMessage(r: Rng): unknown {
+  const text = () => (r.chance(0.9) ? shortText(r) : nearBound(r, 60_000));
+  let m: Record<string, unknown>;
+  switch (r.int(4)) {
+    case 0:
+      m = { role: "system", content: text() };
+      break;
+    case 1:
+      m = { role: "user", content: text() };
+      break;
+    case 2:
+      m = { role: "assistant", content: r.chance(0.5) ? null : text() };
+      if (r.chance(0.8)) m.toolCalls = arrayOfN(r, r.pick([0, 1, 2, 16, 17]), () => aToolCall(r));
+      else if (r.chance(0.3)) m.toolCalls = undefined;
+      break;
+    default:
+      m = {
+        role: "tool",
+        toolCallId: r.chance(0.95) ? `call_${r.int(100)}` : r.pick(["", nearBound(r, 100)]),
+        name: r.chance(0.95) ? "orders_list" : nearBound(r, 64),
+        content: text(),
+      };
+  }
+  const roll = r.next();
+  if (roll < 0.03) m.role = r.pick(["robot", undefined, 1]);
+  else if (roll < 0.06) delete m.content;
+  else if (roll < 0.09) m.content = aValue(r);
+  else if (roll < 0.12) m.extra = "dropped";
+  return m;
+}
+
+function aChatRequest(r: Rng): unknown {
+  if (r.chance(0.02)) return aValue(r);
+  const req: Record<string, unknown> = {
+    model: r.chance(0.95) ? "offline" : r.pick(["", nearBound(r, 100)]),
+    messages: arrayOfN(r, r.chance(0.95) ? 1 + r.int(8) : r.pick([0, 201]), () => aMessage(r)),
+  };
+  if (r.chance(0.85)) req.tools = arrayOfN(r, r.chance(0.95) ? r.int(5) : 33, () => aTool(r));
+  else if (r.chance(0.2)) req.tools = undefined;
+  if (r.chance(0.3)) req.maxTokens = r.pick([1, 1024, 8192, 8193, 0, -1, 1.5, undefined, "1"]);
+  if (r.chance(0.03)) req.extra = 1;
+  return req;
+}
+
+describe.each([
+  ["zod as configured here", false],
+  ["zod without compiled parsers (as in workerd)", true],
+])("parseChatRequest takes only what ChatRequestSchema takes, as it takes it (%s)", (_name, jitless) => {
+  afterAll(() => {
+    z.config({ jitless: false });
+  });
+
+  it("on generated requests: whatever the twin takes, the schema takes, with the same value", () => {
+    z.config({ jitless });
+    let taken = 0;
+    let valid = 0;
+    const N = 6_000;
+    for (let seed = 1; seed <= N; seed++) {
+      const r = rng(seed * 7919);
+      const input = aChatRequest(r);
+      const slow = OpArgs["llm.chat"].safeParse(input);
+      const fast = parseChatRequest(input);
+      if (slow.success) valid++;
+      if (fast === undefined) continue;
+      taken++;
+      expect(slow.success, `seed ${seed}: the twin took what the schema refuses`).toBe(true);
+      if (slow.success) expect(firstDifference(fast, slow.data), `seed ${seed}`).toBeNull();
+    }
+    // Both kinds are generated, and the twin takes nearly every request the schema takes.
+    expect(valid).toBeGreaterThan(N / 10);
+    expect(valid).toBeLessThan(N - N / 10);
+    expect(taken).toBeGreaterThan(valid * 0.9);
+  });
+
+  it("keyword by keyword, in an otherwise valid request: the same answer and value", () => {
+    z.config({ jitless });
+    let valid = 0;
+    let taken = 0;
+    for (const [k, keyword] of KEYWORD_NAMES.entries()) {
+      for (let i = 0; i < 150; i++) {
+        const r = rng(100_000 + k * 1000 + i);
+        const parameters = { type: "object", properties: { a: { [keyword]: keywordValue(r, keyword, 1) } } };
+        const input = {
+          model: "m",
+          messages: [{ role: "user", content: "hi" }],
+          tools: [{ name: "t", description: "d", parameters }],
+        };
+        const slow = OpArgs["llm.chat"].safeParse(input);
+        const fast = parseChatRequest(input);
+        const where = `${keyword} #${i}`;
+        if (slow.success) valid++;
+        if (fast === undefined) continue;
+        taken++;
+        expect(slow.success, `${where}: the twin took what the schema refuses`).toBe(true);
+        if (slow.success) expect(firstDifference(fast, slow.data), where).toBeNull();
+      }
+    }
+    expect(taken).toBeGreaterThan(valid * 0.95);
+  });
+
+  it("takes every request the SDK builds, with the schema's value", () => {
+    z.config({ jitless });
+    const messages = [
+      { role: "system", content: "procedure" },
+      { role: "user", content: "hello [NAME_1], a refund please" },
+      {
+        role: "assistant",
+        content: null,
+        toolCalls: [{ id: "c1", name: "orders_list", arguments: { customerId: "cus_1001" } }],
+      },
+      { role: "tool", toolCallId: "c1", name: "orders_list", content: '{"orders":[]}' },
+      { role: "assistant", content: "done", toolCalls: [] },
+    ];
+    for (let n = 1; n <= messages.length; n++) {
+      const input = { model: "offline", messages: messages.slice(0, n), tools: SDK_TOOLS };
+      const fast = parseChatRequest(input);
+      const slow = OpArgs["llm.chat"].safeParse(input);
+      expect(slow.success).toBe(true);
+      expect(fast).toBeDefined();
+      expect(firstDifference(fast, slow.data)).toBeNull();
     }
   });
 });
