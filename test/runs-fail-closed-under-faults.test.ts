@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runShard } from "../src/router/run/index.ts";
 import { eventually } from "./support/eventually.ts";
 import { attack } from "./support/redteam.ts";
 import { FAULTY, HOSTILE, PUPPET, useSystem } from "./support/system.ts";
@@ -103,11 +104,11 @@ describe("a durable run under faults", () => {
       });
       // A step was refused (the reply's audit row, then the next dispatch's): the task is open with no outcome, the run retrying.
       const ns = await t.sys.mf.getDurableObjectNamespace("TASK_RUN", "siloos-router");
-      const run = ns.get(ns.idFromName(id)) as unknown as {
-        status(): Promise<{ phase: string; lastError?: string } | null>;
+      const run = ns.get(ns.idFromName(runShard(id))) as unknown as {
+        status(taskId: string): Promise<{ phase: string; lastError?: string } | null>;
       };
-      await eventually(async () => (await run.status())?.lastError === "audit_unavailable", 30_000, "step refused");
-      expect((await run.status())?.phase).not.toBe("done");
+      await eventually(async () => (await run.status(id))?.lastError === "audit_unavailable", 30_000, "step refused");
+      expect((await run.status(id))?.phase).not.toBe("done");
     } finally {
       await db.prepare("ALTER TABLE audit_log_offline RENAME TO audit_log").run();
     }

@@ -19,45 +19,69 @@ import {
   type RunState,
 } from "./run/state.ts";
 
+/** A run's row: its state (JSON), whether it still has work, and when a parked step is due (0: now). */
+interface RunRow {
+  state: string;
+  live: number;
+  due: number;
+}
+
 /**
- * One instance per task (idFromName(taskId)): the task's run as a durable
- * state machine. Each hop is two steps, dispatch (invoke the agent) and
- * settle (record what it answered), and the state is written after each
- * one, so a restart of any Worker resumes at the step it stopped in.
+ * The durable runs of tasks, as a state machine each. A task's run is a row
+ * of one of a few warm instances (run/index.ts: runShard), keyed by its task
+ * id; runs of one instance go on concurrently, and every check-then-act on a
+ * run is synchronous SQL, so no other event runs in between. Each hop is two
+ * steps, dispatch (invoke the agent) and settle (record what it answered),
+ * and the state is written after each one, so a restart of any Worker
+ * resumes at the step it stopped in.
  *
- * A heartbeat alarm stays a few seconds ahead while a step runs: if the
- * runtime dies, the alarm fires after the restart and the run resumes. A
- * step that keeps failing goes to the human queue with the reason.
+ * One alarm an instance: while any of its runs is driven it fires every
+ * HEARTBEAT_MS at most, and otherwise at the earliest parked retry. After a
+ * restart it fires, finds the runs that have work and no drive in memory,
+ * and resumes each. A step that keeps failing goes to the human queue with
+ * the reason.
  */
 export class TaskRun extends DurableObject<RouterEnv> {
-  #driving: Promise<RunReport | null> | null = null;
+  /** The drives going on in this instance, by task id. */
+  #driving = new Map<string, Promise<RunReport | null>>();
   /**
-   * The task row as the last step of this drive left it (or as the request
+   * The task row as the last step of a drive left it (or as the request
    * that started the run wrote it), for the next step only: memory, never
    * storage, so a restart or a retry reads D1 again. Every change to a task
    * that is not the run's own closes its vault first (complete, expire) or
    * needs a state only the run sets (a person takes a queued task), so the
    * next step's vault calls and guarded writes catch it.
    */
-  #known: TaskRow | undefined;
-  /** The row the run's last settle wrote (memory only, never persisted): the answer's, so it needs no read. */
-  #final: TaskRow | undefined;
+  #known = new Map<string, TaskRow>();
+  /** The row a run's last settle wrote (memory only, never persisted): the answer's, so it needs no read. */
+  #final = new Map<string, TaskRow>();
   /** The agent's status, read by the request that started the run: for its first dispatch only. */
-  #online: boolean | undefined;
+  #online = new Map<string, boolean>();
+  /** The alarm as this instance set it: undefined unknown (set it), null none. */
+  #alarmAt: number | null | undefined;
+
+  constructor(ctx: DurableObjectState, env: RouterEnv) {
+    super(ctx, env);
+    ctx.storage.sql.exec(
+      `CREATE TABLE IF NOT EXISTS runs (task_id TEXT PRIMARY KEY, state TEXT NOT NULL, live INTEGER NOT NULL, due INTEGER NOT NULL);
+       CREATE INDEX IF NOT EXISTS runs_live ON runs (due) WHERE live = 1`,
+    );
+  }
 
   /** Start a run and drive it to its end (or its first parked retry). The synchronous API. */
   async run(start: RunStart, fresh?: FreshTask): Promise<RunReport | null> {
-    await this.#begin(start);
-    const mine = fresh?.row.id === start.taskId;
-    this.#known = mine ? fresh.row : undefined;
-    this.#online = mine ? fresh.agentOnline : undefined;
-    return this.#drive();
+    this.#begin(start);
+    if (fresh?.row.id === start.taskId) {
+      this.#known.set(start.taskId, fresh.row);
+      this.#online.set(start.taskId, fresh.agentOnline);
+    }
+    return this.#drive(start.taskId);
   }
 
-  /** Start a run and return at once: the alarm drives it. The asynchronous API. */
+  /** Start a run and return at once: this instance drives it, its alarm resumes it if the runtime dies. The asynchronous API. */
   async begin(start: RunStart): Promise<void> {
-    await this.#begin(start);
-    await this.ctx.storage.setAlarm(Date.now());
+    this.#begin(start);
+    void this.#drive(start.taskId).catch(() => undefined);
   }
 
   /**
@@ -65,108 +89,134 @@ export class TaskRun extends DurableObject<RouterEnv> {
    * pending so the agent reads the new message when the current run ends.
    */
   async nudge(start: RunStart): Promise<"started" | "pending"> {
-    const st = await this.#state();
+    const st = this.#get(start.taskId);
     if (st && st.phase !== "done") {
-      await this.ctx.storage.put("run", { ...st, pending: true });
+      this.#put({ ...st, pending: true });
       return "pending";
     }
     await this.begin(start);
     return "started";
   }
 
-  /** The current run: its phase, hops and report. */
-  async status(): Promise<Pick<RunState, "phase" | "hops" | "report" | "attempts" | "lastError"> | null> {
-    const st = await this.#state();
+  /** A task's current run: its phase, hops and report. */
+  async status(taskId: string): Promise<Pick<RunState, "phase" | "hops" | "report" | "attempts" | "lastError"> | null> {
+    const st = this.#get(taskId);
     return st
       ? { phase: st.phase, hops: st.hops, report: st.report, attempts: st.attempts, lastError: st.lastError }
       : null;
   }
 
-  /** Resolve when the current run is done (or parked); a poll, so it works across restarts. */
-  async wait(maxMs: number): Promise<RunReport | null> {
+  /** Resolve when a task's current run is done (or parked); a poll, so it works across restarts. */
+  async wait(taskId: string, maxMs: number): Promise<RunReport | null> {
     const until = Date.now() + maxMs;
     for (;;) {
-      const st = await this.#state();
+      const st = this.#get(taskId);
       if (!st || st.phase === "done") return st?.report ?? null;
       if (Date.now() > until) return null;
       await new Promise((r) => setTimeout(r, 100));
     }
   }
 
+  /**
+   * The heartbeat: resume every run that has work due and no drive in this
+   * instance (after a restart, all that were going), then set the next one.
+   */
   override async alarm(): Promise<void> {
-    // The heartbeat of a live drive: keep it ahead, nothing to resume.
-    if (this.#driving) {
-      await this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS);
-      return;
-    }
-    await this.#drive();
-  }
-
-  async #begin(start: RunStart): Promise<void> {
-    const st = await this.#state();
-    if (st && st.phase !== "done") throw new SiloError("conflict", "a run of this task is in progress");
-    await this.ctx.storage.put("run", newRun(start, (st?.runNo ?? 0) + 1));
-  }
-
-  #drive(): Promise<RunReport | null> {
-    this.#driving ??= this.#loop().finally(() => (this.#driving = null));
-    return this.#driving;
-  }
-
-  async #loop(): Promise<RunReport | null> {
-    const beat = setInterval(
-      () => void this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS).catch(() => undefined),
-      HEARTBEAT_MS / 3,
+    this.#alarmAt = null;
+    const now = Date.now();
+    const live = this.ctx.storage.sql.exec<{ task_id: string; due: number }>(
+      "SELECT task_id, due FROM runs WHERE live = 1",
     );
-    let beating = false;
+    for (const { task_id, due } of live)
+      if (due <= now && !this.#driving.has(task_id)) void this.#drive(task_id).catch(() => undefined);
+    this.#rearm();
+  }
+
+  /** The alarm this instance needs: a heartbeat while it drives a run, else the earliest parked retry. */
+  #rearm(): void {
+    let next = this.#driving.size ? Date.now() + HEARTBEAT_MS : Number.POSITIVE_INFINITY;
+    for (const { task_id, due } of this.ctx.storage.sql.exec<{ task_id: string; due: number }>(
+      "SELECT task_id, due FROM runs WHERE live = 1 AND due > 0 ORDER BY due",
+    )) {
+      if (this.#driving.has(task_id)) continue;
+      next = Math.min(next, due);
+      break;
+    }
+    if (Number.isFinite(next)) this.#alarmBy(next);
+  }
+
+  /** Make sure the alarm fires by `at`: one write to the alarm index only when it would fire later (or is unknown). */
+  #alarmBy(at: number): void {
+    if (this.#alarmAt != null && this.#alarmAt <= at) return;
+    this.#alarmAt = at;
+    void this.ctx.storage.setAlarm(at).catch(() => (this.#alarmAt = undefined));
+  }
+
+  #begin(start: RunStart): void {
+    const st = this.#get(start.taskId);
+    if (st && st.phase !== "done") throw new SiloError("conflict", "a run of this task is in progress");
+    this.#put(newRun(start, (st?.runNo ?? 0) + 1));
+  }
+
+  /** The drive of a run: one at a time a run; it starts after this returns, so the map holds it first. */
+  #drive(taskId: string): Promise<RunReport | null> {
+    let drive = this.#driving.get(taskId);
+    if (!drive) {
+      drive = Promise.resolve().then(() => this.#loop(taskId));
+      this.#driving.set(taskId, drive);
+      // The heartbeat: the alarm fires within HEARTBEAT_MS while this drive goes on.
+      this.#alarmBy(Date.now() + HEARTBEAT_MS);
+    }
+    return drive;
+  }
+
+  async #loop(taskId: string): Promise<RunReport | null> {
     try {
       for (;;) {
-        const st = await this.#state();
+        const st = this.#get(taskId);
         if (!st) return null;
         if (st.phase === "done") {
           if (!st.pending) {
             // A finished run keeps ids and its report only: no agent text outlives the run.
             if (st.step || st.context.handoff !== undefined || st.context.escalatedFrom !== undefined) {
-              await this.ctx.storage.put("run", { ...st, step: undefined, context: { channel: st.context.channel } });
+              this.#put({ ...st, step: undefined, context: { channel: st.context.channel } });
             }
-            await this.ctx.storage.deleteAlarm();
-            const row = this.#final?.id === st.taskId ? this.#final : undefined;
-            this.#final = undefined;
+            const row = this.#final.get(taskId);
+            this.#final.delete(taskId);
             return st.report ? { ...st.report, ...(row ? { row } : {}) } : null;
           }
           await this.#nextTurn(st);
           continue;
         }
-        // The heartbeat is set once a drive (the interval keeps it ahead): one
-        // commit to the alarm index a drive, not one a step.
-        if (!beating) {
-          await this.ctx.storage.setAlarm(Date.now() + HEARTBEAT_MS);
-          beating = true;
-        }
         // The attempt is counted before the step runs: a step that crashes the runtime still counts.
         const attempt = { ...st, attempts: st.attempts + 1 };
-        await this.ctx.storage.put("run", attempt);
+        this.#put(attempt);
         try {
-          await this.ctx.storage.put("run", await this.#step(attempt));
+          this.#putAfter(await this.#step(attempt));
         } catch (err) {
           const code = err instanceof SiloError ? err.code : "internal";
           const failed = { ...attempt, lastError: code };
+          const retryAt = Date.now() + backoffMs(attempt.attempts);
           if (attempt.attempts >= MAX_STEP_ATTEMPTS) {
-            await this.ctx.storage.put("run", await this.#giveUp(failed, `step_failed: ${code}`).catch(() => failed));
-            if ((await this.#state())?.phase !== "done") {
-              await this.ctx.storage.setAlarm(Date.now() + backoffMs(attempt.attempts));
+            const given = await this.#giveUp(failed, `step_failed: ${code}`).catch(() => failed);
+            if (given.phase !== "done") {
+              this.#putAfter(given, retryAt);
               return null;
             }
+            this.#putAfter(given);
             continue;
           }
-          await this.ctx.storage.put("run", failed);
           // Parked: the alarm retries the step later, this call returns.
-          await this.ctx.storage.setAlarm(Date.now() + backoffMs(attempt.attempts));
+          this.#putAfter(failed, retryAt);
           return null;
         }
       }
     } finally {
-      clearInterval(beat);
+      // In the same turn as the last read: a run begun after it gets a drive of its own.
+      this.#driving.delete(taskId);
+      this.#known.delete(taskId);
+      this.#online.delete(taskId);
+      this.#rearm();
     }
   }
 
@@ -174,10 +224,11 @@ export class TaskRun extends DurableObject<RouterEnv> {
   async #step(st: RunState): Promise<RunState> {
     const env = this.env;
     const db = database(env.DB);
-    const known = this.#known?.id === st.taskId ? this.#known : undefined;
-    const online = known ? this.#online : undefined;
-    this.#known = undefined;
-    this.#online = undefined;
+    const mine = this.#known.get(st.taskId);
+    const known = mine?.id === st.taskId ? mine : undefined;
+    const online = known ? this.#online.get(st.taskId) : undefined;
+    this.#known.delete(st.taskId);
+    this.#online.delete(st.taskId);
     const task = known ?? (await getTask(db, st.taskId));
     if (!task) throw new SiloError("unknown_task", "the task row is missing");
     if ((await expireIfDue(env, task)) || task.status !== "open") {
@@ -216,11 +267,12 @@ export class TaskRun extends DurableObject<RouterEnv> {
         throw new SiloError("agent_failed", step.result.reason);
       }
       // The settle step that follows in this drive starts from the row as this step left it.
-      this.#known = step.result ? { ...task, assignee: step.principal } : task;
+      this.#known.set(task.id, step.result ? { ...task, assignee: step.principal } : task);
       return { ...st, phase: "settle", attempts: 0, step, hops: step.result ? [...st.hops, step.principal] : st.hops };
     }
     const settled = await settleHop(env, db, task, agent, st.hop, st.step!, st.context);
-    this.#final = "done" in settled ? settled.row : undefined;
+    if ("done" in settled && settled.row) this.#final.set(st.taskId, settled.row);
+    else this.#final.delete(st.taskId);
     if ("done" in settled)
       return { ...st, phase: "done", attempts: 0, step: undefined, report: { ...settled.done, hops: st.hops } };
     return {
@@ -259,17 +311,46 @@ export class TaskRun extends DurableObject<RouterEnv> {
     const task = await getTask(database(this.env.DB), st.taskId);
     const holder = task?.status === "open" && task.assignee.startsWith("agent:") ? task.assignee.slice(6) : null;
     if (!holder) {
-      await this.ctx.storage.put("run", { ...st, pending: false });
+      this.#put({ ...st, pending: false });
       return false;
     }
-    await this.ctx.storage.put(
-      "run",
-      newRun({ taskId: st.taskId, agent: holder, context: { channel: task!.channel } }, st.runNo + 1),
-    );
+    this.#put(newRun({ taskId: st.taskId, agent: holder, context: { channel: task!.channel } }, st.runNo + 1));
     return true;
   }
 
-  async #state(): Promise<RunState | undefined> {
-    return this.ctx.storage.get<RunState>("run");
+  #get(taskId: string): RunState | undefined {
+    const row = this.ctx.storage.sql
+      .exec<Pick<RunRow, "state">>("SELECT state FROM runs WHERE task_id = ?", taskId)
+      .toArray()[0];
+    return row ? (JSON.parse(row.state) as RunState) : undefined;
+  }
+
+  /**
+   * Write a run's state, keyed by its task id. `live` and `due` are written
+   * only when they change, so a step's write touches the row alone, not the
+   * index of runs with work.
+   */
+  #put(st: RunState, due = 0): void {
+    const sql = this.ctx.storage.sql;
+    const state = JSON.stringify(st);
+    const live = st.phase !== "done" || st.pending ? 1 : 0;
+    const was = sql
+      .exec<Pick<RunRow, "live" | "due">>("SELECT live, due FROM runs WHERE task_id = ?", st.taskId)
+      .toArray()[0];
+    if (!was) sql.exec("INSERT INTO runs (task_id, state, live, due) VALUES (?, ?, ?, ?)", st.taskId, state, live, due);
+    else if (was.live === live && was.due === due)
+      sql.exec("UPDATE runs SET state = ? WHERE task_id = ?", state, st.taskId);
+    else sql.exec("UPDATE runs SET state = ?, live = ?, due = ? WHERE task_id = ?", state, live, due, st.taskId);
+    if (live && due) this.#alarmBy(due);
+  }
+
+  /**
+   * Write the state a step computed from the one it read before it awaited:
+   * a customer turn that arrived meanwhile (nudge: pending) is kept, not
+   * overwritten; the next turn reads the task and drops it if nobody can run it.
+   */
+  #putAfter(st: RunState, due = 0): void {
+    const now = this.#get(st.taskId);
+    this.#put(now?.runNo === st.runNo && now.pending && !st.pending ? { ...st, pending: true } : st, due);
   }
 }
