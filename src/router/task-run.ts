@@ -8,6 +8,7 @@ import { queueForHuman } from "./core/queue.ts";
 import { getTask, type TaskRow } from "./core/task-rows.ts";
 import { dispatchHop, giveUpChain, MAX_HOPS, type RunReport, settleHop } from "./dispatch/dispatch.ts";
 import { expireIfDue } from "./lifecycle/expire.ts";
+import { runOf } from "./run/index.ts";
 import {
   backoffMs,
   type FreshTask,
@@ -59,6 +60,8 @@ export class TaskRun extends DurableObject<RouterEnv> {
   #online = new Map<string, boolean>();
   /** The alarm as this instance set it: undefined unknown (set it), null none. */
   #alarmAt: number | null | undefined;
+  /** Whether this instance looked for a run stored the way it was before the sharding (#handOverLegacy). */
+  #legacyRead = false;
 
   constructor(ctx: DurableObjectState, env: RouterEnv) {
     super(ctx, env);
@@ -123,13 +126,33 @@ export class TaskRun extends DurableObject<RouterEnv> {
    */
   override async alarm(): Promise<void> {
     this.#alarmAt = null;
+    if (!this.#legacyRead) await this.#handOverLegacy();
     const now = Date.now();
-    const live = this.ctx.storage.sql.exec<{ task_id: string; due: number }>(
-      "SELECT task_id, due FROM runs WHERE live = 1",
-    );
+    const live = this.ctx.storage.sql
+      .exec<{ task_id: string; due: number }>("SELECT task_id, due FROM runs WHERE live = 1")
+      .toArray();
     for (const { task_id, due } of live)
       if (due <= now && !this.#driving.has(task_id)) void this.#drive(task_id).catch(() => undefined);
     this.#rearm();
+  }
+
+  /**
+   * A run from before the runs were sharded (one instance a task, its state
+   * under the key "run", its alarm still set) goes to its shard, which
+   * drives it as if it had started there; read once an instance.
+   */
+  async #handOverLegacy(): Promise<void> {
+    const legacy = await this.ctx.storage.get<RunState>("run");
+    if (legacy && (legacy.phase !== "done" || legacy.pending)) await runOf(this.env, legacy.taskId).adopt(legacy);
+    if (legacy) await this.ctx.storage.delete("run");
+    this.#legacyRead = true;
+  }
+
+  /** Take over a run from its old instance (#handOverLegacy), unless this shard has one of the task already. */
+  async adopt(st: RunState): Promise<void> {
+    if (this.#get(st.taskId)) return;
+    this.#put(st);
+    void this.#drive(st.taskId).catch(() => undefined);
   }
 
   /** The alarm this instance needs: a heartbeat while it drives a run, else the earliest parked retry. */

@@ -1,5 +1,5 @@
 import type { RouterEnv } from "../core/env.ts";
-import type { FreshTask, RunStart } from "./state.ts";
+import type { FreshTask, RunStart, RunState } from "./state.ts";
 
 /**
  * How many TaskRun objects hold the runs. A run is a row of one of them, by
@@ -20,7 +20,7 @@ export function runShard(taskId: string): string {
 /** The durable run of a task: its row in one of the RUN_SHARDS TaskRun objects. */
 export function runOf(env: RouterEnv, taskId: string) {
   const shard = env.TASK_RUN.get(env.TASK_RUN.idFromName(runShard(taskId)));
-  const own = (start: RunStart) => {
+  const own = <T extends { taskId: string }>(start: T): T => {
     if (start.taskId !== taskId) throw new Error("a run starts for the task it is addressed to");
     return start;
   };
@@ -30,5 +30,6 @@ export function runOf(env: RouterEnv, taskId: string) {
     nudge: (start: RunStart) => shard.nudge(own(start)),
     status: () => shard.status(taskId),
     wait: (maxMs: number) => shard.wait(taskId, maxMs),
+    adopt: (st: RunState) => shard.adopt(own(st)),
   };
 }
