@@ -109,14 +109,25 @@ export class TaskRun extends DurableObject<RouterEnv> {
       : null;
   }
 
-  /** Resolve when a task's current run is done (or parked); a poll, so it works across restarts. */
+  /**
+   * Resolve when a task's current run is done, or null after maxMs: the end
+   * of its drive in this instance, else a poll (a parked run, a restart), so
+   * a shard's many waiters do not all read it every 100 ms.
+   */
   async wait(taskId: string, maxMs: number): Promise<RunReport | null> {
     const until = Date.now() + maxMs;
     for (;;) {
       const st = this.#get(taskId);
       if (!st || st.phase === "done") return st?.report ?? null;
-      if (Date.now() > until) return null;
-      await new Promise((r) => setTimeout(r, 100));
+      const left = until - Date.now();
+      if (left < 0) return null;
+      const drive = this.#driving.get(taskId);
+      let timer: ReturnType<typeof setTimeout> | null = null;
+      await Promise.race([
+        drive?.catch(() => null),
+        new Promise((r) => (timer = setTimeout(r, Math.min(left + 1, drive ? 5000 : 100)))),
+      ]);
+      clearTimeout(timer);
     }
   }
 
