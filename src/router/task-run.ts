@@ -94,7 +94,8 @@ export class TaskRun extends DurableObject<RouterEnv> {
   async nudge(start: RunStart): Promise<"started" | "pending"> {
     const st = this.#get(start.taskId);
     if (st && st.phase !== "done") {
-      this.#put({ ...st, pending: true });
+      // A parked run keeps its retry time.
+      this.#put({ ...st, pending: true }, "keep");
       return "pending";
     }
     await this.begin(start);
@@ -360,17 +361,19 @@ export class TaskRun extends DurableObject<RouterEnv> {
   }
 
   /**
-   * Write a run's state, keyed by its task id. `live` and `due` are written
-   * only when they change, so a step's write touches the row alone, not the
-   * index of runs with work.
+   * Write a run's state, keyed by its task id; `when` is when its next step
+   * is due (0: now, a parked run: its retry, "keep": as it was). `live` and
+   * `due` are written only when they change, so a step's write touches the
+   * row alone, not the index of runs with work.
    */
-  #put(st: RunState, due = 0): void {
+  #put(st: RunState, when: number | "keep" = 0): void {
     const sql = this.ctx.storage.sql;
     const state = JSON.stringify(st);
     const live = st.phase !== "done" || st.pending ? 1 : 0;
     const was = sql
       .exec<Pick<RunRow, "live" | "due">>("SELECT live, due FROM runs WHERE task_id = ?", st.taskId)
       .toArray()[0];
+    const due = when === "keep" ? (was?.due ?? 0) : when;
     if (!was) sql.exec("INSERT INTO runs (task_id, state, live, due) VALUES (?, ?, ?, ?)", st.taskId, state, live, due);
     else if (was.live === live && was.due === due)
       sql.exec("UPDATE runs SET state = ? WHERE task_id = ?", state, st.taskId);
