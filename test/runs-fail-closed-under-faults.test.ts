@@ -47,6 +47,24 @@ describe("a durable run under faults", () => {
     });
   });
 
+  it("runs in one shard go on side by side: a run whose agent hangs holds up no other run of its TaskRun object", async () => {
+    const hung = await start("hang");
+    // Tasks, 16 at a time, until one lands in the hung run's shard (16 shards).
+    const others: string[] = [];
+    while (!others.some((id) => runShard(id) === runShard(hung)) && others.length < 160)
+      others.push(...(await Promise.all(Array.from({ length: 16 }, () => start("ok")))));
+    const neighbour = others.find((id) => runShard(id) === runShard(hung));
+    expect(neighbour).toBeDefined();
+    expect(await settled(hung)).toMatchObject({ status: "queued_human", outcome: "failed" });
+    for (const id of others) expect(await settled(id)).toMatchObject({ outcome: "completed", replies: ["All done."] });
+    // Begun after the hung run, the neighbour ended before it (two tries of 2 s): not queued behind it.
+    const finished = (await t.audit(neighbour!)).filter((e) => e.event === "task.run_finished");
+    const queued = (await t.audit(hung)).filter((e) => e.event === "task.queued_human");
+    expect(finished).toHaveLength(1);
+    expect(queued).toHaveLength(1);
+    expect(finished[0]!.seq).toBeLessThan(queued[0]!.seq);
+  });
+
   it("an agent that crashes: tried once more, then queued for a person; its error text is never recorded", async () => {
     const id = await start("crash");
     expect(await settled(id)).toMatchObject({ status: "queued_human", outcome: "failed" });
