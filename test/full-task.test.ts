@@ -25,6 +25,15 @@ describe("a task runs router → agent → proxy → back, and the audit says so
     const { reply: _r2, replies: _rs2, ...readView } = read.body;
     expect(view).toEqual(readView);
     expect(view.summary).toEqual(expect.any(String));
+    // The answer's replies came hydrated with the run's last vault call (revokeKeys): the same as a
+    // read gives. Real values: the durable run's state and report never hold them.
+    expect(task.replies).toEqual(read.body.replies);
+    const runs = await t.sys.mf.getDurableObjectNamespace("TASK_RUN", "siloos-router");
+    const run = runs.get(runs.idFromName(task.taskId)) as unknown as { status(): Promise<unknown> };
+    const stored = JSON.stringify(await run.status());
+    expect(stored).toContain('"phase":"done"');
+    expect(stored).not.toContain("Maria");
+    expect(stored).not.toContain("replies");
 
     // The outbox consumer's mail.* rows come on the queue's own clock (test/outbox-drains-with-retries.test.ts).
     const events = (await t.audit(task.taskId))

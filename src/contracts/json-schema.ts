@@ -7,12 +7,14 @@ import { z } from "zod";
  * else would be a free channel from the agent to the model provider and a
  * malformed request the provider's parser meets first.
  */
-const TYPES = ["object", "array", "string", "number", "integer", "boolean", "null"] as const;
-const MAX_DEPTH = 8;
+export const TYPES = ["object", "array", "string", "number", "integer", "boolean", "null"] as const;
+export const MAX_DEPTH = 8;
 const scalar = z.union([z.string().max(500), z.number().finite(), z.boolean(), z.null()]);
 const count = z.number().int().nonnegative().max(1_000_000);
 const bound = z.number().finite();
-const propertyName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_-]{0,63}$/);
+export const PROPERTY_NAME = /^[A-Za-z_][A-Za-z0-9_-]{0,63}$/;
+export const FORMAT_NAME = /^[a-z][a-z0-9-]{0,30}$/;
+const propertyName = z.string().regex(PROPERTY_NAME);
 
 export interface JsonSchemaNode {
   [keyword: string]: unknown;
@@ -44,10 +46,7 @@ const node: z.ZodType<JsonSchemaNode, JsonSchemaNode> = z.lazy(() =>
       exclusiveMaximum: bound.optional(),
       multipleOf: bound.optional(),
       pattern: z.string().max(500).optional(),
-      format: z
-        .string()
-        .regex(/^[a-z][a-z0-9-]{0,30}$/)
-        .optional(),
+      format: z.string().regex(FORMAT_NAME).optional(),
       anyOf: z.array(node).min(1).max(16).optional(),
       oneOf: z.array(node).min(1).max(16).optional(),
       allOf: z.array(node).min(1).max(16).optional(),
@@ -55,7 +54,8 @@ const node: z.ZodType<JsonSchemaNode, JsonSchemaNode> = z.lazy(() =>
     .strict(),
 );
 
-function depth(value: unknown, level = 0): number {
+/** How deep a value nests (objects and arrays), counted past MAX_DEPTH * 3 no further. */
+export function depth(value: unknown, level = 0): number {
   if (level > MAX_DEPTH * 3 || value === null || typeof value !== "object") return level;
   return Math.max(level, ...Object.values(value).map((v) => depth(v, level + 1)));
 }

@@ -5,9 +5,12 @@ import { ToolParametersSchema } from "./json-schema.ts";
  * The gateway's canonical chat format (close to OpenAI's, tool arguments as
  * objects). Providers translate to and from their wire formats.
  */
+/** A tool's name, as the providers take it. */
+export const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
 export const ToolCallSchema = z.object({
   id: z.string().min(1).max(100),
-  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/),
+  name: z.string().regex(TOOL_NAME),
   arguments: z.record(z.string(), z.unknown()),
 });
 export type ToolCall = z.infer<typeof ToolCallSchema>;
@@ -30,13 +33,14 @@ export const ChatMessageSchema = z.discriminatedUnion("role", [
 export type ChatMessage = z.input<typeof ChatMessageSchema>;
 
 export const ToolSpecSchema = z.object({
-  name: z.string().regex(/^[a-zA-Z0-9_-]{1,64}$/),
+  name: z.string().regex(TOOL_NAME),
   description: z.string().max(2000),
   /** Validated as a JSON Schema (src/contracts/json-schema.ts), not any value. */
   parameters: ToolParametersSchema,
 });
 export type ToolSpec = z.infer<typeof ToolSpecSchema>;
 
+/** The contract; the proxy's hot path parses with parseChatRequest (src/contracts/fast-parse.ts) first. */
 export const ChatRequestSchema = z
   .object({
     model: z.string().min(1).max(100),

@@ -4,17 +4,21 @@ import { type RecordPrefix, recordIdPattern } from "./ids.ts";
 import { ChatRequestSchema } from "./llm.ts";
 import { ONE_TOKEN } from "./tokens.ts";
 
-/** Every call an agent (or a human, through the router) makes to the proxy. */
+/** An idempotency key: 8–80 of letters, digits and `_ . : -`. */
+export const IDEMPOTENCY_KEY = /^[A-Za-z0-9_.:-]{8,80}$/;
+
+/**
+ * Every call an agent (or a human, through the router) makes to the proxy.
+ * The contract; the proxy's hot path parses with its exact twin,
+ * parseProxyCall (src/contracts/fast-parse.ts).
+ */
 export const ProxyCallSchema = z.object({
   baseKey: z.unknown(),
   taskKey: z.unknown(),
   op: z.string().min(1).max(64),
   args: z.record(z.string(), z.unknown()).default({}),
   /** Required for actions: a retried call with the same key never acts twice. */
-  idempotencyKey: z
-    .string()
-    .regex(/^[A-Za-z0-9_.:-]{8,80}$/)
-    .optional(),
+  idempotencyKey: z.string().regex(IDEMPOTENCY_KEY).optional(),
 });
 export type ProxyCall = z.input<typeof ProxyCallSchema>;
 

@@ -64,9 +64,9 @@ export class RouterGate extends WorkerEntrypoint<ProxyEnv> {
   handoff(taskId: string, principal: string, jtis: string[], escalation?: Escalation, journal?: AuditEvent[]) {
     return routerApi.handoff(this.env, taskId, principal, jtis, escalation, journal);
   }
-  /** The run that held these keys returned: they die now. */
-  revokeKeys(taskId: string, principal: string, jtis: string[], texts?: string[]) {
-    return routerApi.revokeKeys(this.env, taskId, principal, jtis, texts);
+  /** The run that held these keys returned: they die now. `repliesSince`: its replies come back hydrated too. */
+  revokeKeys(taskId: string, principal: string, jtis: string[], texts?: string[], repliesSince?: number) {
+    return routerApi.revokeKeys(this.env, taskId, principal, jtis, texts, repliesSince);
   }
   replies(taskId: string, since: number) {
     return routerApi.replies(this.env, taskId, since);

@@ -133,7 +133,9 @@ export async function handoff(
 /**
  * A run returned: its keys die before the router acts on its result. Audited with key ids only.
  * `texts`: what its agent handed back (a summary, a reason), tokenized in the same vault RPC
- * once the keys are dead; null when the vault is closed.
+ * once the keys are dead; null when the vault is closed. `repliesSince`: the agent replies from
+ * that entry on come back hydrated (as `replies` gives them), for the customer's channel only:
+ * the answer to the request that ran the task, in memory; absent when the vault is closed.
  */
 export async function revokeKeys(
   env: ProxyEnv,
@@ -141,7 +143,8 @@ export async function revokeKeys(
   principal: string,
   jtis: string[],
   texts: string[] = [],
-): Promise<ProxyResult<{ texts: string[] | null }>> {
+  repliesSince?: number,
+): Promise<ProxyResult<{ texts: string[] | null; replies?: string[] }>> {
   return guarded(async () => {
     const vault = vaultFor(env, taskId);
     const row = {
@@ -154,11 +157,11 @@ export async function revokeKeys(
     // shipment, before the router writes its own rows about the run. A closed vault: straight to D1.
     // One RPC: revoke, journal the row, ship the run's rows. Fail closed with the cause: the router
     // must not act on a run whose rows the log cannot take.
-    const ended = await vault.endRun(jtis, row, texts);
+    const ended = await vault.endRun(jtis, row, texts, repliesSince);
     if (ended.status === "unshipped")
       throw new SiloError("audit_unavailable", "the run's audit rows could not be brought to the log");
     if (ended.status === "closed") await appendAudit(database(env.DB), row);
-    return { texts: ended.texts };
+    return { texts: ended.texts, ...(ended.replies ? { replies: ended.replies } : {}) };
   });
 }
 

@@ -6,7 +6,14 @@ import { findAgent, registry } from "../registry/index.ts";
 import { type RouterEnv, routerConfig } from "./core/env.ts";
 import { queueForHuman } from "./core/queue.ts";
 import { getTask, type TaskRow } from "./core/task-rows.ts";
-import { dispatchHop, giveUpChain, MAX_HOPS, type RunReport, settleHop } from "./dispatch/dispatch.ts";
+import {
+  dispatchHop,
+  giveUpChain,
+  MAX_HOPS,
+  type RepliesWanted,
+  type RunReport,
+  settleHop,
+} from "./dispatch/dispatch.ts";
 import { expireIfDue } from "./lifecycle/expire.ts";
 import { runOf } from "./run/index.ts";
 import {
@@ -58,6 +65,20 @@ export class TaskRun extends DurableObject<RouterEnv> {
   #final = new Map<string, TaskRow>();
   /** The agent's status, read by the request that started the run: for its first dispatch only. */
   #online = new Map<string, boolean>();
+  /**
+   * The request that drives a run answers with the customer's replies from
+   * this transcript entry on: each dispatch asks its last vault call for them
+   * (RepliesWanted). Memory only, by task id, for that request's drive.
+   */
+  #since = new Map<string, number>();
+  /**
+   * The customer's replies, hydrated: real values. Memory only, for the report
+   * run() answers with, never in storage (RunState), a row or a log:
+   * `#replies` as the last dispatch of a drive left them, for its settle;
+   * `#endReplies` once that settle ended the run.
+   */
+  #replies = new Map<string, string[]>();
+  #endReplies = new Map<string, string[]>();
   /** The alarm as this instance set it: undefined unknown (set it), null none. */
   #alarmAt: number | null | undefined;
   /** Whether this instance looked for a run stored the way it was before the sharding (#handOverLegacy). */
@@ -71,14 +92,26 @@ export class TaskRun extends DurableObject<RouterEnv> {
     );
   }
 
-  /** Start a run and drive it to its end (or its first parked retry). The synchronous API. */
-  async run(start: RunStart, fresh?: FreshTask): Promise<RunReport | null> {
+  /**
+   * Start a run and drive it to its end (or its first parked retry). The synchronous API.
+   * `since`: the report carries the customer's replies from that entry on, when the run's last
+   * hop was dispatched in this drive (else the caller asks the proxy for them).
+   */
+  async run(start: RunStart, fresh?: FreshTask, since?: number): Promise<RunReport | null> {
+    const taskId = start.taskId;
     this.#begin(start);
-    if (fresh?.row.id === start.taskId) {
-      this.#known.set(start.taskId, fresh.row);
-      this.#online.set(start.taskId, fresh.agentOnline);
+    if (fresh?.row.id === taskId) {
+      this.#known.set(taskId, fresh.row);
+      this.#online.set(taskId, fresh.agentOnline);
     }
-    return this.#drive(start.taskId);
+    if (since !== undefined) this.#since.set(taskId, since);
+    try {
+      return await this.#drive(taskId);
+    } finally {
+      this.#since.delete(taskId);
+      this.#replies.delete(taskId);
+      this.#endReplies.delete(taskId);
+    }
   }
 
   /** Start a run and return at once: this instance drives it, its alarm resumes it if the runtime dies. The asynchronous API. */
@@ -217,8 +250,11 @@ export class TaskRun extends DurableObject<RouterEnv> {
               this.#put({ ...st, step: undefined, context: { channel: st.context.channel } });
             }
             const row = this.#final.get(taskId);
+            const replies = this.#endReplies.get(taskId);
             this.#final.delete(taskId);
-            return st.report ? { ...st.report, ...(row ? { row } : {}) } : null;
+            this.#endReplies.delete(taskId);
+            // The report as stored, plus what only this answer carries (row, replies): never persisted.
+            return st.report ? { ...st.report, ...(row ? { row } : {}), ...(replies ? { replies } : {}) } : null;
           }
           await this.#nextTurn(st);
           continue;
@@ -251,6 +287,7 @@ export class TaskRun extends DurableObject<RouterEnv> {
       this.#driving.delete(taskId);
       this.#known.delete(taskId);
       this.#online.delete(taskId);
+      this.#replies.delete(taskId);
       this.#rearm();
     }
   }
@@ -262,8 +299,12 @@ export class TaskRun extends DurableObject<RouterEnv> {
     const mine = this.#known.get(st.taskId);
     const known = mine?.id === st.taskId ? mine : undefined;
     const online = known ? this.#online.get(st.taskId) : undefined;
+    // The replies the previous step (a dispatch) got: for this step only, if it settles the run.
+    const replies = this.#replies.get(st.taskId);
     this.#known.delete(st.taskId);
     this.#online.delete(st.taskId);
+    this.#replies.delete(st.taskId);
+    this.#endReplies.delete(st.taskId);
     const task = known ?? (await getTask(db, st.taskId));
     if (!task) throw new SiloError("unknown_task", "the task row is missing");
     if ((await expireIfDue(env, task)) || task.status !== "open") {
@@ -289,7 +330,9 @@ export class TaskRun extends DurableObject<RouterEnv> {
           attempts: 0,
           report: { ...(await giveUpChain(env, db, task.id)), hops: st.hops },
         };
-      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context, online);
+      const since = this.#since.get(st.taskId);
+      const wanted: RepliesWanted | undefined = since === undefined ? undefined : { since };
+      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context, online, wanted);
       // An agent that crashed or hung gets one more try (same idempotency keys), then a person.
       if (step.result?.status === "failed" && isRetryableAgentFailure(step.result.reason) && st.attempts < 2) {
         await appendAudit(db, {
@@ -303,11 +346,13 @@ export class TaskRun extends DurableObject<RouterEnv> {
       }
       // The settle step that follows in this drive starts from the row as this step left it.
       this.#known.set(task.id, step.result ? { ...task, assignee: step.principal } : task);
+      if (wanted?.replies) this.#replies.set(task.id, wanted.replies);
       return { ...st, phase: "settle", attempts: 0, step, hops: step.result ? [...st.hops, step.principal] : st.hops };
     }
     const settled = await settleHop(env, db, task, agent, st.hop, st.step!, st.context);
     if ("done" in settled && settled.row) this.#final.set(st.taskId, settled.row);
     else this.#final.delete(st.taskId);
+    if ("done" in settled && replies) this.#endReplies.set(st.taskId, replies);
     if ("done" in settled)
       return { ...st, phase: "done", attempts: 0, step: undefined, report: { ...settled.done, hops: st.hops } };
     return {
@@ -343,6 +388,8 @@ export class TaskRun extends DurableObject<RouterEnv> {
 
   /** The customer wrote while the last run went on: run again for the agent that holds the task. */
   async #nextTurn(st: RunState): Promise<boolean> {
+    // The replies of the run that ended are not the next one's: the answer asks the proxy then.
+    this.#endReplies.delete(st.taskId);
     const task = await getTask(database(this.env.DB), st.taskId);
     const holder = task?.status === "open" && task.assignee.startsWith("agent:") ? task.assignee.slice(6) : null;
     if (!holder) {

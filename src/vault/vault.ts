@@ -448,17 +448,23 @@ export class Vault extends DurableObject<VaultEnv> {
    * then tokenize the text its agent handed back (a summary, a reason) for the
    * router to keep. The keys are dead before the text is looked at. Texts are
    * null when the vault is closed (the caller's own tokenize then says why).
+   * `repliesSince`: the agent replies from that transcript entry on, hydrated
+   * for the customer's channel (as hydratedSince(since, "agent") gives them),
+   * so the answer to the request that ran the task needs no RPC of its own.
    */
   async endRun(
     jtis: readonly string[],
     revoked: AuditEvent,
     texts: readonly string[],
-  ): Promise<{ status: "closed" | "revoked" | "unshipped"; texts: string[] | null }> {
+    repliesSince?: number,
+  ): Promise<{ status: "closed" | "revoked" | "unshipped"; texts: string[] | null; replies?: string[] }> {
     const status = await this.revoke(jtis, revoked, true);
-    if (status === "closed" || texts.length === 0) return { status, texts: status === "closed" ? null : [] };
+    if (status === "closed") return { status, texts: null };
     const out: string[] = [];
     for (const text of texts) out.push(await this.tokenize(text, "agent"));
-    return { status, texts: out };
+    if (repliesSince === undefined) return { status, texts: out };
+    const { entries } = await this.hydratedSince(repliesSince, "agent");
+    return { status, texts: out, replies: entries.map((e) => e.text) };
   }
 
   /** Every escalation between agents in this task, oldest first. */

@@ -48,6 +48,27 @@ export function verifyJwks(env: ProxyEnv): JSONWebKeySet {
   return jwks;
 }
 
+/**
+ * A task's vault id, derived once per isolate (idFromName hashes the name on
+ * every call, and a task makes a dozen calls): by namespace, since an id is only
+ * good for the namespace that made it. The id is a name's constant; the stub is
+ * made afresh for each call, as before. Capped, and dropped whole when full.
+ */
+const MAX_VAULT_IDS = 1024;
+const vaultIds = new WeakMap<ProxyEnv["VAULT"], Map<string, DurableObjectId>>();
+
 export function vaultFor(env: ProxyEnv, taskId: string): DurableObjectStub<Vault> {
-  return env.VAULT.get(env.VAULT.idFromName(taskId));
+  const ns = env.VAULT;
+  let ids = vaultIds.get(ns);
+  if (!ids) {
+    ids = new Map();
+    vaultIds.set(ns, ids);
+  }
+  let id = ids.get(taskId);
+  if (!id) {
+    id = ns.idFromName(taskId);
+    if (ids.size >= MAX_VAULT_IDS) ids.clear();
+    ids.set(taskId, id);
+  }
+  return ns.get(id);
 }

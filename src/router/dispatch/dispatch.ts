@@ -26,6 +26,21 @@ export interface RunReport {
   hops: string[];
   /** Only on the report TaskRun.run answers with (never persisted): the row its last settle wrote. */
   row?: TaskRow;
+  /**
+   * Only on the report TaskRun.run answers with (never persisted, never logged): the customer's
+   * replies, hydrated by the run's last vault call (RepliesWanted), for the HTTP answer.
+   */
+  replies?: string[];
+}
+
+/**
+ * The request that drives a run wants the customer's replies from transcript entry `since` on:
+ * the hop's last vault call (revokeKeys) hydrates them and dispatchHop leaves them in `replies`.
+ * Real values: memory only, never a run's state, a row or a log line.
+ */
+export interface RepliesWanted {
+  since: number;
+  replies?: string[];
 }
 
 export interface Opening {
@@ -99,6 +114,8 @@ export async function dispatchHop(
   ctx: RunContext,
   /** The agent's status if the caller read it already (the request that started the run). */
   online?: boolean,
+  /** The customer's replies, hydrated in the hop's last vault call, for the caller's answer. */
+  wanted?: RepliesWanted,
 ): Promise<HopResult> {
   const scope: Scope = { customer: task.customerId, ...(task.caseId ? { case: task.caseId } : {}) };
   const principal = `agent:${agent.name}`;
@@ -160,13 +177,16 @@ export async function dispatchHop(
   // A run's keys die when it returns, before the router acts on its result (issue 9, item 7);
   // the text it handed back is tokenized in the same RPC, once they are dead.
   const texts = handedBack(result);
-  const kept = await endRun(
+  const ended = await endRun(
     env,
     task.id,
     principal,
     jtis,
     texts.map(([, t]) => t),
+    wanted?.since,
   );
+  if (wanted && ended.replies) wanted.replies = ended.replies;
+  const kept = ended.texts;
   if (kept === null) return { principal, result };
   return { principal, result, kept: Object.fromEntries(texts.map(([k], i) => [k, kept[i] ?? ""])) };
 }

@@ -17,7 +17,9 @@ import type { RouterEnv } from "../core/env.ts";
 /**
  * The run returned (completed, escalated, failed, threw, timed out): its keys die before anything
  * else. `texts` (what the agent handed back) come back tokenized from the same RPC; null: the
- * vault is closed, and the caller's own tokenize will say so.
+ * vault is closed, and the caller's own tokenize will say so. `repliesSince`: the customer's
+ * replies from that entry on come back hydrated too (absent when the vault is closed): real
+ * values, for the HTTP answer only, in memory.
  */
 export async function endRun(
   env: RouterEnv,
@@ -25,11 +27,12 @@ export async function endRun(
   principal: string,
   jtis: string[],
   texts: string[] = [],
-): Promise<string[] | null> {
-  const res = await env.PROXY.revokeKeys(taskId, principal, jtis, texts);
+  repliesSince?: number,
+): Promise<{ texts: string[] | null; replies?: string[] }> {
+  const res = await env.PROXY.revokeKeys(taskId, principal, jtis, texts, repliesSince);
   // Fail closed: a run whose keys could not be revoked must not be acted on.
   if (!res.ok) throw new SiloError(res.error, res.message);
-  return res.result.texts;
+  return res.result;
 }
 
 export interface EscalationRoute {

@@ -18,12 +18,22 @@ export async function requireTask(env: RouterEnv, id: string): Promise<TaskRow> 
 /**
  * The task's public view plus the agent replies since `since`, hydrated for the customer.
  * `known`: the row as the run's last write returned it, instead of reading it again.
+ * `hydrated`: the replies since `since` as the run's last vault call (revokeKeys) hydrated them,
+ * instead of asking the proxy again; real values, for this answer only.
  */
-export async function taskResponse(env: RouterEnv, taskId: string, since: number, hops?: string[], known?: TaskRow) {
+export async function taskResponse(
+  env: RouterEnv,
+  taskId: string,
+  since: number,
+  hops?: string[],
+  known?: TaskRow,
+  hydrated?: string[],
+) {
   const row = known?.id === taskId ? known : await getTask(database(env.DB), taskId);
   if (!row) throw new SiloError("unknown_task", "no such task");
-  const res = row.status === "completed" || row.status === "expired" ? null : await env.PROXY.replies(taskId, since);
-  const replies = res?.ok ? res.result.replies : [];
+  const closed = row.status === "completed" || row.status === "expired";
+  const res = closed || hydrated ? null : await env.PROXY.replies(taskId, since);
+  const replies = closed ? [] : (hydrated ?? (res?.ok ? res.result.replies : []));
   return { ...taskView(row), reply: replies.at(-1) ?? null, replies, ...(hops ? { hops } : {}) };
 }
 

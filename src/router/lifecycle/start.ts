@@ -108,9 +108,10 @@ export async function launch(
     return { ...(await taskResponse(env, taskId, since)), accepted: true as const };
   }
   // `fresh`: the row this request just wrote, so the run's first step need not read it back.
-  const report = await run.run(start, fresh);
+  // The report carries the replies when the run's last vault call hydrated them (in memory only).
+  const report = await run.run(start, fresh, since);
   return {
-    ...(await taskResponse(env, taskId, since, report?.hops, report?.row)),
+    ...(await taskResponse(env, taskId, since, report?.hops, report?.row, report?.replies)),
     ...(report ? {} : { accepted: true as const }),
   };
 }

@@ -25,7 +25,7 @@ export function runOf(env: RouterEnv, taskId: string) {
     return start;
   };
   return {
-    run: (start: RunStart, fresh?: FreshTask) => shard.run(own(start), fresh),
+    run: (start: RunStart, fresh?: FreshTask, since?: number) => shard.run(own(start), fresh, since),
     begin: (start: RunStart) => shard.begin(own(start)),
     nudge: (start: RunStart) => shard.nudge(own(start)),
     status: () => shard.status(taskId),
