@@ -4,6 +4,7 @@ import { database } from "../db/index.ts";
 import { SiloError } from "../errors/index.ts";
 import { findAgent, registry } from "../registry/index.ts";
 import { type RouterEnv, routerConfig } from "./core/env.ts";
+import { PRUNE_AFTER_MS } from "./core/prune.ts";
 import { queueForHuman } from "./core/queue.ts";
 import { getTask, type TaskRow } from "./core/task-rows.ts";
 import {
@@ -27,7 +28,10 @@ import {
   type RunState,
 } from "./run/state.ts";
 
-/** A run's row: its state (JSON), whether it still has work, and when a parked step is due (0: now). */
+/**
+ * A run's row: its state (JSON), whether it still has work, and when a parked
+ * step is due (0: now), or, for a run with no work left, when it ended.
+ */
 interface RunRow {
   state: string;
   live: number;
@@ -49,6 +53,15 @@ interface RunRow {
  * and resumes each. A step that keeps failing goes to the human queue with
  * the reason.
  */
+/** How often an instance looks for finished runs to drop, at most. */
+const PRUNE_EVERY_MS = 3_600_000;
+
+/** How long a finished run's row stays in its shard (SILOOS_RUN_KEEP_SECONDS, default a day). */
+function runKeepMs(env: RouterEnv): number {
+  const s = Number(env.SILOOS_RUN_KEEP_SECONDS);
+  return Number.isFinite(s) && s >= 0 && env.SILOOS_RUN_KEEP_SECONDS ? s * 1000 : PRUNE_AFTER_MS;
+}
+
 export class TaskRun extends DurableObject<RouterEnv> {
   /** The drives going on in this instance, by task id. */
   #driving = new Map<string, Promise<RunReport | null>>();
@@ -83,6 +96,8 @@ export class TaskRun extends DurableObject<RouterEnv> {
   #alarmAt: number | null | undefined;
   /** Whether this instance looked for a run stored the way it was before the sharding (#handOverLegacy). */
   #legacyRead = false;
+  /** When this instance last dropped finished runs (#prune). */
+  #prunedAt = 0;
 
   constructor(ctx: DurableObjectState, env: RouterEnv) {
     super(ctx, env);
@@ -179,6 +194,21 @@ export class TaskRun extends DurableObject<RouterEnv> {
     for (const { task_id, due } of live)
       if (due <= now && !this.#driving.has(task_id)) void this.#drive(task_id).catch(() => undefined);
     this.#rearm();
+    this.#prune(now);
+  }
+
+  /**
+   * A finished run's row (no work left) is dropped once it ended more than
+   * SILOOS_RUN_KEEP_SECONDS ago (default a day): the task's row in D1 and its
+   * audit rows are the record, and a shard must not grow with every task it
+   * ever ran. At most once an hour an instance (or once per keep period, if
+   * shorter); the heartbeat and the end of each drive call it.
+   */
+  #prune(now = Date.now()): void {
+    const keepMs = runKeepMs(this.env);
+    if (now - this.#prunedAt < Math.min(PRUNE_EVERY_MS, keepMs)) return;
+    this.#prunedAt = now;
+    this.ctx.storage.sql.exec("DELETE FROM runs WHERE live = 0 AND due < ?", now - keepMs);
   }
 
   /**
@@ -289,6 +319,7 @@ export class TaskRun extends DurableObject<RouterEnv> {
       this.#online.delete(taskId);
       this.#replies.delete(taskId);
       this.#rearm();
+      this.#prune();
     }
   }
 
@@ -409,7 +440,8 @@ export class TaskRun extends DurableObject<RouterEnv> {
 
   /**
    * Write a run's state, keyed by its task id; `when` is when its next step
-   * is due (0: now, a parked run: its retry, "keep": as it was). `live` and
+   * is due (0: now, a parked run: its retry, "keep": as it was); a run with
+   * no work left gets the time it ended instead. `live` and
    * `due` are written only when they change, so a step's write touches the
    * row alone, not the index of runs with work.
    */
@@ -420,7 +452,8 @@ export class TaskRun extends DurableObject<RouterEnv> {
     const was = sql
       .exec<Pick<RunRow, "live" | "due">>("SELECT live, due FROM runs WHERE task_id = ?", st.taskId)
       .toArray()[0];
-    const due = when === "keep" ? (was?.due ?? 0) : when;
+    // A run with no work keeps when it ended in `due` (#prune).
+    const due = !live ? (was && !was.live ? was.due : Date.now()) : when === "keep" ? (was?.live ? was.due : 0) : when;
     if (!was) sql.exec("INSERT INTO runs (task_id, state, live, due) VALUES (?, ?, ?, ?)", st.taskId, state, live, due);
     else if (was.live === live && was.due === due)
       sql.exec("UPDATE runs SET state = ? WHERE task_id = ?", state, st.taskId);
