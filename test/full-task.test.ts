@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runShard } from "../src/router/run/index.ts";
 import { useSystem } from "./support/system.ts";
 
 const t = useSystem();
@@ -29,8 +30,10 @@ describe("a task runs router → agent → proxy → back, and the audit says so
     // read gives. Real values: the durable run's state and report never hold them.
     expect(task.replies).toEqual(read.body.replies);
     const runs = await t.sys.mf.getDurableObjectNamespace("TASK_RUN", "siloos-router");
-    const run = runs.get(runs.idFromName(task.taskId)) as unknown as { status(): Promise<unknown> };
-    const stored = JSON.stringify(await run.status());
+    const run = runs.get(runs.idFromName(runShard(task.taskId))) as unknown as {
+      status(taskId: string): Promise<unknown>;
+    };
+    const stored = JSON.stringify(await run.status(task.taskId));
     expect(stored).toContain('"phase":"done"');
     expect(stored).not.toContain("Maria");
     expect(stored).not.toContain("replies");

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { runShard } from "../src/router/run/index.ts";
 import { eventually } from "./support/eventually.ts";
 import { attack } from "./support/redteam.ts";
 import { FAULTY, HOSTILE, PUPPET, useSystem } from "./support/system.ts";
@@ -44,6 +45,24 @@ describe("a durable run under faults", () => {
       reason: "agent_failed",
       detail: { reason: "agent_timeout: no answer in time" },
     });
+  });
+
+  it("runs in one shard go on side by side: a run whose agent hangs holds up no other run of its TaskRun object", async () => {
+    const hung = await start("hang");
+    // Tasks, 16 at a time, until one lands in the hung run's shard (16 shards).
+    const others: string[] = [];
+    while (!others.some((id) => runShard(id) === runShard(hung)) && others.length < 160)
+      others.push(...(await Promise.all(Array.from({ length: 16 }, () => start("ok")))));
+    const neighbour = others.find((id) => runShard(id) === runShard(hung));
+    expect(neighbour).toBeDefined();
+    expect(await settled(hung)).toMatchObject({ status: "queued_human", outcome: "failed" });
+    for (const id of others) expect(await settled(id)).toMatchObject({ outcome: "completed", replies: ["All done."] });
+    // Begun after the hung run, the neighbour ended before it (two tries of 2 s): not queued behind it.
+    const finished = (await t.audit(neighbour!)).filter((e) => e.event === "task.run_finished");
+    const queued = (await t.audit(hung)).filter((e) => e.event === "task.queued_human");
+    expect(finished).toHaveLength(1);
+    expect(queued).toHaveLength(1);
+    expect(finished[0]!.seq).toBeLessThan(queued[0]!.seq);
   });
 
   it("an agent that crashes: tried once more, then queued for a person; its error text is never recorded", async () => {
@@ -103,11 +122,11 @@ describe("a durable run under faults", () => {
       });
       // A step was refused (the reply's audit row, then the next dispatch's): the task is open with no outcome, the run retrying.
       const ns = await t.sys.mf.getDurableObjectNamespace("TASK_RUN", "siloos-router");
-      const run = ns.get(ns.idFromName(id)) as unknown as {
-        status(): Promise<{ phase: string; lastError?: string } | null>;
+      const run = ns.get(ns.idFromName(runShard(id))) as unknown as {
+        status(taskId: string): Promise<{ phase: string; lastError?: string } | null>;
       };
-      await eventually(async () => (await run.status())?.lastError === "audit_unavailable", 30_000, "step refused");
-      expect((await run.status())?.phase).not.toBe("done");
+      await eventually(async () => (await run.status(id))?.lastError === "audit_unavailable", 30_000, "step refused");
+      expect((await run.status(id))?.phase).not.toBe("done");
     } finally {
       await db.prepare("ALTER TABLE audit_log_offline RENAME TO audit_log").run();
     }

@@ -27,6 +27,8 @@ export interface RouterEnv extends Omit<RouterBindings, "PROXY" | `AGENT_${strin
   SILOOS_OPERATOR_SECRET: string;
   /** Signs widget session tokens, and nothing else (required once SILOOS_WIDGET_SITES is set). */
   SILOOS_WIDGET_SECRET?: string;
+  /** How long a finished run's row stays in its TaskRun shard, in seconds (default 86400). */
+  SILOOS_RUN_KEEP_SECONDS?: string;
   /** How long one agent invocation may take (default 120). */
   SILOOS_AGENT_TIMEOUT_SECONDS?: string;
   /** JSON object: webhook source → signing secret (or a list while rotating). Unset = no webhooks. */
