@@ -35,7 +35,7 @@ const SOLO = 40;
  * before every D1 call and every DO call (tools/local/latency.ts); service
  * bindings and a DO's own storage stay local, as they are there.
  */
-const MODEL = { d1Ms: 5, doMs: 1, d1Bindings: ["DB"], doBindings: ["VAULT", "STATE", "AGENT_RATES"] };
+const MODEL = { d1Ms: 5, doMs: 1, d1Bindings: ["DB"], doBindings: ["VAULT", "STATE", "AGENT_RATES", "TASK_RUN"] };
 const MODEL_TASKS = 160;
 
 const started = performance.now();
@@ -109,6 +109,7 @@ try {
     vault,
     probes,
     modelled: { ...modelled, ...MODEL },
+    solo: { silo: s1.p50, bare: b1.p50 },
   });
   printBudget(probes, {
     auditRows: auditRows.all,
@@ -130,8 +131,20 @@ async function runModel(secrets: Awaited<ReturnType<typeof generateSecrets>>) {
       `\n(b) with the latency model (+${MODEL.d1Ms} ms before every D1 call, +${MODEL.doMs} ms before every Durable Object call, both chains): ${s.tasks} + ${b.tasks} timed tasks, ${CONCURRENCY} in flight; same calls, same order: ${same ? "yes" : "NO"}`,
     );
     printChains(s, b, f);
+    // One task at a time: the latency a request sees in production, where the round trips, not
+    // this machine's two cores, set it.
+    const [b1, s1, f1] = (await compare([modelChains.plain, modelChains.silo, modelChains.low], {
+      warmup: 0,
+      tasks: SOLO,
+      concurrency: 1,
+      phases: 2,
+    })) as [Summary, Summary, Summary];
+    console.log(
+      `    1 in flight (${SOLO} each): SiloOS p50 ${fmt(s1.p50, 0)} ms, bare p50 ${fmt(b1.p50, 0)} ms: ${fmt(s1.p50 / b1.p50, 2)}x, ${fmt(s1.p50 - b1.p50, 0)} ms more per task; floor p50 ${fmt(f1.p50, 0)} ms`,
+    );
     console.log(`    load average: ${load()}`);
-    return { silo: s, bare: b, floor: f, errors: s.errors + b.errors + f.errors, same };
+    const errors = s.errors + b.errors + f.errors + s1.errors + b1.errors + f1.errors;
+    return { silo: s, bare: b, floor: f, solo: { silo: s1.p50, bare: b1.p50 }, errors, same };
   } finally {
     await Promise.all([sysM.dispose(), bareM.dispose(), floorM.dispose()]);
   }

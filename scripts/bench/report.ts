@@ -19,7 +19,15 @@ export interface Report {
   vault: VaultMemory;
   probes?: Record<ProbeName, number>;
   /** The same tasks with the latency model (a fixed delay per D1 and per Durable Object call, both chains). */
-  modelled?: { silo: Summary; bare: Summary; floor?: Summary; d1Ms: number; doMs: number };
+  modelled?: { silo: Summary; bare: Summary; floor?: Summary; d1Ms: number; doMs: number; solo?: Solo };
+  /** p50 of tasks at 1 in flight: the latency one task sees, without queueing behind others. */
+  solo?: Solo;
+}
+
+/** p50 at 1 in flight, ms. */
+export interface Solo {
+  silo: number;
+  bare: number;
 }
 
 const row = (cells: string[], widths: number[]) =>
@@ -119,6 +127,17 @@ export function printTable(r: Report): void {
         `${fmt(r.silo.p99 / r.bare.p99, 2)}x`,
         "",
         model((x) => [x.silo.p99, x.bare.p99, x.silo.p99 / x.bare.p99], 0),
+      ],
+      w,
+    ),
+    row(
+      [
+        "    p50 latency, 1 in flight",
+        r.solo ? `${fmt(r.solo.silo, 0)} ms` : "",
+        r.solo ? `${fmt(r.solo.bare, 0)} ms bare` : "",
+        r.solo ? `${fmt(r.solo.silo / r.solo.bare, 2)}x` : "",
+        "",
+        m?.solo ? `${fmt(m.solo.silo, 0)} vs ${fmt(m.solo.bare, 0)}: ${fmt(m.solo.silo / m.solo.bare, 2)}x` : "",
       ],
       w,
     ),
