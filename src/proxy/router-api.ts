@@ -87,7 +87,9 @@ export async function openTask(env: ProxyEnv, req: OpenTask): Promise<ProxyResul
     // The one address email.send may write to, as the record holds it now (Vault.recipient).
     // One vault RPC: open (vault.created journaled in it: durable before the task starts, no D1
     // round trip), tokenize the customer's message, append it to the transcript.
-    const tokenized = await vault.openWith({ ...meta, known, contact: { email: customer.email } }, message, [
+    // The record itself stays in the vault, so customer.read soon after needs no D1 read (src/vault/snapshots.ts).
+    const snapshot = { kind: "customer", id: customer.id, record: { ...customer } };
+    const tokenized = await vault.openWith({ ...meta, known, contact: { email: customer.email }, snapshot }, message, [
       {
         taskId: req.taskId,
         actor: "proxy",

@@ -14,6 +14,7 @@
  * - task_meta, escalations: src/vault/meta.ts
  * - tokens, known_values: src/vault/tokens-store.ts
  * - rate_leases: src/vault/rate-lease.ts
+ * - record_snapshots: src/vault/snapshots.ts
  * A vault written before its tables kept these under storage keys: they are
  * moved once, when it starts (src/vault/legacy.ts).
  */
@@ -44,6 +45,10 @@ export const VAULT_MIGRATIONS: readonly (readonly string[])[] = [
   // 5: the task's lease of its principal's per-minute units (issue 15: no AgentRates round trip a call).
   [
     "CREATE TABLE rate_leases (principal TEXT NOT NULL, kind TEXT NOT NULL, period INTEGER NOT NULL, units INTEGER NOT NULL CHECK (units >= 0), PRIMARY KEY (principal, kind))",
+  ],
+  // 6: the records read to open the task, so a read of the same record soon after needs no D1 round trip (issue 15).
+  [
+    "CREATE TABLE record_snapshots (kind TEXT NOT NULL, id TEXT NOT NULL, record TEXT NOT NULL, taken_at INTEGER NOT NULL, PRIMARY KEY (kind, id))",
   ],
 ];
 

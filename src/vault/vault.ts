@@ -21,6 +21,7 @@ import { type LeaseGrantor, MINUTE_MS, RateLease } from "./rate-lease.ts";
 import { realValueKinds } from "./real-values.ts";
 import { checkRouterRows } from "./router-rows.ts";
 import { hasSchema, migrate, tableCount } from "./schema.ts";
+import { type RecordSnapshot, RecordSnapshots } from "./snapshots.ts";
 import { type TokenEntry, TokenTable } from "./table.ts";
 import { TokenStore } from "./tokens-store.ts";
 import { type PhaseTrace, phaseTrace } from "./trace.ts";
@@ -50,6 +51,11 @@ export interface VaultOpen extends Omit<VaultMeta, "createdAt"> {
    * email.send may write to, checked here without a second read (recipient()).
    */
   contact?: { email: string };
+  /**
+   * The subject's record as the proxy read it to open the vault: customer.read
+   * answers from it while it is fresh (tokenizeSnapshot), without a D1 read.
+   */
+  snapshot?: RecordSnapshot;
 }
 
 /**
@@ -88,6 +94,7 @@ export interface TranscriptEntry {
 const STEPS = new Set([
   "tokenizeRecord",
   "tokenizeRecords",
+  "tokenizeSnapshot",
   "tokenize",
   "hydrate",
   "resolve",
@@ -168,6 +175,7 @@ export class Vault extends DurableObject<VaultEnv> {
   readonly #transcript = new Transcript(this.ctx.storage.sql);
   readonly #meta = new MetaStore(this.ctx.storage.sql);
   readonly #tokens = new TokenStore(this.ctx.storage);
+  readonly #snapshots = new RecordSnapshots(this.ctx.storage.sql);
   #shipAt: number | undefined;
   #shipping: Promise<number> | undefined;
   /** Bench only: the running step's wall-clock phases (SILOOS_BENCH_TRACE). */
@@ -190,11 +198,12 @@ export class Vault extends DurableObject<VaultEnv> {
     const state = await this.#state();
     migrate(this.ctx.storage.sql);
     if (state.meta && state.meta.taskId !== init.taskId) throw new Error("vault already bound to another task");
-    const { known, contact, ...rest } = init;
+    const { known, contact, snapshot, ...rest } = init;
     const meta: VaultMeta = { ...rest, createdAt: state.meta?.createdAt ?? Date.now() };
     this.ctx.storage.transactionSync(() => {
       this.#meta.write(meta);
       this.#tokens.replaceKnown(known);
+      if (snapshot) this.#snapshots.put(snapshot);
     });
     if (contact) await this.ctx.storage.put(CONTACT_KEY, contact);
     state.meta = meta;
@@ -507,6 +516,23 @@ export class Vault extends DurableObject<VaultEnv> {
     return out;
   }
 
+  /**
+   * A read answered from the record the task opened with (VaultOpen.snapshot),
+   * tokenized as tokenizeRecord does: the same fields, the same tokens. null
+   * when there is none for this id or it is `maxAgeMs` old or more: no allowed
+   * row (stepDetail), the op reads its system of record and tokenizes that.
+   */
+  async tokenizeSnapshot(
+    kind: string,
+    id: string,
+    maxAgeMs: number,
+    pii: Readonly<Record<string, PiiKind | "FREE_TEXT">>,
+  ): Promise<Record<string, unknown> | null> {
+    await this.#openState();
+    const record = this.#snapshots.fresh(kind, id, maxAgeMs);
+    return record ? this.tokenizeRecord(record, pii) : null;
+  }
+
   /** Several records in one call (a list read): one RPC, not one per record. */
   async tokenizeRecords(
     records: Record<string, unknown>[],
@@ -811,9 +837,11 @@ function effectResult(method: StepMethod | null, result: unknown): Record<string
   return (result as Awaited<ReturnType<Vault["reply"]>>).ok ? { delivered: true } : null;
 }
 
-/** Audit detail a step's own result adds; null = the step refused, so no allowed row. */
+/** Audit detail a step's own result adds; null = no allowed row (the step refused, or had no answer). */
 function stepDetail(method: StepMethod | null, result: unknown): Record<string, unknown> | null {
   if (method === "transcript") return { entries: (result as unknown[]).length };
+  // No fresh snapshot: the op reads its system of record, and its row rides on that record's tokenizing.
+  if (method === "tokenizeSnapshot" && result === null) return null;
   if (method === "llmChat") {
     const r = result as LlmChatOutcome;
     return r.ok ? r.audit : null;

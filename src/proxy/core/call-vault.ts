@@ -138,6 +138,8 @@ export class CallVault {
 
   tokenizeRecord = (...a: A<"tokenizeRecord">) => this.#step<R<"tokenizeRecord">>("tokenizeRecord", a);
   tokenizeRecords = (...a: A<"tokenizeRecords">) => this.#step<R<"tokenizeRecords">>("tokenizeRecords", a);
+  /** null: no fresh snapshot, no row journaled (auditNext's detail is spent: set it again for the next step). */
+  tokenizeSnapshot = (...a: A<"tokenizeSnapshot">) => this.#step<R<"tokenizeSnapshot">>("tokenizeSnapshot", a);
   tokenize = (...a: A<"tokenize">) => this.#step<R<"tokenize">>("tokenize", a);
   hydrate = async (...a: A<"hydrate">) => this.#usable()?.hydrated.get(a[0]) ?? this.#step<R<"hydrate">>("hydrate", a);
   resolve = async (...a: A<"resolve">) => {

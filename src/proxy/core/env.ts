@@ -32,8 +32,27 @@ export interface ProxyEnv extends LlmEnv, Omit<ProxyBindings, "OUTBOX_QUEUE"> {
   /** Deliveries tried before a message is dead-lettered (default 5), and the first retry delay (default 10 s). */
   SILOOS_MAIL_MAX_ATTEMPTS?: string;
   SILOOS_MAIL_RETRY_SECONDS?: string;
+  /** How long (s) the record read to open a task answers customer.read without a D1 read (recordSnapshotMs); default 60. */
+  SILOOS_RECORD_SNAPSHOT_SECONDS?: string;
   /** Bench only ("1"): each call logs its wall-clock phases (src/vault/trace.ts, scripts/task-profile.ts). */
   SILOOS_BENCH_TRACE?: string;
+}
+
+/** SILOOS_RECORD_SNAPSHOT_SECONDS's default: a task's reads come within seconds of its start. */
+const RECORD_SNAPSHOT_SECONDS = 60;
+
+/**
+ * How old (ms) the snapshot of a record taken when the task opened may be and
+ * still answer a read of it (src/vault/snapshots.ts). Unset: 60 s; "0": never,
+ * every read goes to the system of record; a value that is not a number of
+ * seconds ≥ 0 also means never: a bad setting may cost a round trip, never
+ * stretch how stale an answer can be.
+ */
+export function recordSnapshotMs(env: Pick<ProxyEnv, "SILOOS_RECORD_SNAPSHOT_SECONDS">): number {
+  const raw = env.SILOOS_RECORD_SNAPSHOT_SECONDS?.trim();
+  if (raw === undefined || raw === "") return RECORD_SNAPSHOT_SECONDS * 1000;
+  const seconds = Number(raw);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 0;
 }
 
 const jwksCache = new Map<string, JSONWebKeySet>();

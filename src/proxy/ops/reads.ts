@@ -2,6 +2,7 @@ import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import { PII_FIELDS } from "../connectors/types.ts";
 import type { OpContext, OpDefinition } from "../core/context.ts";
+import { recordSnapshotMs } from "../core/env.ts";
 
 /** Scope: the task key names the customer (and case); only those, and what they own. */
 function assertCustomerInScope(ctx: OpContext, customerId: string): void {
@@ -34,9 +35,18 @@ export const customerRead: OpDefinition<"customer.read"> = {
   capability: "customer.read",
   async run(ctx, { customerId }) {
     assertCustomerInScope(ctx, customerId);
+    // The audit row rides on the vault RPC that tokenizes (src/proxy/core/call-vault.ts). While the
+    // record read to open the task is fresh, that RPC answers from it: no D1 read (src/vault/snapshots.ts).
+    const maxAgeMs = recordSnapshotMs(ctx.env);
+    const snapped =
+      maxAgeMs > 0
+        ? await ctx.vault
+            .auditNext({ customerId })
+            .tokenizeSnapshot("customer", customerId, maxAgeMs, PII_FIELDS.customer)
+        : null;
+    if (snapped) return { result: snapped, detail: { customerId } };
     const customer = await ctx.crm.getCustomer(customerId);
     if (!customer) throw new SiloError("unknown_record", "no such customer");
-    // The audit row rides on the vault RPC that tokenizes (src/proxy/core/call-vault.ts).
     const tokenized = await ctx.vault.auditNext({ customerId }).tokenizeRecord({ ...customer }, PII_FIELDS.customer);
     return { result: tokenized, detail: { customerId } };
   },
