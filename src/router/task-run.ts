@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
-import { appendAudit } from "../audit/index.ts";
+import { batchWithAudit } from "../audit/index.ts";
 import { database } from "../db/index.ts";
 import { SiloError } from "../errors/index.ts";
 import { findAgent, registry } from "../registry/index.ts";
+import type { JournalCarry } from "../vault/journal.ts";
 import { type RouterEnv, routerConfig } from "./core/env.ts";
 import { queueForHuman } from "./core/queue.ts";
 import { getTask, type TaskRow } from "./core/task-rows.ts";
@@ -14,6 +15,7 @@ import {
   type RunReport,
   settleHop,
 } from "./dispatch/dispatch.ts";
+import { runJournal } from "./dispatch/run-journal.ts";
 import { expireIfDue } from "./lifecycle/expire.ts";
 import {
   backoffMs,
@@ -63,6 +65,12 @@ export class TaskRun extends DurableObject<RouterEnv> {
    */
   #replies: { taskId: string; list: string[] } | undefined;
   #endReplies: { taskId: string; list: string[] } | undefined;
+  /**
+   * The journal rows the last dispatch's run end handed over (HopResult.journal), for the settle
+   * of that same hop to write first (src/router/dispatch/run-journal.ts). Memory only, never in
+   * RunState: a settle that does not find it here has the vault ship its journal first.
+   */
+  #carried: { taskId: string; runNo: number; hop: number; journal: JournalCarry } | undefined;
 
   /**
    * Start a run and drive it to its end (or its first parked retry). The synchronous API.
@@ -241,16 +249,38 @@ export class TaskRun extends DurableObject<RouterEnv> {
           report: { ...(await giveUpChain(env, db, task.id)), hops: st.hops },
         };
       const wanted: RepliesWanted | undefined = this.#since === undefined ? undefined : { since: this.#since };
-      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context, online, wanted);
+      const { journal, ...step } = await dispatchHop(
+        env,
+        db,
+        routerConfig(env),
+        task,
+        agent,
+        st.hop,
+        null,
+        st.context,
+        online,
+        wanted,
+      );
+      this.#carried = journal ? { taskId: task.id, runNo: st.runNo, hop: st.hop, journal } : undefined;
       // An agent that crashed or hung gets one more try (same idempotency keys), then a person.
       if (step.result?.status === "failed" && isRetryableAgentFailure(step.result.reason) && st.attempts < 2) {
-        await appendAudit(db, {
-          taskId: task.id,
-          actor: "router",
-          event: "task.hop_retried",
-          reason: step.result.reason.split(":")[0],
-          detail: { agent: step.principal, hop: st.hop, attempt: st.attempts },
-        });
+        // The run's rows first, then the retry's (src/router/dispatch/run-journal.ts).
+        const run = await runJournal(env, db, task.id, this.#takeCarried(st));
+        await batchWithAudit(
+          db,
+          [],
+          [
+            {
+              taskId: task.id,
+              actor: "router",
+              event: "task.hop_retried",
+              reason: step.result.reason.split(":")[0],
+              detail: { agent: step.principal, hop: st.hop, attempt: st.attempts },
+            },
+          ],
+          run.inserts,
+        );
+        run.committed();
         throw new SiloError("agent_failed", step.result.reason);
       }
       // The settle step that follows in this drive starts from the row as this step left it.
@@ -258,7 +288,10 @@ export class TaskRun extends DurableObject<RouterEnv> {
       if (wanted?.replies) this.#replies = { taskId: task.id, list: wanted.replies };
       return { ...st, phase: "settle", attempts: 0, step, hops: step.result ? [...st.hops, step.principal] : st.hops };
     }
-    const settled = await settleHop(env, db, task, agent, st.hop, st.step!, st.context);
+    // The rows the run's end handed over (memory only); kept for a retry of this settle until it succeeds.
+    const journal = this.#carriedFor(st);
+    const settled = await settleHop(env, db, task, agent, st.hop, { ...st.step!, journal }, st.context);
+    this.#carried = undefined;
     this.#final = "done" in settled ? settled.row : undefined;
     if ("done" in settled && replies) this.#endReplies = { taskId: task.id, list: replies };
     if ("done" in settled)
@@ -274,18 +307,45 @@ export class TaskRun extends DurableObject<RouterEnv> {
     };
   }
 
+  /** The carry this run's current hop was handed, if this instance still holds it. */
+  #carriedFor(st: RunState): JournalCarry | undefined {
+    const c = this.#carried;
+    return c && c.taskId === st.taskId && c.runNo === st.runNo && c.hop === st.hop ? c.journal : undefined;
+  }
+
+  /** #carriedFor, once: the batch that writes it is the last to need it. */
+  #takeCarried(st: RunState): JournalCarry | undefined {
+    const journal = this.#carriedFor(st);
+    this.#carried = undefined;
+    return journal;
+  }
+
   /** A run that cannot go on is a person's job, with the reason. */
   async #giveUp(st: RunState, reason: string): Promise<RunState> {
     const db = database(this.env.DB);
-    await queueForHuman(this.env, db, st.taskId, "human:support", "failed", [
-      {
-        taskId: st.taskId,
-        actor: "router",
-        event: "task.queued_human",
-        reason: "run_interrupted",
-        detail: { to: "human:support", reason, hop: st.hop, phase: st.phase },
-      },
-    ]);
+    // A settle that kept failing still holds the run's rows: they go first (run-journal.ts).
+    const journal = st.phase === "settle" ? this.#carriedFor(st) : undefined;
+    const run = journal ? await runJournal(this.env, db, st.taskId, journal) : undefined;
+    await queueForHuman(
+      this.env,
+      db,
+      st.taskId,
+      "human:support",
+      "failed",
+      [
+        {
+          taskId: st.taskId,
+          actor: "router",
+          event: "task.queued_human",
+          reason: "run_interrupted",
+          detail: { to: "human:support", reason, hop: st.hop, phase: st.phase },
+        },
+      ],
+      null,
+      run?.inserts,
+    );
+    run?.committed();
+    this.#carried = undefined;
     return {
       ...st,
       phase: "done",
