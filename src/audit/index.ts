@@ -118,13 +118,18 @@ export async function appendAudit(db: Db, ...events: AuditEvent[]): Promise<void
   }
 }
 
-/** Run writes and their audit rows atomically (one D1 batch = one transaction). */
+/**
+ * Run writes and their audit rows atomically (one D1 batch = one transaction).
+ * `before`: audit rows that must precede these (a task's journal rows, handed
+ * over by its vault), first in the same transaction.
+ */
 export async function batchWithAudit(
   db: Db,
   writes: readonly BatchItem<"sqlite">[],
   events: readonly AuditEvent[],
+  before: readonly BatchItem<"sqlite">[] = [],
 ): Promise<void> {
-  await batchWithAuditResults(db, writes, events);
+  await batchWithAuditResults(db, writes, events, before);
 }
 
 /** batchWithAudit, answering with the writes' results (an update's RETURNING rows), in order. */
@@ -132,11 +137,12 @@ export async function batchWithAuditResults(
   db: Db,
   writes: readonly BatchItem<"sqlite">[],
   events: readonly AuditEvent[],
+  before: readonly BatchItem<"sqlite">[] = [],
 ): Promise<unknown[]> {
   try {
-    const [first, ...rest] = [auditInsert(db, events), ...writes];
+    const [first, ...rest] = [...before, auditInsert(db, events), ...writes];
     // The audit insert goes first in the same transaction as the change it records.
-    return (await db.batch([first, ...rest])).slice(1);
+    return (await db.batch([first!, ...rest])).slice(before.length + 1);
   } catch (err) {
     if (err instanceof SiloError) throw err;
     throw new SiloError("audit_unavailable", "the audit log or database is unavailable; nothing was done");

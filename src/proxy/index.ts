@@ -68,6 +68,10 @@ export class RouterGate extends WorkerEntrypoint<ProxyEnv> {
   revokeKeys(taskId: string, principal: string, jtis: string[], texts?: string[], repliesSince?: number) {
     return routerApi.revokeKeys(this.env, taskId, principal, jtis, texts, repliesSince);
   }
+  /** The router's batch that carried the run's rows (revokeKeys' `journal`) committed, through this journal number. */
+  journalShipped(taskId: string, through: number) {
+    return routerApi.journalShipped(this.env, taskId, through);
+  }
   replies(taskId: string, since: number) {
     return routerApi.replies(this.env, taskId, since);
   }

@@ -7,6 +7,7 @@ import { SiloError, toErrorBody } from "../errors/index.ts";
 import type { Scope } from "../keys/claims.ts";
 import type { KnownValue } from "../scan/index.ts";
 import { expireTask } from "../vault/held-actions.ts";
+import type { JournalCarry } from "../vault/journal.ts";
 import type { Escalation } from "../vault/vault.ts";
 import { d1Crm } from "./connectors/d1-crm.ts";
 import type { CustomerRecord } from "./connectors/types.ts";
@@ -138,6 +139,8 @@ export async function handoff(
  * once the keys are dead; null when the vault is closed. `repliesSince`: the agent replies from
  * that entry on come back hydrated (as `replies` gives them), for the customer's channel only:
  * the answer to the request that ran the task, in memory; absent when the vault is closed.
+ * `journal`: the task's journal rows, keys.revoked last, for the router's next D1 batch to write
+ * before its own rows (Vault.endRun); none wait when the vault is closed.
  */
 export async function revokeKeys(
   env: ProxyEnv,
@@ -146,7 +149,7 @@ export async function revokeKeys(
   jtis: string[],
   texts: string[] = [],
   repliesSince?: number,
-): Promise<ProxyResult<{ texts: string[] | null; replies?: string[] }>> {
+): Promise<ProxyResult<{ texts: string[] | null; replies?: string[]; journal: JournalCarry }>> {
   return guarded(async () => {
     const vault = vaultFor(env, taskId);
     const row = {
@@ -155,15 +158,24 @@ export async function revokeKeys(
       event: "keys.revoked" as const,
       detail: { principal, keys: jtis, reason: "run returned" },
     };
-    // An open vault journals the row after the run's calls; then the whole run reaches D1 in one
-    // shipment, before the router writes its own rows about the run. A closed vault: straight to D1.
-    // One RPC: revoke, journal the row, ship the run's rows. Fail closed with the cause: the router
-    // must not act on a run whose rows the log cannot take.
+    // An open vault journals the row after the run's calls and hands the rows waiting to the
+    // router, whose batch about the run writes them first. A closed vault: straight to D1.
+    // One RPC: revoke, journal the row, hand the run's rows over. Fail closed with the cause: the
+    // router must not act on a run whose rows the log cannot take.
     const ended = await vault.endRun(jtis, row, texts, repliesSince);
     if (ended.status === "unshipped")
       throw new SiloError("audit_unavailable", "the run's audit rows could not be brought to the log");
     if (ended.status === "closed") await appendAudit(database(env.DB), row);
-    return { texts: ended.texts, ...(ended.replies ? { replies: ended.replies } : {}) };
+    const journal = ended.journal ?? { taskId, rows: [] };
+    return { texts: ended.texts, ...(ended.replies ? { replies: ended.replies } : {}), journal };
+  });
+}
+
+/** The router's batch that carried the rows revokeKeys handed it committed: the vault may drop them. */
+export async function journalShipped(env: ProxyEnv, taskId: string, through: number): Promise<ProxyResult<null>> {
+  return guarded(async () => {
+    await vaultFor(env, taskId).journalShipped(through);
+    return null;
   });
 }
 

@@ -1,8 +1,9 @@
 import { DurableObject } from "cloudflare:workers";
-import { appendAudit } from "../audit/index.ts";
+import { batchWithAudit } from "../audit/index.ts";
 import { database } from "../db/index.ts";
 import { SiloError } from "../errors/index.ts";
 import { findAgent, registry } from "../registry/index.ts";
+import type { JournalCarry } from "../vault/journal.ts";
 import { type RouterEnv, routerConfig } from "./core/env.ts";
 import { PRUNE_AFTER_MS } from "./core/prune.ts";
 import { queueForHuman } from "./core/queue.ts";
@@ -15,6 +16,7 @@ import {
   type RunReport,
   settleHop,
 } from "./dispatch/dispatch.ts";
+import { runJournal } from "./dispatch/run-journal.ts";
 import { expireIfDue } from "./lifecycle/expire.ts";
 import { runOf } from "./run/index.ts";
 import {
@@ -92,6 +94,14 @@ export class TaskRun extends DurableObject<RouterEnv> {
    */
   #replies = new Map<string, string[]>();
   #endReplies = new Map<string, string[]>();
+  /**
+   * The journal rows a run's last dispatch's run end handed over
+   * (HopResult.journal), by task id, for the settle of that same hop to write
+   * first (src/router/dispatch/run-journal.ts). Memory only, never in
+   * RunState: a settle that does not find it here has the vault ship its
+   * journal first.
+   */
+  #carried = new Map<string, { runNo: number; hop: number; journal: JournalCarry }>();
   /** The alarm as this instance set it: undefined unknown (set it), null none. */
   #alarmAt: number | null | undefined;
   /** Whether this instance looked for a run stored the way it was before the sharding (#handOverLegacy). */
@@ -318,6 +328,9 @@ export class TaskRun extends DurableObject<RouterEnv> {
       this.#known.delete(taskId);
       this.#online.delete(taskId);
       this.#replies.delete(taskId);
+      // A shard outlives its runs: what a drive kept in memory goes with it (a settle retried
+      // in a later drive has the vault ship its journal first).
+      this.#carried.delete(taskId);
       this.#rearm();
       this.#prune();
     }
@@ -363,16 +376,39 @@ export class TaskRun extends DurableObject<RouterEnv> {
         };
       const since = this.#since.get(st.taskId);
       const wanted: RepliesWanted | undefined = since === undefined ? undefined : { since };
-      const step = await dispatchHop(env, db, routerConfig(env), task, agent, st.hop, null, st.context, online, wanted);
+      const { journal, ...step } = await dispatchHop(
+        env,
+        db,
+        routerConfig(env),
+        task,
+        agent,
+        st.hop,
+        null,
+        st.context,
+        online,
+        wanted,
+      );
+      if (journal) this.#carried.set(task.id, { runNo: st.runNo, hop: st.hop, journal });
+      else this.#carried.delete(task.id);
       // An agent that crashed or hung gets one more try (same idempotency keys), then a person.
       if (step.result?.status === "failed" && isRetryableAgentFailure(step.result.reason) && st.attempts < 2) {
-        await appendAudit(db, {
-          taskId: task.id,
-          actor: "router",
-          event: "task.hop_retried",
-          reason: step.result.reason.split(":")[0],
-          detail: { agent: step.principal, hop: st.hop, attempt: st.attempts },
-        });
+        // The run's rows first, then the retry's (src/router/dispatch/run-journal.ts).
+        const run = await runJournal(env, db, task.id, this.#takeCarried(st));
+        await batchWithAudit(
+          db,
+          [],
+          [
+            {
+              taskId: task.id,
+              actor: "router",
+              event: "task.hop_retried",
+              reason: step.result.reason.split(":")[0],
+              detail: { agent: step.principal, hop: st.hop, attempt: st.attempts },
+            },
+          ],
+          run.inserts,
+        );
+        run.committed();
         throw new SiloError("agent_failed", step.result.reason);
       }
       // The settle step that follows in this drive starts from the row as this step left it.
@@ -380,7 +416,10 @@ export class TaskRun extends DurableObject<RouterEnv> {
       if (wanted?.replies) this.#replies.set(task.id, wanted.replies);
       return { ...st, phase: "settle", attempts: 0, step, hops: step.result ? [...st.hops, step.principal] : st.hops };
     }
-    const settled = await settleHop(env, db, task, agent, st.hop, st.step!, st.context);
+    // The rows the run's end handed over (memory only, this drive): a settle that fails keeps them for the give-up.
+    const journal = this.#carriedFor(st);
+    const settled = await settleHop(env, db, task, agent, st.hop, { ...st.step!, journal }, st.context);
+    this.#carried.delete(st.taskId);
     if ("done" in settled && settled.row) this.#final.set(st.taskId, settled.row);
     else this.#final.delete(st.taskId);
     if ("done" in settled && replies) this.#endReplies.set(st.taskId, replies);
@@ -397,18 +436,45 @@ export class TaskRun extends DurableObject<RouterEnv> {
     };
   }
 
+  /** The carry this run's current hop was handed, if this instance still holds it. */
+  #carriedFor(st: RunState): JournalCarry | undefined {
+    const c = this.#carried.get(st.taskId);
+    return c && c.runNo === st.runNo && c.hop === st.hop ? c.journal : undefined;
+  }
+
+  /** #carriedFor, once: the batch that writes it is the last to need it. */
+  #takeCarried(st: RunState): JournalCarry | undefined {
+    const journal = this.#carriedFor(st);
+    this.#carried.delete(st.taskId);
+    return journal;
+  }
+
   /** A run that cannot go on is a person's job, with the reason. */
   async #giveUp(st: RunState, reason: string): Promise<RunState> {
     const db = database(this.env.DB);
-    await queueForHuman(this.env, db, st.taskId, "human:support", "failed", [
-      {
-        taskId: st.taskId,
-        actor: "router",
-        event: "task.queued_human",
-        reason: "run_interrupted",
-        detail: { to: "human:support", reason, hop: st.hop, phase: st.phase },
-      },
-    ]);
+    // A settle that kept failing still holds the run's rows: they go first (run-journal.ts).
+    const journal = st.phase === "settle" ? this.#carriedFor(st) : undefined;
+    const run = journal ? await runJournal(this.env, db, st.taskId, journal) : undefined;
+    await queueForHuman(
+      this.env,
+      db,
+      st.taskId,
+      "human:support",
+      "failed",
+      [
+        {
+          taskId: st.taskId,
+          actor: "router",
+          event: "task.queued_human",
+          reason: "run_interrupted",
+          detail: { to: "human:support", reason, hop: st.hop, phase: st.phase },
+        },
+      ],
+      null,
+      run?.inserts,
+    );
+    run?.committed();
+    this.#carried.delete(st.taskId);
     return {
       ...st,
       phase: "done",

@@ -6,9 +6,10 @@ import { type AuditEvent, auditRow } from "../audit/index.ts";
  * does the call's vault work. A Durable Object's storage write is durable
  * once it completes, so the row is durable before the call answers. D1 stays
  * the system of record: rows are shipped there in journal order, in batches
- * (from the vault's alarm, at the end of a run, before the vault is wiped,
- * and before the audit log is read), or carried in the D1 batch of an effect
- * that writes its own row there (JournalCarry), and only then dropped here. Shipping is idempotent: each row
+ * (from the vault's alarm, before the vault is wiped, and before the audit
+ * log is read), or carried in the D1 batch of an effect that writes its own
+ * row there, or of the router's rows about a run that ended (JournalCarry),
+ * and only then dropped here. Shipping is idempotent: each row
  * carries its journal number, and D1 ignores a (task, number) it already holds,
  * so a crash between a D1 commit and the drop never doubles a row.
  */
@@ -20,11 +21,12 @@ export interface Stored extends JournalRow {
 }
 
 /**
- * Journal rows handed to a proxy call whose effect writes its own row to D1
- * (a refund, a mail): the call puts them in the effect's own D1 batch, before
- * its row, so they commit with it or not at all, in one round trip
- * (src/proxy/ledger/journal-carry.ts). The vault drops them only when the
- * call says the batch committed; until then they stay here and ship as usual.
+ * Journal rows handed to a party that writes its own rows to D1 next: a proxy
+ * call whose effect does (a refund, a mail; src/proxy/ledger/journal-carry.ts),
+ * or the router at a run's end (Vault.endRun; src/router/dispatch/run-journal.ts).
+ * It puts them in its own D1 batch, before its rows, so they commit with them
+ * or not at all, in one round trip. The vault drops them only when told the
+ * batch committed; until then they stay here and ship as usual.
  */
 export interface JournalCarry {
   taskId: string;
@@ -36,9 +38,16 @@ const SHIP_BATCH = 100;
 /** Rows an effect's batch carries at most; with more waiting, the older ones ship on their own first. */
 export const CARRY_MAX = SHIP_BATCH;
 
+/** audit_log's columns a journal row fills, in the order of journalBinds. */
+const JOURNAL_COLUMNS = "at, task_id, actor, event, op, decision, reason, detail, vault_seq";
+
 /** One journal row into D1; a (task, journal number) D1 already holds is skipped, so a row lands once. */
-export const JOURNAL_INSERT =
-  "INSERT INTO audit_log (at, task_id, actor, event, op, decision, reason, detail, vault_seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+export const JOURNAL_INSERT = `INSERT INTO audit_log (${JOURNAL_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`;
+
+/** A journal row's values for JOURNAL_INSERT (JOURNAL_COLUMNS' order). */
+export function journalBinds(taskId: string, r: Stored): unknown[] {
+  return [r.at, taskId, r.actor, r.event, r.op, r.decision, r.reason, r.detail, r.n];
+}
 
 export class AuditJournal {
   readonly #sql: SqlStorage;
@@ -95,9 +104,7 @@ export async function shipJournal(journal: AuditJournal, db: D1Database, taskId:
     const rows = journal.pending();
     if (rows.length === 0) return shipped;
     const insert = db.prepare(JOURNAL_INSERT);
-    await db.batch(
-      rows.map((r) => insert.bind(r.at, taskId, r.actor, r.event, r.op, r.decision, r.reason, r.detail, r.n)),
-    );
+    await db.batch(rows.map((r) => insert.bind(...journalBinds(taskId, r))));
     journal.drop(rows.at(-1)!.n);
     shipped += rows.length;
   }

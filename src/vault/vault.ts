@@ -178,6 +178,8 @@ export class Vault extends DurableObject<VaultEnv> {
   readonly #snapshots = new RecordSnapshots(this.ctx.storage.sql);
   #shipAt: number | undefined;
   #shipping: Promise<number> | undefined;
+  /** The last journal number endRun handed to the router (journalShipped): memory only, a bound on what it may drop. */
+  #handedThrough: number | undefined;
   /** Bench only: the running step's wall-clock phases (SILOOS_BENCH_TRACE). */
   #trace: PhaseTrace | undefined;
 
@@ -318,7 +320,8 @@ export class Vault extends DurableObject<VaultEnv> {
   }
 
   /**
-   * The rows an effect's batch carries: every row waiting, oldest first. With
+   * The rows a batch carries (an effect's, or the router's at a run's end:
+   * endRun): every row waiting, oldest first. With
    * more than one batch waiting (D1 was down, the alarm behind), the journal
    * ships first, on its own; undefined if D1 cannot take it.
    */
@@ -424,15 +427,9 @@ export class Vault extends DurableObject<VaultEnv> {
 
   /**
    * A run returned: its keys die now, whatever the agent left running (waitUntil) or kept.
-   * `ship`: then the journal goes to D1 in the same RPC; "unshipped" if D1
-   * could not take it (the rows stay journaled, and the alarm retries).
    * "closed": no open vault, nothing journaled (the caller writes to D1).
    */
-  async revoke(
-    jtis: readonly string[],
-    revoked?: AuditEvent,
-    ship = false,
-  ): Promise<"closed" | "revoked" | "unshipped"> {
+  async revoke(jtis: readonly string[], revoked?: AuditEvent): Promise<"closed" | "revoked"> {
     const state = await this.#state();
     if (!state.meta) return "closed";
     state.meta = { ...state.meta, jtis: state.meta.jtis.filter((j) => !jtis.includes(j)) };
@@ -442,38 +439,61 @@ export class Vault extends DurableObject<VaultEnv> {
     // The run's keys are dead, so its lease can never be spent: back to its principals now, not
     // at the wipe (a task stays open after its answer; best effort, the minute ends anyway).
     const unspent = this.#lease.drain(Math.floor(Date.now() / MINUTE_MS));
-    let shipped = true;
-    if (ship)
-      shipped = await this.shipAudit().then(
-        () => true,
-        () => false,
-      );
     await RateLease.giveBack(unspent, (principal) => this.#rates(principal));
-    return shipped ? "revoked" : "unshipped";
+    return "revoked";
   }
 
   /**
-   * A run's end in one RPC: revoke its keys and ship its rows (revoke, above),
-   * then tokenize the text its agent handed back (a summary, a reason) for the
-   * router to keep. The keys are dead before the text is looked at. Texts are
-   * null when the vault is closed (the caller's own tokenize then says why).
-   * `repliesSince`: the agent replies from that transcript entry on, hydrated
-   * for the customer's channel (as hydratedSince(since, "agent") gives them),
-   * so the answer to the request that ran the task needs no RPC of its own.
+   * A run's end in one RPC: revoke its keys (revoke, above) and hand the rows
+   * waiting in the journal, keys.revoked last, to the router (`journal`),
+   * whose D1 batch about the run writes them before its own rows, in one
+   * round trip (src/router/dispatch/run-journal.ts). They stay here, durable,
+   * until the router says that batch committed (journalShipped); a batch that
+   * fails, or a router that never says, leaves them to ship as usual (alarm,
+   * wipe, a read of the log), once each. "unshipped": more rows waited than a
+   * batch carries and D1 could not take the older ones (the router must not
+   * act on the run). Then tokenize the text its agent handed back (a summary,
+   * a reason) for the router to keep. The keys are dead before the text is
+   * looked at. Texts are null when the vault is closed (the caller's own
+   * tokenize then says why). `repliesSince`: the agent replies from that
+   * transcript entry on, hydrated for the customer's channel (as
+   * hydratedSince(since, "agent") gives them), so the answer to the request
+   * that ran the task needs no RPC of its own.
    */
   async endRun(
     jtis: readonly string[],
     revoked: AuditEvent,
     texts: readonly string[],
     repliesSince?: number,
-  ): Promise<{ status: "closed" | "revoked" | "unshipped"; texts: string[] | null; replies?: string[] }> {
-    const status = await this.revoke(jtis, revoked, true);
+  ): Promise<{
+    status: "closed" | "revoked" | "unshipped";
+    texts: string[] | null;
+    replies?: string[];
+    journal?: JournalCarry;
+  }> {
+    const status = await this.revoke(jtis, revoked);
     if (status === "closed") return { status, texts: null };
+    const journal = await this.#carry((await this.#openState()).meta!.taskId);
+    if (!journal) return { status: "unshipped", texts: null };
+    const last = journal.rows.at(-1)?.n;
+    if (last !== undefined) this.#handedThrough = Math.max(this.#handedThrough ?? 0, last);
     const out: string[] = [];
     for (const text of texts) out.push(await this.tokenize(text, "agent"));
-    if (repliesSince === undefined) return { status, texts: out };
+    if (repliesSince === undefined) return { status, texts: out, journal };
     const { entries } = await this.hydratedSince(repliesSince, "agent");
-    return { status, texts: out, replies: entries.map((e) => e.text) };
+    return { status, texts: out, replies: entries.map((e) => e.text), journal };
+  }
+
+  /**
+   * The router's batch that carried the rows endRun handed it committed,
+   * through journal number `through`: they are D1's, so they go. Only rows
+   * this vault handed out since it was loaded: a claim beyond them drops
+   * nothing more, and a vault evicted meanwhile drops nothing (its rows ship
+   * as usual, and D1 skips them).
+   */
+  async journalShipped(through: number): Promise<void> {
+    if (this.#handedThrough === undefined || !(await this.#state()).meta) return;
+    this.#journal.drop(Math.min(through, this.#handedThrough));
   }
 
   /** Every escalation between agents in this task, oldest first. */
@@ -747,6 +767,7 @@ export class Vault extends DurableObject<VaultEnv> {
     await this.ctx.storage.deleteAlarm();
     await this.ctx.storage.deleteAll();
     this.#shipAt = undefined;
+    this.#handedThrough = undefined;
     this.#loaded = undefined;
     for (const w of this.#watchers) void w.close().catch(() => undefined);
     this.#watchers.clear();

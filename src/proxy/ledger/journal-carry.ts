@@ -1,4 +1,4 @@
-import { JOURNAL_INSERT, type JournalCarry } from "../../vault/journal.ts";
+import { JOURNAL_INSERT, type JournalCarry, journalBinds } from "../../vault/journal.ts";
 
 /**
  * The task's journal rows in an effect's own D1 batch. Why they must be in
@@ -15,7 +15,5 @@ import { JOURNAL_INSERT, type JournalCarry } from "../../vault/journal.ts";
 export function carriedStatements(d1: D1Database, carry: JournalCarry | undefined): D1PreparedStatement[] {
   if (!carry) return [];
   const insert = d1.prepare(JOURNAL_INSERT);
-  return carry.rows.map((r) =>
-    insert.bind(r.at, carry.taskId, r.actor, r.event, r.op, r.decision, r.reason, r.detail, r.n),
-  );
+  return carry.rows.map((r) => insert.bind(...journalBinds(carry.taskId, r)));
 }

@@ -1,4 +1,5 @@
 import { eq } from "drizzle-orm";
+import type { BatchItem } from "drizzle-orm/batch";
 import { type AuditEvent, batchWithAudit } from "../../audit/index.ts";
 import type { Db } from "../../db/index.ts";
 import { agentStatus } from "../../db/schema.ts";
@@ -23,6 +24,7 @@ export function isOnline(rows: readonly { status: string }[]): boolean {
  * Put a task in a human queue (`human:<role>`). The vault is handed to the
  * queue with no admitted keys, so whatever the previous holder kept is
  * refused from now on; a person gets fresh keys when they take the task.
+ * `before`: the run's journal rows, first in the same batch (src/router/dispatch/run-journal.ts).
  */
 export async function queueForHuman(
   env: RouterEnv,
@@ -32,6 +34,7 @@ export async function queueForHuman(
   outcome: string,
   events: AuditEvent[],
   summary: string | null = null,
+  before: readonly BatchItem<"sqlite">[] = [],
 ): Promise<void> {
   const res = await env.PROXY.handoff(taskId, queue, []);
   if (!res.ok) throw new Error(`vault hand-off failed: ${res.error}`);
@@ -41,5 +44,5 @@ export async function queueForHuman(
     outcome,
     ...(summary !== null ? { summary } : {}),
   };
-  await batchWithAudit(db, [updateTask(db, taskId, change)], events);
+  await batchWithAudit(db, [updateTask(db, taskId, change)], events, before);
 }

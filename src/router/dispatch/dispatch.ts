@@ -6,6 +6,7 @@ import type { Db } from "../../db/index.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { Scope } from "../../keys/claims.ts";
 import { type AgentEntry, findAgent, registry } from "../../registry/index.ts";
+import type { JournalCarry } from "../../vault/journal.ts";
 import { type CellOpening, openCell } from "../cells/index.ts";
 import type { RouterConfig, RouterEnv } from "../core/env.ts";
 import { agentOnline, queueForHuman } from "../core/queue.ts";
@@ -13,6 +14,7 @@ import { writeTaskRows } from "../core/task-audit.ts";
 import { type TaskRow, updateTask } from "../core/task-rows.ts";
 import { endRun, escalationOf, escalationRoute, handoffNote } from "./handover.ts";
 import { keysMintedEvent, mintKeyPair } from "./mint-keys.ts";
+import { runJournal } from "./run-journal.ts";
 
 /** How long one agent invocation may take, unless SILOOS_AGENT_TIMEOUT_SECONDS says otherwise. */
 const AGENT_TIMEOUT_MS = 120_000;
@@ -60,6 +62,12 @@ export interface HopResult {
    * settleHop asks the vault itself.
    */
   kept?: { summary?: string; reason?: string };
+  /**
+   * The task's journal rows the vault handed over when the run's keys died (endRun), for the
+   * settle's D1 batch to write before the router's rows (run-journal.ts). Memory only: the
+   * durable run keeps it out of its stored state; without it, the settle has the vault ship first.
+   */
+  journal?: JournalCarry;
 }
 
 /** What comes after a settled hop: the run is over, or the next agent takes it. */
@@ -138,7 +146,7 @@ export async function dispatchHop(
   const jtis = [keys.base.jti, keys.task.jti];
   // Keys are recorded before they are handed over, with the dispatch, in the vault RPC that admits
   // them: the task's journal (src/vault/router-rows.ts), durable before the agent holds them,
-  // shipped to D1 with the run's rows when the run ends (endRun), before the router's next row.
+  // handed to the router with the run's rows when the run ends (endRun), for its next D1 batch.
   const rows: AuditEvent[] = [
     keysMintedEvent(task.id, principal, keys, agent.caps),
     { taskId: task.id, actor: "router", event: "task.dispatched", detail: { to: principal, hop } },
@@ -187,8 +195,13 @@ export async function dispatchHop(
   );
   if (wanted && ended.replies) wanted.replies = ended.replies;
   const kept = ended.texts;
-  if (kept === null) return { principal, result };
-  return { principal, result, kept: Object.fromEntries(texts.map(([k], i) => [k, kept[i] ?? ""])) };
+  if (kept === null) return { principal, result, journal: ended.journal };
+  return {
+    principal,
+    result,
+    kept: Object.fromEntries(texts.map(([k], i) => [k, kept[i] ?? ""])),
+    journal: ended.journal,
+  };
 }
 
 /** The agent-written text of a result the router keeps (task row, audit), by name. */
@@ -222,6 +235,8 @@ export async function settleHop(
     ]);
     return { done: { outcome: "queued_human", assignee: "human:support", hops: [] } };
   }
+  // The run's rows go first in whichever batch records its result (run-journal.ts).
+  const run = await runJournal(env, db, task.id, step.journal);
   const summary =
     "summary" in result ? await tokenizeSummary(env, task.id, result.summary, 1000, step.kept?.summary) : null;
   const finished: AuditEvent = {
@@ -238,26 +253,38 @@ export async function settleHop(
       db,
       [updateTask(db, task.id, { outcome: "completed", summary }, { open: true }).returning()],
       [finished],
+      run.inserts,
     );
+    run.committed();
     const row = (updated as TaskRow[] | undefined)?.[0];
     return { done: { outcome: "completed", assignee: principal, hops: [] }, ...(row ? { row } : {}) };
   }
   if (result.status === "failed") {
     // A failed run is not a lost request: the task waits for a human.
-    await queueForHuman(env, db, task.id, "human:support", "failed", [
-      finished,
-      {
-        taskId: task.id,
-        actor: "router",
-        event: "task.queued_human",
-        reason: "agent_failed",
-        detail: {
-          from: principal,
-          to: "human:support",
-          reason: await tokenizeSummary(env, task.id, result.reason, 200, step.kept?.reason),
+    await queueForHuman(
+      env,
+      db,
+      task.id,
+      "human:support",
+      "failed",
+      [
+        finished,
+        {
+          taskId: task.id,
+          actor: "router",
+          event: "task.queued_human",
+          reason: "agent_failed",
+          detail: {
+            from: principal,
+            to: "human:support",
+            reason: await tokenizeSummary(env, task.id, result.reason, 200, step.kept?.reason),
+          },
         },
-      },
-    ]);
+      ],
+      null,
+      run.inserts,
+    );
+    run.committed();
     return { done: { outcome: "failed", assignee: "human:support", hops: [] } };
   }
   const { target, events: routed } = escalationRoute(task.id, current, result.target);
@@ -281,7 +308,9 @@ export async function settleHop(
         },
       ],
       summary,
+      run.inserts,
     );
+    run.committed();
     return { done: { outcome: "queued_human", assignee: target, hops: [] } };
   }
   const next = findAgent(registry, target);
@@ -298,7 +327,9 @@ export async function settleHop(
         detail: { from: principal, to: `agent:${target}`, reason },
       },
     ],
+    run.inserts,
   );
+  run.committed();
   // The next agent reads the summary and reason exactly as written (re-tokenized,
   // they told which guessed value was real: issue 9, item 5), as an agent-written note.
   return {

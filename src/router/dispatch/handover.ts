@@ -3,6 +3,7 @@ import type { HandoffNote } from "../../contracts/agent.ts";
 import { findCapability } from "../../contracts/capabilities.ts";
 import { SiloError } from "../../errors/index.ts";
 import type { AgentEntry } from "../../registry/index.ts";
+import type { JournalCarry } from "../../vault/journal.ts";
 import type { Escalation } from "../../vault/vault.ts";
 import type { RouterEnv } from "../core/env.ts";
 
@@ -19,7 +20,8 @@ import type { RouterEnv } from "../core/env.ts";
  * else. `texts` (what the agent handed back) come back tokenized from the same RPC; null: the
  * vault is closed, and the caller's own tokenize will say so. `repliesSince`: the customer's
  * replies from that entry on come back hydrated too (absent when the vault is closed): real
- * values, for the HTTP answer only, in memory.
+ * values, for the HTTP answer only, in memory. `journal`: the task's journal rows, keys.revoked
+ * last, for the router's next D1 batch to write before its own rows (run-journal.ts).
  */
 export async function endRun(
   env: RouterEnv,
@@ -28,7 +30,7 @@ export async function endRun(
   jtis: string[],
   texts: string[] = [],
   repliesSince?: number,
-): Promise<{ texts: string[] | null; replies?: string[] }> {
+): Promise<{ texts: string[] | null; replies?: string[]; journal: JournalCarry }> {
   const res = await env.PROXY.revokeKeys(taskId, principal, jtis, texts, repliesSince);
   // Fail closed: a run whose keys could not be revoked must not be acted on.
   if (!res.ok) throw new SiloError(res.error, res.message);
