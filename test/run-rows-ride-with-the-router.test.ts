@@ -13,6 +13,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { runShard } from "../src/router/run/index.ts";
 import { generateSecrets } from "../tools/local/secrets.ts";
 import { type System, startSystem } from "../tools/local/system.ts";
 import { eventually } from "./support/eventually.ts";
@@ -54,9 +55,13 @@ async function outcome(db: D1Database, taskId: string): Promise<string | null | 
 }
 
 type RunStub = { status(): Promise<{ phase: string; lastError?: string } | null> };
+/** The task's run, in its TaskRun shard (src/router/run/). */
 async function runOf(sys: System, taskId: string): Promise<RunStub> {
   const ns = await sys.mf.getDurableObjectNamespace("TASK_RUN", "siloos-router");
-  return ns.get(ns.idFromName(taskId)) as unknown as RunStub;
+  const shard = ns.get(ns.idFromName(runShard(taskId))) as unknown as {
+    status(taskId: string): ReturnType<RunStub["status"]>;
+  };
+  return { status: () => shard.status(taskId) };
 }
 async function vaultOf(sys: System, taskId: string): Promise<{ journalSize(): Promise<number> }> {
   const ns = await sys.mf.getDurableObjectNamespace("VAULT", "siloos-proxy");
