@@ -69,7 +69,7 @@ console.log(
 
 const secrets = await generateSecrets();
 const chains = await startChains(secrets);
-const { sys, bare, floor, silo, plain, low } = chains;
+const { sys, bare, floor } = chains;
 try {
   if (WARMUP + TASKS + SOLO > CUSTOMERS) throw new Error("not enough seeded customers");
   const { s, b, f, sOps, bOps, fOps, same } = await timed(chains, TASKS);
@@ -80,15 +80,7 @@ try {
     `    proxy calls per task: SiloOS ${sOps.length} (${describeOps(sOps)}); bare ${bOps.length}, floor ${fOps.length}, same order: ${same ? "yes" : "NO"}`,
   );
   printChains(s, b, f);
-  const [b1, s1, f1] = (await compare([plain, silo, low], {
-    warmup: 0,
-    tasks: SOLO,
-    concurrency: 1,
-    phases: 2,
-  })) as [Summary, Summary, Summary];
-  console.log(
-    `    1 in flight (${SOLO} each): SiloOS p50 ${fmt(s1.p50, 0)} ms, bare p50 ${fmt(b1.p50, 0)} ms: ${fmt(s1.p50 - b1.p50, 0)} ms more per task; floor p50 ${fmt(f1.p50, 0)} ms: ${fmt(f1.p50 - b1.p50, 0)} ms more`,
-  );
+  const [b1, s1, f1] = await oneInFlight(chains);
   if (s.errors + b.errors + f.errors + s1.errors + b1.errors + f1.errors > 0 || !same) process.exitCode = 1;
 
   const probes = await probeCosts(bare.mf);
@@ -133,15 +125,7 @@ async function runModel(secrets: Awaited<ReturnType<typeof generateSecrets>>) {
     printChains(s, b, f);
     // One task at a time: the latency a request sees in production, where the round trips, not
     // this machine's two cores, set it.
-    const [b1, s1, f1] = (await compare([modelChains.plain, modelChains.silo, modelChains.low], {
-      warmup: 0,
-      tasks: SOLO,
-      concurrency: 1,
-      phases: 2,
-    })) as [Summary, Summary, Summary];
-    console.log(
-      `    1 in flight (${SOLO} each): SiloOS p50 ${fmt(s1.p50, 0)} ms, bare p50 ${fmt(b1.p50, 0)} ms: ${fmt(s1.p50 / b1.p50, 2)}x, ${fmt(s1.p50 - b1.p50, 0)} ms more per task; floor p50 ${fmt(f1.p50, 0)} ms`,
-    );
+    const [b1, s1, f1] = await oneInFlight(modelChains);
     console.log(`    load average: ${load()}`);
     const errors = s.errors + b.errors + f.errors + s1.errors + b1.errors + f1.errors;
     return { silo: s, bare: b, floor: f, solo: { silo: s1.p50, bare: b1.p50 }, errors, same };
@@ -150,6 +134,20 @@ async function runModel(secrets: Awaited<ReturnType<typeof generateSecrets>>) {
   }
 }
 console.log(`\nload average after: ${load()}; total ${fmt((performance.now() - started) / 1000, 0)} s`);
+
+/** SOLO tasks on each chain, one at a time (bare, SiloOS, floor), printed: the latency of one task with no queue. */
+async function oneInFlight(c: Awaited<ReturnType<typeof startChains>>) {
+  const [b1, s1, f1] = (await compare([c.plain, c.silo, c.low], {
+    warmup: 0,
+    tasks: SOLO,
+    concurrency: 1,
+    phases: 2,
+  })) as [Summary, Summary, Summary];
+  console.log(
+    `    1 in flight (${SOLO} each): SiloOS p50 ${fmt(s1.p50, 0)} ms, bare p50 ${fmt(b1.p50, 0)} ms: ${fmt(s1.p50 / b1.p50, 2)}x, ${fmt(s1.p50 - b1.p50, 0)} ms more per task; floor p50 ${fmt(f1.p50, 0)} ms: ${fmt(f1.p50 - b1.p50, 0)} ms more`,
+  );
+  return [b1, s1, f1] as const;
+}
 
 /** The three chains timed against each other, and whether they made the same calls in the same order. */
 async function timed(c: Awaited<ReturnType<typeof startChains>>, tasks: number) {
