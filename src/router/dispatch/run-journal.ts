@@ -40,8 +40,10 @@ export async function runJournal(
     await shipTaskAudit(env, taskId);
     return { inserts: [], committed: () => undefined };
   }
+  // Rows are written under the task this batch is about, whatever the carry says it is.
+  if (carry.taskId !== taskId) throw new Error("a run's rows ride only in the batch about their own task");
   const through = carry.rows.at(-1)?.n;
-  const rows = carry.rows.map(({ n, ...r }) => ({ ...r, taskId: carry.taskId, vaultSeq: n }));
+  const rows = carry.rows.map(({ n, ...r }) => ({ ...r, taskId, vaultSeq: n }));
   const inserts: BatchItem<"sqlite">[] = [];
   for (let i = 0; i < rows.length; i += ROWS_PER_INSERT)
     inserts.push(
@@ -53,7 +55,7 @@ export async function runJournal(
   return {
     inserts,
     committed: () => {
-      if (through !== undefined) void env.PROXY.journalShipped(carry.taskId, through).catch(() => undefined);
+      if (through !== undefined) void env.PROXY.journalShipped(taskId, through).catch(() => undefined);
     },
   };
 }
